@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-hub"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <glib/gi18n.h>
+#include <libopeniot.h>
+
+typedef int (*CommandFunc) (int argc, char **argv);
+
+typedef struct
+{
+  const char  *name;
+  const char  *summary;
+  CommandFunc  run;
+} Command;
+
+static const Command commands[] = {
+  { NULL, NULL, NULL },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "Usage: openiot-hub [--version] [--help] COMMAND [ARGS…]\n\n");
+  fprintf (stream, "The Open-IoT reference hub: HTTPS with a self-signed certificate,\n"
+                   "mutual-TLS client registration, and a reverse proxy to services\n"
+                   "on UNIX sockets.\n\nCommands:\n");
+  for (const Command *c = commands; c->name != NULL; c++)
+    fprintf (stream, "  %-20s %s\n", c->name, c->summary);
+  fprintf (stream, "\nRun “openiot-hub COMMAND --help” for the options of a command.\n");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return 2;
+    }
+
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("openiot-hub %s (Open-IoT protocol %d)\n", PACKAGE_VERSION, OPENIOT_PROTOCOL_API);
+      return 0;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout);
+      return 0;
+    }
+
+  for (const Command *c = commands; c->name != NULL; c++)
+    {
+      if (g_str_equal (argv[1], c->name))
+        return c->run (argc - 1, argv + 1);
+    }
+
+  g_printerr ("openiot-hub: “%s” is not a command. See “openiot-hub --help”.\n", argv[1]);
+  return 2;
+}

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <adwaita.h>
+
+#include "openiot-application.h"
+
+G_BEGIN_DECLS
+
+#define OPENIOT_TYPE_WINDOW (openiot_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (OpenIotWindow, openiot_window, OPENIOT, WINDOW, AdwApplicationWindow)
+
+OpenIotWindow *openiot_window_new (OpenIotApplication *application);
+
+G_END_DECLS

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <glib/gi18n.h>
+#include <libopeniot.h>
+
+#include "openiot-cli-exit.h"
+
+typedef int (*CommandFunc) (int argc, char **argv);
+
+typedef struct
+{
+  const char  *name;
+  const char  *summary;
+  CommandFunc  run;
+} Command;
+
+static const Command commands[] = {
+  { NULL, NULL, NULL },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n", _("Usage: openiot [--version] [--help] COMMAND [ARGS…]"));
+  fprintf (stream, "\n%s\n", _("Reach the services of your own Open-IoT hub, without a cloud."));
+  fprintf (stream, "\n%s\n", _("Commands:"));
+  for (const Command *c = commands; c->name != NULL; c++)
+    fprintf (stream, "  %-12s %s\n", c->name, _(c->summary));
+  fprintf (stream, "\n%s\n", _("Exit status: 0 ok, 1 error, 2 usage, 3 certificate changed or not trusted,\n"
+                               "4 not registered, 5 unreachable, 6 pairing code rejected or locked out."));
+  fprintf (stream, "%s\n", _("Run “openiot COMMAND --help” for the options of a command."));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return OPENIOT_CLI_EXIT_USAGE;
+    }
+
+  if (g_str_equal (argv[1], "--version") || g_str_equal (argv[1], "version"))
+    {
+      g_print ("openiot %s (Open-IoT protocol %d)\n", PACKAGE_VERSION, OPENIOT_PROTOCOL_API);
+      return OPENIOT_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout);
+      return OPENIOT_CLI_EXIT_OK;
+    }
+
+  for (const Command *c = commands; c->name != NULL; c++)
+    {
+      if (g_str_equal (argv[1], c->name))
+        return c->run (argc - 1, argv + 1);
+    }
+
+  g_printerr (_("openiot: “%s” is not a command. See “openiot --help”.\n"), argv[1]);
+  return OPENIOT_CLI_EXIT_USAGE;
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Names from docs/protocol.md, shared by the hub and the clients so the two
+ * sides cannot drift apart. */
+#define OPENIOT_PATH_WELL_KNOWN     "/.well-known/open-iot"
+#define OPENIOT_PATH_HUB            "/open-iot/v1/hub"
+#define OPENIOT_PATH_SERVICES       "/open-iot/v1/services"
+#define OPENIOT_PATH_REGISTRATION   "/open-iot/v1/registration"
+#define OPENIOT_PATH_PAIR           "/open-iot/v1/pair"
+#define OPENIOT_SERVICE_PREFIX      "/services/"
+#define OPENIOT_SERVICE_TD_PATH     "/.well-known/wot"
+
+#define OPENIOT_HEADER_CLIENT_ID    "X-Open-IoT-Client-Id"
+#define OPENIOT_HEADER_CLIENT_NAME  "X-Open-IoT-Client-Name"
+#define OPENIOT_HEADER_PREFIX       "X-Open-IoT-"
+
+#define OPENIOT_SRP_USERNAME        "open-iot"
+#define OPENIOT_PAIRING_CODE_DIGITS 8
+#define OPENIOT_ROTATION_CONTEXT    "open-iot rotation v1"
+
+char     *_openiot_protocol_error_json   (const char  *error,
+                                          const char  *message);
+gboolean  _openiot_protocol_parse_error  (GBytes      *body,
+                                          char       **error,
+                                          char       **message);
+gboolean  _openiot_service_id_is_valid   (const char  *service_id);
+gboolean  _openiot_pairing_code_is_valid (const char  *code);
+GBytes   *_openiot_rotation_message      (const char  *previous_fingerprint,
+                                          const char  *new_fingerprint);
+
+G_END_DECLS

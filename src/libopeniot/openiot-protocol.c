@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#define G_LOG_DOMAIN "openiot-protocol"
+
+#include "config.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "openiot-protocol-private.h"
+
+/*
+ * _openiot_protocol_error_json:
+ * @error: the machine-readable code, e.g. "not-registered"
+ * @message: a sentence for people
+ *
+ * Every error on the wire is `{"error": …, "message": …}`: the hub writes it
+ * through this function and clients read it back with
+ * _openiot_protocol_parse_error().
+ */
+char *
+_openiot_protocol_error_json (const char *error,
+                              const char *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, error);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message ? message : error);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+gboolean
+_openiot_protocol_parse_error (GBytes  *body,
+                               char   **error,
+                               char   **message)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  const char *data;
+  gsize len;
+
+  if (body == NULL)
+    return FALSE;
+
+  data = g_bytes_get_data (body, &len);
+  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
+    return FALSE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (object, "error"))
+    return FALSE;
+
+  if (error != NULL)
+    *error = g_strdup (json_object_get_string_member_with_default (object, "error", ""));
+  if (message != NULL)
+    *message = g_strdup (json_object_get_string_member_with_default (object, "message", ""));
+
+  return TRUE;
+}
+
+/* Service ids name directories and URL path segments: the strict pattern
+ * `[a-z0-9][a-z0-9-]{0,62}` keeps "..", "/", "%" and NUL out by construction. */
+gboolean
+_openiot_service_id_is_valid (const char *service_id)
+{
+  gsize len;
+
+  if (service_id == NULL)
+    return FALSE;
+
+  len = strlen (service_id);
+  if (len == 0 || len > 63)
+    return FALSE;
+
+  if (!g_ascii_islower (service_id[0]) && !g_ascii_isdigit (service_id[0]))
+    return FALSE;
+
+  for (gsize i = 1; i < len; i++)
+    {
+      char c = service_id[i];
+
+      if (!g_ascii_islower (c) && !g_ascii_isdigit (c) && c != '-')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_openiot_pairing_code_is_valid (const char *code)
+{
+  if (code == NULL || strlen (code) != OPENIOT_PAIRING_CODE_DIGITS)
+    return FALSE;
+
+  for (guint i = 0; i < OPENIOT_PAIRING_CODE_DIGITS; i++)
+    {
+      if (!g_ascii_isdigit (code[i]))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/*
+ * The bytes a hub signs with its old key when it rotates its certificate.
+ * Naming both fingerprints and a context string means a signature can only
+ * ever vouch for this one step from @previous to @new.
+ */
+GBytes *
+_openiot_rotation_message (const char *previous_fingerprint,
+                           const char *new_fingerprint)
+{
+  char *message;
+
+  message = g_strdup_printf ("%s\n%s\n%s\n",
+                             OPENIOT_ROTATION_CONTEXT,
+                             previous_fingerprint,
+                             new_fingerprint);
+  return g_bytes_new_take (message, strlen (message));
+}

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+void       openiot_test_ui_wait_for_frame   (GtkWindow  *window);
+void       openiot_test_ui_iterate          (guint       milliseconds);
+void       openiot_test_ui_screenshot       (GtkWindow  *window,
+                                             const char *name);
+GtkWindow *openiot_test_ui_find_toplevel    (GType       type);
+gboolean   openiot_test_ui_label_fits       (GtkLabel   *label);
+
+G_END_DECLS

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h"
+
+#include <libopeniot.h>
+
+#include "openiot-protocol-private.h"
+
+static void
+test_protocol_error_round_trip (void)
+{
+  g_autofree char *json = _openiot_protocol_error_json ("not-registered", "Say \"hi\"\n");
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autofree char *error = NULL;
+  g_autofree char *message = NULL;
+
+  g_assert_true (_openiot_protocol_parse_error (body, &error, &message));
+  g_assert_cmpstr (error, ==, "not-registered");
+  g_assert_cmpstr (message, ==, "Say \"hi\"\n");
+}
+
+static void
+test_protocol_parse_error_rejects (void)
+{
+  const char *bad[] = { "", "{", "[]", "{\"message\":\"x\"}", "null", "\"error\"" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GBytes) body = g_bytes_new_static (bad[i], strlen (bad[i]));
+
+      g_assert_false (_openiot_protocol_parse_error (body, NULL, NULL));
+    }
+  g_assert_false (_openiot_protocol_parse_error (NULL, NULL, NULL));
+}
+
+static void
+test_protocol_service_id (void)
+{
+  g_autofree char *longest = g_strnfill (63, 'a');
+  g_autofree char *too_long = g_strnfill (64, 'a');
+  const char *good[] = { "thermostat", "a", "0", "front-door-lock", "x9-" };
+  const char *bad[] = { "", "-lock", "Lock", "..", ".", "a/b", "a%2fb", "a b", "ä", "a_b", "a.b" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    g_assert_true (_openiot_service_id_is_valid (good[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_false (_openiot_service_id_is_valid (bad[i]));
+  g_assert_true (_openiot_service_id_is_valid (longest));
+  g_assert_false (_openiot_service_id_is_valid (too_long));
+  g_assert_false (_openiot_service_id_is_valid (NULL));
+}
+
+static void
+test_protocol_pairing_code (void)
+{
+  g_assert_true (_openiot_pairing_code_is_valid ("01234567"));
+  g_assert_false (_openiot_pairing_code_is_valid ("0123456"));
+  g_assert_false (_openiot_pairing_code_is_valid ("012345678"));
+  g_assert_false (_openiot_pairing_code_is_valid ("0123 4567"));
+  g_assert_false (_openiot_pairing_code_is_valid ("abcdefgh"));
+  g_assert_false (_openiot_pairing_code_is_valid (NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/protocol/error-round-trip", test_protocol_error_round_trip);
+  g_test_add_func ("/protocol/parse-error-rejects", test_protocol_parse_error_rejects);
+  g_test_add_func ("/protocol/service-id", test_protocol_service_id);
+  g_test_add_func ("/protocol/pairing-code", test_protocol_pairing_code);
+
+  return g_test_run ();
+}
