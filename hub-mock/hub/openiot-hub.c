@@ -8,6 +8,9 @@
 #include <glib/gi18n.h>
 #include <libopeniot.h>
 
+#include "openiot-hub-admin-client.h"
+#include "openiot-hub-serve.h"
+
 typedef int (*CommandFunc) (int argc, char **argv);
 
 typedef struct
@@ -18,6 +21,12 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
+  { "serve", "Run the hub", openiot_hub_serve_main },
+  { "pairing-code", "Open a one-time pairing code and show the pairing link", openiot_hub_admin_client_pairing_code },
+  { "rotate-certificate", "Replace the hub's key and certificate", openiot_hub_admin_client_rotate },
+  { "clients", "List the registered clients", openiot_hub_admin_client_clients },
+  { "revoke", "Revoke a client's registration", openiot_hub_admin_client_revoke },
+  { "status", "Show the running hub's status", openiot_hub_admin_client_status },
   { NULL, NULL, NULL },
 };
 

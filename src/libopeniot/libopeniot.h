@@ -6,4 +6,5 @@
 # include "openiot-error.h"
 # include "openiot-enums.h"
 # include "openiot-fingerprint.h"
+# include "openiot-pairing-link.h"
 #undef OPENIOT_INSIDE

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-hub"
+
+#include "config.h"
+
+#include <string.h>
+#include <libopeniot.h>
+
+#include "openiot-protocol-private.h"
+
+#include "openiot-hub-http.h"
+
+/* Every error leaves the hub as {"error","message"} JSON, written by the
+ * library's one error writer (docs/protocol.md, "Conventions"). */
+void
+openiot_hub_http_respond_error (SoupServerMessage *msg,
+                                guint              status,
+                                const char        *error,
+                                const char        *format,
+                                ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *json = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  json = _openiot_protocol_error_json (error, message);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+}
+
+void
+openiot_hub_http_respond_json (SoupServerMessage *msg,
+                               guint              status,
+                               JsonNode          *node)
+{
+  g_autofree char *json = json_to_string (node, FALSE);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+}
+
+/* Returns: (transfer full): the request body as JSON, or %NULL with an error
+ * fit to show the client */
+JsonNode *
+openiot_hub_http_parse_body (SoupServerMessage  *msg,
+                             GError            **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (len == 0)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "The request has no body");
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, data, len, error))
+    return NULL;
+
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+/* RFC 9110 §7.6.1: headers that concern one connection, never forwarded. */
+gboolean
+openiot_hub_http_is_hop_by_hop (const char *header)
+{
+  static const char *hop_by_hop[] = {
+    "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
+    "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (hop_by_hop); i++)
+    {
+      if (g_ascii_strcasecmp (header, hop_by_hop[i]) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}

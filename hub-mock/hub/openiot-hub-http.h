@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+void     openiot_hub_http_respond_error (SoupServerMessage *msg,
+                                         guint              status,
+                                         const char        *error,
+                                         const char        *format,
+                                         ...) G_GNUC_PRINTF (4, 5);
+void     openiot_hub_http_respond_json  (SoupServerMessage *msg,
+                                         guint              status,
+                                         JsonNode          *node);
+JsonNode *openiot_hub_http_parse_body   (SoupServerMessage *msg,
+                                         GError           **error);
+gboolean openiot_hub_http_is_hop_by_hop (const char        *header);
+
+G_END_DECLS

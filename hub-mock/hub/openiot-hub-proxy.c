@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-hub"
+
+#include "config.h"
+
+#include <string.h>
+#include <gio/gunixsocketaddress.h>
+#include <libopeniot.h>
+
+#include "openiot-protocol-private.h"
+
+#include "openiot-hub-http.h"
+#include "openiot-hub-proxy.h"
+
+#define RESPONSE_TIMEOUT_SECONDS 30
+#define BODY_IDLE_TIMEOUT_SECONDS 30
+#define READ_CHUNK_SIZE 16384
+
+/*
+ * A streaming reverse proxy from the main port to each service's UNIX
+ * socket (docs/protocol.md, "the proxy"): one SoupSession per service
+ * socket, status and headers passed on as soon as they arrive, then the
+ * body chunk by chunk, so an event stream reaches the client event by event.
+ */
+struct _OpenIotHubProxy
+{
+  GObject     parent_instance;
+
+  char       *services_dir;
+  GHashTable *sessions; /* socket path → SoupSession */
+};
+
+G_DEFINE_FINAL_TYPE (OpenIotHubProxy, openiot_hub_proxy, G_TYPE_OBJECT)
+
+typedef struct
+{
+  OpenIotHubProxy   *proxy;
+  SoupServerMessage *msg;
+  SoupMessage       *upstream;
+  GInputStream      *body;
+  GCancellable      *cancellable;
+  char              *service_id;
+  gulong             finished_id;
+  guint              timeout_id;
+  guint              idle_timeout_seconds;
+  gboolean           finished;
+  gboolean           timed_out;
+} ProxyRequest;
+
+static void read_next_chunk (ProxyRequest *request);
+
+static void
+proxy_request_free (ProxyRequest *request)
+{
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  g_clear_signal_handler (&request->finished_id, request->msg);
+  g_clear_object (&request->msg);
+  g_clear_object (&request->upstream);
+  g_clear_object (&request->body);
+  g_clear_object (&request->cancellable);
+  g_clear_object (&request->proxy);
+  g_free (request->service_id);
+  g_free (request);
+}
+
+/* The client went away (or the response is complete): stop the upstream
+ * request; its callbacks then see G_IO_ERROR_CANCELLED and clean up. */
+static void
+on_client_finished (SoupServerMessage *msg,
+                    ProxyRequest      *request)
+{
+  request->finished = TRUE;
+  g_cancellable_cancel (request->cancellable);
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  ProxyRequest *request = data;
+
+  request->timeout_id = 0;
+  request->timed_out = TRUE;
+  g_cancellable_cancel (request->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_timeout (ProxyRequest *request,
+                 guint         seconds)
+{
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  if (seconds > 0)
+    request->timeout_id = g_timeout_add_seconds (seconds, on_timeout, request);
+}
+
+static void
+respond_upstream_error (ProxyRequest *request,
+                        const GError *error)
+{
+  if (request->timed_out)
+    openiot_hub_http_respond_error (request->msg, SOUP_STATUS_GATEWAY_TIMEOUT, "service-timeout",
+                                    "The service “%s” did not answer within %d seconds",
+                                    request->service_id, RESPONSE_TIMEOUT_SECONDS);
+  else
+    openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
+                                    "The service “%s” is not reachable (%s); check that it is running",
+                                    request->service_id, error->message);
+  soup_server_message_unpause (request->msg);
+}
+
+static void
+on_chunk_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  ProxyRequest *request = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  SoupMessageBody *body;
+
+  if (request->finished)
+    {
+      proxy_request_free (request);
+      return;
+    }
+
+  body = soup_server_message_get_response_body (request->msg);
+
+  if (chunk == NULL)
+    {
+      /* Headers are gone already: all that is left is to end the body. The
+       * log says why the response was cut short. */
+      g_warning ("Service “%s” broke off its response: %s", request->service_id,
+                 request->timed_out ? "timed out" : error->message);
+      soup_message_body_complete (body);
+      soup_server_message_unpause (request->msg);
+      proxy_request_free (request);
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      soup_message_body_complete (body);
+      soup_server_message_unpause (request->msg);
+      proxy_request_free (request);
+      return;
+    }
+
+  soup_message_body_append_bytes (body, chunk);
+  soup_server_message_unpause (request->msg);
+  read_next_chunk (request);
+}
+
+static void
+read_next_chunk (ProxyRequest *request)
+{
+  restart_timeout (request, request->idle_timeout_seconds);
+  g_input_stream_read_bytes_async (request->body, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                                   request->cancellable, on_chunk_read, request);
+}
+
+static void
+copy_response_headers (SoupMessageHeaders *from,
+                       SoupMessageHeaders *to)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  soup_message_headers_iter_init (&iter, from);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      if (openiot_hub_http_is_hop_by_hop (name) ||
+          g_ascii_strcasecmp (name, "Content-Length") == 0 ||
+          g_ascii_strcasecmp (name, "Date") == 0)
+        continue;
+      soup_message_headers_append (to, name, value);
+    }
+}
+
+static void
+on_upstream_sent (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  ProxyRequest *request = data;
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *response_headers;
+  const char *content_type;
+
+  request->body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+
+  if (request->finished)
+    {
+      proxy_request_free (request);
+      return;
+    }
+
+  if (request->body == NULL)
+    {
+      respond_upstream_error (request, error);
+      proxy_request_free (request);
+      return;
+    }
+
+  soup_server_message_set_status (request->msg, soup_message_get_status (request->upstream),
+                                  soup_message_get_reason_phrase (request->upstream));
+  response_headers = soup_server_message_get_response_headers (request->msg);
+  copy_response_headers (soup_message_get_response_headers (request->upstream), response_headers);
+  soup_message_headers_set_encoding (response_headers, SOUP_ENCODING_CHUNKED);
+
+  /* An event stream may be quiet for long; the service's keep-alive
+   * comments are its business. Other bodies must keep flowing. */
+  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (request->upstream), NULL);
+  request->idle_timeout_seconds = g_strcmp0 (content_type, "text/event-stream") == 0 ? 0 : BODY_IDLE_TIMEOUT_SECONDS;
+
+  soup_server_message_unpause (request->msg);
+  read_next_chunk (request);
+}
+
+static void
+copy_request_headers (SoupMessageHeaders *from,
+                      SoupMessageHeaders *to)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  soup_message_headers_iter_init (&iter, from);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      /* X-Open-IoT-* are the hub's word on who is asking: a client never
+       * gets to say it itself. */
+      if (openiot_hub_http_is_hop_by_hop (name) ||
+          g_ascii_strcasecmp (name, "Host") == 0 ||
+          g_ascii_strcasecmp (name, "Content-Length") == 0 ||
+          g_ascii_strncasecmp (name, OPENIOT_HEADER_PREFIX, strlen (OPENIOT_HEADER_PREFIX)) == 0)
+        continue;
+      soup_message_headers_append (to, name, value);
+    }
+}
+
+char *
+openiot_hub_proxy_get_socket_path (OpenIotHubProxy *self,
+                                   const char      *service_id)
+{
+  g_assert (_openiot_service_id_is_valid (service_id));
+
+  return g_build_filename (self->services_dir, service_id, "interface.sock", NULL);
+}
+
+/* Returns: (transfer none): the session that talks to @service_id's socket */
+SoupSession *
+openiot_hub_proxy_get_session (OpenIotHubProxy *self,
+                               const char      *service_id)
+{
+  g_autofree char *path = openiot_hub_proxy_get_socket_path (self, service_id);
+  SoupSession *session = g_hash_table_lookup (self->sessions, path);
+  g_autoptr(GSocketAddress) address = NULL;
+
+  if (session != NULL)
+    return session;
+
+  address = g_unix_socket_address_new (path);
+  session = soup_session_new_with_options ("remote-connectable", address,
+                                           "proxy-resolver", NULL,
+                                           "timeout", 0,
+                                           "idle-timeout", 60,
+                                           "max-conns", 256,
+                                           "max-conns-per-host", 256,
+                                           NULL);
+  /* Pass bodies through as the service encoded them. */
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
+  g_hash_table_insert (self->sessions, g_steal_pointer (&path), session);
+  return session;
+}
+
+/*
+ * openiot_hub_proxy_forward:
+ * @path: the encoded path below the service, starting with "/"
+ *
+ * Forwards @msg to @service_id. The caller has checked the client and the
+ * path; the response is written asynchronously.
+ */
+void
+openiot_hub_proxy_forward (OpenIotHubProxy   *self,
+                           SoupServerMessage *msg,
+                           const char        *service_id,
+                           const char        *path,
+                           OpenIotHubClient  *client)
+{
+  g_autofree char *service_dir = g_build_filename (self->services_dir, service_id, NULL);
+  g_autofree char *uri_string = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GBytes) body = NULL;
+  GUri *request_uri = soup_server_message_get_uri (msg);
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *upstream_headers;
+  ProxyRequest *request;
+
+  if (!g_file_test (service_dir, G_FILE_TEST_IS_DIR))
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                                      "The hub has no service “%s”", service_id);
+      return;
+    }
+
+  uri_string = g_strconcat ("http://localhost", path,
+                            g_uri_get_query (request_uri) ? "?" : "",
+                            g_uri_get_query (request_uri) ? g_uri_get_query (request_uri) : "",
+                            NULL);
+  uri = g_uri_parse (uri_string, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL)
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "Malformed request path");
+      return;
+    }
+
+  request = g_new0 (ProxyRequest, 1);
+  request->proxy = g_object_ref (self);
+  request->msg = g_object_ref (msg);
+  request->service_id = g_strdup (service_id);
+  request->cancellable = g_cancellable_new ();
+  request->upstream = soup_message_new_from_uri (soup_server_message_get_method (msg), uri);
+  soup_message_add_flags (request->upstream, SOUP_MESSAGE_NO_REDIRECT);
+
+  upstream_headers = soup_message_get_request_headers (request->upstream);
+  copy_request_headers (request_headers, upstream_headers);
+  soup_message_headers_replace (upstream_headers, OPENIOT_HEADER_CLIENT_ID, client->id);
+  soup_message_headers_replace (upstream_headers, OPENIOT_HEADER_CLIENT_NAME, client->name);
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  if (g_bytes_get_size (body) > 0)
+    soup_message_set_request_body_from_bytes (request->upstream,
+                                              soup_message_headers_get_content_type (request_headers, NULL),
+                                              body);
+
+  request->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_client_finished), request);
+  soup_server_message_pause (msg);
+  restart_timeout (request, RESPONSE_TIMEOUT_SECONDS);
+
+  soup_session_send_async (openiot_hub_proxy_get_session (self, service_id), request->upstream,
+                           G_PRIORITY_DEFAULT, request->cancellable, on_upstream_sent, request);
+}
+
+OpenIotHubProxy *
+openiot_hub_proxy_new (const char *services_dir)
+{
+  OpenIotHubProxy *self = g_object_new (OPENIOT_TYPE_HUB_PROXY, NULL);
+
+  self->services_dir = g_canonicalize_filename (services_dir, NULL);
+  return self;
+}
+
+const char *
+openiot_hub_proxy_get_services_dir (OpenIotHubProxy *self)
+{
+  return self->services_dir;
+}
+
+static void
+openiot_hub_proxy_finalize (GObject *object)
+{
+  OpenIotHubProxy *self = OPENIOT_HUB_PROXY (object);
+
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_free (self->services_dir);
+
+  G_OBJECT_CLASS (openiot_hub_proxy_parent_class)->finalize (object);
+}
+
+static void
+openiot_hub_proxy_class_init (OpenIotHubProxyClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = openiot_hub_proxy_finalize;
+}
+
+static void
+openiot_hub_proxy_init (OpenIotHubProxy *self)
+{
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}

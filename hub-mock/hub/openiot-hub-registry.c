@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-hub"
+
+#include "config.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+#include <libopeniot.h>
+
+#include "openiot-certificate-private.h"
+
+#include "openiot-hub-registry.h"
+
+#define MAX_NAME_BYTES 64
+
+/*
+ * The registered clients, kept in clients.json. Pairing registers from a
+ * worker thread while the main loop looks clients up, so every access
+ * holds the mutex; records are immutable and handed out with a reference.
+ */
+struct _OpenIotHubRegistry
+{
+  GObject     parent_instance;
+
+  GMutex      mutex;
+  char       *path;
+  GPtrArray  *clients; /* OpenIotHubClient */
+};
+
+G_DEFINE_FINAL_TYPE (OpenIotHubRegistry, openiot_hub_registry, G_TYPE_OBJECT)
+G_DEFINE_QUARK (openiot-hub-registry-error-quark, openiot_hub_registry_error)
+
+static gboolean
+save_locked (OpenIotHubRegistry  *self,
+             GError             **error)
+{
+  g_autoptr(JsonArray) array = json_array_sized_new (self->clients->len);
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *json = NULL;
+
+  for (guint i = 0; i < self->clients->len; i++)
+    json_array_add_element (array, openiot_hub_client_to_json (g_ptr_array_index (self->clients, i), TRUE));
+
+  json_node_set_array (root, array);
+  json = json_to_string (root, TRUE);
+
+  /* CONSISTENT: write a temporary file, fsync, rename; a hub killed in the
+   * middle of a registration restarts with the old or the new registry. */
+  return g_file_set_contents_full (self->path, json, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0600, error);
+}
+
+OpenIotHubRegistry *
+openiot_hub_registry_load (const char  *path,
+                           GError     **error)
+{
+  g_autoptr(OpenIotHubRegistry) self = g_object_new (OPENIOT_TYPE_HUB_REGISTRY, NULL);
+  g_autoptr(JsonParser) parser = NULL;
+  JsonArray *array;
+
+  self->path = g_strdup (path);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&self);
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_file (parser, path, error))
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    {
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   "%s is not a JSON array of clients", path);
+      return NULL;
+    }
+
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      OpenIotHubClient *client;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          !(client = openiot_hub_client_from_json (json_node_get_object (node), error)))
+        {
+          g_prefix_error (error, "%s, entry %u: ", path, i);
+          if (error != NULL && *error == NULL)
+            g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "%s, entry %u is not an object", path, i);
+          return NULL;
+        }
+      g_ptr_array_add (self->clients, client);
+    }
+
+  return g_steal_pointer (&self);
+}
+
+typedef enum { BY_ID, BY_FINGERPRINT } FindBy;
+
+static OpenIotHubClient *
+find_locked (OpenIotHubRegistry *self,
+             FindBy              by,
+             const char         *value)
+{
+  for (guint i = 0; i < self->clients->len; i++)
+    {
+      OpenIotHubClient *client = g_ptr_array_index (self->clients, i);
+      const char *field = by == BY_ID ? client->id : client->fingerprint;
+
+      if (g_strcmp0 (field, value) == 0)
+        return client;
+    }
+
+  return NULL;
+}
+
+/*
+ * openiot_hub_registry_lookup:
+ *
+ * Returns: (transfer full) (nullable): the client registered with the
+ *   certificate of @fingerprint, revoked or not (the caller decides), or
+ *   %NULL
+ */
+OpenIotHubClient *
+openiot_hub_registry_lookup (OpenIotHubRegistry *self,
+                             const char         *fingerprint)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  OpenIotHubClient *client = find_locked (self, BY_FINGERPRINT, fingerprint);
+
+  return client ? openiot_hub_client_ref (client) : NULL;
+}
+
+OpenIotHubClient *
+openiot_hub_registry_add (OpenIotHubRegistry  *self,
+                          const char          *name,
+                          const char          *certificate_pem,
+                          GError             **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(OpenIotHubClient) client = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *id = NULL;
+
+  if (name == NULL || *name == '\0' || strlen (name) > MAX_NAME_BYTES ||
+      !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME,
+                   "The device name must be 1 to %d bytes of UTF-8", MAX_NAME_BYTES);
+      return NULL;
+    }
+
+  if (!_openiot_certificate_check_peer (certificate_pem, &local_error) ||
+      !(fingerprint = _openiot_certificate_fingerprint (certificate_pem, &local_error)))
+    {
+      g_set_error_literal (error, OPENIOT_HUB_REGISTRY_ERROR,
+                           OPENIOT_HUB_REGISTRY_ERROR_INVALID_CERTIFICATE, local_error->message);
+      return NULL;
+    }
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  /* A revoked certificate stays refused: a removed device pairs again with
+   * a fresh identity, so a stolen old key never comes back to life. */
+  if (find_locked (self, BY_FINGERPRINT, fingerprint) != NULL)
+    {
+      g_set_error_literal (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_ALREADY_REGISTERED,
+                           "This certificate is registered already");
+      return NULL;
+    }
+
+  id = g_uuid_string_random ();
+  client = openiot_hub_client_new (id, name, fingerprint, certificate_pem, now, FALSE);
+  g_ptr_array_add (self->clients, openiot_hub_client_ref (client));
+
+  if (!save_locked (self, error))
+    {
+      g_ptr_array_remove (self->clients, client);
+      return NULL;
+    }
+
+  g_message ("Registered client %s (“%s”, %s)", client->id, client->name, client->fingerprint);
+  return g_steal_pointer (&client);
+}
+
+static gboolean
+replace_locked (OpenIotHubRegistry  *self,
+                const char          *client_id,
+                gboolean             remove,
+                GError             **error)
+{
+  OpenIotHubClient *old = find_locked (self, BY_ID, client_id);
+  guint index;
+
+  if (old == NULL || !g_ptr_array_find (self->clients, old, &index))
+    {
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, "No client has the id %s", client_id);
+      return FALSE;
+    }
+
+  if (remove)
+    g_ptr_array_remove_index (self->clients, index);
+  else
+    self->clients->pdata[index] = openiot_hub_client_new (old->id, old->name, old->fingerprint,
+                                                         old->certificate_pem, old->registered, TRUE);
+
+  if (!remove)
+    openiot_hub_client_unref (old);
+
+  return save_locked (self, error);
+}
+
+gboolean
+openiot_hub_registry_revoke (OpenIotHubRegistry  *self,
+                             const char          *client_id,
+                             GError             **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  g_message ("Revoking client %s", client_id);
+  return replace_locked (self, client_id, FALSE, error);
+}
+
+gboolean
+openiot_hub_registry_remove (OpenIotHubRegistry  *self,
+                             const char          *client_id,
+                             GError             **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  g_message ("Client %s removed itself", client_id);
+  return replace_locked (self, client_id, TRUE, error);
+}
+
+/* Returns: (transfer container): references to every client */
+GPtrArray *
+openiot_hub_registry_list (OpenIotHubRegistry *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) openiot_hub_client_unref);
+
+  for (guint i = 0; i < self->clients->len; i++)
+    g_ptr_array_add (list, openiot_hub_client_ref (g_ptr_array_index (self->clients, i)));
+
+  return list;
+}
+
+guint
+openiot_hub_registry_count_active (OpenIotHubRegistry *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  guint count = 0;
+
+  for (guint i = 0; i < self->clients->len; i++)
+    count += !((OpenIotHubClient *) g_ptr_array_index (self->clients, i))->revoked;
+
+  return count;
+}
+
+static void
+openiot_hub_registry_finalize (GObject *object)
+{
+  OpenIotHubRegistry *self = OPENIOT_HUB_REGISTRY (object);
+
+  g_clear_pointer (&self->clients, g_ptr_array_unref);
+  g_free (self->path);
+  g_mutex_clear (&self->mutex);
+
+  G_OBJECT_CLASS (openiot_hub_registry_parent_class)->finalize (object);
+}
+
+static void
+openiot_hub_registry_class_init (OpenIotHubRegistryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = openiot_hub_registry_finalize;
+}
+
+static void
+openiot_hub_registry_init (OpenIotHubRegistry *self)
+{
+  g_mutex_init (&self->mutex);
+  self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) openiot_hub_client_unref);
+}

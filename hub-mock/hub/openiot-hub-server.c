@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-hub"
+
+#include "config.h"
+
+#include <string.h>
+#include <libopeniot.h>
+
+#include "openiot-protocol-private.h"
+
+#include "openiot-hub-http.h"
+#include "openiot-hub-services.h"
+
+#include "openiot-hub-server.h"
+
+#define MAX_BODY_BYTES (1024 * 1024)
+#define MAX_HEADERS 64
+#define MAX_HEADER_BYTES (16 * 1024)
+/* RFC 6585; libsoup 3.2 has no name for it */
+#define STATUS_HEADER_FIELDS_TOO_LARGE 431
+
+/*
+ * The main port (docs/protocol.md, "Transport: the main port"): HTTPS with
+ * the hub's self-signed certificate, a client certificate requested on
+ * every connection and judged per request by its fingerprint.
+ */
+struct _OpenIotHubServer
+{
+  GObject             parent_instance;
+
+  SoupServer         *soup;
+  OpenIotHubState    *state;
+  OpenIotHubRegistry *registry;
+  OpenIotHubPairing  *pairing;
+  OpenIotHubProxy    *proxy;
+  JsonNode           *addresses;
+  guint16             port;
+  guint16             pairing_port;
+};
+
+G_DEFINE_FINAL_TYPE (OpenIotHubServer, openiot_hub_server, G_TYPE_OBJECT)
+
+/*
+ * openiot_hub_server_path_is_safe:
+ * @path: a request path as it came, still percent-encoded
+ *
+ * Refuses what could step out of a service's space once some layer decodes
+ * or normalises it: dot segments, empty segments, and encoded "/", "\",
+ * "." or NUL.
+ */
+gboolean
+openiot_hub_server_path_is_safe (const char *path)
+{
+  static const char *encoded[] = { "%2f", "%5c", "%2e", "%00" };
+  g_autofree char *lower = NULL;
+  g_autofree char *decoded = NULL;
+  g_auto(GStrv) segments = NULL;
+
+  if (path == NULL || path[0] != '/' || strstr (path, "//") != NULL || strchr (path, '\\') != NULL)
+    return FALSE;
+
+  lower = g_ascii_strdown (path, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (encoded); i++)
+    {
+      if (strstr (lower, encoded[i]) != NULL)
+        return FALSE;
+    }
+
+  /* Malformed escapes and encoded NULs make unescaping fail. */
+  decoded = g_uri_unescape_string (path, NULL);
+  if (decoded == NULL)
+    return FALSE;
+
+  segments = g_strsplit (decoded, "/", -1);
+  for (guint i = 0; segments[i] != NULL; i++)
+    {
+      if (g_str_equal (segments[i], ".") || g_str_equal (segments[i], ".."))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+on_accept_certificate (SoupServerMessage    *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  /* Self-signed client certificates are the point: take any at the
+   * handshake and judge it by fingerprint in the handler. */
+  return TRUE;
+}
+
+static void
+on_got_headers (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH && length > MAX_BODY_BYTES)
+    openiot_hub_http_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+                                    "Request bodies are limited to %d bytes", MAX_BODY_BYTES);
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+}
+
+static OpenIotHubClient *
+authenticate (OpenIotHubServer  *self,
+              SoupServerMessage *msg)
+{
+  GTlsCertificate *peer = soup_server_message_get_tls_peer_certificate (msg);
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(OpenIotHubClient) client = NULL;
+
+  if (peer == NULL || !(fingerprint = openiot_fingerprint_from_certificate (peer)))
+    return NULL;
+
+  client = openiot_hub_registry_lookup (self->registry, fingerprint);
+  if (client == NULL || client->revoked)
+    return NULL;
+
+  return g_steal_pointer (&client);
+}
+
+static void
+respond_well_known (OpenIotHubServer  *self,
+                    SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const char *previous = openiot_hub_state_get_rotation_previous (self->state);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "api");
+  json_builder_add_int_value (builder, OPENIOT_PROTOCOL_API);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, openiot_hub_state_get_id (self->state));
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, openiot_hub_state_get_name (self->state));
+  json_builder_set_member_name (builder, "certificate");
+  json_builder_add_string_value (builder, openiot_hub_state_get_fingerprint (self->state));
+  json_builder_set_member_name (builder, "pairing");
+  json_builder_add_value (builder, openiot_hub_pairing_status_to_json (self->pairing, self->pairing_port));
+  json_builder_set_member_name (builder, "rotation");
+  if (previous != NULL)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "previous");
+      json_builder_add_string_value (builder, previous);
+      json_builder_set_member_name (builder, "signature");
+      json_builder_add_string_value (builder, openiot_hub_state_get_rotation_signature (self->state));
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+static void
+respond_hub (OpenIotHubServer  *self,
+             SoupServerMessage *msg,
+             OpenIotHubClient  *client)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *registered = g_date_time_format_iso8601 (client->registered);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "api");
+  json_builder_add_int_value (builder, OPENIOT_PROTOCOL_API);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, openiot_hub_state_get_id (self->state));
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, openiot_hub_state_get_name (self->state));
+  json_builder_set_member_name (builder, "certificate");
+  json_builder_add_string_value (builder, openiot_hub_state_get_fingerprint (self->state));
+  json_builder_set_member_name (builder, "addresses");
+  json_builder_add_value (builder, json_node_copy (self->addresses));
+  json_builder_set_member_name (builder, "port");
+  json_builder_add_int_value (builder, self->port);
+  json_builder_set_member_name (builder, "pairing_port");
+  json_builder_add_int_value (builder, self->pairing_port);
+  json_builder_set_member_name (builder, "you");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "client_id");
+  json_builder_add_string_value (builder, client->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, client->name);
+  json_builder_set_member_name (builder, "registered");
+  json_builder_add_string_value (builder, registered);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+static void
+on_services_listed (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SoupServerMessage) msg = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) list = openiot_hub_services_list_finish (result, &error);
+
+  if (list != NULL)
+    openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, list);
+  else
+    openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", "%s", error->message);
+  soup_server_message_unpause (msg);
+}
+
+static void
+respond_registration_delete (OpenIotHubServer  *self,
+                             SoupServerMessage *msg,
+                             OpenIotHubClient  *client)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!openiot_hub_registry_remove (self->registry, client->id, &error))
+    openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", "%s", error->message);
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static gboolean
+require_method (SoupServerMessage *msg,
+                const char        *method)
+{
+  if (g_str_equal (soup_server_message_get_method (msg), method))
+    return TRUE;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", method);
+  openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed",
+                                  "This endpoint only answers %s", method);
+  return FALSE;
+}
+
+static void
+route_service (OpenIotHubServer  *self,
+               SoupServerMessage *msg,
+               const char        *path,
+               OpenIotHubClient  *client)
+{
+  const char *id_start = path + strlen (OPENIOT_SERVICE_PREFIX);
+  const char *slash = strchr (id_start, '/');
+  g_autofree char *service_id = slash ? g_strndup (id_start, slash - id_start) : g_strdup (id_start);
+
+  if (!_openiot_service_id_is_valid (service_id))
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                                      "“%s” is not a valid service id", service_id);
+      return;
+    }
+
+  openiot_hub_proxy_forward (self->proxy, msg, service_id, slash ? slash : "/", client);
+}
+
+static gboolean
+headers_within_limits (SoupServerMessage *msg)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  gsize count = 0, bytes = 0;
+
+  soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      count++;
+      bytes += strlen (name) + strlen (value) + 4;
+    }
+
+  return count <= MAX_HEADERS && bytes <= MAX_HEADER_BYTES;
+}
+
+static void
+handle_request (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *unused_path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  OpenIotHubServer *self = user_data;
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+  g_autoptr(OpenIotHubClient) client = NULL;
+
+  /* got-headers may have answered already (413) */
+  if (soup_server_message_get_status (msg) != 0)
+    return;
+
+  if (!headers_within_limits (msg))
+    {
+      openiot_hub_http_respond_error (msg, STATUS_HEADER_FIELDS_TOO_LARGE, "headers-too-large",
+                                      "At most %d headers and %d bytes of them", MAX_HEADERS, MAX_HEADER_BYTES);
+      return;
+    }
+
+  if (g_str_equal (path, OPENIOT_PATH_WELL_KNOWN))
+    {
+      if (require_method (msg, "GET"))
+        respond_well_known (self, msg);
+      return;
+    }
+
+  if (!(client = authenticate (self, msg)))
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_FORBIDDEN, "not-registered",
+                                      "This device is not registered with the hub (or was removed); pair it again");
+      return;
+    }
+
+  if (!openiot_hub_server_path_is_safe (path))
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                                      "The request path is not allowed");
+      return;
+    }
+
+  if (g_str_equal (path, OPENIOT_PATH_HUB))
+    {
+      if (require_method (msg, "GET"))
+        respond_hub (self, msg, client);
+    }
+  else if (g_str_equal (path, OPENIOT_PATH_SERVICES))
+    {
+      if (require_method (msg, "GET"))
+        {
+          soup_server_message_pause (msg);
+          openiot_hub_services_list_async (self->proxy, NULL, on_services_listed, g_object_ref (msg));
+        }
+    }
+  else if (g_str_equal (path, OPENIOT_PATH_REGISTRATION))
+    {
+      if (require_method (msg, "DELETE"))
+        respond_registration_delete (self, msg, client);
+    }
+  else if (g_str_has_prefix (path, OPENIOT_SERVICE_PREFIX))
+    route_service (self, msg, path, client);
+  else
+    openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such endpoint: %s", path);
+}
+
+static void
+on_certificate_changed (OpenIotHubState  *state,
+                        GParamSpec       *pspec,
+                        OpenIotHubServer *self)
+{
+  soup_server_set_tls_certificate (self->soup, openiot_hub_state_get_tls_certificate (state));
+}
+
+OpenIotHubServer *
+openiot_hub_server_new (OpenIotHubState    *state,
+                        OpenIotHubRegistry *registry,
+                        OpenIotHubPairing  *pairing,
+                        OpenIotHubProxy    *proxy,
+                        guint16             port,
+                        guint16             pairing_port,
+                        JsonNode           *addresses)
+{
+  OpenIotHubServer *self = g_object_new (OPENIOT_TYPE_HUB_SERVER, NULL);
+
+  self->state = g_object_ref (state);
+  self->registry = g_object_ref (registry);
+  self->pairing = g_object_ref (pairing);
+  self->proxy = g_object_ref (proxy);
+  self->addresses = json_node_ref (addresses);
+  self->port = port;
+  self->pairing_port = pairing_port;
+
+  self->soup = soup_server_new ("tls-certificate", openiot_hub_state_get_tls_certificate (state),
+                                "server-header", NULL,
+                                NULL);
+  soup_server_set_tls_auth_mode (self->soup, G_TLS_AUTHENTICATION_REQUESTED);
+  soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
+  g_signal_connect_object (state, "notify::tls-certificate", G_CALLBACK (on_certificate_changed), self, 0);
+
+  return self;
+}
+
+gboolean
+openiot_hub_server_listen (OpenIotHubServer  *self,
+                           GSocketAddress    *address,
+                           GError           **error)
+{
+  return soup_server_listen (self->soup, address, SOUP_SERVER_LISTEN_HTTPS, error);
+}
+
+static void
+openiot_hub_server_finalize (GObject *object)
+{
+  OpenIotHubServer *self = OPENIOT_HUB_SERVER (object);
+
+  soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->state);
+  g_clear_object (&self->registry);
+  g_clear_object (&self->pairing);
+  g_clear_object (&self->proxy);
+  g_clear_pointer (&self->addresses, json_node_unref);
+
+  G_OBJECT_CLASS (openiot_hub_server_parent_class)->finalize (object);
+}
+
+static void
+openiot_hub_server_class_init (OpenIotHubServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = openiot_hub_server_finalize;
+}
+
+static void
+openiot_hub_server_init (OpenIotHubServer *self)
+{
+}

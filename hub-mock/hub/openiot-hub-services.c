@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-hub"
+
+#include "config.h"
+
+#include <libopeniot.h>
+
+#include "openiot-protocol-private.h"
+
+#include "openiot-hub-services.h"
+
+/* A service that cannot hand over its Thing Description this fast is
+ * reported "down" rather than holding up the whole list. */
+#define PROBE_TIMEOUT_SECONDS 2
+#define MAX_TD_BYTES (1024 * 1024)
+
+typedef struct
+{
+  char  *id;
+  char  *title;
+  gboolean up;
+} ServiceEntry;
+
+typedef struct
+{
+  GPtrArray    *entries; /* ServiceEntry */
+  guint         pending;
+  guint         timeout_id;
+  GCancellable *probes;
+} ListData;
+
+static void
+service_entry_free (ServiceEntry *entry)
+{
+  g_free (entry->id);
+  g_free (entry->title);
+  g_free (entry);
+}
+
+static void
+list_data_free (ListData *data)
+{
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  g_clear_pointer (&data->entries, g_ptr_array_unref);
+  g_clear_object (&data->probes);
+  g_free (data);
+}
+
+/*
+ * openiot_hub_services_scan:
+ *
+ * The services as the directory is now: containers come and go while the
+ * hub runs, so this is read at every request, never cached.
+ *
+ * Returns: (transfer full): sorted service ids
+ */
+GStrv
+openiot_hub_services_scan (OpenIotHubProxy *proxy)
+{
+  g_autoptr(GDir) dir = g_dir_open (openiot_hub_proxy_get_services_dir (proxy), 0, NULL);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (!_openiot_service_id_is_valid (name))
+        continue;
+      path = g_build_filename (openiot_hub_proxy_get_services_dir (proxy), name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        g_strv_builder_add (builder, name);
+    }
+
+  ids = g_strv_builder_end (builder);
+  g_qsort_with_data (ids, g_strv_length (ids), sizeof (char *),
+                     (GCompareDataFunc) (void (*) (void)) g_strcmp0, NULL);
+  return g_steal_pointer (&ids);
+}
+
+static char *
+title_from_td (GBytes *td)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  const char *title;
+
+  if (td == NULL || g_bytes_get_size (td) > MAX_TD_BYTES ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (td, NULL), g_bytes_get_size (td), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  title = json_object_get_string_member_with_default (object, "title", NULL);
+  return title && g_utf8_validate (title, -1, NULL) ? g_strdup (title) : NULL;
+}
+
+static JsonNode *
+entries_to_json (GPtrArray *entries)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ServiceEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *td = g_strconcat (OPENIOT_SERVICE_PREFIX, entry->id, OPENIOT_SERVICE_TD_PATH, NULL);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, entry->id);
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, entry->title ? entry->title : entry->id);
+      json_builder_set_member_name (builder, "td");
+      json_builder_add_string_value (builder, td);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, entry->up ? "up" : "down");
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static void
+probe_done (GTask *task)
+{
+  ListData *data = g_task_get_task_data (task);
+
+  if (--data->pending == 0)
+    g_task_return_pointer (task, entries_to_json (data->entries), (GDestroyNotify) json_node_unref);
+}
+
+typedef struct
+{
+  GTask        *task;
+  ServiceEntry *entry;
+  SoupMessage  *msg;
+} Probe;
+
+static void
+on_probe_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Probe *probe = user_data;
+  g_autoptr(GBytes) td = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  if (td != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (probe->msg)))
+    {
+      probe->entry->up = TRUE;
+      probe->entry->title = title_from_td (td);
+    }
+
+  probe_done (probe->task);
+  g_object_unref (probe->msg);
+  g_object_unref (probe->task);
+  g_free (probe);
+}
+
+static gboolean
+on_probes_timeout (gpointer user_data)
+{
+  ListData *data = user_data;
+
+  data->timeout_id = 0;
+  g_cancellable_cancel (data->probes);
+  return G_SOURCE_REMOVE;
+}
+
+void
+openiot_hub_services_list_async (OpenIotHubProxy     *proxy,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (proxy, cancellable, callback, user_data);
+  g_auto(GStrv) ids = openiot_hub_services_scan (proxy);
+  ListData *data = g_new0 (ListData, 1);
+
+  g_task_set_source_tag (task, openiot_hub_services_list_async);
+  data->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) service_entry_free);
+  data->probes = g_cancellable_new ();
+  data->pending = 1; /* released below, after every probe started */
+  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
+
+  data->timeout_id = g_timeout_add_seconds (PROBE_TIMEOUT_SECONDS, on_probes_timeout, data);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      ServiceEntry *entry = g_new0 (ServiceEntry, 1);
+      Probe *probe = g_new0 (Probe, 1);
+
+      entry->id = g_strdup (ids[i]);
+      g_ptr_array_add (data->entries, entry);
+
+      probe->task = g_object_ref (task);
+      probe->entry = entry;
+      probe->msg = soup_message_new ("GET", "http://localhost" OPENIOT_SERVICE_TD_PATH);
+      data->pending++;
+      soup_session_send_and_read_async (openiot_hub_proxy_get_session (proxy, ids[i]), probe->msg,
+                                        G_PRIORITY_DEFAULT, data->probes, on_probe_read, probe);
+    }
+
+  probe_done (task);
+}
+
+JsonNode *
+openiot_hub_services_list_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,259 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shared fixtures for the black-box tests: a real openiot-hub with real
+demo services, client certificates made with certtool, requests made with
+curl, pairing done with gnutls-cli over TLS-SRP."""
+
+import hashlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+HUB = os.environ.get("OPENIOT_HUB")
+DEMO_SERVICE = os.environ.get("OPENIOT_DEMO_SERVICE")
+DEMO_TYPES = ("thermostat", "lock", "light", "meter")
+
+
+def free_port_pair():
+    """Two consecutive free TCP ports on ::1 (main port, pairing port)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+            port = s.getsockname()[1]
+        if port >= 65535:
+            continue
+        try:
+            with socket.socket(socket.AF_INET6) as s:
+                s.bind(("::1", port + 1))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port pair")
+
+
+def wait_for(predicate, timeout=10.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+def fingerprint_of_pem(pem_path):
+    der = subprocess.run(["certtool", "--certificate-info", "--outder", "--infile", pem_path],
+                         capture_output=True, check=True).stdout
+    return "sha256:" + hashlib.sha256(der).hexdigest()
+
+
+class ClientIdentity:
+    """A client key pair and self-signed certificate, made with certtool."""
+
+    def __init__(self, directory, name="Test Device", days=365, key_type=("ecdsa", "secp256r1")):
+        os.makedirs(directory, exist_ok=True)
+        self.key = os.path.join(directory, "client.key")
+        self.cert = os.path.join(directory, "client.crt")
+        template = os.path.join(directory, "template.cfg")
+        with open(template, "w") as f:
+            f.write(f'cn = "{name}"\nexpiration_days = {days}\ntls_www_client\nsigning_key\n')
+        args = ["certtool", "--generate-privkey", "--outfile", self.key]
+        if key_type[0] == "ecdsa":
+            args += ["--key-type=ecdsa", f"--curve={key_type[1]}"]
+        else:
+            args += [f"--key-type={key_type[0]}", f"--bits={key_type[1]}"]
+        subprocess.run(args, capture_output=True, check=True)
+        subprocess.run(["certtool", "--generate-self-signed", "--load-privkey", self.key,
+                        "--template", template, "--outfile", self.cert],
+                       capture_output=True, check=True)
+        self.name = name
+        with open(self.cert) as f:
+            self.pem = f.read()
+        self.fingerprint = fingerprint_of_pem(self.cert)
+
+
+class Hub:
+    """openiot-hub serving on ::1 with the four demo services."""
+
+    def __init__(self, workdir, services=DEMO_TYPES, name="Test Hub", extra_args=(),
+                 listen="::1", netns=None):
+        self.workdir = workdir
+        self.state = os.path.join(workdir, "state")
+        self.services_dir = os.path.join(workdir, "services")
+        self.name = name
+        self.listen = listen
+        self.netns = netns
+        self.extra_args = list(extra_args)
+        self.port = free_port_pair() if netns is None else 8443
+        self.pairing_port = self.port + 1
+        self.service_procs = {}
+        self.proc = None
+        os.makedirs(self.services_dir, exist_ok=True)
+        for service in services:
+            self.start_service(service)
+        self.start()
+
+    def _prefix(self):
+        return ["ip", "netns", "exec", self.netns] if self.netns else []
+
+    def start_service(self, service, service_type=None):
+        sock = os.path.join(self.services_dir, service, "interface.sock")
+        log = open(os.path.join(self.workdir, f"{service}.log"), "a")
+        proc = subprocess.Popen([DEMO_SERVICE, "--type", service_type or service, "--socket", sock,
+                                 "--tick-ms", "100", "--keepalive-seconds", "1"],
+                                stdout=log, stderr=subprocess.STDOUT)
+        self.service_procs[service] = proc
+        wait_for(lambda: os.path.exists(sock), what=f"{service} socket")
+        return proc
+
+    def stop_service(self, service):
+        proc = self.service_procs.pop(service)
+        proc.terminate()
+        proc.wait(timeout=10)
+
+    def start(self):
+        self.log_path = os.path.join(self.workdir, "hub.log")
+        log = open(self.log_path, "a")
+        admin = os.path.join(self.state, "admin.sock")
+        if os.path.exists(admin):
+            os.unlink(admin)
+        self.proc = subprocess.Popen(self._prefix() + [HUB, "serve", "--state-dir", self.state,
+                                     "--services-dir", self.services_dir, "--listen", self.listen,
+                                     "--port", str(self.port), "--name", self.name, *self.extra_args],
+                                     stdout=log, stderr=subprocess.STDOUT)
+        wait_for(lambda: os.path.exists(admin) or self.proc.poll() is not None, what="hub admin socket")
+        if self.proc.poll() is not None:
+            raise RuntimeError("hub exited:\n" + self.log())
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def close(self):
+        self.stop()
+        for service in list(self.service_procs):
+            self.stop_service(service)
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def admin(self, *args, check=True):
+        result = subprocess.run([HUB, *args, "--state-dir", self.state, "--json"],
+                                capture_output=True, text=True, timeout=30)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"openiot-hub {args}: {result.stderr}")
+        return json.loads(result.stdout) if result.returncode == 0 and result.stdout.strip() else result
+
+    def open_code(self, ttl=300):
+        return self.admin("pairing-code", "--ttl", str(ttl))["code"]
+
+    def url(self, path, host=None):
+        host = host or self.listen
+        return f"https://[{host}]:{self.port}{path}"
+
+    def curl(self, path, identity=None, method="GET", data=None, headers=(), extra=(), timeout=20, host=None):
+        """Returns (status, headers-text, body-bytes)."""
+        with tempfile.NamedTemporaryFile() as header_file:
+            args = ["curl", "-sS", "-k", "--globoff", "-o", "-", "-D", header_file.name,
+                    "-X", method, "--max-time", str(timeout)]
+            if identity:
+                args += ["--cert", identity.cert, "--key", identity.key]
+            for header in headers:
+                args += ["-H", header]
+            if data is not None:
+                args += ["--data-binary", "@-"]
+            args += list(extra)
+            args.append(self.url(path, host))
+            result = subprocess.run(self._prefix() + args, input=data if isinstance(data, bytes) else
+                                    (data.encode() if data is not None else None),
+                                    capture_output=True, timeout=timeout + 5)
+            with open(header_file.name) as f:
+                head = f.read()
+        match = re.search(r"^HTTP/[\d.]+ (\d+)", head, re.M)
+        if not match:
+            raise RuntimeError(f"curl failed ({result.returncode}): {result.stderr.decode()}")
+        # the last status line wins (100 Continue comes first)
+        status = int(re.findall(r"^HTTP/[\d.]+ (\d+)", head, re.M)[-1])
+        return status, head, result.stdout
+
+    def curl_json(self, path, identity=None, **kwargs):
+        status, _, body = self.curl(path, identity, **kwargs)
+        return status, (json.loads(body) if body.strip() else None)
+
+    def pair(self, identity, code, name=None, host=None):
+        """Registers @identity through TLS-SRP with gnutls-cli. Returns
+        (status, json) or (None, None) when the SRP handshake failed."""
+        body = json.dumps({"name": name or identity.name, "certificate": identity.pem})
+        request = (f"POST /open-iot/v1/pair HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
+                   f"Content-Length: {len(body.encode())}\r\nConnection: close\r\n\r\n{body}")
+        result = subprocess.run(self._prefix() + ["gnutls-cli", "--srpusername", "open-iot", "--srppasswd", code,
+                                "--priority", "NORMAL:-KX-ALL:+SRP", "-p", str(self.pairing_port),
+                                host or self.listen],
+                                input=request.encode(), capture_output=True, timeout=30)
+        out = result.stdout.decode(errors="replace")
+        match = re.search(r"HTTP/1\.1 (\d+)[^\n]*\r?\n(.*?)\r?\n\r?\n(.*)", out, re.S)
+        if not match:
+            return None, None
+        payload = match.group(3)
+        payload = payload[:payload.rfind("}") + 1] if "}" in payload else payload
+        return int(match.group(1)), (json.loads(payload) if payload.strip() else None)
+
+    def register(self, identity, name=None):
+        status, reply = self.pair(identity, self.open_code(), name)
+        if status != 201:
+            raise RuntimeError(f"pairing failed: {status} {reply}\n{self.log()}")
+        return reply
+
+
+class SseReader:
+    """curl -N on an event stream, read line by line with arrival times."""
+
+    def __init__(self, hub, path, identity, headers=()):
+        args = ["curl", "-sS", "-N", "-k", "--globoff", "--cert", identity.cert, "--key", identity.key]
+        for header in headers:
+            args += ["-H", header]
+        args.append(hub.url(path))
+        self.proc = subprocess.Popen(hub._prefix() + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def events(self, count, timeout=20):
+        """Reads @count events; returns [(arrival_time, {field: value})]."""
+        import select
+        events, current = [], {}
+        deadline = time.monotonic() + timeout
+        buffer = b""
+        while len(events) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"got {len(events)} of {count} events")
+            ready, _, _ = select.select([self.proc.stdout], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                raise EOFError(f"stream ended after {len(events)} events: {self.proc.stderr.read()}")
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                line = line.decode().rstrip("\r")
+                if line == "":
+                    if "data" in current:
+                        events.append((time.monotonic(), current))
+                    current = {}
+                elif not line.startswith(":") and ":" in line:
+                    field, value = line.split(":", 1)
+                    value = value[1:] if value.startswith(" ") else value
+                    current[field] = current[field] + "\n" + value if field in current else value
+        return events
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
