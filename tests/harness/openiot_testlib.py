@@ -79,13 +79,14 @@ class Hub:
     """openiot-hub serving on ::1 with the four demo services."""
 
     def __init__(self, workdir, services=DEMO_TYPES, name="Test Hub", extra_args=(),
-                 listen="::1", netns=None):
+                 listen="::1", netns=None, client_netns=None):
         self.workdir = workdir
         self.state = os.path.join(workdir, "state")
         self.services_dir = os.path.join(workdir, "services")
         self.name = name
         self.listen = listen
         self.netns = netns
+        self.client_netns = client_netns
         self.extra_args = list(extra_args)
         self.port = free_port_pair() if netns is None else 8443
         self.pairing_port = self.port + 1
@@ -97,7 +98,9 @@ class Hub:
         self.start()
 
     def _prefix(self):
-        return ["ip", "netns", "exec", self.netns] if self.netns else []
+        """How client commands (curl, gnutls-cli) run: in the client's
+        network namespace when the test made one."""
+        return ["ip", "netns", "exec", self.client_netns] if self.client_netns else []
 
     def start_service(self, service, service_type=None):
         sock = os.path.join(self.services_dir, service, "interface.sock")
@@ -120,7 +123,8 @@ class Hub:
         admin = os.path.join(self.state, "admin.sock")
         if os.path.exists(admin):
             os.unlink(admin)
-        self.proc = subprocess.Popen(self._prefix() + [HUB, "serve", "--state-dir", self.state,
+        hub_prefix = ["ip", "netns", "exec", self.netns] if self.netns else []
+        self.proc = subprocess.Popen(hub_prefix + [HUB, "serve", "--state-dir", self.state,
                                      "--services-dir", self.services_dir, "--listen", self.listen,
                                      "--port", str(self.port), "--name", self.name, *self.extra_args],
                                      stdout=log, stderr=subprocess.STDOUT)

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The hub reachable over IPv6 only: two network namespaces joined by a
+veth pair, global IPv6 addresses and no IPv4 at all. The hub reports its
+global address at registration, and the client uses exactly that address."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
+from openiot_testlib import ClientIdentity, Hub  # noqa: E402
+
+HUB_ADDRESS = "2001:db8:1::1"
+CLIENT_ADDRESS = "2001:db8:1::2"
+
+
+def ip(*args, netns=None):
+    prefix = ["ip", "netns", "exec", netns] if netns else []
+    subprocess.run(prefix + ["ip", *args], check=True, capture_output=True)
+
+
+def can_make_namespaces():
+    if os.geteuid() != 0:
+        return False
+    probe = f"oi-probe-{os.getpid()}"
+    try:
+        ip("netns", "add", probe)
+        ip("netns", "delete", probe)
+        return True
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return False
+
+
+@unittest.skipUnless(can_make_namespaces(), "needs root and ip netns")
+class TestIpv6Only(unittest.TestCase):
+    def setUp(self):
+        suffix = os.getpid()
+        self.hub_ns, self.client_ns = f"oi-hub-{suffix}", f"oi-cli-{suffix}"
+        veth_hub, veth_client = f"oih{suffix % 100000}", f"oic{suffix % 100000}"
+        ip("netns", "add", self.hub_ns)
+        self.addCleanup(ip, "netns", "delete", self.hub_ns)
+        ip("netns", "add", self.client_ns)
+        self.addCleanup(ip, "netns", "delete", self.client_ns)
+        ip("link", "add", veth_hub, "type", "veth", "peer", "name", veth_client)
+        ip("link", "set", veth_hub, "netns", self.hub_ns)
+        ip("link", "set", veth_client, "netns", self.client_ns)
+        for ns, dev, address in ((self.hub_ns, veth_hub, HUB_ADDRESS), (self.client_ns, veth_client, CLIENT_ADDRESS)):
+            ip("link", "set", "lo", "up", netns=ns)
+            ip("-6", "addr", "add", f"{address}/64", "dev", dev, "nodad", netns=ns)
+            ip("link", "set", dev, "up", netns=ns)
+
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=("thermostat",), listen="::",
+                       netns=self.hub_ns, client_netns=self.client_ns)
+        self.addCleanup(self.hub.close)
+
+    def test_pair_and_use_over_the_global_address(self):
+        # the client side has no IPv4 at all
+        v4 = subprocess.run(["ip", "netns", "exec", self.client_ns, "ip", "-4", "addr", "show", "scope", "global"],
+                            capture_output=True, text=True).stdout
+        self.assertEqual(v4.strip(), "")
+
+        client = ClientIdentity(os.path.join(self.tmp.name, "client"))
+        status, reply = self.hub.pair(client, self.hub.open_code(), host=HUB_ADDRESS)
+        self.assertEqual(status, 201, reply)
+        globals_ = [a["address"] for a in reply["addresses"] if a["scope"] == "global"]
+        self.assertIn(HUB_ADDRESS, globals_)
+        self.assertEqual(reply["addresses"][0]["scope"], "global", "global addresses come first")
+
+        # use the hub by the global address registration handed out
+        status, info = self.hub.curl_json("/open-iot/v1/hub", client, host=globals_[0])
+        self.assertEqual(status, 200)
+        self.assertIn(HUB_ADDRESS, [a["address"] for a in info["addresses"]])
+        status, temperature = self.hub.curl_json("/services/thermostat/properties/temperature", client,
+                                                 host=globals_[0])
+        self.assertEqual(status, 200)
+        self.assertIsInstance(temperature, (int, float))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
