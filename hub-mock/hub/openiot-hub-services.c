@@ -46,6 +46,14 @@ list_data_free (ListData *data)
   g_free (data);
 }
 
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b,
+             gpointer      user_data)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
 /*
  * openiot_hub_services_scan:
  *
@@ -74,8 +82,7 @@ openiot_hub_services_scan (OpenIotHubProxy *proxy)
     }
 
   ids = g_strv_builder_end (builder);
-  g_qsort_with_data (ids, g_strv_length (ids), sizeof (char *),
-                     (GCompareDataFunc) (void (*) (void)) g_strcmp0, NULL);
+  g_qsort_with_data (ids, g_strv_length (ids), sizeof (char *), compare_ids, NULL);
   return g_steal_pointer (&ids);
 }
 

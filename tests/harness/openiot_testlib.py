@@ -91,6 +91,7 @@ class Hub:
         self.port = free_port_pair() if netns is None else 8443
         self.pairing_port = self.port + 1
         self.service_procs = {}
+        self.logs = []
         self.proc = None
         os.makedirs(self.services_dir, exist_ok=True)
         for service in services:
@@ -105,6 +106,7 @@ class Hub:
     def start_service(self, service, service_type=None):
         sock = os.path.join(self.services_dir, service, "interface.sock")
         log = open(os.path.join(self.workdir, f"{service}.log"), "a")
+        self.logs.append(log)
         proc = subprocess.Popen([DEMO_SERVICE, "--type", service_type or service, "--socket", sock,
                                  "--tick-ms", "100", "--keepalive-seconds", "1"],
                                 stdout=log, stderr=subprocess.STDOUT)
@@ -120,6 +122,7 @@ class Hub:
     def start(self):
         self.log_path = os.path.join(self.workdir, "hub.log")
         log = open(self.log_path, "a")
+        self.logs.append(log)
         admin = os.path.join(self.state, "admin.sock")
         if os.path.exists(admin):
             os.unlink(admin)
@@ -142,6 +145,9 @@ class Hub:
         self.stop()
         for service in list(self.service_procs):
             self.stop_service(service)
+        for log in self.logs:
+            log.close()
+        self.logs = []
 
     def log(self):
         with open(self.log_path) as f:
@@ -261,3 +267,5 @@ class SseReader:
     def close(self):
         self.proc.kill()
         self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
