@@ -59,6 +59,35 @@ socket_address (const char  *host,
   return address;
 }
 
+static gboolean
+is_wildcard (const char *address)
+{
+  return g_str_equal (address, "::") || g_str_equal (address, "0.0.0.0");
+}
+
+/* A hub bound to particular addresses must not hand out the others its
+ * interfaces have: clients would try addresses nothing listens on. The
+ * admin's public addresses stay (they may be forwarded to the hub). */
+static void
+keep_listened_addresses (GPtrArray          *addresses,
+                         guint               n_public,
+                         const char * const *listen_on)
+{
+  for (guint i = 0; listen_on[i] != NULL; i++)
+    {
+      if (is_wildcard (listen_on[i]))
+        return;
+    }
+
+  for (guint i = addresses->len; i > n_public; i--)
+    {
+      OpenIotHubAddress *address = g_ptr_array_index (addresses, i - 1);
+
+      if (!g_strv_contains (listen_on, address->address))
+        g_ptr_array_remove_index (addresses, i - 1);
+    }
+}
+
 /* The address a pairing link names: one the admin chose, else one clients
  * can reach, global first. */
 static const char *
@@ -71,7 +100,7 @@ choose_link_host (char     **public_addresses,
 
   for (guint i = 0; listen != NULL && listen[i] != NULL; i++)
     {
-      if (!g_str_equal (listen[i], "::") && !g_str_equal (listen[i], "0.0.0.0"))
+      if (!is_wildcard (listen[i]))
         return listen[i];
     }
 
@@ -160,6 +189,8 @@ openiot_hub_serve_main (int    argc,
       g_printerr ("openiot-hub: %s\n", error->message);
       return 2;
     }
+  listen_on = listen != NULL ? (const char * const *) listen : default_listen;
+  keep_listened_addresses (addresses, public_addresses ? g_strv_length (public_addresses) : 0, listen_on);
   addresses_json = openiot_hub_addresses_to_json (addresses);
 
   g_mkdir_with_parents (services_dir, 0755);
@@ -167,7 +198,6 @@ openiot_hub_serve_main (int    argc,
   pairing = openiot_hub_pairing_new (state, registry, port, addresses_json);
   server = openiot_hub_server_new (state, registry, pairing, proxy, port, pairing_port, addresses_json);
 
-  listen_on = listen != NULL ? (const char * const *) listen : default_listen;
   for (guint i = 0; listen_on[i] != NULL; i++)
     {
       g_autoptr(GSocketAddress) main_address = NULL;
