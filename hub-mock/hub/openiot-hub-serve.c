@@ -121,6 +121,7 @@ openiot_hub_serve_main (int    argc,
   g_auto(GStrv) public_addresses = NULL;
   int port = 8443;
   int pairing_port = 0;
+  int idle_timeout = 60;
   const GOptionEntry entries[] = {
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir, "Where the hub keeps its key, certificate and registry", "DIR" },
     { "services-dir", 0, 0, G_OPTION_ARG_FILENAME, &services_dir, "One sub-directory per service, holding interface.sock", "DIR" },
@@ -128,6 +129,7 @@ openiot_hub_serve_main (int    argc,
     { "pairing-port", 0, 0, G_OPTION_ARG_INT, &pairing_port, "TLS-SRP pairing port (default PORT + 1)", "PORT" },
     { "listen", 0, 0, G_OPTION_ARG_STRING_ARRAY, &listen, "Address to listen on, repeatable (default ::, all addresses)", "ADDR" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The hub's name, shown to people", "NAME" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, "Close connections silent this long (default 60)", "SECONDS" },
     { "public-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &public_addresses, "IPv6 address clients reach from the Internet, repeatable", "ADDR" },
     { NULL }
   };
@@ -197,6 +199,7 @@ openiot_hub_serve_main (int    argc,
   proxy = openiot_hub_proxy_new (services_dir);
   pairing = openiot_hub_pairing_new (state, registry, port, addresses_json);
   server = openiot_hub_server_new (state, registry, pairing, proxy, port, pairing_port, addresses_json);
+  openiot_hub_server_set_idle_timeout (server, MAX (idle_timeout, 1));
 
   for (guint i = 0; listen_on[i] != NULL; i++)
     {

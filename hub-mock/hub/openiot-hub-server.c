@@ -36,6 +36,7 @@ struct _OpenIotHubServer
   JsonNode           *addresses;
   guint16             port;
   guint16             pairing_port;
+  guint               idle_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotHubServer, openiot_hub_server, G_TYPE_OBJECT)
@@ -92,12 +93,46 @@ on_accept_certificate (SoupServerMessage    *msg,
   return TRUE;
 }
 
+/* A client gets this long for its TLS handshake and request headers,
+ * however it trickles them: the idle timeout alone does not stop a
+ * slowloris that sends a byte every few seconds. */
+#define HEADER_DEADLINE_SECONDS 15
+
+typedef struct
+{
+  GSocket *socket;
+  guint    timeout_id;
+} HeaderDeadline;
+
+static void
+header_deadline_free (gpointer data)
+{
+  HeaderDeadline *deadline = data;
+
+  g_clear_handle_id (&deadline->timeout_id, g_source_remove);
+  g_object_unref (deadline->socket);
+  g_free (deadline);
+}
+
+static gboolean
+on_header_deadline (gpointer data)
+{
+  HeaderDeadline *deadline = data;
+
+  deadline->timeout_id = 0;
+  g_message ("Closing a connection that did not send its request in time");
+  g_socket_shutdown (deadline->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_got_headers (SoupServerMessage *msg,
                 gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
+
+  g_object_set_data (G_OBJECT (msg), "openiot-header-deadline", NULL);
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH && length > MAX_BODY_BYTES)
     openiot_hub_http_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
@@ -109,6 +144,26 @@ on_request_started (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
+  OpenIotHubServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  /* libsoup 3.2's server has no idle timeout of its own; a GSocket timeout
+   * makes its I/O sources fail after that much silence, which closes idle
+   * and trickling (slowloris) connections. Event streams stay alive
+   * through the services' keep-alive comments. */
+  if (socket != NULL && self->idle_timeout > 0)
+    g_socket_set_timeout (socket, self->idle_timeout);
+
+  if (socket != NULL)
+    {
+      HeaderDeadline *deadline = g_new0 (HeaderDeadline, 1);
+      guint seconds = MIN (HEADER_DEADLINE_SECONDS, 2 * self->idle_timeout);
+
+      deadline->socket = g_object_ref (socket);
+      deadline->timeout_id = g_timeout_add_seconds (seconds, on_header_deadline, deadline);
+      g_object_set_data_full (G_OBJECT (msg), "openiot-header-deadline", deadline, header_deadline_free);
+    }
+
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
 }
@@ -361,6 +416,13 @@ on_certificate_changed (OpenIotHubState  *state,
   soup_server_set_tls_certificate (self->soup, openiot_hub_state_get_tls_certificate (state));
 }
 
+void
+openiot_hub_server_set_idle_timeout (OpenIotHubServer *self,
+                                     guint             seconds)
+{
+  self->idle_timeout = seconds;
+}
+
 OpenIotHubServer *
 openiot_hub_server_new (OpenIotHubState    *state,
                         OpenIotHubRegistry *registry,
@@ -379,6 +441,7 @@ openiot_hub_server_new (OpenIotHubState    *state,
   self->addresses = json_node_ref (addresses);
   self->port = port;
   self->pairing_port = pairing_port;
+  self->idle_timeout = 60;
 
   self->soup = soup_server_new ("tls-certificate", openiot_hub_state_get_tls_certificate (state),
                                 "server-header", NULL,

@@ -302,6 +302,59 @@ class TestAdmin(HubTestCase):
         self.assertIn("█", result.stdout, "a QR code of the link")
 
 
+class TestTimeouts(unittest.TestCase):
+    """Idle and trickling connections are closed; quiet event streams that
+    receive keep-alives are not."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=("lock",), extra_args=["--idle-timeout", "2"])
+        cls.client = ClientIdentity(os.path.join(cls.tmp.name, "client"))
+        cls.hub.register(cls.client)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.hub.close()
+        cls.tmp.cleanup()
+
+    def tls_socket(self):
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context.wrap_socket(socket.create_connection(("::1", self.hub.port)), server_hostname="hub.invalid")
+
+    def test_idle_connection_is_closed(self):
+        sock = self.tls_socket()
+        sock.settimeout(10)
+        start = time.monotonic()
+        self.assertEqual(sock.recv(10), b"")
+        self.assertLess(time.monotonic() - start, 5)
+
+    def test_slowloris_is_closed(self):
+        sock = self.tls_socket()
+        sock.send(b"GET /.well-known/open-iot HTTP/1.1\r\n")
+        start = time.monotonic()
+        with self.assertRaises(OSError):
+            for _ in range(20):
+                sock.send(b"X-Slow: 1\r\n")
+                time.sleep(0.5)
+        self.assertLess(time.monotonic() - start, 9)
+        self.assertIn("did not send its request in time", self.hub.log())
+        self.assertTrue(self.hub.alive())
+
+    def test_quiet_event_stream_survives(self):
+        args = ["curl", "-sS", "-N", "-k", "--cert", self.client.cert, "--key", self.client.key,
+                "--max-time", "7", self.hub.url("/services/lock/events/jammed")]
+        start = time.monotonic()
+        result = subprocess.run(args, capture_output=True, timeout=20)
+        # curl stops itself at --max-time (exit 28): the hub never cut it
+        self.assertEqual(result.returncode, 28, result.stderr)
+        self.assertGreater(time.monotonic() - start, 6.5)
+        self.assertGreaterEqual(result.stdout.count(b": keep-alive"), 4)
+
+
 class TestLifecycle(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
