@@ -212,6 +212,29 @@ class TestServices(HubTestCase):
         # not buffered: the events came spread out, one tick apart
         self.assertGreater(times[-1] - times[0], 0.15)
 
+    def test_event_stream_resumes_with_last_event_id(self):
+        stream = SseReader(self.hub, "/services/meter/properties/energy/observe", self.client)
+        try:
+            first = stream.events(3)
+        finally:
+            stream.close()
+        last_id = int(first[-1][1]["id"])
+        # ids count every event of the service, so one property's events are
+        # a fixed step apart
+        step = last_id - int(first[-2][1]["id"])
+        time.sleep(0.5)  # about five more events happen while we are away
+        stream = SseReader(self.hub, "/services/meter/properties/energy/observe", self.client,
+                           headers=[f"Last-Event-ID: {last_id}"])
+        try:
+            resumed = stream.events(3)
+        finally:
+            stream.close()
+        ids = [int(event["id"]) for _, event in resumed]
+        # what was missed is replayed first, in order, nothing twice
+        self.assertEqual(ids, sorted(ids))
+        self.assertGreater(ids[0], last_id)
+        self.assertLessEqual(ids[0], last_id + step, "the first missed event comes first")
+
     def test_forged_headers_never_reach_the_service(self):
         status, echo = self.hub.curl_json("/services/lock/debug/echo?x=1", self.client,
                                           headers=["X-Open-IoT-Client-Id: someone-else",
