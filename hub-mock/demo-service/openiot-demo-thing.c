@@ -10,6 +10,8 @@
 
 #include "openiot-protocol-private.h"
 
+#include "openiot-hub-http.h"
+
 #include "openiot-demo-schema.h"
 #include "openiot-demo-sse-stream.h"
 
@@ -59,29 +61,6 @@ static void
 replay_queue_free (GQueue *queue)
 {
   g_queue_free_full (queue, (GDestroyNotify) buffered_event_free);
-}
-
-static void
-respond_error (SoupServerMessage *msg,
-               guint              status,
-               const char        *code,
-               const char        *message)
-{
-  g_autofree char *json = _openiot_protocol_error_json (code, message);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
-}
-
-static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              JsonNode          *node)
-{
-  g_autofree char *json = json_to_string (node, FALSE);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
 }
 
 static JsonObject *
@@ -285,7 +264,7 @@ serve_readall (OpenIotDemoThing  *self,
     }
 
   json_node_set_object (root, all);
-  respond_json (msg, SOUP_STATUS_OK, root);
+  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
 }
 
 static void
@@ -299,27 +278,45 @@ serve_property (OpenIotDemoThing  *self,
   g_autoptr(GError) error = NULL;
 
   if (affordance == NULL)
-    return respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such property");
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such property");
+      return;
+    }
 
   if (g_str_equal (method, "GET"))
     {
       if (json_object_get_boolean_member_with_default (affordance, "writeOnly", FALSE))
-        return respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "This property can only be written");
-      respond_json (msg, SOUP_STATUS_OK, openiot_demo_thing_get (self, name));
+        {
+          openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "This property can only be written");
+          return;
+        }
+      openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, openiot_demo_thing_get (self, name));
       return;
     }
 
   if (!g_str_equal (method, "PUT"))
-    return respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "Use GET or PUT");
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "Use GET or PUT");
+      return;
+    }
 
   if (json_object_get_boolean_member_with_default (affordance, "readOnly", FALSE))
-    return respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "This property is read-only");
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "This property is read-only");
+      return;
+    }
 
   if (!(value = parse_body (msg)))
-    return respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "The body must be a JSON value");
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "The body must be a JSON value");
+      return;
+    }
 
   if (!openiot_demo_schema_validate (affordance, value, name, &error))
-    return respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "%s", error->message);
+      return;
+    }
 
   openiot_demo_thing_set (self, name, g_steal_pointer (&value));
   if (OPENIOT_DEMO_THING_GET_CLASS (self)->property_written)
@@ -339,27 +336,42 @@ serve_action (OpenIotDemoThing  *self,
   g_autoptr(GError) error = NULL;
 
   if (affordance == NULL)
-    return respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such action");
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such action");
+      return;
+    }
   if (!g_str_equal (soup_server_message_get_method (msg), "POST"))
-    return respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "Use POST");
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "Use POST");
+      return;
+    }
 
   input_schema = json_object_has_member (affordance, "input") ? json_object_get_object_member (affordance, "input") : NULL;
   input = parse_body (msg);
   if (input_schema != NULL)
     {
       if (input == NULL)
-        return respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "This action needs a JSON input");
+        {
+          openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "This action needs a JSON input");
+          return;
+        }
       if (!openiot_demo_schema_validate (input_schema, input, "input", &error))
-        return respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
+        {
+          openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "%s", error->message);
+          return;
+        }
     }
 
   output = OPENIOT_DEMO_THING_GET_CLASS (self)->invoke_action (self, name, input, &error);
   if (error != NULL)
-    return respond_error (msg, SOUP_STATUS_CONFLICT, "action-failed", error->message);
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_CONFLICT, "action-failed", "%s", error->message);
+      return;
+    }
 
   if (output == NULL)
     output = json_node_new (JSON_NODE_NULL);
-  respond_json (msg, SOUP_STATUS_OK, output);
+  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, output);
 }
 
 static void
@@ -383,7 +395,10 @@ serve_stream (OpenIotDemoThing  *self,
   guint64 after = 0;
 
   if (!g_str_equal (soup_server_message_get_method (msg), "GET"))
-    return respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "Use GET");
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "Use GET");
+      return;
+    }
 
   stream = openiot_demo_sse_stream_new (msg, source, priv->keepalive_seconds);
   g_signal_connect_object (stream, "closed", G_CALLBACK (on_stream_closed), self, 0);
@@ -428,7 +443,7 @@ serve_echo (SoupServerMessage *msg)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  respond_json (msg, SOUP_STATUS_OK, root);
+  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
 }
 
 static gboolean
@@ -473,7 +488,7 @@ handle_request (SoupServer        *server,
   g_debug ("%s %s (client %s)", soup_server_message_get_method (msg), path, client ? client : "none");
 
   if (soup_server_message_get_request_body (msg)->length > MAX_BODY_BYTES)
-    respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large", "Bodies are limited to 64 KiB");
+    openiot_hub_http_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large", "Bodies are limited to 64 KiB");
   else if (g_str_equal (path, OPENIOT_SERVICE_TD_PATH))
     {
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
@@ -502,7 +517,7 @@ handle_request (SoupServer        *server,
   else if (g_str_equal (path, "/debug/slow"))
     serve_slow (msg, query);
   else
-    respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such interaction");
+    openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such interaction");
 }
 
 gboolean

@@ -159,9 +159,12 @@ read_next_chunk (ProxyRequest *request)
                                    request->cancellable, on_chunk_read, request);
 }
 
+typedef gboolean (*HeaderFilter) (const char *name);
+
 static void
-copy_response_headers (SoupMessageHeaders *from,
-                       SoupMessageHeaders *to)
+copy_headers (SoupMessageHeaders *from,
+              SoupMessageHeaders *to,
+              HeaderFilter        skip)
 {
   SoupMessageHeadersIter iter;
   const char *name, *value;
@@ -169,12 +172,27 @@ copy_response_headers (SoupMessageHeaders *from,
   soup_message_headers_iter_init (&iter, from);
   while (soup_message_headers_iter_next (&iter, &name, &value))
     {
-      if (openiot_hub_http_is_hop_by_hop (name) ||
-          g_ascii_strcasecmp (name, "Content-Length") == 0 ||
-          g_ascii_strcasecmp (name, "Date") == 0)
-        continue;
-      soup_message_headers_append (to, name, value);
+      if (!openiot_hub_http_is_hop_by_hop (name) && !skip (name))
+        soup_message_headers_append (to, name, value);
     }
+}
+
+/* libsoup frames the body itself; the date is the hub's to give. */
+static gboolean
+skip_response_header (const char *name)
+{
+  return g_ascii_strcasecmp (name, "Content-Length") == 0 ||
+         g_ascii_strcasecmp (name, "Date") == 0;
+}
+
+/* X-Open-IoT-* are the hub's word on who is asking: a client never gets to
+ * say it itself. */
+static gboolean
+skip_request_header (const char *name)
+{
+  return g_ascii_strcasecmp (name, "Host") == 0 ||
+         g_ascii_strcasecmp (name, "Content-Length") == 0 ||
+         g_ascii_strncasecmp (name, OPENIOT_HEADER_PREFIX, strlen (OPENIOT_HEADER_PREFIX)) == 0;
 }
 
 static void
@@ -206,7 +224,7 @@ on_upstream_sent (GObject      *source,
   soup_server_message_set_status (request->msg, soup_message_get_status (request->upstream),
                                   soup_message_get_reason_phrase (request->upstream));
   response_headers = soup_server_message_get_response_headers (request->msg);
-  copy_response_headers (soup_message_get_response_headers (request->upstream), response_headers);
+  copy_headers (soup_message_get_response_headers (request->upstream), response_headers, skip_response_header);
   soup_message_headers_set_encoding (response_headers, SOUP_ENCODING_CHUNKED);
 
   /* An event stream may be quiet for long; the service's keep-alive
@@ -216,27 +234,6 @@ on_upstream_sent (GObject      *source,
 
   soup_server_message_unpause (request->msg);
   read_next_chunk (request);
-}
-
-static void
-copy_request_headers (SoupMessageHeaders *from,
-                      SoupMessageHeaders *to)
-{
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
-
-  soup_message_headers_iter_init (&iter, from);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    {
-      /* X-Open-IoT-* are the hub's word on who is asking: a client never
-       * gets to say it itself. */
-      if (openiot_hub_http_is_hop_by_hop (name) ||
-          g_ascii_strcasecmp (name, "Host") == 0 ||
-          g_ascii_strcasecmp (name, "Content-Length") == 0 ||
-          g_ascii_strncasecmp (name, OPENIOT_HEADER_PREFIX, strlen (OPENIOT_HEADER_PREFIX)) == 0)
-        continue;
-      soup_message_headers_append (to, name, value);
-    }
 }
 
 char *
@@ -324,7 +321,7 @@ openiot_hub_proxy_forward (OpenIotHubProxy   *self,
   soup_message_add_flags (request->upstream, SOUP_MESSAGE_NO_REDIRECT);
 
   upstream_headers = soup_message_get_request_headers (request->upstream);
-  copy_request_headers (request_headers, upstream_headers);
+  copy_headers (request_headers, upstream_headers, skip_request_header);
   soup_message_headers_replace (upstream_headers, OPENIOT_HEADER_CLIENT_ID, client->id);
   soup_message_headers_replace (upstream_headers, OPENIOT_HEADER_CLIENT_NAME, client->name);
 

@@ -186,6 +186,21 @@ authenticate (OpenIotHubServer  *self,
   return g_steal_pointer (&client);
 }
 
+/* api, id, name, certificate: how the hub introduces itself everywhere */
+static void
+add_identity (OpenIotHubServer *self,
+              JsonBuilder      *builder)
+{
+  json_builder_set_member_name (builder, "api");
+  json_builder_add_int_value (builder, OPENIOT_PROTOCOL_API);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, openiot_hub_state_get_id (self->state));
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, openiot_hub_state_get_name (self->state));
+  json_builder_set_member_name (builder, "certificate");
+  json_builder_add_string_value (builder, openiot_hub_state_get_fingerprint (self->state));
+}
+
 static void
 respond_well_known (OpenIotHubServer  *self,
                     SoupServerMessage *msg)
@@ -195,14 +210,7 @@ respond_well_known (OpenIotHubServer  *self,
   const char *previous = openiot_hub_state_get_rotation_previous (self->state);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "api");
-  json_builder_add_int_value (builder, OPENIOT_PROTOCOL_API);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, openiot_hub_state_get_id (self->state));
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, openiot_hub_state_get_name (self->state));
-  json_builder_set_member_name (builder, "certificate");
-  json_builder_add_string_value (builder, openiot_hub_state_get_fingerprint (self->state));
+  add_identity (self, builder);
   json_builder_set_member_name (builder, "pairing");
   json_builder_add_value (builder, openiot_hub_pairing_status_to_json (self->pairing, self->pairing_port));
   json_builder_set_member_name (builder, "rotation");
@@ -233,14 +241,7 @@ respond_hub (OpenIotHubServer  *self,
   g_autofree char *registered = g_date_time_format_iso8601 (client->registered);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "api");
-  json_builder_add_int_value (builder, OPENIOT_PROTOCOL_API);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, openiot_hub_state_get_id (self->state));
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, openiot_hub_state_get_name (self->state));
-  json_builder_set_member_name (builder, "certificate");
-  json_builder_add_string_value (builder, openiot_hub_state_get_fingerprint (self->state));
+  add_identity (self, builder);
   json_builder_set_member_name (builder, "addresses");
   json_builder_add_value (builder, json_node_copy (self->addresses));
   json_builder_set_member_name (builder, "port");
