@@ -188,7 +188,11 @@ fail_event (OpenIotSseParser *self,
 {
   g_autoptr(GError) error = NULL;
 
-  clear_event (self);
+  /* New buffers rather than truncated ones, so the megabytes go back. */
+  g_string_free (self->data, TRUE);
+  self->data = g_string_new (NULL);
+  g_string_free (self->event_type, TRUE);
+  self->event_type = g_string_new (NULL);
 
   /* One report per dropped event, however many oversized lines it has. */
   if (self->discarding_event)
