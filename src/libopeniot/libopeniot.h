@@ -6,5 +6,9 @@
 # include "openiot-error.h"
 # include "openiot-enums.h"
 # include "openiot-fingerprint.h"
+# include "openiot-identity.h"
 # include "openiot-pairing-link.h"
+# include "openiot-pairing-result.h"
+# include "openiot-pairing.h"
+# include "openiot-sse-parser.h"
 #undef OPENIOT_INSIDE

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libopeniot.h>
+
+G_BEGIN_DECLS
+
+/* A real openiot-hub on [::1] for the C tests, in a temporary state dir. */
+typedef struct
+{
+  GSubprocess *process;
+  char        *dir;
+  char        *state_dir;
+  char        *services_dir;
+  guint16      port;
+} OpenIotTestHub;
+
+OpenIotTestHub     *openiot_test_hub_start     (void);
+void                openiot_test_hub_free      (OpenIotTestHub *hub);
+JsonNode           *openiot_test_hub_admin     (OpenIotTestHub *hub,
+                                                const char     *first_arg,
+                                                ...) G_GNUC_NULL_TERMINATED;
+OpenIotPairingLink *openiot_test_hub_open_code (OpenIotTestHub *hub);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenIotTestHub, openiot_test_hub_free)
+
+G_END_DECLS
