@@ -5,10 +5,14 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 #include <libopeniot.h>
 
+#include "openiot-cli-common.h"
 #include "openiot-cli-exit.h"
+#include "openiot-cli-hubs.h"
+#include "openiot-cli-pair.h"
 
 typedef int (*CommandFunc) (int argc, char **argv);
 
@@ -20,13 +24,17 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
+  { "identity", N_("Show this device's certificate fingerprint"), openiot_cli_identity },
+  { "pair", N_("Pair with a hub (LINK, or --address ADDR --code CODE)"), openiot_cli_pair },
+  { "hubs", N_("List the paired hubs"), openiot_cli_hubs },
+  { "forget", N_("Forget a paired hub on this device"), openiot_cli_forget },
   { NULL, NULL, NULL },
 };
 
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n", _("Usage: openiot [--version] [--help] COMMAND [ARGS…]"));
+  fprintf (stream, "%s\n", _("Usage: openiot [--version] [--help] [--json] [--store DIR] COMMAND [ARGS…]"));
   fprintf (stream, "\n%s\n", _("Reach the services of your own Open-IoT hub, without a cloud."));
   fprintf (stream, "\n%s\n", _("Commands:"));
   for (const Command *c = commands; c->name != NULL; c++)
@@ -63,10 +71,33 @@ main (int   argc,
       return OPENIOT_CLI_EXIT_OK;
     }
 
-  for (const Command *c = commands; c->name != NULL; c++)
+  /* Global options may come before the command too. */
+  while (argc > 1 && g_str_has_prefix (argv[1], "--"))
+    {
+      if (g_str_equal (argv[1], "--json"))
+        openiot_cli_options.json = TRUE;
+      else if (g_str_equal (argv[1], "--store") && argc > 2)
+        {
+          openiot_cli_options.store_dir = g_strdup (argv[2]);
+          argc--, argv++;
+        }
+      else if (g_str_has_prefix (argv[1], "--store="))
+        openiot_cli_options.store_dir = g_strdup (argv[1] + strlen ("--store="));
+      else
+        break;
+      argc--, argv++;
+    }
+
+  for (const Command *c = commands; argc > 1 && c->name != NULL; c++)
     {
       if (g_str_equal (argv[1], c->name))
         return c->run (argc - 1, argv + 1);
+    }
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return OPENIOT_CLI_EXIT_USAGE;
     }
 
   g_printerr (_("openiot: “%s” is not a command. See “openiot --help”.\n"), argv[1]);

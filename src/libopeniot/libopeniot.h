@@ -6,9 +6,11 @@
 # include "openiot-error.h"
 # include "openiot-enums.h"
 # include "openiot-fingerprint.h"
+# include "openiot-hub-record.h"
 # include "openiot-identity.h"
 # include "openiot-pairing-link.h"
 # include "openiot-pairing-result.h"
 # include "openiot-pairing.h"
+# include "openiot-pin-store.h"
 # include "openiot-sse-parser.h"
 #undef OPENIOT_INSIDE

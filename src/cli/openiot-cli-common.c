@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "openiot-cli-common.h"
+
+OpenIotCliOptions openiot_cli_options;
+
+gboolean
+openiot_cli_parse (int                 *argc,
+                   char              ***argv,
+                   const char          *parameters,
+                   const char          *summary,
+                   const GOptionEntry  *extra)
+{
+  const GOptionEntry common[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &openiot_cli_options.json, N_("Machine-readable output"), NULL },
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &openiot_cli_options.store_dir,
+      N_("Keep this device's key and pins in DIR (0600 files) instead of the keyring"), N_("DIR") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
+  if (extra != NULL)
+    g_option_context_add_main_entries (context, extra, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("openiot: %s\n", error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+openiot_cli_store_result (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The CLI is synchronous; the library is not: iterate until it answers. */
+GAsyncResult *
+openiot_cli_wait (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+/* Prints @error for people and returns the documented exit code. */
+int
+openiot_cli_fail (const GError *error)
+{
+  g_printerr ("openiot: %s\n", error->message);
+
+  if (error->domain != OPENIOT_ERROR)
+    return OPENIOT_CLI_EXIT_ERROR;
+
+  switch ((OpenIotError) error->code)
+    {
+    case OPENIOT_ERROR_CERTIFICATE_CHANGED:
+    case OPENIOT_ERROR_NOT_TRUSTED:
+      return OPENIOT_CLI_EXIT_CERTIFICATE;
+    case OPENIOT_ERROR_NOT_REGISTERED:
+      return OPENIOT_CLI_EXIT_NOT_REGISTERED;
+    case OPENIOT_ERROR_UNREACHABLE:
+      return OPENIOT_CLI_EXIT_UNREACHABLE;
+    case OPENIOT_ERROR_PAIRING_REJECTED:
+    case OPENIOT_ERROR_PAIRING_CLOSED:
+      return OPENIOT_CLI_EXIT_PAIRING;
+    default:
+      return OPENIOT_CLI_EXIT_ERROR;
+    }
+}
+
+OpenIotIdentity *
+openiot_cli_load_identity (const char  *device_name,
+                           GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  openiot_identity_load_async (openiot_cli_options.store_dir,
+                               device_name ? device_name : g_get_host_name (),
+                               NULL, openiot_cli_store_result, &result);
+  return openiot_identity_load_finish (openiot_cli_wait (&result), error);
+}
+
+void
+openiot_cli_print_json (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, TRUE);
+
+  g_print ("%s\n", text);
+}
+
+static GPtrArray *
+list_hubs (GError **error)
+{
+  g_autoptr(OpenIotPinStore) store = openiot_pin_store_new (openiot_cli_options.store_dir);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  openiot_pin_store_list_async (store, NULL, openiot_cli_store_result, &result);
+  return openiot_pin_store_list_finish (store, openiot_cli_wait (&result), error);
+}
+
+/*
+ * openiot_cli_find_hub:
+ * @hub: (nullable): a hub id or name; may be left out when only one hub
+ *   is paired
+ */
+OpenIotHubRecord *
+openiot_cli_find_hub (const char  *hub,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) hubs = list_hubs (error);
+  OpenIotHubRecord *found = NULL;
+
+  if (hubs == NULL)
+    return NULL;
+
+  if (hub == NULL)
+    {
+      if (hubs->len == 1)
+        return g_object_ref (g_ptr_array_index (hubs, 0));
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
+                           hubs->len == 0 ? _("No hub is paired yet. Pair one with “openiot pair LINK”.")
+                                          : _("Several hubs are paired: name one with --hub (see “openiot hubs”)."));
+      return NULL;
+    }
+
+  for (guint i = 0; i < hubs->len; i++)
+    {
+      OpenIotHubRecord *record = g_ptr_array_index (hubs, i);
+
+      if (g_str_equal (openiot_hub_record_get_id (record), hub) ||
+          g_utf8_collate (openiot_hub_record_get_name (record), hub) == 0)
+        {
+          if (found != NULL)
+            {
+              g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
+                           _("Several hubs are called “%s”: use the hub's id (see “openiot hubs”)."), hub);
+              return NULL;
+            }
+          found = record;
+        }
+    }
+
+  if (found == NULL)
+    {
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, _("No paired hub is called “%s” (see “openiot hubs”)."), hub);
+      return NULL;
+    }
+
+  return g_object_ref (found);
+}
+
+const char *
+openiot_cli_verification_text (OpenIotVerification verification)
+{
+  switch (verification)
+    {
+    case OPENIOT_VERIFICATION_LINK_FINGERPRINT:
+      return _("Verified: it matches the pairing link, and the hub proved it knows the pairing code.");
+    case OPENIOT_VERIFICATION_PAIRING_CODE:
+      return _("Verified with the pairing code: the hub proved it knows it.");
+    case OPENIOT_VERIFICATION_TRUST_ON_FIRST_USE:
+    default:
+      return _("Not verified: compare the fingerprint with the one your hub shows before you trust it.");
+    }
+}

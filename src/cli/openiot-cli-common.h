@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <libopeniot.h>
+
+#include "openiot-cli-exit.h"
+
+G_BEGIN_DECLS
+
+/* Options every command takes, also accepted before the command name. */
+typedef struct
+{
+  gboolean  json;
+  char     *store_dir;
+} OpenIotCliOptions;
+
+extern OpenIotCliOptions openiot_cli_options;
+
+gboolean          openiot_cli_parse           (int            *argc,
+                                               char         ***argv,
+                                               const char     *parameters,
+                                               const char     *summary,
+                                               const GOptionEntry *extra);
+GAsyncResult     *openiot_cli_wait            (GAsyncResult  **result);
+void              openiot_cli_store_result    (GObject        *source,
+                                               GAsyncResult   *result,
+                                               gpointer        user_data);
+int               openiot_cli_fail            (const GError   *error);
+OpenIotIdentity  *openiot_cli_load_identity   (const char     *device_name,
+                                               GError        **error);
+void              openiot_cli_print_json      (JsonNode       *node);
+OpenIotHubRecord *openiot_cli_find_hub        (const char     *hub,
+                                               GError        **error);
+const char       *openiot_cli_verification_text (OpenIotVerification verification);
+
+G_END_DECLS

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+
+#include "openiot-cli-common.h"
+
+#include "openiot-cli-pair.h"
+
+#define DEFAULT_PAIRING_PORT 8444
+
+/* "[2001:db8::1]:8444", "2001:db8::1", "192.0.2.1:8444", "hub.local" */
+static OpenIotPairingLink *
+link_from_address (const char  *address,
+                   const char  *code,
+                   GError     **error)
+{
+  g_autofree char *host = NULL;
+  guint64 port = DEFAULT_PAIRING_PORT;
+  const char *colon;
+
+  if (address[0] == '[')
+    {
+      const char *end = strchr (address, ']');
+
+      if (end == NULL || (end[1] != '\0' && (end[1] != ':' ||
+          !g_ascii_string_to_unsigned (end + 2, 10, 1, 65535, &port, NULL))))
+        goto invalid;
+      host = g_strndup (address + 1, end - address - 1);
+    }
+  else if ((colon = strchr (address, ':')) != NULL && strchr (colon + 1, ':') == NULL)
+    {
+      if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
+        goto invalid;
+      host = g_strndup (address, colon - address);
+    }
+  else
+    host = g_strdup (address);
+
+  if (code == NULL || strlen (code) != 8 || strspn (code, "0123456789") != 8)
+    {
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                           _("The pairing code is 8 digits, as the hub shows it."));
+      return NULL;
+    }
+
+  return openiot_pairing_link_new (host, port, port - 1, code, NULL, NULL, NULL);
+
+invalid:
+  g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+               _("“%s” is not an address; write it as ADDRESS or [IPv6]:PORT."), address);
+  return NULL;
+}
+
+static void
+print_hub (OpenIotPairingResult *result)
+{
+  g_autofree char *grouped = openiot_fingerprint_format_grouped (openiot_pairing_result_get_fingerprint (result));
+  g_auto(GStrv) lines = g_strsplit (grouped, "\n", -1);
+
+  g_print (_("Hub “%s”\n"), openiot_pairing_result_get_hub_name (result));
+  g_print (_("Certificate fingerprint (SHA-256):\n"));
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_print ("    %s\n", lines[i]);
+  g_print ("%s\n", openiot_cli_verification_text (openiot_pairing_result_get_verification (result)));
+}
+
+/* The trust-on-first-use step: nothing is stored without a yes. */
+static gboolean
+confirm (void)
+{
+  char answer[16] = "";
+
+  if (!isatty (STDIN_FILENO))
+    return FALSE;
+
+  g_print (_("Trust this hub? [y/N] "));
+  fflush (stdout);
+  if (fgets (answer, sizeof answer, stdin) == NULL)
+    return FALSE;
+
+  return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+static gboolean
+save (OpenIotHubRecord  *record,
+      GError           **error)
+{
+  g_autoptr(OpenIotPinStore) store = openiot_pin_store_new (openiot_cli_options.store_dir);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  openiot_pin_store_save_async (store, record, NULL, openiot_cli_store_result, &result);
+  return openiot_pin_store_save_finish (store, openiot_cli_wait (&result), error);
+}
+
+int
+openiot_cli_pair (int    argc,
+                  char **argv)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *code = NULL;
+  gboolean yes = FALSE;
+  const GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("This device's name on the hub (default: the host name)"), N_("NAME") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("Pair with the hub at ADDR (default port 8444)"), N_("ADDR[:PORT]") },
+    { "code", 0, 0, G_OPTION_ARG_STRING, &code, N_("The pairing code the hub shows"), N_("CODE") },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Trust the hub without asking"), NULL },
+    { NULL }
+  };
+  g_autoptr(OpenIotPairingLink) link = NULL;
+  g_autoptr(OpenIotIdentity) identity = NULL;
+  g_autoptr(OpenIotPairingResult) result = NULL;
+  g_autoptr(OpenIotHubRecord) record = NULL;
+  g_autoptr(GAsyncResult) async_result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!openiot_cli_parse (&argc, &argv, _("[LINK]"),
+                          _("Pair this device with a hub, from a pairing link or an address and code."), entries))
+    return OPENIOT_CLI_EXIT_USAGE;
+
+  if (argc == 2 && address == NULL)
+    link = openiot_pairing_link_parse (argv[1], &error);
+  else if (argc == 1 && address != NULL)
+    link = link_from_address (address, code, &error);
+  else
+    {
+      g_printerr (_("openiot pair: give a pairing link, or --address and --code\n"));
+      return OPENIOT_CLI_EXIT_USAGE;
+    }
+
+  if (link == NULL)
+    return openiot_cli_fail (error);
+
+  if (!(identity = openiot_cli_load_identity (name, &error)))
+    return openiot_cli_fail (error);
+
+  if (!openiot_cli_options.json)
+    g_print (_("Pairing with %s…\n"), openiot_pairing_link_get_host (link));
+
+  openiot_pair_async (link, name ? name : openiot_identity_get_name (identity),
+                      openiot_identity_get_certificate_pem (identity), NULL,
+                      openiot_cli_store_result, &async_result);
+  if (!(result = openiot_pair_finish (openiot_cli_wait (&async_result), &error)))
+    return openiot_cli_fail (error);
+
+  if (!openiot_cli_options.json)
+    print_hub (result);
+
+  if (!yes && !confirm ())
+    {
+      g_set_error_literal (&error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED,
+                           _("The hub was not trusted, so nothing was saved. Run again and answer “y”, "
+                             "or pass --yes to trust it without asking."));
+      return openiot_cli_fail (error);
+    }
+
+  record = openiot_hub_record_new_from_pairing (result);
+  if (!save (record, &error))
+    return openiot_cli_fail (error);
+
+  if (openiot_cli_options.json)
+    {
+      g_autoptr(JsonNode) node = openiot_hub_record_to_json (record);
+
+      openiot_cli_print_json (node);
+    }
+  else
+    {
+      const char * const *addresses = openiot_hub_record_get_addresses (record);
+      const char * const *scopes = openiot_hub_record_get_scopes (record);
+
+      g_print (_("Paired with “%s”.\n"), openiot_hub_record_get_name (record));
+      for (guint i = 0; addresses[i] != NULL; i++)
+        g_print ("    %s (%s)\n", addresses[i],
+                 g_str_equal (scopes[i], "global") ? _("Internet") : _("local network"));
+    }
+
+  return OPENIOT_CLI_EXIT_OK;
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`openiot identity|pair|hubs|forget` against the real hub, with the
+keyring of the isolated session and with an explicit file keystore."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
+from openiot_testlib import Hub  # noqa: E402
+
+OPENIOT = os.environ["OPENIOT_CLI"]
+
+
+def openiot(*args, store=None):
+    prefix = ["--store", store] if store else []
+    return subprocess.run([OPENIOT, *prefix, *args], capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.DEVNULL)
+
+
+class TestPairing(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=())
+        self.addCleanup(self.hub.close)
+        self.store = os.path.join(self.tmp.name, "store")
+
+    def link(self):
+        return self.hub.admin("pairing-code")["link"]
+
+    def hub_fingerprint(self):
+        return self.hub.curl_json("/.well-known/open-iot")[1]["certificate"]
+
+    def test_identity_in_file_keystore(self):
+        result = openiot("identity", "--json", store=self.store)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        identity = json.loads(result.stdout)
+        self.assertRegex(identity["certificate"], r"^sha256:[0-9a-f]{64}$")
+        again = json.loads(openiot("identity", "--json", store=self.store).stdout)
+        self.assertEqual(again["certificate"], identity["certificate"], "the identity is made once")
+        # the key and the directory are private; the certificate is public
+        for path in (self.store, os.path.join(self.store, "key.pem")):
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+            self.assertEqual(mode & 0o077, 0, f"{path} is {oct(mode)}")
+
+    def test_pair_by_link(self):
+        result = openiot("pair", self.link(), "--yes", "--json", "--name", "Kitchen Tablet", store=self.store)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        record = json.loads(result.stdout)
+        self.assertEqual(record["certificate"], self.hub_fingerprint())
+        self.assertEqual(record["name"], "Test Hub")
+        self.assertEqual(record["verification"], "link-fingerprint")
+
+        hubs = json.loads(openiot("hubs", "--json", store=self.store).stdout)
+        self.assertEqual([h["id"] for h in hubs], [record["id"]])
+
+        identity = json.loads(openiot("identity", "--json", store=self.store).stdout)
+        clients = self.hub.admin("clients")
+        self.assertEqual([(c["name"], c["certificate"]) for c in clients],
+                         [("Kitchen Tablet", identity["certificate"])])
+
+        mode = stat.S_IMODE(os.stat(os.path.join(self.store, "hubs.json")).st_mode)
+        self.assertEqual(mode & 0o077, 0, f"hubs.json is {oct(mode)}")
+
+        result = openiot("forget", "Test Hub", store=self.store)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(json.loads(openiot("hubs", "--json", store=self.store).stdout), [])
+
+    def test_pair_by_address_and_code_shows_fingerprint(self):
+        code = self.hub.open_code()
+        result = openiot("pair", "--address", f"[::1]:{self.hub.pairing_port}", "--code", code, "--yes",
+                         store=self.store)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        grouped = self.hub_fingerprint()[len("sha256:"):].upper()
+        self.assertIn(" ".join(grouped[i:i + 4] for i in range(0, 16, 4)), result.stdout)
+        self.assertIn("Verified with the pairing code", result.stdout)
+        self.assertIn("Paired with “Test Hub”", result.stdout)
+
+    def test_not_confirmed_saves_nothing(self):
+        result = openiot("pair", self.link(), store=self.store)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertIn("nothing was saved", result.stderr)
+        self.assertEqual(json.loads(openiot("hubs", "--json", store=self.store).stdout), [])
+
+    def test_wrong_code_and_closed_code(self):
+        link = self.link()
+        code = link.split("code=")[1][:8]
+        wrong = link.replace(f"code={code}", "code=%08d" % ((int(code) + 1) % 100000000))
+        result = openiot("pair", wrong, "--yes", store=self.store)
+        self.assertEqual(result.returncode, 6, result.stderr)
+        self.assertIn("4 tries left", result.stderr)
+        self.assertEqual(openiot("pair", link, "--yes", store=self.store).returncode, 0)
+        result = openiot("pair", link, "--yes", store=os.path.join(self.tmp.name, "other"))
+        self.assertEqual(result.returncode, 6, result.stderr)
+        self.assertIn("Open a new code", result.stderr)
+
+    def test_unreachable_and_usage(self):
+        result = openiot("pair", "--address", "[::1]:1", "--code", "12345678", "--yes", store=self.store)
+        self.assertEqual(result.returncode, 5, result.stderr)
+        self.assertEqual(openiot("pair", store=self.store).returncode, 2)
+        self.assertEqual(openiot("pair", "openiot://[::1]:1/?code=12", store=self.store).returncode, 1)
+        result = openiot("forget", "Nope", store=self.store)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("No paired hub is called", result.stderr)
+
+    def test_keyring_mode_keeps_key_off_disk(self):
+        result = openiot("pair", self.link(), "--yes", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        hubs = json.loads(openiot("hubs", "--json").stdout)
+        self.assertEqual(len(hubs), 1)
+        # gnome-keyring stores its collections encrypted; nothing under
+        # $HOME holds a plain private key
+        for root, _, files in os.walk(os.environ["HOME"]):
+            for name in files:
+                path = os.path.join(root, name)
+                with open(path, "rb") as f:
+                    self.assertNotIn(b"PRIVATE KEY", f.read(), path)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
