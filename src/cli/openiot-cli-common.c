@@ -103,8 +103,8 @@ openiot_cli_print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-static GPtrArray *
-list_hubs (GError **error)
+GPtrArray *
+openiot_cli_list_hubs (GError **error)
 {
   g_autoptr(OpenIotPinStore) store = openiot_pin_store_new (openiot_cli_options.store_dir);
   g_autoptr(GAsyncResult) result = NULL;
@@ -122,7 +122,7 @@ OpenIotHubRecord *
 openiot_cli_find_hub (const char  *hub,
                       GError     **error)
 {
-  g_autoptr(GPtrArray) hubs = list_hubs (error);
+  g_autoptr(GPtrArray) hubs = openiot_cli_list_hubs (error);
   OpenIotHubRecord *found = NULL;
 
   if (hubs == NULL)

@@ -13,17 +13,13 @@ int
 openiot_cli_hubs (int    argc,
                   char **argv)
 {
-  g_autoptr(OpenIotPinStore) store = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) hubs = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!openiot_cli_parse (&argc, &argv, "", _("List the paired hubs."), NULL) || argc != 1)
     return OPENIOT_CLI_EXIT_USAGE;
 
-  store = openiot_pin_store_new (openiot_cli_options.store_dir);
-  openiot_pin_store_list_async (store, NULL, openiot_cli_store_result, &result);
-  if (!(hubs = openiot_pin_store_list_finish (store, openiot_cli_wait (&result), &error)))
+  if (!(hubs = openiot_cli_list_hubs (&error)))
     return openiot_cli_fail (error);
 
   if (openiot_cli_options.json)
