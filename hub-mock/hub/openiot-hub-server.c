@@ -88,8 +88,11 @@ on_accept_certificate (SoupServerMessage    *msg,
                        GTlsCertificateFlags  errors,
                        gpointer              user_data)
 {
+  g_autofree char *fingerprint = openiot_fingerprint_from_certificate (certificate);
+
   /* Self-signed client certificates are the point: take any at the
    * handshake and judge it by fingerprint in the handler. */
+  g_debug ("A client presented the certificate %s", fingerprint);
   return TRUE;
 }
 
@@ -352,6 +355,8 @@ handle_request (SoupServer        *server,
   OpenIotHubServer *self = user_data;
   const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
   g_autoptr(OpenIotHubClient) client = NULL;
+
+  g_debug ("Request %s %s", soup_server_message_get_method (msg), path);
 
   /* got-headers may have answered already (413) */
   if (soup_server_message_get_status (msg) != 0)

@@ -13,6 +13,7 @@
 #include "openiot-cli-exit.h"
 #include "openiot-cli-hubs.h"
 #include "openiot-cli-pair.h"
+#include "openiot-cli-services.h"
 
 typedef int (*CommandFunc) (int argc, char **argv);
 
@@ -27,6 +28,7 @@ static const Command commands[] = {
   { "identity", N_("Show this device's certificate fingerprint"), openiot_cli_identity },
   { "pair", N_("Pair with a hub (LINK, or --address ADDR --code CODE)"), openiot_cli_pair },
   { "hubs", N_("List the paired hubs"), openiot_cli_hubs },
+  { "services", N_("List a hub's services"), openiot_cli_services },
   { "forget", N_("Forget a paired hub on this device"), openiot_cli_forget },
   { NULL, NULL, NULL },
 };

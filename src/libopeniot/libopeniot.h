@@ -6,6 +6,7 @@
 # include "openiot-error.h"
 # include "openiot-enums.h"
 # include "openiot-fingerprint.h"
+# include "openiot-hub-connection.h"
 # include "openiot-hub-record.h"
 # include "openiot-identity.h"
 # include "openiot-pairing-link.h"

@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 
 OpenIotPairingResult *_openiot_pairing_result_new_from_json (JsonNode             *node,
                                                              const char           *link_fingerprint,
+                                                             const char           *paired_through,
                                                              GError              **error);
 
 G_END_DECLS

@@ -58,11 +58,18 @@ invalid (GError     **error,
   return FALSE;
 }
 
+/*
+ * The hub's list, then the address pairing went through if the hub did not
+ * list it (a hub bound to one address, or reached through a forwarded
+ * port): it is known to work from here.
+ */
 static gboolean
 read_addresses (OpenIotPairingResult  *self,
                 JsonObject            *object,
+                const char            *paired_through,
                 GError               **error)
 {
+  gboolean listed = FALSE;
   g_autoptr(GStrvBuilder) addresses = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) scopes = g_strv_builder_new ();
   JsonNode *node = json_object_get_member (object, "addresses");
@@ -85,6 +92,13 @@ read_addresses (OpenIotPairingResult  *self,
         return invalid (error, "an address is incomplete");
       g_strv_builder_add (addresses, address);
       g_strv_builder_add (scopes, scope);
+      listed |= g_strcmp0 (address, paired_through) == 0;
+    }
+
+  if (paired_through != NULL && !listed)
+    {
+      g_strv_builder_add (addresses, paired_through);
+      g_strv_builder_add (scopes, "local");
     }
 
   self->addresses = g_strv_builder_end (addresses);
@@ -105,6 +119,7 @@ read_addresses (OpenIotPairingResult  *self,
 OpenIotPairingResult *
 _openiot_pairing_result_new_from_json (JsonNode    *node,
                                        const char  *link_fingerprint,
+                                       const char  *paired_through,
                                        GError     **error)
 {
   g_autoptr(OpenIotPairingResult) self = g_new0 (OpenIotPairingResult, 1);
@@ -135,7 +150,7 @@ _openiot_pairing_result_new_from_json (JsonNode    *node,
     return invalid (error, "no valid port"), NULL;
   self->port = port;
 
-  if (!read_addresses (self, object, error))
+  if (!read_addresses (self, object, paired_through, error))
     return NULL;
 
   if (!_openiot_certificate_check_peer (self->certificate_pem, error))
@@ -217,7 +232,8 @@ openiot_pairing_result_get_addresses (OpenIotPairingResult *self)
  * openiot_pairing_result_get_scopes:
  *
  * Returns: (transfer none) (array zero-terminated=1): "global", "ula" or
- *   "link" for each address
+ *   "link" for each address the hub listed; "local" for the address
+ *   pairing went through when the hub did not list it
  */
 const char * const *
 openiot_pairing_result_get_scopes (OpenIotPairingResult *self)

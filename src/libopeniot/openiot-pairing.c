@@ -171,8 +171,10 @@ error_from_response (guint   status,
 static OpenIotPairingResult *
 register_device (PairData           *data,
                  OpenIotSrpSession  *session,
+                 GInetAddress       *address,
                  GError            **error)
 {
+  g_autofree char *paired_through = g_inet_address_to_string (address);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) request = NULL;
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
@@ -209,7 +211,7 @@ register_device (PairData           *data,
 
   return _openiot_pairing_result_new_from_json (json_parser_get_root (parser),
                                                 openiot_pairing_link_get_fingerprint (data->link),
-                                                error);
+                                                paired_through, error);
 }
 
 static void
@@ -247,7 +249,7 @@ pair_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (!(result = register_device (data, session, &error)))
+  if (!(result = register_device (data, session, address, &error)))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) openiot_pairing_result_unref);

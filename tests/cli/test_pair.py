@@ -123,5 +123,60 @@ class TestPairing(unittest.TestCase):
                     self.assertNotIn(b"PRIVATE KEY", f.read(), path)
 
 
+class TestPinnedConnection(unittest.TestCase):
+    """A paired device talks only to the hub it pinned."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=("lock",))
+        self.addCleanup(self.hub.close)
+        self.store = os.path.join(self.tmp.name, "store")
+        result = openiot("pair", self.hub.admin("pairing-code")["link"], "--yes", store=self.store)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.identity = json.loads(openiot("identity", "--json", store=self.store).stdout)["certificate"]
+
+    def test_services(self):
+        result = openiot("services", "--json", store=self.store)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual([s["id"] for s in json.loads(result.stdout)], ["lock"])
+        # positive control for the impostor test: a real hub logs both
+        self.assertIn(f"A client presented the certificate {self.identity}", self.hub.log())
+        self.assertIn("Request GET /open-iot/v1/services", self.hub.log())
+
+    def test_impostor_gets_no_certificate_and_no_request(self):
+        self.hub.stop()
+        impostor = Hub(os.path.join(self.tmp.name, "impostor"), services=(), port=self.hub.port, name="Test Hub")
+        self.addCleanup(impostor.close)
+        result = openiot("services", store=self.store)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertIn("This may be an attack", result.stderr)
+        self.assertIn("Presented: " + impostor.curl_json("/.well-known/open-iot")[1]["certificate"], result.stderr)
+        log = impostor.log()
+        self.assertNotIn(self.identity, log, "the client certificate reached the impostor")
+        self.assertNotIn("Request GET /open-iot", log, "a request reached the impostor")
+        # the pin is unchanged: nothing was decided for the user
+        hubs = json.loads(openiot("hubs", "--json", store=self.store).stdout)
+        self.assertNotEqual(hubs[0]["certificate"], impostor.curl_json("/.well-known/open-iot")[1]["certificate"])
+
+    def test_rotation_is_reported_as_signed(self):
+        self.hub.admin("rotate-certificate")
+        result = openiot("services", store=self.store)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertIn("signed by the certificate you trusted", result.stderr)
+
+    def test_revoked_device(self):
+        client_id = [c for c in self.hub.admin("clients") if c["certificate"] == self.identity][0]["client_id"]
+        self.hub.admin("revoke", client_id)
+        result = openiot("services", store=self.store)
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertIn("removed from the hub", result.stderr)
+
+    def test_hub_down(self):
+        self.hub.stop()
+        result = openiot("services", store=self.store)
+        self.assertEqual(result.returncode, 5, result.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -79,7 +79,7 @@ class Hub:
     """openiot-hub serving on ::1 with the four demo services."""
 
     def __init__(self, workdir, services=DEMO_TYPES, name="Test Hub", extra_args=(),
-                 listen="::1", netns=None, client_netns=None):
+                 listen="::1", netns=None, client_netns=None, port=None):
         self.workdir = workdir
         self.state = os.path.join(workdir, "state")
         self.services_dir = os.path.join(workdir, "services")
@@ -88,7 +88,7 @@ class Hub:
         self.netns = netns
         self.client_netns = client_netns
         self.extra_args = list(extra_args)
-        self.port = free_port_pair() if netns is None else 8443
+        self.port = port or (free_port_pair() if netns is None else 8443)
         self.pairing_port = self.port + 1
         self.service_procs = {}
         self.logs = []
@@ -130,7 +130,8 @@ class Hub:
         self.proc = subprocess.Popen(hub_prefix + [HUB, "serve", "--state-dir", self.state,
                                      "--services-dir", self.services_dir, "--listen", self.listen,
                                      "--port", str(self.port), "--name", self.name, *self.extra_args],
-                                     stdout=log, stderr=subprocess.STDOUT)
+                                     stdout=log, stderr=subprocess.STDOUT,
+                                     env=dict(os.environ, G_MESSAGES_DEBUG="openiot-hub"))
         wait_for(lambda: os.path.exists(admin) or self.proc.poll() is not None, what="hub admin socket")
         if self.proc.poll() is not None:
             raise RuntimeError("hub exited:\n" + self.log())

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "openiot-cli-common.h"
+
+#include "openiot-cli-services.h"
+
+int
+openiot_cli_services (int    argc,
+                      char **argv)
+{
+  g_autofree char *hub_name = NULL;
+  const GOptionEntry entries[] = {
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name, N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
+    { NULL }
+  };
+  g_autoptr(OpenIotHubRecord) hub = NULL;
+  g_autoptr(OpenIotIdentity) identity = NULL;
+  g_autoptr(OpenIotHubConnection) connection = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *services;
+  guint status = 0;
+
+  if (!openiot_cli_parse (&argc, &argv, "", _("List the hub's services."), entries) || argc != 1)
+    return OPENIOT_CLI_EXIT_USAGE;
+
+  if (!(hub = openiot_cli_find_hub (hub_name, &error)) ||
+      !(identity = openiot_cli_load_identity (NULL, &error)))
+    return openiot_cli_fail (error);
+
+  connection = openiot_hub_connection_new (hub, identity);
+  openiot_hub_connection_send_async (connection, "GET", "/open-iot/v1/services", NULL, NULL, NULL,
+                                     openiot_cli_store_result, &result);
+  if (!(body = openiot_hub_connection_send_finish (connection, openiot_cli_wait (&result), &status, &error)))
+    {
+      if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED))
+        g_printerr (_("Pinned:    %s\nPresented: %s\n"), openiot_hub_record_get_fingerprint (hub),
+                    openiot_hub_connection_get_presented_fingerprint (connection));
+      return openiot_cli_fail (error);
+    }
+
+  if (status != 200 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    {
+      g_printerr (_("openiot: the hub answered %u with no list of services\n"), status);
+      return OPENIOT_CLI_EXIT_ERROR;
+    }
+
+  if (openiot_cli_options.json)
+    {
+      openiot_cli_print_json (json_parser_get_root (parser));
+      return OPENIOT_CLI_EXIT_OK;
+    }
+
+  services = json_node_get_array (json_parser_get_root (parser));
+  if (json_array_get_length (services) == 0)
+    g_print (_("The hub has no services yet.\n"));
+  for (guint i = 0; i < json_array_get_length (services); i++)
+    {
+      JsonObject *service = json_array_get_object_element (services, i);
+
+      g_print ("%-16s %-32s %s\n", json_object_get_string_member_with_default (service, "id", "?"),
+               json_object_get_string_member_with_default (service, "title", ""),
+               g_strcmp0 (json_object_get_string_member_with_default (service, "state", ""), "up") == 0
+                 ? _("up") : _("down"));
+    }
+
+  return OPENIOT_CLI_EXIT_OK;
+}

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#define G_LOG_DOMAIN "openiot-hub-connection"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "openiot-address-list-private.h"
+#include "openiot-certificate-private.h"
+#include "openiot-error.h"
+#include "openiot-fingerprint.h"
+#include "openiot-protocol-private.h"
+
+#include "openiot-hub-connection.h"
+
+#define HUB_URI "https://hub.invalid"
+#define TIMEOUT_SECONDS 30
+
+/**
+ * OpenIotHubConnection:
+ *
+ * Requests to one paired hub over mutual TLS, pinned to the hub's
+ * certificate. A server presenting any other certificate is refused during
+ * the handshake, before this device's certificate or any request is sent
+ * (docs/protocol.md, "Transport"); the operation then fails with
+ * %OPENIOT_ERROR_CERTIFICATE_CHANGED, and the connection tells whether the
+ * new certificate carries a rotation proof signed by the pinned one.
+ * Nothing changes until the user decides.
+ */
+struct _OpenIotHubConnection
+{
+  GObject           parent_instance;
+
+  OpenIotHubRecord *record;
+  OpenIotIdentity  *identity;
+  SoupSession      *session;
+  char             *presented_fingerprint;
+  gboolean          rotation_verified;
+};
+
+G_DEFINE_FINAL_TYPE (OpenIotHubConnection, openiot_hub_connection, G_TYPE_OBJECT)
+
+typedef struct
+{
+  SoupMessage *msg;
+  char        *presented;
+  guint        status;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  g_clear_object (&data->msg);
+  g_free (data->presented);
+  g_free (data);
+}
+
+static SoupSession *
+new_session (OpenIotHubRecord *record)
+{
+  g_autoptr(OpenIotAddressList) addresses =
+    _openiot_address_list_new (openiot_hub_record_get_addresses (record), openiot_hub_record_get_port (record));
+
+  return soup_session_new_with_options ("remote-connectable", addresses,
+                                        "proxy-resolver", NULL,
+                                        "timeout", TIMEOUT_SECONDS,
+                                        "idle-timeout", 60,
+                                        NULL);
+}
+
+/* The pin check. Returning FALSE aborts the handshake before libsoup sends
+ * the client certificate. */
+static gboolean
+on_accept_certificate (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  GTask *task = user_data;
+  OpenIotHubConnection *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
+  g_autofree char *fingerprint = openiot_fingerprint_from_certificate (certificate);
+
+  if (openiot_fingerprint_equal (fingerprint, openiot_hub_record_get_fingerprint (self->record)))
+    return TRUE;
+
+  g_free (data->presented);
+  data->presented = g_steal_pointer (&fingerprint);
+  return FALSE;
+}
+
+/* Accepts only the certificate that was just presented: the proof is read
+ * from the very server that presented it, and nothing is sent but a GET
+ * of the public status, with no client certificate. */
+static gboolean
+accept_presented (SoupMessage          *msg,
+                  GTlsCertificate      *certificate,
+                  GTlsCertificateFlags  errors,
+                  gpointer              user_data)
+{
+  g_autofree char *fingerprint = openiot_fingerprint_from_certificate (certificate);
+
+  return openiot_fingerprint_equal (fingerprint, user_data);
+}
+
+static gboolean
+rotation_proof_verifies (OpenIotHubConnection *self,
+                         GBytes               *well_known,
+                         const char           *presented)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) message = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autofree guchar *raw = NULL;
+  const char *pinned = openiot_hub_record_get_fingerprint (self->record);
+  JsonObject *root, *rotation;
+  JsonNode *node;
+  gsize raw_len;
+
+  if (well_known == NULL ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (well_known, NULL), g_bytes_get_size (well_known), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  node = json_object_get_member (root, "rotation");
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  rotation = json_node_get_object (node);
+
+  if (!openiot_fingerprint_equal (json_object_get_string_member_with_default (root, "certificate", NULL), presented) ||
+      !openiot_fingerprint_equal (json_object_get_string_member_with_default (rotation, "previous", NULL), pinned) ||
+      !json_object_has_member (rotation, "signature"))
+    return FALSE;
+
+  raw = g_base64_decode (json_object_get_string_member_with_default (rotation, "signature", ""), &raw_len);
+  signature = g_bytes_new (raw, raw_len);
+  message = _openiot_rotation_message (pinned, presented);
+  return _openiot_certificate_verify (openiot_hub_record_get_certificate_pem (self->record), message, signature, NULL);
+}
+
+static void
+on_proof_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenIotHubConnection *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  const char *name = openiot_hub_record_get_name (self->record);
+
+  g_free (self->presented_fingerprint);
+  self->presented_fingerprint = g_strdup (data->presented);
+  self->rotation_verified = rotation_proof_verifies (self, body, data->presented);
+
+  if (self->rotation_verified)
+    g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED,
+                             "The hub “%s” says it replaced its certificate, and the new one is signed by the "
+                             "certificate you trusted. Nothing was sent to it. Review the change and accept it "
+                             "to go on (openiot trust).", name);
+  else
+    g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED,
+                             "The hub “%s” presented a different certificate, not signed by the one you trusted. "
+                             "This may be an attack: nothing was sent to it. If you reset or replaced the hub, "
+                             "pair again.", name);
+}
+
+static void
+check_rotation (GTask *task)
+{
+  OpenIotHubConnection *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(SoupSession) session = new_session (self->record);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", HUB_URI OPENIOT_PATH_WELL_KNOWN);
+
+  g_signal_connect_data (msg, "accept-certificate", G_CALLBACK (accept_presented),
+                         g_strdup (data->presented), (GClosureNotify) (void (*) (void)) g_free, 0);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                    on_proof_read, g_object_ref (task));
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenIotHubConnection *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autofree char *code = NULL;
+
+  if (body == NULL)
+    {
+      if (data->presented != NULL)
+        check_rotation (task);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE,
+                                 "The hub “%s” is not reachable (%s). Check that it is on, and your network.",
+                                 openiot_hub_record_get_name (self->record), error->message);
+      return;
+    }
+
+  data->status = soup_message_get_status (data->msg);
+  if (data->status == SOUP_STATUS_FORBIDDEN && _openiot_protocol_parse_error (body, &code, NULL) &&
+      g_str_equal (code, "not-registered"))
+    {
+      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_REGISTERED,
+                               "This device was removed from the hub “%s”. Pair it again to use the hub.",
+                               openiot_hub_record_get_name (self->record));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+}
+
+/**
+ * openiot_hub_connection_send_async:
+ * @path: an absolute path on the hub, with its query
+ * @content_type: (nullable): the body's type
+ * @body: (nullable): the request body
+ *
+ * Sends one request to the pinned hub.
+ */
+void
+openiot_hub_connection_send_async (OpenIotHubConnection *self,
+                                   const char           *method,
+                                   const char           *path,
+                                   const char           *content_type,
+                                   GBytes               *body,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *uri_string = NULL;
+  g_autoptr(GUri) uri = NULL;
+  SendData *data;
+
+  g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, openiot_hub_connection_send_async);
+
+  uri_string = g_strconcat (HUB_URI, path, NULL);
+  if (!(uri = g_uri_parse (uri_string, SOUP_HTTP_URI_FLAGS, NULL)))
+    {
+      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "Invalid path: %s", path);
+      return;
+    }
+
+  data = g_new0 (SendData, 1);
+  data->msg = soup_message_new_from_uri (method, uri);
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (data->msg, content_type, body);
+  soup_message_set_tls_client_certificate (data->msg, openiot_identity_get_tls_certificate (self->identity));
+  g_signal_connect (data->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
+
+  soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT, cancellable,
+                                    on_sent, g_object_ref (task));
+}
+
+/**
+ * openiot_hub_connection_send_finish:
+ * @status: (out): the HTTP status
+ *
+ * Returns: (transfer full): the response body
+ */
+GBytes *
+openiot_hub_connection_send_finish (OpenIotHubConnection  *self,
+                                    GAsyncResult          *result,
+                                    guint                 *status,
+                                    GError               **error)
+{
+  GBytes *body;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  body = g_task_propagate_pointer (G_TASK (result), error);
+  if (body != NULL && status != NULL)
+    *status = ((SendData *) g_task_get_task_data (G_TASK (result)))->status;
+  return body;
+}
+
+/**
+ * openiot_hub_connection_get_presented_fingerprint:
+ *
+ * Returns: (nullable): after %OPENIOT_ERROR_CERTIFICATE_CHANGED, the
+ *   fingerprint of the certificate the server presented
+ */
+const char *
+openiot_hub_connection_get_presented_fingerprint (OpenIotHubConnection *self)
+{
+  return self->presented_fingerprint;
+}
+
+/**
+ * openiot_hub_connection_get_rotation_verified:
+ *
+ * Returns: after %OPENIOT_ERROR_CERTIFICATE_CHANGED, whether the presented
+ *   certificate carries a rotation proof signed by the pinned one
+ */
+gboolean
+openiot_hub_connection_get_rotation_verified (OpenIotHubConnection *self)
+{
+  return self->rotation_verified;
+}
+
+OpenIotHubConnection *
+openiot_hub_connection_new (OpenIotHubRecord *record,
+                            OpenIotIdentity  *identity)
+{
+  OpenIotHubConnection *self;
+
+  g_return_val_if_fail (OPENIOT_IS_HUB_RECORD (record), NULL);
+  g_return_val_if_fail (OPENIOT_IS_IDENTITY (identity), NULL);
+
+  self = g_object_new (OPENIOT_TYPE_HUB_CONNECTION, NULL);
+  self->record = g_object_ref (record);
+  self->identity = g_object_ref (identity);
+  self->session = new_session (record);
+  return self;
+}
+
+static void
+openiot_hub_connection_finalize (GObject *object)
+{
+  OpenIotHubConnection *self = OPENIOT_HUB_CONNECTION (object);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->record);
+  g_clear_object (&self->identity);
+  g_free (self->presented_fingerprint);
+
+  G_OBJECT_CLASS (openiot_hub_connection_parent_class)->finalize (object);
+}
+
+static void
+openiot_hub_connection_class_init (OpenIotHubConnectionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = openiot_hub_connection_finalize;
+}
+
+static void
+openiot_hub_connection_init (OpenIotHubConnection *self)
+{
+}
