@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <stdio.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "openiot-cli-common.h"
@@ -177,4 +179,44 @@ openiot_cli_verification_text (OpenIotVerification verification)
     default:
       return _("Not verified: compare the fingerprint with the one your hub shows before you trust it.");
     }
+}
+
+void
+openiot_cli_print_fingerprint (const char *label,
+                               const char *fingerprint)
+{
+  g_autofree char *grouped = openiot_fingerprint_format_grouped (fingerprint);
+  g_auto(GStrv) lines = g_strsplit (grouped, "\n", -1);
+
+  g_print ("%s\n", label);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_print ("    %s\n", lines[i]);
+}
+
+/* A yes from a person at a terminal; never from a pipe. */
+gboolean
+openiot_cli_confirm (const char *question)
+{
+  char answer[16] = "";
+
+  if (!isatty (STDIN_FILENO))
+    return FALSE;
+
+  g_print ("%s", question);
+  fflush (stdout);
+  if (fgets (answer, sizeof answer, stdin) == NULL)
+    return FALSE;
+
+  return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+gboolean
+openiot_cli_save_hub (OpenIotHubRecord  *record,
+                      GError           **error)
+{
+  g_autoptr(OpenIotPinStore) store = openiot_pin_store_new (openiot_cli_options.store_dir);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  openiot_pin_store_save_async (store, record, NULL, openiot_cli_store_result, &result);
+  return openiot_pin_store_save_finish (store, openiot_cli_wait (&result), error);
 }

@@ -33,5 +33,10 @@ GPtrArray        *openiot_cli_list_hubs       (GError        **error);
 OpenIotHubRecord *openiot_cli_find_hub        (const char     *hub,
                                                GError        **error);
 const char       *openiot_cli_verification_text (OpenIotVerification verification);
+void              openiot_cli_print_fingerprint (const char     *label,
+                                                 const char     *fingerprint);
+gboolean          openiot_cli_confirm           (const char     *question);
+gboolean          openiot_cli_save_hub          (OpenIotHubRecord *record,
+                                                 GError        **error);
 
 G_END_DECLS

@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <stdio.h>
-#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "openiot-cli-common.h"
@@ -59,42 +57,9 @@ invalid:
 static void
 print_hub (OpenIotPairingResult *result)
 {
-  g_autofree char *grouped = openiot_fingerprint_format_grouped (openiot_pairing_result_get_fingerprint (result));
-  g_auto(GStrv) lines = g_strsplit (grouped, "\n", -1);
-
   g_print (_("Hub “%s”\n"), openiot_pairing_result_get_hub_name (result));
-  g_print (_("Certificate fingerprint (SHA-256):\n"));
-  for (guint i = 0; lines[i] != NULL; i++)
-    g_print ("    %s\n", lines[i]);
+  openiot_cli_print_fingerprint (_("Certificate fingerprint (SHA-256):"), openiot_pairing_result_get_fingerprint (result));
   g_print ("%s\n", openiot_cli_verification_text (openiot_pairing_result_get_verification (result)));
-}
-
-/* The trust-on-first-use step: nothing is stored without a yes. */
-static gboolean
-confirm (void)
-{
-  char answer[16] = "";
-
-  if (!isatty (STDIN_FILENO))
-    return FALSE;
-
-  g_print (_("Trust this hub? [y/N] "));
-  fflush (stdout);
-  if (fgets (answer, sizeof answer, stdin) == NULL)
-    return FALSE;
-
-  return answer[0] == 'y' || answer[0] == 'Y';
-}
-
-static gboolean
-save (OpenIotHubRecord  *record,
-      GError           **error)
-{
-  g_autoptr(OpenIotPinStore) store = openiot_pin_store_new (openiot_cli_options.store_dir);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  openiot_pin_store_save_async (store, record, NULL, openiot_cli_store_result, &result);
-  return openiot_pin_store_save_finish (store, openiot_cli_wait (&result), error);
 }
 
 int
@@ -151,7 +116,8 @@ openiot_cli_pair (int    argc,
   if (!openiot_cli_options.json)
     print_hub (result);
 
-  if (!yes && !confirm ())
+  /* The trust-on-first-use step: nothing is stored without a yes. */
+  if (!yes && !openiot_cli_confirm (_("Trust this hub? [y/N] ")))
     {
       g_set_error_literal (&error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED,
                            _("The hub was not trusted, so nothing was saved. Run again and answer “y”, "
@@ -160,7 +126,7 @@ openiot_cli_pair (int    argc,
     }
 
   record = openiot_hub_record_new_from_pairing (result);
-  if (!save (record, &error))
+  if (!openiot_cli_save_hub (record, &error))
     return openiot_cli_fail (error);
 
   if (openiot_cli_options.json)

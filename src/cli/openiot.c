@@ -14,6 +14,7 @@
 #include "openiot-cli-hubs.h"
 #include "openiot-cli-pair.h"
 #include "openiot-cli-services.h"
+#include "openiot-cli-trust.h"
 
 typedef int (*CommandFunc) (int argc, char **argv);
 
@@ -29,6 +30,7 @@ static const Command commands[] = {
   { "pair", N_("Pair with a hub (LINK, or --address ADDR --code CODE)"), openiot_cli_pair },
   { "hubs", N_("List the paired hubs"), openiot_cli_hubs },
   { "services", N_("List a hub's services"), openiot_cli_services },
+  { "trust", N_("Review and accept a changed hub certificate"), openiot_cli_trust },
   { "forget", N_("Forget a paired hub on this device"), openiot_cli_forget },
   { NULL, NULL, NULL },
 };

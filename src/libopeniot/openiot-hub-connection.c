@@ -36,6 +36,7 @@ struct _OpenIotHubConnection
   OpenIotIdentity  *identity;
   SoupSession      *session;
   char             *presented_fingerprint;
+  char             *presented_pem;
   gboolean          rotation_verified;
 };
 
@@ -45,6 +46,7 @@ typedef struct
 {
   SoupMessage *msg;
   char        *presented;
+  char        *presented_pem;
   guint        status;
 } SendData;
 
@@ -53,6 +55,7 @@ send_data_free (SendData *data)
 {
   g_clear_object (&data->msg);
   g_free (data->presented);
+  g_free (data->presented_pem);
   g_free (data);
 }
 
@@ -87,6 +90,8 @@ on_accept_certificate (SoupMessage          *msg,
 
   g_free (data->presented);
   data->presented = g_steal_pointer (&fingerprint);
+  g_free (data->presented_pem);
+  g_object_get (certificate, "certificate-pem", &data->presented_pem, NULL);
   return FALSE;
 }
 
@@ -153,6 +158,8 @@ on_proof_read (GObject      *source,
 
   g_free (self->presented_fingerprint);
   self->presented_fingerprint = g_strdup (data->presented);
+  g_free (self->presented_pem);
+  self->presented_pem = g_strdup (data->presented_pem);
   self->rotation_verified = rotation_proof_verifies (self, body, data->presented);
 
   if (self->rotation_verified)
@@ -303,6 +310,18 @@ openiot_hub_connection_get_presented_fingerprint (OpenIotHubConnection *self)
 }
 
 /**
+ * openiot_hub_connection_get_presented_certificate_pem:
+ *
+ * Returns: (nullable): after %OPENIOT_ERROR_CERTIFICATE_CHANGED, the
+ *   certificate the server presented, to pin if the user accepts it
+ */
+const char *
+openiot_hub_connection_get_presented_certificate_pem (OpenIotHubConnection *self)
+{
+  return self->presented_pem;
+}
+
+/**
  * openiot_hub_connection_get_rotation_verified:
  *
  * Returns: after %OPENIOT_ERROR_CERTIFICATE_CHANGED, whether the presented
@@ -339,6 +358,7 @@ openiot_hub_connection_finalize (GObject *object)
   g_clear_object (&self->record);
   g_clear_object (&self->identity);
   g_free (self->presented_fingerprint);
+  g_free (self->presented_pem);
 
   G_OBJECT_CLASS (openiot_hub_connection_parent_class)->finalize (object);
 }

@@ -31,6 +31,7 @@ GBytes               *openiot_hub_connection_send_finish              (OpenIotHu
                                                                        guint                *status,
                                                                        GError              **error);
 const char           *openiot_hub_connection_get_presented_fingerprint (OpenIotHubConnection *self);
+const char           *openiot_hub_connection_get_presented_certificate_pem (OpenIotHubConnection *self);
 gboolean              openiot_hub_connection_get_rotation_verified    (OpenIotHubConnection *self);
 
 G_END_DECLS

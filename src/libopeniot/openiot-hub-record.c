@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "openiot-certificate-private.h"
 #include "openiot-enums.h"
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
@@ -51,6 +52,34 @@ openiot_hub_record_new_from_pairing (OpenIotPairingResult *result)
   self->verification = openiot_pairing_result_get_verification (result);
   self->paired = g_date_time_new_now_utc ();
   return self;
+}
+
+/**
+ * openiot_hub_record_with_certificate:
+ * @certificate_pem: the certificate the user decided to trust instead
+ *
+ * The record after the user accepted a changed hub certificate: the same
+ * hub and registration, pinned to @certificate_pem.
+ *
+ * Returns: (transfer full): a new record, or %NULL if @certificate_pem is
+ *   not a certificate to pin
+ */
+OpenIotHubRecord *
+openiot_hub_record_with_certificate (OpenIotHubRecord  *self,
+                                     const char        *certificate_pem,
+                                     GError           **error)
+{
+  g_autoptr(JsonNode) node = openiot_hub_record_to_json (self);
+  JsonObject *object = json_node_get_object (node);
+  g_autofree char *fingerprint = NULL;
+
+  if (!_openiot_certificate_check_peer (certificate_pem, error) ||
+      !(fingerprint = _openiot_certificate_fingerprint (certificate_pem, error)))
+    return NULL;
+
+  json_object_set_string_member (object, "certificate", fingerprint);
+  json_object_set_string_member (object, "certificate_pem", certificate_pem);
+  return openiot_hub_record_new_from_json (node, error);
 }
 
 static void

@@ -18,6 +18,9 @@ G_DECLARE_FINAL_TYPE (OpenIotHubRecord, openiot_hub_record, OPENIOT, HUB_RECORD,
 OpenIotHubRecord    *openiot_hub_record_new_from_pairing  (OpenIotPairingResult  *result);
 OpenIotHubRecord    *openiot_hub_record_new_from_json     (JsonNode              *node,
                                                            GError               **error);
+OpenIotHubRecord    *openiot_hub_record_with_certificate  (OpenIotHubRecord      *self,
+                                                           const char            *certificate_pem,
+                                                           GError               **error);
 JsonNode            *openiot_hub_record_to_json           (OpenIotHubRecord      *self);
 const char          *openiot_hub_record_get_id            (OpenIotHubRecord      *self);
 const char          *openiot_hub_record_get_name          (OpenIotHubRecord      *self);

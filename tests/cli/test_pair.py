@@ -164,6 +164,25 @@ class TestPinnedConnection(unittest.TestCase):
         result = openiot("services", store=self.store)
         self.assertEqual(result.returncode, 3, result.stderr)
         self.assertIn("signed by the certificate you trusted", result.stderr)
+        new = self.hub.curl_json("/.well-known/open-iot")[1]["certificate"]
+
+        # no decision, or the wrong fingerprint: nothing changes
+        result = openiot("trust", store=self.store)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertIn("signed by the one you trusted", result.stdout)
+        result = openiot("trust", "--accept", "sha256:" + "0" * 64, store=self.store)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertEqual(openiot("services", store=self.store).returncode, 3)
+
+        # the deliberate decision
+        result = openiot("trust", "--accept", new, store=self.store)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(openiot("services", store=self.store).returncode, 0)
+        hubs = json.loads(openiot("hubs", "--json", store=self.store).stdout)
+        self.assertEqual(hubs[0]["certificate"], new)
+        result = openiot("trust", store=self.store)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("Nothing to do", result.stdout)
 
     def test_revoked_device(self):
         client_id = [c for c in self.hub.admin("clients") if c["certificate"] == self.identity][0]["client_id"]
