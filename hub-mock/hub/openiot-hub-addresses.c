@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -11,83 +13,190 @@
 #include "openiot-hub-addresses.h"
 
 /*
- * The hub's IPv6 addresses, as registration hands them to clients
- * (docs/protocol.md, "Addresses"): the admin's --public-address first, then
- * the interfaces' own, global before ULA before link-local.
+ * The hub's IPv6 addresses, as registration and the admin socket hand them
+ * out (docs/protocol.md, "Addresses"): the admin's --public-address first,
+ * in the admin's order, then the interfaces' own, global before ULA before
+ * link-local. Clients try them in this order, so the ones that work from
+ * anywhere come first.
  */
+
+/**
+ * openiot_hub_address_new:
+ * @address: an IPv6 address, with `%interface` if link-local
+ * @scope: its scope
+ *
+ * Returns: (transfer full): a new #OpenIotHubAddress
+ */
+OpenIotHubAddress *
+openiot_hub_address_new (const char             *address,
+                         OpenIotHubAddressScope  scope)
+{
+  OpenIotHubAddress *self;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  self = g_new0 (OpenIotHubAddress, 1);
+  self->address = g_strdup (address);
+  self->scope = scope;
+  return self;
+}
 
 void
 openiot_hub_address_free (OpenIotHubAddress *address)
 {
+  if (address == NULL)
+    return;
+
   g_free (address->address);
   g_free (address);
 }
 
+/**
+ * openiot_hub_address_scope_to_string:
+ * @scope: a scope
+ *
+ * Returns: the scope's name on the wire: `global`, `ula` or `link`
+ */
 const char *
 openiot_hub_address_scope_to_string (OpenIotHubAddressScope scope)
 {
   switch (scope)
     {
-    case OPENIOT_HUB_ADDRESS_GLOBAL: return "global";
-    case OPENIOT_HUB_ADDRESS_ULA: return "ula";
-    case OPENIOT_HUB_ADDRESS_LINK: return "link";
-    default: g_assert_not_reached ();
+    case OPENIOT_HUB_ADDRESS_GLOBAL:
+      return "global";
+    case OPENIOT_HUB_ADDRESS_ULA:
+      return "ula";
+    case OPENIOT_HUB_ADDRESS_LINK:
+      return "link";
+    default:
+      g_return_val_if_reached (NULL);
     }
 }
 
-/* Returns FALSE for addresses clients cannot use (loopback, multicast,
- * unspecified, v4-mapped). */
+/* FALSE for addresses no client can use to reach the hub: loopback,
+ * unspecified, multicast, IPv4-mapped, the old site-local fec0::/10. */
 static gboolean
 classify (const guint8           *bytes,
           OpenIotHubAddressScope *scope)
 {
   if ((bytes[0] & 0xe0) == 0x20)
-    *scope = OPENIOT_HUB_ADDRESS_GLOBAL;       /* 2000::/3 */
+    *scope = OPENIOT_HUB_ADDRESS_GLOBAL;
   else if ((bytes[0] & 0xfe) == 0xfc)
-    *scope = OPENIOT_HUB_ADDRESS_ULA;          /* fc00::/7 */
+    *scope = OPENIOT_HUB_ADDRESS_ULA;
   else if (bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80)
-    *scope = OPENIOT_HUB_ADDRESS_LINK;         /* fe80::/10 */
+    *scope = OPENIOT_HUB_ADDRESS_LINK;
   else
     return FALSE;
 
   return TRUE;
 }
 
-static void
-add_address (GPtrArray              *addresses,
-             GHashTable             *seen,
-             const char             *text,
-             OpenIotHubAddressScope  scope)
+/* An interface name as a zone: what Linux allows in one, and nothing that
+ * would need escaping in a pairing link (RFC 6874 unreserved). */
+static gboolean
+is_zone (const char *zone)
 {
-  OpenIotHubAddress *address;
+  gsize len = strlen (zone);
 
-  if (!g_hash_table_add (seen, g_strdup (text)))
-    return;
+  if (len == 0 || len >= IF_NAMESIZE)
+    return FALSE;
 
-  address = g_new0 (OpenIotHubAddress, 1);
-  address->address = g_strdup (text);
-  address->scope = scope;
-  g_ptr_array_add (addresses, address);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isalnum (zone[i]) && strchr ("-._~", zone[i]) == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
-static gint
-compare_scope (gconstpointer a,
-               gconstpointer b)
+/* A public address in canonical form (so that it matches the same address
+ * found on an interface), or NULL with an error saying what is wrong. */
+static OpenIotHubAddress *
+parse_public_address (const char  *text,
+                      GError     **error)
 {
-  const OpenIotHubAddress *x = *(OpenIotHubAddress **) a;
-  const OpenIotHubAddress *y = *(OpenIotHubAddress **) b;
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autofree char *bare = g_strdup (text);
+  g_autofree char *canonical = NULL;
+  OpenIotHubAddressScope scope;
+  char *zone = strchr (bare, '%');
 
-  return (int) x->scope - (int) y->scope;
+  if (zone != NULL)
+    *zone++ = '\0';
+
+  inet = g_inet_address_new_from_string (bare);
+  if (inet == NULL || g_inet_address_get_family (inet) != G_SOCKET_FAMILY_IPV6)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The public address “%s” is not an IPv6 address", text);
+      return NULL;
+    }
+
+  if (!classify (g_inet_address_to_bytes (inet), &scope))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The public address “%s” is not a global, ULA or link-local address "
+                   "clients could reach", text);
+      return NULL;
+    }
+
+  canonical = g_inet_address_to_string (inet);
+
+  /* A link-local address means nothing without its link: the client must
+   * know which interface it was meant for (and the hub lists its own
+   * link-local addresses with one). */
+  if (scope == OPENIOT_HUB_ADDRESS_LINK && zone == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The public address “%s” is link-local; add its interface, as in %s%%eth0",
+                   text, canonical);
+      return NULL;
+    }
+
+  if (zone != NULL && scope != OPENIOT_HUB_ADDRESS_LINK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The public address “%s” has an interface (“%%…”), which only a link-local "
+                   "address takes", text);
+      return NULL;
+    }
+
+  if (zone != NULL && !is_zone (zone))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The interface of the public address “%s” must be a plain interface name "
+                   "(letters, digits, “-”, “.”, “_”) of at most %d characters",
+                   text, IF_NAMESIZE - 1);
+      return NULL;
+    }
+
+  if (zone != NULL)
+    {
+      g_autofree char *scoped = g_strconcat (canonical, "%", zone, NULL);
+
+      return openiot_hub_address_new (scoped, scope);
+    }
+
+  return openiot_hub_address_new (canonical, scope);
 }
 
+/* Interface addresses in getifaddrs() order, one array per scope. Loopback
+ * interfaces and interfaces that are down are left out: no client reaches
+ * the hub through them. */
 static void
-collect_interfaces (GPtrArray  *addresses,
-                    GHashTable *seen)
+collect_interfaces (GPtrArray *by_scope[])
 {
   struct ifaddrs *list = NULL;
 
   if (getifaddrs (&list) != 0)
-    return;
+    {
+      int saved_errno = errno;
+
+      g_message ("Cannot list the network interfaces (%s); only public addresses are handed out",
+                 g_strerror (saved_errno));
+      return;
+    }
 
   for (struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
     {
@@ -96,7 +205,8 @@ collect_interfaces (GPtrArray  *addresses,
       g_autofree char *text = NULL;
       OpenIotHubAddressScope scope;
 
-      if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET6 || (ifa->ifa_flags & IFF_LOOPBACK))
+      if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET6 ||
+          (ifa->ifa_flags & IFF_LOOPBACK) != 0 || (ifa->ifa_flags & IFF_UP) == 0)
         continue;
 
       sin6 = (const struct sockaddr_in6 *) ifa->ifa_addr;
@@ -107,22 +217,48 @@ collect_interfaces (GPtrArray  *addresses,
       text = g_inet_address_to_string (inet);
       if (scope == OPENIOT_HUB_ADDRESS_LINK)
         {
-          char *scoped = g_strdup_printf ("%s%%%s", text, ifa->ifa_name);
+          g_autofree char *bare = g_steal_pointer (&text);
 
-          g_free (text);
-          text = scoped;
+          /* The name becomes the zone in pairing links, which take only
+           * plain names (Linux allows nearly anything in one). */
+          if (!is_zone (ifa->ifa_name))
+            {
+              g_debug ("Leaving out %s: its interface name cannot be a zone", bare);
+              continue;
+            }
+
+          text = g_strdup_printf ("%s%%%s", bare, ifa->ifa_name);
         }
-      add_address (addresses, seen, text, scope);
+
+      g_ptr_array_add (by_scope[scope], openiot_hub_address_new (text, scope));
     }
 
   freeifaddrs (list);
 }
 
-/*
+static void
+add_unseen (GPtrArray         *addresses,
+            GHashTable        *seen,
+            OpenIotHubAddress *address)
+{
+  if (g_hash_table_add (seen, g_strdup (address->address)))
+    g_ptr_array_add (addresses, address);
+  else
+    openiot_hub_address_free (address);
+}
+
+/**
  * openiot_hub_addresses_collect:
- * @public_addresses: (nullable): addresses the admin says clients reach
+ * @public_addresses: (nullable) (array zero-terminated=1): the addresses
+ *   the admin says clients reach the hub at (`--public-address`)
+ * @error: return location for a #GError
  *
- * Returns: (transfer full): #OpenIotHubAddress, or %NULL if a public
+ * The hub's addresses for clients: @public_addresses first, in their
+ * order, then the IPv6 addresses of the machine's interfaces, global, ULA,
+ * then link-local (each with its `%interface`). Each address appears once.
+ *
+ * Returns: (transfer full) (element-type OpenIotHubAddress): the
+ *   addresses, or %NULL with %G_IO_ERROR_INVALID_ARGUMENT if a public
  *   address is not a usable IPv6 address
  */
 GPtrArray *
@@ -131,39 +267,48 @@ openiot_hub_addresses_collect (const char * const  *public_addresses,
 {
   g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) openiot_hub_address_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) openiot_hub_address_free);
+  g_autoptr(GPtrArray) global = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ula = g_ptr_array_new ();
+  g_autoptr(GPtrArray) link = g_ptr_array_new ();
+  GPtrArray *by_scope[] = {
+    [OPENIOT_HUB_ADDRESS_GLOBAL] = global,
+    [OPENIOT_HUB_ADDRESS_ULA] = ula,
+    [OPENIOT_HUB_ADDRESS_LINK] = link,
+  };
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   for (guint i = 0; public_addresses != NULL && public_addresses[i] != NULL; i++)
     {
-      g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (public_addresses[i]);
-      g_autofree char *canonical = NULL;
-      OpenIotHubAddressScope scope;
+      OpenIotHubAddress *address = parse_public_address (public_addresses[i], error);
 
-      if (inet == NULL || g_inet_address_get_family (inet) != G_SOCKET_FAMILY_IPV6 ||
-          !classify (g_inet_address_to_bytes (inet), &scope))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "--public-address %s is not a global, ULA or link-local IPv6 address",
-                       public_addresses[i]);
-          return NULL;
-        }
-
-      canonical = g_inet_address_to_string (inet);
-      add_address (addresses, seen, canonical, scope);
+      if (address == NULL)
+        return NULL;
+      add_unseen (addresses, seen, address);
     }
 
-  collect_interfaces (found, seen);
-  g_ptr_array_sort (found, compare_scope);
-  while (found->len > 0)
-    g_ptr_array_add (addresses, g_ptr_array_steal_index (found, 0));
+  collect_interfaces (by_scope);
+  for (guint s = 0; s < G_N_ELEMENTS (by_scope); s++)
+    {
+      for (guint i = 0; i < by_scope[s]->len; i++)
+        add_unseen (addresses, seen, g_ptr_array_index (by_scope[s], i));
+    }
 
   return g_steal_pointer (&addresses);
 }
 
+/**
+ * openiot_hub_addresses_to_json:
+ * @addresses: (element-type OpenIotHubAddress): addresses
+ *
+ * Returns: (transfer full): the wire form, `[{"address", "scope"}, …]`
+ */
 JsonNode *
 openiot_hub_addresses_to_json (GPtrArray *addresses)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (addresses != NULL, NULL);
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < addresses->len; i++)

@@ -5,11 +5,12 @@
 
 G_BEGIN_DECLS
 
+/* The order is the order clients get them in: global first. */
 typedef enum
 {
-  OPENIOT_HUB_ADDRESS_GLOBAL,
-  OPENIOT_HUB_ADDRESS_ULA,
-  OPENIOT_HUB_ADDRESS_LINK,
+  OPENIOT_HUB_ADDRESS_GLOBAL, /* 2000::/3 */
+  OPENIOT_HUB_ADDRESS_ULA,    /* fc00::/7 */
+  OPENIOT_HUB_ADDRESS_LINK,   /* fe80::/10, always with its %interface */
 } OpenIotHubAddressScope;
 
 typedef struct
@@ -18,11 +19,13 @@ typedef struct
   OpenIotHubAddressScope  scope;
 } OpenIotHubAddress;
 
-void        openiot_hub_address_free            (OpenIotHubAddress       *address);
-const char *openiot_hub_address_scope_to_string (OpenIotHubAddressScope   scope);
-GPtrArray  *openiot_hub_addresses_collect       (const char * const      *public_addresses,
-                                                 GError                 **error);
-JsonNode   *openiot_hub_addresses_to_json       (GPtrArray               *addresses);
+OpenIotHubAddress *openiot_hub_address_new             (const char              *address,
+                                                        OpenIotHubAddressScope   scope);
+void               openiot_hub_address_free            (OpenIotHubAddress       *address);
+const char        *openiot_hub_address_scope_to_string (OpenIotHubAddressScope   scope);
+GPtrArray         *openiot_hub_addresses_collect       (const char * const      *public_addresses,
+                                                        GError                 **error);
+JsonNode          *openiot_hub_addresses_to_json       (GPtrArray               *addresses);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenIotHubAddress, openiot_hub_address_free)
 

@@ -9,14 +9,23 @@
 
 G_BEGIN_DECLS
 
-#define OPENIOT_TYPE_PAIRING_LINK (openiot_pairing_link_get_type ())
+/**
+ * OPENIOT_PAIRING_LINK_MAX_LENGTH:
+ *
+ * The longest pairing link [func@OpenIot.PairingLink.parse] accepts, in
+ * bytes. Hubs make links far shorter; the cap keeps hostile input small.
+ */
+#define OPENIOT_PAIRING_LINK_MAX_LENGTH 2048
 
 /**
- * OpenIotPairingLink:
+ * OPENIOT_PAIRING_LINK_MAX_NAME_LENGTH:
  *
- * An `openiot://` pairing link (docs/protocol.md, "Pairing link"): where to
- * pair, the one-time code, and the hub's fingerprint to check it against.
+ * The longest hub name a pairing link carries, in bytes of UTF-8.
  */
+#define OPENIOT_PAIRING_LINK_MAX_NAME_LENGTH 64
+
+#define OPENIOT_TYPE_PAIRING_LINK (openiot_pairing_link_get_type ())
+
 typedef struct _OpenIotPairingLink OpenIotPairingLink;
 
 GType               openiot_pairing_link_get_type         (void) G_GNUC_CONST;
