@@ -3,15 +3,19 @@
 
 #define OPENIOT_INSIDE
 # include "openiot-version.h"
+# include "openiot-data-schema.h"
 # include "openiot-error.h"
 # include "openiot-enums.h"
 # include "openiot-fingerprint.h"
+# include "openiot-form.h"
 # include "openiot-hub-connection.h"
 # include "openiot-hub-record.h"
 # include "openiot-identity.h"
+# include "openiot-interaction.h"
 # include "openiot-pairing-link.h"
 # include "openiot-pairing-result.h"
 # include "openiot-pairing.h"
 # include "openiot-pin-store.h"
 # include "openiot-sse-parser.h"
+# include "openiot-thing.h"
 #undef OPENIOT_INSIDE

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#define G_LOG_DOMAIN "openiot-interaction"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "openiot-data-schema-private.h"
+#include "openiot-error.h"
+#include "openiot-form-private.h"
+
+#include "openiot-interaction-private.h"
+
+/**
+ * OpenIotInteraction:
+ *
+ * One property, action or event of a Thing (WoT TD 1.1 §5.3.1), with the
+ * schema of its value (a property's value, an action's input, an event's
+ * data), an action's output schema, and its forms.
+ */
+struct _OpenIotInteraction
+{
+  GObject                 parent_instance;
+
+  OpenIotInteractionKind  kind;
+  char                   *name;
+  char                   *title;
+  char                   *description;
+  OpenIotDataSchema      *schema;
+  OpenIotDataSchema      *output_schema;
+  gboolean                observable;
+  GPtrArray              *forms;
+};
+
+G_DEFINE_FINAL_TYPE (OpenIotInteraction, openiot_interaction, G_TYPE_OBJECT)
+
+/* Streams this library can follow: server-sent events. A `longpoll` form
+ * is no stream; observers poll the read form instead. */
+static gboolean
+form_streams (OpenIotForm *form)
+{
+  return g_strcmp0 (openiot_form_get_subprotocol (form), "sse") == 0 ||
+         g_strcmp0 (openiot_form_get_content_type (form), "text/event-stream") == 0;
+}
+
+OpenIotForm *
+_openiot_forms_find (GPtrArray        *forms,
+                     OpenIotOperation  operation)
+{
+  const OpenIotOperation streaming = OPENIOT_OPERATION_OBSERVE_PROPERTY | OPENIOT_OPERATION_SUBSCRIBE_EVENT |
+                                     OPENIOT_OPERATION_OBSERVE_ALL_PROPERTIES | OPENIOT_OPERATION_SUBSCRIBE_ALL_EVENTS;
+
+  for (guint i = 0; forms != NULL && i < forms->len; i++)
+    {
+      OpenIotForm *form = forms->pdata[i];
+
+      if ((openiot_form_get_operations (form) & operation) == 0 || !openiot_form_get_reachable (form))
+        continue;
+      if ((operation & streaming) != 0 && !form_streams (form))
+        continue;
+      return form;
+    }
+  return NULL;
+}
+
+GPtrArray *
+_openiot_forms_new (JsonObject       *object,
+                    const char       *base,
+                    const char       *service_root,
+                    OpenIotOperation  default_operations)
+{
+  JsonNode *node = json_object_get_member (object, "forms");
+  g_autoptr(GPtrArray) forms = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  array = json_node_get_array (node);
+
+  for (guint i = 0; i < json_array_get_length (array) && forms->len < OPENIOT_TD_MAX_FORMS; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      OpenIotForm *form;
+
+      if (JSON_NODE_HOLDS_OBJECT (element) &&
+          (form = _openiot_form_new (json_node_get_object (element), base, service_root, default_operations)))
+        g_ptr_array_add (forms, form);
+    }
+
+  return g_steal_pointer (&forms);
+}
+
+static OpenIotOperation
+default_operations (OpenIotInteractionKind  kind,
+                    OpenIotDataSchema      *schema)
+{
+  switch (kind)
+    {
+    case OPENIOT_INTERACTION_PROPERTY:
+      if (openiot_data_schema_get_read_only (schema))
+        return OPENIOT_OPERATION_READ_PROPERTY;
+      if (openiot_data_schema_get_write_only (schema))
+        return OPENIOT_OPERATION_WRITE_PROPERTY;
+      return OPENIOT_OPERATION_READ_PROPERTY | OPENIOT_OPERATION_WRITE_PROPERTY;
+    case OPENIOT_INTERACTION_ACTION:
+      return OPENIOT_OPERATION_INVOKE_ACTION;
+    case OPENIOT_INTERACTION_EVENT:
+      return OPENIOT_OPERATION_SUBSCRIBE_EVENT | OPENIOT_OPERATION_UNSUBSCRIBE_EVENT;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+parse_member_schema (JsonObject          *object,
+                     const char          *member,
+                     OpenIotTdBudget     *budget,
+                     OpenIotDataSchema  **schema,
+                     GError             **error)
+{
+  JsonObject *schema_object = _openiot_td_object (object, member);
+
+  if (schema_object == NULL)
+    return TRUE;
+  *schema = _openiot_data_schema_new (schema_object, budget, 1, error);
+  return *schema != NULL;
+}
+
+/* Fails with a message for people when the interaction has to be skipped
+ * (no usable forms, or a schema beyond the limits); the rest of the Thing
+ * stays usable. */
+OpenIotInteraction *
+_openiot_interaction_new (OpenIotInteractionKind   kind,
+                          const char              *name,
+                          JsonObject              *object,
+                          const char              *base,
+                          const char              *service_root,
+                          OpenIotTdBudget         *budget,
+                          GError                 **error)
+{
+  g_autoptr(OpenIotInteraction) self = g_object_new (OPENIOT_TYPE_INTERACTION, NULL);
+
+  self->kind = kind;
+  self->name = g_strdup (name);
+  self->title = g_strdup (_openiot_td_localized (object, "title"));
+  self->description = g_strdup (_openiot_td_localized (object, "description"));
+  self->observable = _openiot_td_boolean (object, "observable", FALSE);
+
+  switch (kind)
+    {
+    case OPENIOT_INTERACTION_PROPERTY:
+      if (!(self->schema = _openiot_data_schema_new (object, budget, 0, error)))
+        return NULL;
+      break;
+    case OPENIOT_INTERACTION_ACTION:
+      if (!parse_member_schema (object, "input", budget, &self->schema, error) ||
+          !parse_member_schema (object, "output", budget, &self->output_schema, error))
+        return NULL;
+      break;
+    case OPENIOT_INTERACTION_EVENT:
+      if (!parse_member_schema (object, "data", budget, &self->schema, error))
+        return NULL;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  self->forms = _openiot_forms_new (object, base, service_root, default_operations (kind, self->schema));
+  if (self->forms == NULL || self->forms->len == 0)
+    {
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   _("“%s” has no forms, so there is no way to use it."), name);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+OpenIotInteractionKind
+openiot_interaction_get_kind (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), OPENIOT_INTERACTION_PROPERTY);
+  return self->kind;
+}
+
+/**
+ * openiot_interaction_get_name:
+ *
+ * Returns: the name of the interaction in its Thing Description
+ */
+const char *
+openiot_interaction_get_name (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), NULL);
+  return self->name;
+}
+
+/**
+ * openiot_interaction_get_title:
+ *
+ * Returns: the title for people: the TD's title in the user's language if
+ *   offered, else the name
+ */
+const char *
+openiot_interaction_get_title (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), NULL);
+  return self->title != NULL ? self->title : self->name;
+}
+
+/**
+ * openiot_interaction_get_description:
+ *
+ * Returns: (nullable): the description
+ */
+const char *
+openiot_interaction_get_description (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), NULL);
+  return self->description;
+}
+
+/**
+ * openiot_interaction_get_schema:
+ *
+ * Returns: (nullable) (transfer none): a property's value schema, an
+ *   action's input schema or an event's data schema
+ */
+OpenIotDataSchema *
+openiot_interaction_get_schema (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), NULL);
+  return self->schema;
+}
+
+/**
+ * openiot_interaction_get_output_schema:
+ *
+ * Returns: (nullable) (transfer none): an action's output schema
+ */
+OpenIotDataSchema *
+openiot_interaction_get_output_schema (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), NULL);
+  return self->output_schema;
+}
+
+gboolean
+openiot_interaction_get_observable (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), FALSE);
+  return self->observable;
+}
+
+/**
+ * openiot_interaction_get_readable:
+ *
+ * Returns: whether a reachable form reads this property
+ */
+gboolean
+openiot_interaction_get_readable (OpenIotInteraction *self)
+{
+  return openiot_interaction_find_form (self, OPENIOT_OPERATION_READ_PROPERTY) != NULL;
+}
+
+/**
+ * openiot_interaction_get_writable:
+ *
+ * Returns: whether a reachable form writes this property and it is not
+ *   read-only
+ */
+gboolean
+openiot_interaction_get_writable (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), FALSE);
+  return self->kind == OPENIOT_INTERACTION_PROPERTY &&
+         !openiot_data_schema_get_read_only (self->schema) &&
+         openiot_interaction_find_form (self, OPENIOT_OPERATION_WRITE_PROPERTY) != NULL;
+}
+
+/**
+ * openiot_interaction_get_forms:
+ *
+ * Returns: (transfer none) (element-type OpenIotForm): all its forms,
+ *   unreachable ones included
+ */
+GPtrArray *
+openiot_interaction_get_forms (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), NULL);
+  return self->forms;
+}
+
+/**
+ * openiot_interaction_find_form:
+ * @operation: one operation
+ *
+ * Observing and subscribing need a form with the `sse` subprotocol.
+ *
+ * Returns: (nullable) (transfer none): the first reachable form that
+ *   performs @operation
+ */
+OpenIotForm *
+openiot_interaction_find_form (OpenIotInteraction *self,
+                               OpenIotOperation    operation)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), NULL);
+  return _openiot_forms_find (self->forms, operation);
+}
+
+/**
+ * openiot_interaction_get_reachable:
+ *
+ * Returns: whether any of its forms can be followed; when none can, the
+ *   interaction is shown as unreachable
+ */
+gboolean
+openiot_interaction_get_reachable (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), FALSE);
+  for (guint i = 0; i < self->forms->len; i++)
+    if (openiot_form_get_reachable (self->forms->pdata[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+openiot_interaction_finalize (GObject *object)
+{
+  OpenIotInteraction *self = OPENIOT_INTERACTION (object);
+
+  g_free (self->name);
+  g_free (self->title);
+  g_free (self->description);
+  g_clear_object (&self->schema);
+  g_clear_object (&self->output_schema);
+  g_clear_pointer (&self->forms, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (openiot_interaction_parent_class)->finalize (object);
+}
+
+static void
+openiot_interaction_class_init (OpenIotInteractionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = openiot_interaction_finalize;
+}
+
+static void
+openiot_interaction_init (OpenIotInteraction *self)
+{
+}

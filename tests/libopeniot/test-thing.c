@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h"
+
+#include <string.h>
+#include <libopeniot.h>
+
+static OpenIotThing *
+thing_from_string (const char  *json,
+                   GError     **error)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
+
+  return openiot_thing_new_from_bytes (bytes, "thermostat", error);
+}
+
+static OpenIotThing *
+demo_thing (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "hub-mock", "demo-service",
+                                            "things", name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  OpenIotThing *thing;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  thing = thing_from_string (contents, &error);
+  g_assert_no_error (error);
+  return thing;
+}
+
+static void
+test_demo_thermostat (void)
+{
+  g_autoptr(OpenIotThing) thing = demo_thing ("thermostat.td.json");
+  OpenIotInteraction *target, *summary, *schedule, *boost, *event;
+  OpenIotDataSchema *schema;
+  OpenIotForm *form;
+  double min = 0, max = 0;
+
+  g_assert_cmpstr (openiot_thing_get_title (thing), ==, "Living-room thermostat");
+  g_assert_cmpstr (openiot_thing_get_service_id (thing), ==, "thermostat");
+  g_assert_cmpuint (g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_PROPERTY)), ==, 7);
+  g_assert_cmpuint (g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_ACTION)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_EVENT)), ==, 2);
+  g_assert_null (openiot_thing_get_warnings (thing)[0]);
+
+  form = openiot_thing_find_form (thing, OPENIOT_OPERATION_READ_ALL_PROPERTIES);
+  g_assert_nonnull (form);
+  g_assert_cmpstr (openiot_form_get_path (form), ==, "/services/thermostat/properties");
+
+  target = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "targetTemperature");
+  g_assert_nonnull (target);
+  g_assert_true (openiot_interaction_get_writable (target));
+  g_assert_true (openiot_interaction_get_observable (target));
+  schema = openiot_interaction_get_schema (target);
+  g_assert_cmpint (openiot_data_schema_get_data_type (schema), ==, OPENIOT_DATA_TYPE_NUMBER);
+  g_assert_true (openiot_data_schema_get_minimum (schema, &min));
+  g_assert_true (openiot_data_schema_get_maximum (schema, &max));
+  g_assert_cmpfloat (min, ==, 5);
+  g_assert_cmpfloat (max, ==, 30);
+  g_assert_cmpstr (openiot_data_schema_get_unit_symbol (schema), ==, "°C");
+
+  form = openiot_interaction_find_form (target, OPENIOT_OPERATION_WRITE_PROPERTY);
+  g_assert_cmpstr (openiot_form_get_method (form, OPENIOT_OPERATION_WRITE_PROPERTY), ==, "PUT");
+  g_assert_cmpstr (openiot_form_get_path (form), ==, "/services/thermostat/properties/targetTemperature");
+  form = openiot_interaction_find_form (target, OPENIOT_OPERATION_OBSERVE_PROPERTY);
+  g_assert_cmpstr (openiot_form_get_subprotocol (form), ==, "sse");
+  g_assert_cmpstr (openiot_form_get_path (form), ==, "/services/thermostat/properties/targetTemperature/observe");
+
+  g_assert_false (openiot_interaction_get_writable (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "temperature")));
+
+  summary = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "dailySummary");
+  schema = openiot_interaction_get_schema (summary);
+  g_assert_cmpint (openiot_data_schema_get_data_type (schema), ==, OPENIOT_DATA_TYPE_OBJECT);
+  g_assert_cmpstr (openiot_data_schema_get_property_names (schema)[0], ==, "date");
+  g_assert_cmpint (openiot_data_schema_get_data_type (openiot_data_schema_get_property (schema, "heatingMinutes")),
+                   ==, OPENIOT_DATA_TYPE_INTEGER);
+  g_assert_true (openiot_data_schema_is_required (schema, "energyKWh"));
+
+  schedule = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "schedule");
+  schema = openiot_data_schema_get_items (openiot_interaction_get_schema (schedule));
+  g_assert_nonnull (schema);
+  g_assert_cmpstr (openiot_data_schema_get_title (openiot_data_schema_get_property (schema, "time")), ==, "Time");
+
+  boost = openiot_thing_lookup (thing, OPENIOT_INTERACTION_ACTION, "boost");
+  g_assert_nonnull (openiot_interaction_get_schema (boost));
+  g_assert_nonnull (openiot_interaction_get_output_schema (boost));
+  g_assert_cmpstr (openiot_form_get_method (openiot_interaction_find_form (boost, OPENIOT_OPERATION_INVOKE_ACTION), OPENIOT_OPERATION_INVOKE_ACTION), ==, "POST");
+
+  event = openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT, "targetReached");
+  g_assert_nonnull (openiot_interaction_find_form (event, OPENIOT_OPERATION_SUBSCRIBE_EVENT));
+  g_assert_null (openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT, "nope"));
+}
+
+static void
+assert_valid (OpenIotDataSchema *schema,
+              const char        *json,
+              gboolean           valid,
+              const char        *message_part)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (node);
+  g_assert_cmpint (openiot_data_schema_validate (schema, node, &error), ==, valid);
+  if (valid)
+    g_assert_no_error (error);
+  else
+    {
+      g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
+      if (message_part != NULL && strstr (error->message, message_part) == NULL)
+        g_error ("“%s” does not mention “%s”", error->message, message_part);
+    }
+}
+
+static void
+test_schema_validation (void)
+{
+  g_autoptr(OpenIotThing) thing = demo_thing ("thermostat.td.json");
+  OpenIotDataSchema *target = openiot_interaction_get_schema (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "targetTemperature"));
+  OpenIotDataSchema *mode = openiot_interaction_get_schema (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "mode"));
+  OpenIotDataSchema *schedule = openiot_interaction_get_schema (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "schedule"));
+  OpenIotDataSchema *boost = openiot_interaction_get_schema (openiot_thing_lookup (thing, OPENIOT_INTERACTION_ACTION, "boost"));
+  g_autoptr(JsonNode) value = json_from_string ("21.5", NULL);
+  g_autofree char *formatted = openiot_data_schema_format_value (target, value);
+
+  assert_valid (target, "21.5", TRUE, NULL);
+  assert_valid (target, "5", TRUE, NULL);
+  assert_valid (target, "4.9", FALSE, "at least 5");
+  assert_valid (target, "31", FALSE, "at most 30");
+  assert_valid (target, "\"21\"", FALSE, "number");
+  assert_valid (mode, "\"heat\"", TRUE, NULL);
+  assert_valid (mode, "\"toast\"", FALSE, "choices");
+  assert_valid (boost, "{\"minutes\": 30}", TRUE, NULL);
+  assert_valid (boost, "{\"minutes\": 30.5}", FALSE, "minutes");
+  assert_valid (boost, "{}", FALSE, "“minutes” is missing");
+  assert_valid (boost, "[30]", FALSE, "object");
+  assert_valid (schedule, "[{\"time\": \"07:00\", \"target\": 21}]", TRUE, NULL);
+  assert_valid (schedule, "[{\"time\": \"07:00\", \"target\": 40}]", FALSE, "[0].target");
+
+  g_assert_cmpstr (formatted, ==, "21.5 °C");
+}
+
+static void
+assert_rejected (const char *json,
+                 const char *message_part)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotThing) thing = thing_from_string (json, &error);
+
+  g_assert_null (thing);
+  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
+  if (strstr (error->message, message_part) == NULL)
+    g_error ("“%s” does not mention “%s”", error->message, message_part);
+}
+
+static void
+test_invalid_documents (void)
+{
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GString) huge = g_string_new ("{\"title\": \"");
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("{}", 2);
+  g_autoptr(GError) error = NULL;
+
+  assert_rejected ("", "not valid JSON");
+  assert_rejected ("{\"title\": ", "not valid JSON");
+  assert_rejected ("[1, 2]", "not a JSON object");
+  assert_rejected ("\"thing\"", "not a JSON object");
+
+  /* A million brackets would overflow json-glib's recursive parser. */
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (deep, '[');
+  assert_rejected (deep->str, "nested too deeply");
+
+  for (guint i = 0; i < 2 * 1024 * 1024; i++)
+    g_string_append_c (huge, 'x');
+  g_string_append (huge, "\"}");
+  assert_rejected (huge->str, "too large");
+
+  g_assert_null (openiot_thing_new_from_bytes (bytes, "../etc", &error));
+  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
+}
+
+static void
+test_hostile_members (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotThing) thing = NULL;
+  g_autoptr(GString) nested = g_string_new ("{\"properties\": {\"deep\": {\"forms\": [{\"href\": \"d\"}], \"type\": \"object\", \"properties\": {");
+  OpenIotInteraction *ok;
+  const char * const *warnings;
+
+  thing = thing_from_string ("{\"title\": 42, \"properties\": {"
+                             "  \"noforms\": {\"type\": \"number\"},"
+                             "  \"badforms\": {\"forms\": \"x\"},"
+                             "  \"notobject\": 7,"
+                             "  \"wrongtypes\": {\"type\": 3, \"minimum\": \"low\", \"enum\": 5, \"readOnly\": \"yes\","
+                             "                  \"forms\": [{\"href\": 3}, {\"href\": \"w\", \"op\": 12, \"htv:methodName\": \"CONNECT x\"}]},"
+                             "  \"ok\": {\"type\": \"boolean\", \"forms\": [{\"href\": \"ok\"}]}"
+                             "}, \"actions\": [], \"events\": {\"e\": {\"forms\": []}}}",
+                             &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (openiot_thing_get_title (thing), ==, "thermostat");
+  g_assert_cmpuint (g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_PROPERTY)), ==, 2);
+  ok = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "ok");
+  g_assert_true (openiot_interaction_get_readable (ok));
+  g_assert_true (openiot_interaction_get_writable (ok));
+  g_assert_cmpstr (openiot_form_get_method (openiot_interaction_find_form (ok, OPENIOT_OPERATION_WRITE_PROPERTY), OPENIOT_OPERATION_WRITE_PROPERTY), ==, "PUT");
+  ok = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "wrongtypes");
+  g_assert_cmpint (openiot_data_schema_get_data_type (openiot_interaction_get_schema (ok)), ==, OPENIOT_DATA_TYPE_ANY);
+  g_assert_false (openiot_data_schema_get_minimum (openiot_interaction_get_schema (ok), NULL));
+  g_assert_cmpstr (openiot_form_get_method (g_ptr_array_index (openiot_interaction_get_forms (ok), 0), OPENIOT_OPERATION_WRITE_PROPERTY), ==, "PUT");
+
+  warnings = openiot_thing_get_warnings (thing);
+  g_assert_cmpuint (g_strv_length ((GStrv) warnings), ==, 5);
+  g_assert_nonnull (strstr (warnings[0], "noforms"));
+
+  /* Schemas nested past the limit lose that one property, not the Thing. */
+  for (guint i = 0; i < 20; i++)
+    g_string_append (nested, "\"a\": {\"type\": \"object\", \"properties\": {");
+  for (guint i = 0; i < 20; i++)
+    g_string_append (nested, "}}");
+  g_string_append (nested, "}}, \"ok\": {\"forms\": [{\"href\": \"ok\"}]}}}");
+  g_clear_object (&thing);
+  thing = thing_from_string (nested->str, &error);
+  g_assert_no_error (error);
+  g_assert_null (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "deep"));
+  g_assert_nonnull (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "ok"));
+  g_assert_nonnull (strstr (openiot_thing_get_warnings (thing)[0], "deeper"));
+}
+
+static void
+test_off_hub_forms (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotThing) thing = NULL;
+  g_autoptr(OpenIotThing) based = NULL;
+  const struct { const char *name; gboolean reachable; } cases[] = {
+    { "relative", TRUE }, { "absolute", FALSE }, { "otherservice", FALSE }, { "dotdot", FALSE },
+    { "encoded", FALSE }, { "scheme", FALSE }, { "query", TRUE }, { "rooted", FALSE }, { "slashes", FALSE },
+  };
+
+  thing = thing_from_string ("{\"properties\": {"
+                             " \"relative\": {\"forms\": [{\"href\": \"properties/x\"}]},"
+                             " \"absolute\": {\"forms\": [{\"href\": \"https://evil.example/x\"}]},"
+                             " \"otherservice\": {\"forms\": [{\"href\": \"/services/lock/properties/x\"}]},"
+                             " \"dotdot\": {\"forms\": [{\"href\": \"../lock/x\"}]},"
+                             " \"encoded\": {\"forms\": [{\"href\": \"%2e%2e/lock/x\"}]},"
+                             " \"scheme\": {\"forms\": [{\"href\": \"http://hub.invalid/services/thermostat/x\"}]},"
+                             " \"query\": {\"forms\": [{\"href\": \"x?a=1\"}]},"
+                             " \"rooted\": {\"forms\": [{\"href\": \"/open-iot/v1/registration\"}]},"
+                             " \"slashes\": {\"forms\": [{\"href\": \"//evil.example/x\"}]}"
+                             "}}", &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      OpenIotInteraction *interaction = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, cases[i].name);
+
+      g_assert_nonnull (interaction);
+      if (openiot_interaction_get_reachable (interaction) != cases[i].reachable)
+        g_error ("%s: reachable should be %d", cases[i].name, cases[i].reachable);
+      if (!cases[i].reachable)
+        g_assert_null (openiot_interaction_find_form (interaction, OPENIOT_OPERATION_READ_PROPERTY));
+    }
+  g_assert_cmpstr (openiot_form_get_path (openiot_interaction_find_form (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "query"), OPENIOT_OPERATION_READ_PROPERTY)),
+                   ==, "/services/thermostat/x?a=1");
+
+  /* A device's own base (the corpus is full of them) leads off the hub. */
+  based = thing_from_string ("{\"base\": \"http://192.168.1.20/\", \"properties\": {"
+                             " \"p\": {\"forms\": [{\"href\": \"properties/p\"}]}}}", &error);
+  g_assert_no_error (error);
+  g_assert_false (openiot_interaction_get_reachable (openiot_thing_lookup (based, OPENIOT_INTERACTION_PROPERTY, "p")));
+}
+
+static void
+test_localized_titles (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotThing) thing = NULL;
+
+  g_setenv ("LANGUAGE", "de_DE", TRUE);
+  thing = thing_from_string ("{\"title\": \"Lamp\", \"titles\": {\"en\": \"Lamp\", \"de\": \"Lampe\"}}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (openiot_thing_get_title (thing), ==, "Lampe");
+  g_unsetenv ("LANGUAGE");
+}
+
+/* Real Thing Descriptions from device makers (ECHONET, Philips Hue,
+ * WebThings, node-wot…): every one must load. */
+static void
+test_corpus (void)
+{
+  const char *corpus = g_getenv ("OPENIOT_TD_CORPUS");
+  g_autofree char *fallback = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "..", "shared", "td-corpus", NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint loaded = 0, interactions = 0;
+
+  if (corpus == NULL)
+    corpus = fallback;
+  if (!(dir = g_dir_open (corpus, 0, NULL)))
+    {
+      g_test_skip ("no TD corpus beside the source tree (../shared/td-corpus)");
+      return;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (corpus, name, NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OpenIotThing) thing = NULL;
+      gsize len;
+
+      if (!g_str_has_suffix (name, ".jsonld") && !g_str_has_suffix (name, ".json"))
+        continue;
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      thing = thing_from_string (contents, &error);
+      if (error != NULL)
+        g_error ("%s: %s", name, error->message);
+      g_assert_nonnull (openiot_thing_get_title (thing));
+      for (guint kind = OPENIOT_INTERACTION_PROPERTY; kind <= OPENIOT_INTERACTION_EVENT; kind++)
+        interactions += g_list_model_get_n_items (openiot_thing_get_interactions (thing, kind));
+      loaded++;
+    }
+
+  g_test_message ("%u Thing Descriptions, %u interactions", loaded, interactions);
+  g_assert_cmpuint (loaded, >=, 67);
+  g_assert_cmpuint (interactions, >, loaded);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/thing/demo-thermostat", test_demo_thermostat);
+  g_test_add_func ("/thing/schema-validation", test_schema_validation);
+  g_test_add_func ("/thing/invalid-documents", test_invalid_documents);
+  g_test_add_func ("/thing/hostile-members", test_hostile_members);
+  g_test_add_func ("/thing/off-hub-forms", test_off_hub_forms);
+  g_test_add_func ("/thing/localized-titles", test_localized_titles);
+  g_test_add_func ("/thing/corpus", test_corpus);
+
+  return g_test_run ();
+}
