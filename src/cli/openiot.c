@@ -10,8 +10,11 @@
 #include <libopeniot.h>
 
 #include "openiot-cli-common.h"
+#include "openiot-cli-describe.h"
 #include "openiot-cli-exit.h"
 #include "openiot-cli-hubs.h"
+#include "openiot-cli-interact.h"
+#include "openiot-cli-observe.h"
 #include "openiot-cli-pair.h"
 #include "openiot-cli-services.h"
 #include "openiot-cli-trust.h"
@@ -30,6 +33,11 @@ static const Command commands[] = {
   { "pair", N_("Pair with a hub (LINK, or --address ADDR --code CODE)"), openiot_cli_pair },
   { "hubs", N_("List the paired hubs"), openiot_cli_hubs },
   { "services", N_("List a hub's services"), openiot_cli_services },
+  { "describe", N_("Describe a service's properties, actions and events"), openiot_cli_describe },
+  { "get", N_("Read a property"), openiot_cli_get },
+  { "set", N_("Write a property"), openiot_cli_set },
+  { "invoke", N_("Invoke an action"), openiot_cli_invoke },
+  { "observe", N_("Follow a property or an event as it changes"), openiot_cli_observe },
   { "trust", N_("Review and accept a changed hub certificate"), openiot_cli_trust },
   { "forget", N_("Forget a paired hub on this device"), openiot_cli_forget },
   { NULL, NULL, NULL },

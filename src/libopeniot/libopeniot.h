@@ -3,6 +3,7 @@
 
 #define OPENIOT_INSIDE
 # include "openiot-version.h"
+# include "openiot-consumed-thing.h"
 # include "openiot-data-schema.h"
 # include "openiot-error.h"
 # include "openiot-enums.h"
@@ -12,10 +13,13 @@
 # include "openiot-hub-record.h"
 # include "openiot-identity.h"
 # include "openiot-interaction.h"
+# include "openiot-json.h"
+# include "openiot-observation.h"
 # include "openiot-pairing-link.h"
 # include "openiot-pairing-result.h"
 # include "openiot-pairing.h"
 # include "openiot-pin-store.h"
 # include "openiot-sse-parser.h"
 # include "openiot-thing.h"
+# include "openiot-thing-cache.h"
 #undef OPENIOT_INSIDE

@@ -11,5 +11,8 @@ G_DECLARE_FINAL_TYPE (OpenIotAddressList, _openiot_address_list, OPENIOT, ADDRES
 
 OpenIotAddressList *_openiot_address_list_new (const char * const *addresses,
                                                guint16             port);
+GStrv               _openiot_address_list_order (const char * const *addresses,
+                                                 const char         *last_good);
+guint               _openiot_address_distance   (GInetAddress       *address);
 
 G_END_DECLS

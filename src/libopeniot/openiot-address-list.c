@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "openiot-address-list-private.h"
 
 /*
@@ -137,6 +139,58 @@ _openiot_address_list_new (const char * const *addresses,
     }
 
   return self;
+}
+
+/* Where an address leads: 0 for this network (loopback, link-local,
+ * unique-local, private IPv4), 1 for the Internet. */
+guint
+_openiot_address_distance (GInetAddress *address)
+{
+  const guint8 *bytes = g_inet_address_to_bytes (address);
+
+  if (g_inet_address_get_is_loopback (address) || g_inet_address_get_is_link_local (address) ||
+      g_inet_address_get_is_site_local (address))
+    return 0;
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 && (bytes[0] & 0xfe) == 0xfc)
+    return 0;  /* fc00::/7, unique local */
+  return 1;
+}
+
+static guint
+address_rank (const char *address,
+              const char *last_good)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autofree char *bare = g_strndup (address, strcspn (address, "%"));
+
+  if (last_good != NULL && g_str_equal (address, last_good))
+    return 0;
+  if (!(inet = g_inet_address_new_from_string (bare)))
+    return 3;
+  return 1 + _openiot_address_distance (inet);
+}
+
+/*
+ * _openiot_address_list_order:
+ * @last_good: (nullable): the address that answered last time
+ *
+ * The order in which to try a hub's addresses: the last good one first,
+ * then this network's, then the Internet's (the global address handed out
+ * at registration). GSocketClient starts the next attempt 250 ms after
+ * the previous one, so a dead first choice costs a quarter second.
+ */
+GStrv
+_openiot_address_list_order (const char * const *addresses,
+                             const char         *last_good)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint rank = 0; rank <= 3; rank++)
+    for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+      if (address_rank (addresses[i], last_good) == rank)
+        g_strv_builder_add (builder, addresses[i]);
+
+  return g_strv_builder_end (builder);
 }
 
 static void

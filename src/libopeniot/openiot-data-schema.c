@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "openiot-error.h"
+#include "openiot-json.h"
 
 #include "openiot-data-schema-private.h"
 
@@ -415,7 +416,7 @@ openiot_data_schema_format_value (OpenIotDataSchema *self,
         break;
       }
 
-  return json_to_string (value, FALSE);
+  return openiot_json_to_string (value);
 }
 
 OpenIotDataType

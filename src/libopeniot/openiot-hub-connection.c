@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
 #include "openiot-address-list-private.h"
 #include "openiot-certificate-private.h"
+#include "openiot-enums.h"
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
 #include "openiot-protocol-private.h"
@@ -35,6 +37,9 @@ struct _OpenIotHubConnection
   OpenIotHubRecord *record;
   OpenIotIdentity  *identity;
   SoupSession      *session;
+  GNetworkMonitor  *monitor;
+  char             *last_good;
+  OpenIotNetworkRoute   route;
   char             *presented_fingerprint;
   char             *presented_pem;
   gboolean          rotation_verified;
@@ -42,12 +47,22 @@ struct _OpenIotHubConnection
 
 G_DEFINE_FINAL_TYPE (OpenIotHubConnection, openiot_hub_connection, G_TYPE_OBJECT)
 
+enum {
+  PROP_0,
+  PROP_ROUTE,
+  PROP_ADDRESS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 typedef struct
 {
   SoupMessage *msg;
   char        *presented;
   char        *presented_pem;
   guint        status;
+  gboolean     stream;
 } SendData;
 
 static void
@@ -60,16 +75,77 @@ send_data_free (SendData *data)
 }
 
 static SoupSession *
-new_session (OpenIotHubRecord *record)
+new_session (OpenIotHubRecord *record,
+             const char       *last_good)
 {
+  g_auto(GStrv) ordered = _openiot_address_list_order (openiot_hub_record_get_addresses (record), last_good);
   g_autoptr(OpenIotAddressList) addresses =
-    _openiot_address_list_new (openiot_hub_record_get_addresses (record), openiot_hub_record_get_port (record));
+    _openiot_address_list_new ((const char * const *) ordered, openiot_hub_record_get_port (record));
 
   return soup_session_new_with_options ("remote-connectable", addresses,
                                         "proxy-resolver", NULL,
                                         "timeout", TIMEOUT_SECONDS,
                                         "idle-timeout", 60,
                                         NULL);
+}
+
+/* The network changed (Wi-Fi to mobile data, a VPN, a cable): new
+ * requests race the addresses again in a new session. Requests and event
+ * streams under way keep the old one until they end; a stream that broke
+ * reconnects through the new one. */
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    gpointer         user_data)
+{
+  OpenIotHubConnection *self = user_data;
+
+  g_debug ("Network changed; racing the addresses of %s again", openiot_hub_record_get_name (self->record));
+  g_clear_object (&self->session);
+  self->session = new_session (self->record, NULL);
+}
+
+/* Remembers which address answered, and over which path. */
+static void
+note_route (OpenIotHubConnection *self,
+            SoupMessage          *msg)
+{
+  GSocketAddress *remote = soup_message_get_remote_address (msg);
+  g_autofree char *address = NULL;
+  OpenIotNetworkRoute route;
+  GInetAddress *inet;
+
+  if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
+    return;
+
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote));
+  address = g_inet_address_to_string (inet);
+  if (g_inet_socket_address_get_scope_id (G_INET_SOCKET_ADDRESS (remote)) != 0)
+    {
+      /* The record spells link-local addresses with their interface. */
+      const char * const *known = openiot_hub_record_get_addresses (self->record);
+      g_autofree char *prefix = g_strconcat (address, "%", NULL);
+
+      for (guint i = 0; known != NULL && known[i] != NULL; i++)
+        if (g_str_has_prefix (known[i], prefix))
+          {
+            g_free (address);
+            address = g_strdup (known[i]);
+          }
+    }
+  route = _openiot_address_distance (inet) == 0 ? OPENIOT_NETWORK_ROUTE_LOCAL_NETWORK : OPENIOT_NETWORK_ROUTE_INTERNET;
+
+  if (g_strcmp0 (address, self->last_good) != 0)
+    {
+      g_free (self->last_good);
+      self->last_good = g_steal_pointer (&address);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDRESS]);
+    }
+  if (route != self->route)
+    {
+      self->route = route;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROUTE]);
+    }
 }
 
 /* The pin check. Returning FALSE aborts the handshake before libsoup sends
@@ -164,14 +240,14 @@ on_proof_read (GObject      *source,
 
   if (self->rotation_verified)
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED,
-                             "The hub “%s” says it replaced its certificate, and the new one is signed by the "
+                             _("The hub “%s” says it replaced its certificate, and the new one is signed by the "
                              "certificate you trusted. Nothing was sent to it. Review the change and accept it "
-                             "to go on (openiot trust).", name);
+                             "to go on (openiot trust)."), name);
   else
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED,
-                             "The hub “%s” presented a different certificate, not signed by the one you trusted. "
+                             _("The hub “%s” presented a different certificate, not signed by the one you trusted. "
                              "This may be an attack: nothing was sent to it. If you reset or replaced the hub, "
-                             "pair again.", name);
+                             "pair again."), name);
 }
 
 static void
@@ -179,13 +255,51 @@ check_rotation (GTask *task)
 {
   OpenIotHubConnection *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
-  g_autoptr(SoupSession) session = new_session (self->record);
+  g_autoptr(SoupSession) session = new_session (self->record, self->last_good);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", HUB_URI OPENIOT_PATH_WELL_KNOWN);
 
   g_signal_connect_data (msg, "accept-certificate", G_CALLBACK (accept_presented),
                          g_strdup (data->presented), (GClosureNotify) (void (*) (void)) g_free, 0);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
                                     on_proof_read, g_object_ref (task));
+}
+
+/* A 403 not-registered means this device was removed from the hub: that is
+ * no protocol error but a state the user must act on. */
+static gboolean
+check_registered (GTask  *task,
+                  GBytes *body)
+{
+  OpenIotHubConnection *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
+  g_autofree char *code = NULL;
+
+  if (data->status == SOUP_STATUS_FORBIDDEN && _openiot_protocol_parse_error (body, &code, NULL) &&
+      g_str_equal (code, "not-registered"))
+    {
+      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_REGISTERED,
+                               _("This device was removed from the hub “%s”. Pair it again to use the hub."),
+                               openiot_hub_record_get_name (self->record));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+return_send_error (GTask  *task,
+                   GError *error)
+{
+  OpenIotHubConnection *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
+
+  if (data->presented != NULL)
+    check_rotation (task);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_error_copy (error));
+  else
+    g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE,
+                             _("The hub “%s” is not reachable (%s). Check that it is on, and your network."),
+                             openiot_hub_record_get_name (self->record), error->message);
 }
 
 static void
@@ -198,32 +312,93 @@ on_sent (GObject      *source,
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_autofree char *code = NULL;
 
   if (body == NULL)
     {
-      if (data->presented != NULL)
-        check_rotation (task);
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE,
-                                 "The hub “%s” is not reachable (%s). Check that it is on, and your network.",
-                                 openiot_hub_record_get_name (self->record), error->message);
+      return_send_error (task, error);
       return;
     }
 
+  note_route (self, data->msg);
   data->status = soup_message_get_status (data->msg);
-  if (data->status == SOUP_STATUS_FORBIDDEN && _openiot_protocol_parse_error (body, &code, NULL) &&
-      g_str_equal (code, "not-registered"))
+  if (check_registered (task, body))
+    g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+on_stream_error_read (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  GError *error = NULL;
+
+  if (check_registered (task, body))
     {
-      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_REGISTERED,
-                               "This device was removed from the hub “%s”. Pair it again to use the hub.",
-                               openiot_hub_record_get_name (self->record));
+      _openiot_protocol_response_error (data->status, body, &error);
+      g_task_return_error (task, error);
+    }
+}
+
+static void
+on_stream_sent (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenIotHubConnection *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+
+  if (stream == NULL)
+    {
+      return_send_error (task, error);
       return;
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+  note_route (self, data->msg);
+  data->status = soup_message_get_status (data->msg);
+  if (SOUP_STATUS_IS_SUCCESSFUL (data->status))
+    {
+      g_task_return_pointer (task, g_steal_pointer (&stream), g_object_unref);
+      return;
+    }
+
+  /* Error bodies are short JSON; the first read holds the sentence. */
+  g_input_stream_read_bytes_async (stream, 16 * 1024, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                   on_stream_error_read, g_object_ref (task));
+}
+
+static GTask *
+start_request (OpenIotHubConnection *self,
+               const char           *method,
+               const char           *path,
+               GCancellable         *cancellable,
+               GAsyncReadyCallback   callback,
+               gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *uri_string = NULL;
+  g_autoptr(GUri) uri = NULL;
+  SendData *data;
+
+  uri_string = g_strconcat (HUB_URI, path, NULL);
+  if (!(uri = g_uri_parse (uri_string, SOUP_HTTP_URI_FLAGS, NULL)))
+    {
+      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("Invalid path: %s"), path);
+      return NULL;
+    }
+
+  data = g_new0 (SendData, 1);
+  data->msg = soup_message_new_from_uri (method, uri);
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+
+  soup_message_set_tls_client_certificate (data->msg, openiot_identity_get_tls_certificate (self->identity));
+  g_signal_connect (data->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
+  return g_steal_pointer (&task);
 }
 
 /**
@@ -232,7 +407,7 @@ on_sent (GObject      *source,
  * @content_type: (nullable): the body's type
  * @body: (nullable): the request body
  *
- * Sends one request to the pinned hub.
+ * Sends one request to the pinned hub and reads the whole answer.
  */
 void
 openiot_hub_connection_send_async (OpenIotHubConnection *self,
@@ -245,31 +420,17 @@ openiot_hub_connection_send_async (OpenIotHubConnection *self,
                                    gpointer              user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *uri_string = NULL;
-  g_autoptr(GUri) uri = NULL;
   SendData *data;
 
   g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
   g_return_if_fail (path != NULL && path[0] == '/');
 
-  task = g_task_new (self, cancellable, callback, user_data);
+  if (!(task = start_request (self, method, path, cancellable, callback, user_data)))
+    return;
   g_task_set_source_tag (task, openiot_hub_connection_send_async);
-
-  uri_string = g_strconcat (HUB_URI, path, NULL);
-  if (!(uri = g_uri_parse (uri_string, SOUP_HTTP_URI_FLAGS, NULL)))
-    {
-      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "Invalid path: %s", path);
-      return;
-    }
-
-  data = g_new0 (SendData, 1);
-  data->msg = soup_message_new_from_uri (method, uri);
-  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
-
+  data = g_task_get_task_data (task);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (data->msg, content_type, body);
-  soup_message_set_tls_client_certificate (data->msg, openiot_identity_get_tls_certificate (self->identity));
-  g_signal_connect (data->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
 
   soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT, cancellable,
                                     on_sent, g_object_ref (task));
@@ -295,6 +456,97 @@ openiot_hub_connection_send_finish (OpenIotHubConnection  *self,
   if (body != NULL && status != NULL)
     *status = ((SendData *) g_task_get_task_data (G_TASK (result)))->status;
   return body;
+}
+
+/**
+ * openiot_hub_connection_open_stream_async:
+ * @path: an absolute path on the hub of a `text/event-stream`
+ * @last_event_id: (nullable): the id of the last event received, to resume
+ *
+ * Opens an event stream on the pinned hub, for [class@OpenIot.SseParser].
+ */
+void
+openiot_hub_connection_open_stream_async (OpenIotHubConnection *self,
+                                          const char           *path,
+                                          const char           *last_event_id,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SoupMessageHeaders *headers;
+  SendData *data;
+
+  g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  if (!(task = start_request (self, "GET", path, cancellable, callback, user_data)))
+    return;
+  g_task_set_source_tag (task, openiot_hub_connection_open_stream_async);
+  data = g_task_get_task_data (task);
+  headers = soup_message_get_request_headers (data->msg);
+  soup_message_headers_replace (headers, "Accept", "text/event-stream");
+  soup_message_headers_replace (headers, "Cache-Control", "no-cache");
+  if (last_event_id != NULL && last_event_id[0] != '\0')
+    soup_message_headers_replace (headers, "Last-Event-ID", last_event_id);
+
+  /* An event stream may stay quiet longer than any request timeout; the
+   * service's keep-alive comments and the caller's cancellable bound it. */
+  soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT, cancellable,
+                           on_stream_sent, g_object_ref (task));
+}
+
+/**
+ * openiot_hub_connection_open_stream_finish:
+ *
+ * Returns: (transfer full): the body of a successful answer, to read as
+ *   it arrives
+ */
+GInputStream *
+openiot_hub_connection_open_stream_finish (OpenIotHubConnection  *self,
+                                           GAsyncResult          *result,
+                                           GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * openiot_hub_connection_get_record:
+ *
+ * Returns: (transfer none): the paired hub this connection is pinned to
+ */
+OpenIotHubRecord *
+openiot_hub_connection_get_record (OpenIotHubConnection *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB_CONNECTION (self), NULL);
+  return self->record;
+}
+
+/**
+ * openiot_hub_connection_get_route:
+ *
+ * Returns: whether the hub last answered on this network or over the
+ *   Internet
+ */
+OpenIotNetworkRoute
+openiot_hub_connection_get_route (OpenIotHubConnection *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB_CONNECTION (self), OPENIOT_NETWORK_ROUTE_NONE);
+  return self->route;
+}
+
+/**
+ * openiot_hub_connection_get_address:
+ *
+ * Returns: (nullable): the address that answered last; tried first next time
+ */
+const char *
+openiot_hub_connection_get_address (OpenIotHubConnection *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB_CONNECTION (self), NULL);
+  return self->last_good;
 }
 
 /**
@@ -345,7 +597,9 @@ openiot_hub_connection_new (OpenIotHubRecord *record,
   self = g_object_new (OPENIOT_TYPE_HUB_CONNECTION, NULL);
   self->record = g_object_ref (record);
   self->identity = g_object_ref (identity);
-  self->session = new_session (record);
+  self->session = new_session (record, NULL);
+  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (on_network_changed), self, 0);
   return self;
 }
 
@@ -355,6 +609,8 @@ openiot_hub_connection_finalize (GObject *object)
   OpenIotHubConnection *self = OPENIOT_HUB_CONNECTION (object);
 
   g_clear_object (&self->session);
+  g_clear_object (&self->monitor);
+  g_free (self->last_good);
   g_clear_object (&self->record);
   g_clear_object (&self->identity);
   g_free (self->presented_fingerprint);
@@ -364,9 +620,53 @@ openiot_hub_connection_finalize (GObject *object)
 }
 
 static void
+openiot_hub_connection_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  OpenIotHubConnection *self = OPENIOT_HUB_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ROUTE:
+      g_value_set_enum (value, self->route);
+      break;
+    case PROP_ADDRESS:
+      g_value_set_string (value, self->last_good);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 openiot_hub_connection_class_init (OpenIotHubConnectionClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = openiot_hub_connection_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = openiot_hub_connection_finalize;
+  object_class->get_property = openiot_hub_connection_get_property;
+
+  /**
+   * OpenIotHubConnection:route:
+   *
+   * The path the last request took: this network or the Internet.
+   */
+  properties[PROP_ROUTE] =
+    g_param_spec_enum ("route", NULL, NULL, OPENIOT_TYPE_NETWORK_ROUTE, OPENIOT_NETWORK_ROUTE_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * OpenIotHubConnection:address:
+   *
+   * The hub address that answered last.
+   */
+  properties[PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void

@@ -12,6 +12,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * OpenIotNetworkRoute:
+ * @OPENIOT_NETWORK_ROUTE_NONE: no request has reached the hub yet
+ * @OPENIOT_NETWORK_ROUTE_LOCAL_NETWORK: the hub answered on this network
+ *   (link-local, unique-local or private address)
+ * @OPENIOT_NETWORK_ROUTE_INTERNET: the hub answered on a global address
+ *
+ * The path the last request took to the hub.
+ */
+typedef enum
+{
+  OPENIOT_NETWORK_ROUTE_NONE,
+  OPENIOT_NETWORK_ROUTE_LOCAL_NETWORK,
+  OPENIOT_NETWORK_ROUTE_INTERNET,
+} OpenIotNetworkRoute;
+
 #define OPENIOT_TYPE_HUB_CONNECTION (openiot_hub_connection_get_type ())
 
 G_DECLARE_FINAL_TYPE (OpenIotHubConnection, openiot_hub_connection, OPENIOT, HUB_CONNECTION, GObject)
@@ -30,6 +46,18 @@ GBytes               *openiot_hub_connection_send_finish              (OpenIotHu
                                                                        GAsyncResult         *result,
                                                                        guint                *status,
                                                                        GError              **error);
+void                  openiot_hub_connection_open_stream_async        (OpenIotHubConnection *self,
+                                                                       const char           *path,
+                                                                       const char           *last_event_id,
+                                                                       GCancellable         *cancellable,
+                                                                       GAsyncReadyCallback   callback,
+                                                                       gpointer              user_data);
+GInputStream         *openiot_hub_connection_open_stream_finish       (OpenIotHubConnection *self,
+                                                                       GAsyncResult         *result,
+                                                                       GError              **error);
+OpenIotHubRecord     *openiot_hub_connection_get_record               (OpenIotHubConnection *self);
+OpenIotNetworkRoute       openiot_hub_connection_get_route                (OpenIotHubConnection *self);
+const char           *openiot_hub_connection_get_address              (OpenIotHubConnection *self);
 const char           *openiot_hub_connection_get_presented_fingerprint (OpenIotHubConnection *self);
 const char           *openiot_hub_connection_get_presented_certificate_pem (OpenIotHubConnection *self);
 gboolean              openiot_hub_connection_get_rotation_verified    (OpenIotHubConnection *self);

@@ -28,6 +28,9 @@ char     *_openiot_protocol_error_json   (const char  *error,
 gboolean  _openiot_protocol_parse_error  (GBytes      *body,
                                           char       **error,
                                           char       **message);
+gboolean  _openiot_protocol_response_error (guint        status,
+                                           GBytes      *body,
+                                           GError     **error);
 gboolean  _openiot_service_id_is_valid   (const char  *service_id);
 gboolean  _openiot_pairing_code_is_valid (const char  *code);
 GBytes   *_openiot_rotation_message      (const char  *previous_fingerprint,

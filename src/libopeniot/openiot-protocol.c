@@ -6,6 +6,9 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include <glib/gi18n-lib.h>
+
+#include "openiot-error.h"
 #include "openiot-protocol-private.h"
 
 /*
@@ -67,6 +70,47 @@ _openiot_protocol_parse_error (GBytes  *body,
     *message = g_strdup (json_object_get_string_member_with_default (object, "message", ""));
 
   return TRUE;
+}
+
+/*
+ * _openiot_protocol_response_error:
+ * @status: the HTTP status of a proxied request
+ * @body: (nullable): its body
+ *
+ * Turns an unsuccessful answer from the hub or a service into an
+ * OPENIOT_ERROR with the hub's own sentence when it gave one.
+ *
+ * Returns: FALSE with @error set unless @status is 2xx
+ */
+gboolean
+_openiot_protocol_response_error (guint    status,
+                                  GBytes  *body,
+                                  GError **error)
+{
+  g_autofree char *code = NULL;
+  g_autofree char *message = NULL;
+  int error_code;
+
+  if (status >= 200 && status < 300)
+    return TRUE;
+
+  if (!_openiot_protocol_parse_error (body, &code, &message) || message[0] == '\0')
+    {
+      g_free (message);
+      message = g_strdup_printf (_("The hub answered with HTTP status %u."), status);
+    }
+
+  if (status == 404)
+    error_code = OPENIOT_ERROR_NOT_FOUND;
+  else if (status == 502 || status == 503 || status == 504)
+    error_code = OPENIOT_ERROR_SERVICE_UNAVAILABLE;
+  else if (status == 400 || status == 409 || status == 413 || status == 422)
+    error_code = OPENIOT_ERROR_INVALID_DATA;
+  else
+    error_code = OPENIOT_ERROR_PROTOCOL;
+
+  g_set_error_literal (error, OPENIOT_ERROR, error_code, message);
+  return FALSE;
 }
 
 /* Service ids name directories and URL path segments: the strict pattern

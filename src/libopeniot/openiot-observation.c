@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#define G_LOG_DOMAIN "openiot-observation"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "openiot-enums.h"
+#include "openiot-error.h"
+#include "openiot-protocol-private.h"
+#include "openiot-sse-parser.h"
+
+#include "openiot-observation-private.h"
+
+#define READ_CHUNK            8192
+#define FIRST_RETRY_MS        1000
+#define MAX_RETRY_MS          30000
+#define DEFAULT_POLL_SECONDS  5
+
+/**
+ * OpenIotObservation:
+ *
+ * Follows a property's value or an event of a Thing as it happens.
+ *
+ * It reads the form's server-sent events and, when the stream breaks (the
+ * hub restarted, the network changed), reconnects by itself with a
+ * growing delay, sending `Last-Event-ID` so that the service replays what
+ * was missed. A property without an event stream is read at intervals
+ * instead. It gives up only when retrying cannot help: the hub's
+ * certificate changed or this device was removed (state
+ * %OPENIOT_OBSERVATION_FAILED, see [method@OpenIot.Observation.get_error]).
+ */
+struct _OpenIotObservation
+{
+  GObject                  parent_instance;
+
+  OpenIotHubConnection    *connection;
+  char                    *stream_path;
+  char                    *poll_path;
+  OpenIotObservationState  state;
+  GError                  *error;
+  GCancellable            *cancellable;
+  OpenIotSseParser        *parser;
+  GInputStream            *stream;
+  char                    *last_event_id;
+  JsonNode                *last_polled;
+  guint                    retry_ms;
+  guint                    server_retry_ms;
+  guint                    poll_seconds;
+  guint                    timer;
+};
+
+G_DEFINE_FINAL_TYPE (OpenIotObservation, openiot_observation, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+enum {
+  VALUE,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void connect_stream (OpenIotObservation *self);
+static void poll_once (OpenIotObservation *self);
+
+static void
+set_state (OpenIotObservation      *self,
+           OpenIotObservationState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+emit_value (OpenIotObservation *self,
+            const char         *data)
+{
+  g_autoptr(JsonNode) value = json_from_string (data, NULL);
+
+  if (value == NULL)
+    {
+      /* Not JSON: hand it on as the text it is rather than lose it. */
+      value = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (value, data);
+    }
+  g_signal_emit (self, signals[VALUE], 0, value);
+}
+
+/* Certificate changes and removal need the user; retrying cannot help. */
+static gboolean
+is_final (const GError *error)
+{
+  return g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED) ||
+         g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_REGISTERED) ||
+         g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED);
+}
+
+static gboolean
+on_retry_timer (gpointer user_data)
+{
+  OpenIotObservation *self = user_data;
+
+  self->timer = 0;
+  if (self->stream_path != NULL)
+    connect_stream (self);
+  else
+    poll_once (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Records why the last attempt failed and schedules the next one, or
+ * gives up when only the user can help. */
+static void
+fail (OpenIotObservation *self,
+      GError             *error)
+{
+  guint delay;
+
+  g_clear_error (&self->error);
+  self->error = error;
+  g_clear_object (&self->stream);
+
+  if (is_final (error))
+    {
+      set_state (self, OPENIOT_OBSERVATION_FAILED);
+      return;
+    }
+
+  if (self->stream_path != NULL)
+    {
+      delay = MAX (self->retry_ms, self->server_retry_ms);
+      self->retry_ms = MIN (self->retry_ms * 2, MAX_RETRY_MS);
+      set_state (self, OPENIOT_OBSERVATION_RECONNECTING);
+      g_debug ("Event stream %s: %s; reconnecting in %u ms", self->stream_path, error->message, delay);
+    }
+  else
+    delay = self->poll_seconds * 1000;
+
+  self->timer = g_timeout_add (delay, on_retry_timer, self);
+}
+
+static void
+on_event (OpenIotSseParser   *parser,
+          const char         *type,
+          const char         *data,
+          const char         *id,
+          OpenIotObservation *self)
+{
+  g_free (self->last_event_id);
+  self->last_event_id = g_strdup (id);
+  emit_value (self, data);
+}
+
+static void
+on_retry_changed (OpenIotSseParser   *parser,
+                  GParamSpec         *pspec,
+                  OpenIotObservation *self)
+{
+  int retry = openiot_sse_parser_get_retry_ms (parser);
+
+  self->server_retry_ms = retry > 0 ? (guint) MIN (retry, MAX_RETRY_MS) : 0;
+}
+
+static void
+on_chunk (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(OpenIotObservation) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  gsize len;
+  const char *data;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (chunk == NULL || g_bytes_get_size (chunk) == 0)
+    {
+      fail (self, error != NULL ? g_steal_pointer (&error)
+                                : g_error_new_literal (OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE,
+                                                       _("The event stream ended.")));
+      return;
+    }
+
+  data = g_bytes_get_data (chunk, &len);
+  openiot_sse_parser_feed (self->parser, data, len);
+  if (self->stream != NULL)
+    g_input_stream_read_bytes_async (self->stream, READ_CHUNK, G_PRIORITY_DEFAULT, self->cancellable,
+                                     on_chunk, g_object_ref (self));
+}
+
+static void
+on_stream_opened (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(OpenIotObservation) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GInputStream *stream = openiot_hub_connection_open_stream_finish (OPENIOT_HUB_CONNECTION (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (stream == NULL)
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  self->stream = stream;
+  self->retry_ms = FIRST_RETRY_MS;
+  g_clear_error (&self->error);
+  set_state (self, OPENIOT_OBSERVATION_LIVE);
+  g_input_stream_read_bytes_async (self->stream, READ_CHUNK, G_PRIORITY_DEFAULT, self->cancellable,
+                                   on_chunk, g_object_ref (self));
+}
+
+static void
+connect_stream (OpenIotObservation *self)
+{
+  /* A fresh parser: a half-received event of the broken stream is lost
+   * (the service replays it, since its id was never confirmed). */
+  if (self->parser != NULL)
+    g_signal_handlers_disconnect_by_data (self->parser, self);
+  g_clear_object (&self->parser);
+  self->parser = openiot_sse_parser_new ();
+  g_signal_connect (self->parser, "event", G_CALLBACK (on_event), self);
+  g_signal_connect (self->parser, "notify::retry-ms", G_CALLBACK (on_retry_changed), self);
+
+  if (self->state != OPENIOT_OBSERVATION_RECONNECTING)
+    set_state (self, OPENIOT_OBSERVATION_CONNECTING);
+  openiot_hub_connection_open_stream_async (self->connection, self->stream_path, self->last_event_id,
+                                            self->cancellable, on_stream_opened, g_object_ref (self));
+}
+
+static void
+on_polled (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(OpenIotObservation) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) value = NULL;
+  guint status = 0;
+
+  body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, &status, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (body == NULL || !_openiot_protocol_response_error (status, body, &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  g_clear_error (&self->error);
+  set_state (self, OPENIOT_OBSERVATION_POLLING);
+  value = json_from_string (g_bytes_get_size (body) ? g_bytes_get_data (body, NULL) : "null", NULL);
+  if (value != NULL && (self->last_polled == NULL || !json_node_equal (value, self->last_polled)))
+    {
+      g_clear_pointer (&self->last_polled, json_node_unref);
+      self->last_polled = json_node_ref (value);
+      g_signal_emit (self, signals[VALUE], 0, value);
+    }
+  self->timer = g_timeout_add_seconds (self->poll_seconds, on_retry_timer, self);
+}
+
+static void
+poll_once (OpenIotObservation *self)
+{
+  openiot_hub_connection_send_async (self->connection, "GET", self->poll_path, NULL, NULL, self->cancellable,
+                                     on_polled, g_object_ref (self));
+}
+
+/**
+ * openiot_observation_start:
+ *
+ * Starts following; values arrive through [signal@OpenIot.Observation::value].
+ */
+void
+openiot_observation_start (OpenIotObservation *self)
+{
+  g_return_if_fail (OPENIOT_IS_OBSERVATION (self));
+
+  if (self->cancellable != NULL)
+    return;
+  self->cancellable = g_cancellable_new ();
+  self->retry_ms = FIRST_RETRY_MS;
+  if (self->stream_path != NULL)
+    connect_stream (self);
+  else
+    poll_once (self);
+}
+
+/**
+ * openiot_observation_stop:
+ *
+ * Closes the stream, or stops polling. It can be started again; it then
+ * resumes after the last event received.
+ */
+void
+openiot_observation_stop (OpenIotObservation *self)
+{
+  g_return_if_fail (OPENIOT_IS_OBSERVATION (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_object (&self->stream);
+  set_state (self, OPENIOT_OBSERVATION_STOPPED);
+}
+
+OpenIotObservationState
+openiot_observation_get_state (OpenIotObservation *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_OBSERVATION (self), OPENIOT_OBSERVATION_STOPPED);
+  return self->state;
+}
+
+/**
+ * openiot_observation_get_error:
+ *
+ * Returns: (nullable): why the last attempt failed, while reconnecting or
+ *   after it failed for good
+ */
+const GError *
+openiot_observation_get_error (OpenIotObservation *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_OBSERVATION (self), NULL);
+  return self->error;
+}
+
+/**
+ * openiot_observation_get_last_event_id:
+ *
+ * Returns: (nullable): the id of the last event received
+ */
+const char *
+openiot_observation_get_last_event_id (OpenIotObservation *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_OBSERVATION (self), NULL);
+  return self->last_event_id;
+}
+
+/**
+ * openiot_observation_set_poll_interval:
+ * @seconds: how often to read a property that offers no event stream
+ */
+void
+openiot_observation_set_poll_interval (OpenIotObservation *self,
+                                       guint               seconds)
+{
+  g_return_if_fail (OPENIOT_IS_OBSERVATION (self));
+  self->poll_seconds = MAX (seconds, 1);
+}
+
+OpenIotObservation *
+_openiot_observation_new (OpenIotHubConnection *connection,
+                          const char           *stream_path,
+                          const char           *poll_path)
+{
+  OpenIotObservation *self = g_object_new (OPENIOT_TYPE_OBSERVATION, NULL);
+
+  self->connection = g_object_ref (connection);
+  self->stream_path = g_strdup (stream_path);
+  self->poll_path = g_strdup (poll_path);
+  return self;
+}
+
+static void
+openiot_observation_dispose (GObject *object)
+{
+  OpenIotObservation *self = OPENIOT_OBSERVATION (object);
+
+  openiot_observation_stop (self);
+  if (self->parser != NULL)
+    g_signal_handlers_disconnect_by_data (self->parser, self);
+
+  G_OBJECT_CLASS (openiot_observation_parent_class)->dispose (object);
+}
+
+static void
+openiot_observation_finalize (GObject *object)
+{
+  OpenIotObservation *self = OPENIOT_OBSERVATION (object);
+
+  g_clear_object (&self->connection);
+  g_clear_object (&self->parser);
+  g_free (self->stream_path);
+  g_free (self->poll_path);
+  g_free (self->last_event_id);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->last_polled, json_node_unref);
+
+  G_OBJECT_CLASS (openiot_observation_parent_class)->finalize (object);
+}
+
+static void
+openiot_observation_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  OpenIotObservation *self = OPENIOT_OBSERVATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+openiot_observation_class_init (OpenIotObservationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = openiot_observation_dispose;
+  object_class->finalize = openiot_observation_finalize;
+  object_class->get_property = openiot_observation_get_property;
+
+  /**
+   * OpenIotObservation:state:
+   *
+   * Live, polling, reconnecting, or failed for good.
+   */
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, OPENIOT_TYPE_OBSERVATION_STATE, OPENIOT_OBSERVATION_STOPPED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * OpenIotObservation::value:
+   * @value: the property's new value, or the event's data
+   *
+   * A new value or event arrived.
+   */
+  signals[VALUE] =
+    g_signal_new ("value", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, JSON_TYPE_NODE);
+}
+
+static void
+openiot_observation_init (OpenIotObservation *self)
+{
+  self->poll_seconds = DEFAULT_POLL_SECONDS;
+  self->retry_ms = FIRST_RETRY_MS;
+}
