@@ -171,16 +171,39 @@ on_request_started (SoupServer        *server,
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
 }
 
+/* The fingerprint of the client certificate of the TLS connection @msg
+ * came on. libsoup 3.2 hands the peer certificate to the first message of
+ * a connection only (later ones on a kept-alive connection get NULL), so
+ * it is remembered on the connection's socket, which lives exactly as
+ * long as that TLS session. */
+static char *
+peer_fingerprint (SoupServerMessage *msg)
+{
+  GTlsCertificate *peer = soup_server_message_get_tls_peer_certificate (msg);
+  GSocket *socket = soup_server_message_get_socket (msg);
+  char *fingerprint;
+
+  if (peer != NULL)
+    {
+      fingerprint = openiot_fingerprint_from_certificate (peer);
+      if (socket != NULL && fingerprint != NULL)
+        g_object_set_data_full (G_OBJECT (socket), "openiot-peer-fingerprint", g_strdup (fingerprint), g_free);
+      return fingerprint;
+    }
+
+  return socket != NULL ? g_strdup (g_object_get_data (G_OBJECT (socket), "openiot-peer-fingerprint")) : NULL;
+}
+
 static OpenIotHubClient *
 authenticate (OpenIotHubServer  *self,
               SoupServerMessage *msg)
 {
-  GTlsCertificate *peer = soup_server_message_get_tls_peer_certificate (msg);
-  g_autofree char *fingerprint = NULL;
+  g_autofree char *fingerprint = peer_fingerprint (msg);
   g_autoptr(OpenIotHubClient) client = NULL;
 
-  if (peer == NULL || !(fingerprint = openiot_fingerprint_from_certificate (peer)))
+  if (fingerprint == NULL)
     return NULL;
+
 
   client = openiot_hub_registry_lookup (self->registry, fingerprint);
   if (client == NULL || client->revoked)
@@ -356,7 +379,8 @@ handle_request (SoupServer        *server,
   const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
   g_autoptr(OpenIotHubClient) client = NULL;
 
-  g_debug ("Request %s %s", soup_server_message_get_method (msg), path);
+  g_debug ("Request %s %s from %s", soup_server_message_get_method (msg), path,
+           soup_server_message_get_remote_host (msg));
 
   /* got-headers may have answered already (413) */
   if (soup_server_message_get_status (msg) != 0)

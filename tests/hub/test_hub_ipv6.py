@@ -11,47 +11,14 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub  # noqa: E402
+from openiot_testlib import ClientIdentity, Hub, Ipv6OnlyTestCase  # noqa: E402
 
-HUB_ADDRESS = "2001:db8:1::1"
-CLIENT_ADDRESS = "2001:db8:1::2"
-
-
-def ip(*args, netns=None):
-    prefix = ["ip", "netns", "exec", netns] if netns else []
-    subprocess.run(prefix + ["ip", *args], check=True, capture_output=True)
+HUB_ADDRESS = Ipv6OnlyTestCase.HUB_ADDRESS
 
 
-def can_make_namespaces():
-    if os.geteuid() != 0:
-        return False
-    probe = f"oi-probe-{os.getpid()}"
-    try:
-        ip("netns", "add", probe)
-        ip("netns", "delete", probe)
-        return True
-    except (subprocess.CalledProcessError, FileNotFoundError):
-        return False
-
-
-@unittest.skipUnless(can_make_namespaces(), "needs root and ip netns")
-class TestIpv6Only(unittest.TestCase):
+class TestIpv6Only(Ipv6OnlyTestCase):
     def setUp(self):
-        suffix = os.getpid()
-        self.hub_ns, self.client_ns = f"oi-hub-{suffix}", f"oi-cli-{suffix}"
-        veth_hub, veth_client = f"oih{suffix % 100000}", f"oic{suffix % 100000}"
-        ip("netns", "add", self.hub_ns)
-        self.addCleanup(ip, "netns", "delete", self.hub_ns)
-        ip("netns", "add", self.client_ns)
-        self.addCleanup(ip, "netns", "delete", self.client_ns)
-        ip("link", "add", veth_hub, "type", "veth", "peer", "name", veth_client)
-        ip("link", "set", veth_hub, "netns", self.hub_ns)
-        ip("link", "set", veth_client, "netns", self.client_ns)
-        for ns, dev, address in ((self.hub_ns, veth_hub, HUB_ADDRESS), (self.client_ns, veth_client, CLIENT_ADDRESS)):
-            ip("link", "set", "lo", "up", netns=ns)
-            ip("-6", "addr", "add", f"{address}/64", "dev", dev, "nodad", netns=ns)
-            ip("link", "set", dev, "up", netns=ns)
-
+        super().setUp()
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
         self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=("thermostat",), listen="::",
