@@ -9,6 +9,7 @@
 #include "openiot-protocol-private.h"
 
 #include "openiot-hub-http.h"
+#include "openiot-hub-path.h"
 #include "openiot-hub-services.h"
 
 #include "openiot-hub-server.h"
@@ -40,47 +41,6 @@ struct _OpenIotHubServer
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotHubServer, openiot_hub_server, G_TYPE_OBJECT)
-
-/*
- * openiot_hub_server_path_is_safe:
- * @path: a request path as it came, still percent-encoded
- *
- * Refuses what could step out of a service's space once some layer decodes
- * or normalises it: dot segments, empty segments, and encoded "/", "\",
- * "." or NUL.
- */
-gboolean
-openiot_hub_server_path_is_safe (const char *path)
-{
-  static const char *encoded[] = { "%2f", "%5c", "%2e", "%00" };
-  g_autofree char *lower = NULL;
-  g_autofree char *decoded = NULL;
-  g_auto(GStrv) segments = NULL;
-
-  if (path == NULL || path[0] != '/' || strstr (path, "//") != NULL || strchr (path, '\\') != NULL)
-    return FALSE;
-
-  lower = g_ascii_strdown (path, -1);
-  for (guint i = 0; i < G_N_ELEMENTS (encoded); i++)
-    {
-      if (strstr (lower, encoded[i]) != NULL)
-        return FALSE;
-    }
-
-  /* Malformed escapes and encoded NULs make unescaping fail. */
-  decoded = g_uri_unescape_string (path, NULL);
-  if (decoded == NULL)
-    return FALSE;
-
-  segments = g_strsplit (decoded, "/", -1);
-  for (guint i = 0; segments[i] != NULL; i++)
-    {
-      if (g_str_equal (segments[i], ".") || g_str_equal (segments[i], ".."))
-        return FALSE;
-    }
-
-  return TRUE;
-}
 
 static gboolean
 on_accept_certificate (SoupServerMessage    *msg,
@@ -203,7 +163,6 @@ authenticate (OpenIotHubServer  *self,
 
   if (fingerprint == NULL)
     return NULL;
-
 
   client = openiot_hub_registry_lookup (self->registry, fingerprint);
   if (client == NULL || client->revoked)
@@ -331,26 +290,6 @@ require_method (SoupServerMessage *msg,
   return FALSE;
 }
 
-static void
-route_service (OpenIotHubServer  *self,
-               SoupServerMessage *msg,
-               const char        *path,
-               OpenIotHubClient  *client)
-{
-  const char *id_start = path + strlen (OPENIOT_SERVICE_PREFIX);
-  const char *slash = strchr (id_start, '/');
-  g_autofree char *service_id = slash ? g_strndup (id_start, slash - id_start) : g_strdup (id_start);
-
-  if (!_openiot_service_id_is_valid (service_id))
-    {
-      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
-                                      "“%s” is not a valid service id", service_id);
-      return;
-    }
-
-  openiot_hub_proxy_forward (self->proxy, msg, service_id, slash ? slash : "/", client);
-}
-
 static gboolean
 headers_within_limits (SoupServerMessage *msg)
 {
@@ -378,6 +317,8 @@ handle_request (SoupServer        *server,
   OpenIotHubServer *self = user_data;
   const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
   g_autoptr(OpenIotHubClient) client = NULL;
+  g_autofree char *service_id = NULL;
+  const char *rest = NULL;
 
   g_debug ("Request %s %s from %s", soup_server_message_get_method (msg), path,
            soup_server_message_get_remote_host (msg));
@@ -407,35 +348,47 @@ handle_request (SoupServer        *server,
       return;
     }
 
-  if (!openiot_hub_server_path_is_safe (path))
+  if (!openiot_hub_path_is_safe (path))
     {
       openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
                                       "The request path is not allowed");
       return;
     }
 
-  if (g_str_equal (path, OPENIOT_PATH_HUB))
+  switch (openiot_hub_path_route (path, &service_id, &rest))
     {
+    case OPENIOT_HUB_ROUTE_HUB:
       if (require_method (msg, "GET"))
         respond_hub (self, msg, client);
-    }
-  else if (g_str_equal (path, OPENIOT_PATH_SERVICES))
-    {
+      break;
+
+    case OPENIOT_HUB_ROUTE_SERVICES:
       if (require_method (msg, "GET"))
         {
           soup_server_message_pause (msg);
           openiot_hub_services_list_async (self->proxy, NULL, on_services_listed, g_object_ref (msg));
         }
-    }
-  else if (g_str_equal (path, OPENIOT_PATH_REGISTRATION))
-    {
+      break;
+
+    case OPENIOT_HUB_ROUTE_REGISTRATION:
       if (require_method (msg, "DELETE"))
         respond_registration_delete (self, msg, client);
+      break;
+
+    case OPENIOT_HUB_ROUTE_SERVICE:
+      openiot_hub_proxy_forward (self->proxy, msg, service_id, rest, client);
+      break;
+
+    case OPENIOT_HUB_ROUTE_BAD_SERVICE_ID:
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                                      "“%s” is not a valid service id", service_id);
+      break;
+
+    case OPENIOT_HUB_ROUTE_NOT_FOUND:
+    default:
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such endpoint: %s", path);
+      break;
     }
-  else if (g_str_has_prefix (path, OPENIOT_SERVICE_PREFIX))
-    route_service (self, msg, path, client);
-  else
-    openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such endpoint: %s", path);
 }
 
 static void

@@ -26,6 +26,5 @@ gboolean          openiot_hub_server_listen (OpenIotHubServer   *self,
                                              GError            **error);
 void              openiot_hub_server_set_idle_timeout (OpenIotHubServer *self,
                                                        guint             seconds);
-gboolean          openiot_hub_server_path_is_safe (const char   *path);
 
 G_END_DECLS
