@@ -254,6 +254,192 @@ build_response (OpenIotHubPairing *self,
   return g_strdup_printf ("{\"client_id\":\"%s\",%s", client->id, self->hub_json + 1);
 }
 
+/* A member that is there but no string (a number, an object, …) counts as
+ * missing: asking json-glib for it as a string would be a critical. */
+static const char *
+get_string_member (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/* The \uXXXX escape at @p (past the backslash and the "u"), or -1 */
+static int
+escape_value (const char *p,
+              const char *end)
+{
+  int value = 0;
+
+  if (end - p < 4)
+    return -1;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      if (!g_ascii_isxdigit (p[i]))
+        return -1;
+      value = value * 16 + g_ascii_xdigit_value (p[i]);
+    }
+
+  return value;
+}
+
+/* Whether @data is one plain JSON object and nothing else but whitespace.
+ * json-glib 1.6 is lenient where it costs here: it takes "{…}{…}" as a
+ * document whose root is the last value and leaks the ones before it; it
+ * leaks the string it was reading when a high surrogate escape is followed
+ * by no low one ("\ud83c\u0041"); and it reads comments, "var x = …",
+ * single-quoted strings and unknown escapes. So only plain JSON (RFC 8259)
+ * gets to it, as far as its structure and strings go: outside strings
+ * nothing but brackets, separators, numbers and bare words, and the first
+ * object ends the document. json-glib judges the rest. */
+static gboolean
+is_plain_json_object (const char *data,
+                      gsize       size)
+{
+  const char *p = data;
+  const char *end = data + size;
+  guint depth = 0;
+
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  if (p == end || *p != '{')
+    return FALSE;
+
+  for (; p < end; p++)
+    {
+      if (*p == '"')
+        {
+          for (p++; p < end && *p != '"'; p++)
+            {
+              int value;
+
+              if ((guchar) *p < 0x20)
+                return FALSE;  /* control characters, NUL among them */
+              if (*p != '\\')
+                continue;
+
+              if (++p == end || *p == '\0')
+                return FALSE;
+              if (strchr ("\"\\/bfnrt", *p) != NULL)
+                continue;
+              if (*p != 'u' || (value = escape_value (p + 1, end)) < 0)
+                return FALSE;
+              p += 4;
+
+              if (value >= 0xdc00 && value <= 0xdfff)
+                return FALSE;  /* a low surrogate on its own */
+              if (value >= 0xd800 && value <= 0xdbff)
+                {
+                  /* a high one: a low one must follow */
+                  if (end - p < 3 || p[1] != '\\' || p[2] != 'u' ||
+                      (value = escape_value (p + 3, end)) < 0xdc00 || value > 0xdfff)
+                    return FALSE;
+                  p += 6;
+                }
+            }
+          if (p == end)
+            return FALSE;  /* unterminated */
+        }
+      else if (*p == '{' || *p == '[')
+        depth++;
+      else if (*p == '}' || *p == ']')
+        {
+          if (--depth == 0)
+            break;
+        }
+      else if (*p == '\0' || (!g_ascii_isspace (*p) && !g_ascii_isalnum (*p) && strchr (",:.+-", *p) == NULL))
+        return FALSE;
+    }
+
+  if (p == end)
+    return FALSE;  /* never closed */
+
+  for (p++; p < end; p++)
+    {
+      if (!g_ascii_isspace (*p))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/*
+ * openiot_hub_pairing_check_request:
+ * @body: the body of a POST /open-iot/v1/pair
+ * @name: (out) (transfer full): the name the device asks for
+ * @certificate_pem: (out) (transfer full): the device's certificate
+ * @error: return location for a #GError
+ *
+ * Everything the hub checks of a registration before the registry is
+ * touched: a JSON object whose "name" and "certificate" pass
+ * openiot_hub_registry_check_client(). Needs no connection and no state,
+ * so tests/fuzz/fuzz-pairing-request.c can feed it anything.
+ *
+ * Returns: %TRUE, or %FALSE with %OPENIOT_ERROR_INVALID_DATA (not a JSON
+ *   object), %OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME or
+ *   %OPENIOT_HUB_REGISTRY_ERROR_INVALID_CERTIFICATE
+ */
+gboolean
+openiot_hub_pairing_check_request (GBytes  *body,
+                                   char   **name,
+                                   char   **certificate_pem,
+                                   GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root = NULL;
+  JsonObject *object;
+  const char *data, *name_member, *certificate_member;
+  gsize size;
+
+  g_return_val_if_fail (body != NULL, FALSE);
+  g_return_val_if_fail (name != NULL && certificate_pem != NULL, FALSE);
+
+  /* An empty GBytes has no data, which json-glib is critical about, and
+   * blank text loads as a document without a root: both are no object. */
+  data = g_bytes_get_data (body, &size);
+  if (size == 0 ||
+      !is_plain_json_object (data, size) ||
+      !json_parser_load_from_data (parser, data, size, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "The body must be a JSON object");
+      return FALSE;
+    }
+
+  object = json_node_get_object (root);
+  name_member = get_string_member (object, "name");
+  certificate_member = get_string_member (object, "certificate");
+
+  if (!openiot_hub_registry_check_client (name_member, certificate_member, NULL, error))
+    return FALSE;
+
+  *name = g_strdup (name_member);
+  *certificate_pem = g_strdup (certificate_member);
+  return TRUE;
+}
+
+static void
+write_registration_error (OpenIotSrpSession *session,
+                          const GError      *error)
+{
+  if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_ALREADY_REGISTERED))
+    write_error (session, SOUP_STATUS_CONFLICT, "already-registered", error->message);
+  else if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME))
+    write_error (session, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
+  else if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_CERTIFICATE))
+    write_error (session, SOUP_STATUS_BAD_REQUEST, "invalid-certificate", error->message);
+  else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA))
+    write_error (session, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
+  else
+    write_error (session, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", error->message);
+}
+
 static void
 handle_pair_request (OpenIotHubPairing *self,
                      OpenIotSrpSession *session)
@@ -261,13 +447,12 @@ handle_pair_request (OpenIotHubPairing *self,
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(OpenIotHubClient) client = NULL;
   g_autofree char *method = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *certificate = NULL;
   g_autofree char *response = NULL;
-  JsonObject *object;
-  const char *name, *certificate;
 
   if (!_openiot_srp_session_read_request (session, MAX_HEADER_BYTES, MAX_BODY_BYTES,
                                           &method, &path, headers, &body, &error))
@@ -291,27 +476,12 @@ handle_pair_request (OpenIotHubPairing *self,
       return;
     }
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* The registry checks name and certificate again: cheap, and it stays
+   * safe on its own for its other callers. */
+  if (!openiot_hub_pairing_check_request (body, &name, &certificate, &error) ||
+      !(client = openiot_hub_registry_add (self->registry, name, certificate, &error)))
     {
-      write_error (session, SOUP_STATUS_BAD_REQUEST, "bad-request", "The body must be a JSON object");
-      return;
-    }
-
-  object = json_node_get_object (json_parser_get_root (parser));
-  name = json_object_get_string_member_with_default (object, "name", NULL);
-  certificate = json_object_get_string_member_with_default (object, "certificate", NULL);
-
-  if (!(client = openiot_hub_registry_add (self->registry, name, certificate, &error)))
-    {
-      if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_ALREADY_REGISTERED))
-        write_error (session, SOUP_STATUS_CONFLICT, "already-registered", error->message);
-      else if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME))
-        write_error (session, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
-      else if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_CERTIFICATE))
-        write_error (session, SOUP_STATUS_BAD_REQUEST, "invalid-certificate", error->message);
-      else
-        write_error (session, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", error->message);
+      write_registration_error (session, error);
       return;
     }
 

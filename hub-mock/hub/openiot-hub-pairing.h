@@ -30,6 +30,10 @@ void               openiot_hub_pairing_get_status (OpenIotHubPairing  *self,
                                                    gboolean           *open,
                                                    guint              *attempts_left,
                                                    gint64             *expires_in);
+gboolean           openiot_hub_pairing_check_request (GBytes   *body,
+                                                      char    **name,
+                                                      char    **certificate_pem,
+                                                      GError  **error);
 JsonNode          *openiot_hub_pairing_status_to_json (OpenIotHubPairing *self,
                                                        guint16            pairing_port);
 

@@ -131,6 +131,50 @@ openiot_hub_registry_lookup (OpenIotHubRegistry *self,
   return client ? openiot_hub_client_ref (client) : NULL;
 }
 
+/*
+ * openiot_hub_registry_check_client:
+ * @name: (nullable): the name a device asks to be registered under
+ * @certificate_pem: (nullable): its certificate
+ * @fingerprint: (out) (optional) (transfer full): the certificate's
+ *   fingerprint
+ *
+ * What the registry demands of a new client, checked without touching the
+ * registry: a name of 1 to 64 bytes of UTF-8 and a certificate that passes
+ * _openiot_certificate_check_peer().
+ *
+ * Returns: %TRUE, or %FALSE with %OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME
+ *   or %OPENIOT_HUB_REGISTRY_ERROR_INVALID_CERTIFICATE
+ */
+gboolean
+openiot_hub_registry_check_client (const char  *name,
+                                   const char  *certificate_pem,
+                                   char       **fingerprint,
+                                   GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *computed = NULL;
+
+  if (name == NULL || *name == '\0' || strlen (name) > MAX_NAME_BYTES ||
+      !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME,
+                   "The device name must be 1 to %d bytes of UTF-8", MAX_NAME_BYTES);
+      return FALSE;
+    }
+
+  if (!_openiot_certificate_check_peer (certificate_pem, &local_error) ||
+      !(computed = _openiot_certificate_fingerprint (certificate_pem, &local_error)))
+    {
+      g_set_error_literal (error, OPENIOT_HUB_REGISTRY_ERROR,
+                           OPENIOT_HUB_REGISTRY_ERROR_INVALID_CERTIFICATE, local_error->message);
+      return FALSE;
+    }
+
+  if (fingerprint != NULL)
+    *fingerprint = g_steal_pointer (&computed);
+  return TRUE;
+}
+
 OpenIotHubClient *
 openiot_hub_registry_add (OpenIotHubRegistry  *self,
                           const char          *name,
@@ -138,27 +182,13 @@ openiot_hub_registry_add (OpenIotHubRegistry  *self,
                           GError             **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autoptr(OpenIotHubClient) client = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *fingerprint = NULL;
   g_autofree char *id = NULL;
 
-  if (name == NULL || *name == '\0' || strlen (name) > MAX_NAME_BYTES ||
-      !g_utf8_validate (name, -1, NULL))
-    {
-      g_set_error (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME,
-                   "The device name must be 1 to %d bytes of UTF-8", MAX_NAME_BYTES);
-      return NULL;
-    }
-
-  if (!_openiot_certificate_check_peer (certificate_pem, &local_error) ||
-      !(fingerprint = _openiot_certificate_fingerprint (certificate_pem, &local_error)))
-    {
-      g_set_error_literal (error, OPENIOT_HUB_REGISTRY_ERROR,
-                           OPENIOT_HUB_REGISTRY_ERROR_INVALID_CERTIFICATE, local_error->message);
-      return NULL;
-    }
+  if (!openiot_hub_registry_check_client (name, certificate_pem, &fingerprint, error))
+    return NULL;
 
   locker = g_mutex_locker_new (&self->mutex);
 

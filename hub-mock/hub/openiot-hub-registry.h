@@ -25,6 +25,10 @@ OpenIotHubRegistry *openiot_hub_registry_load        (const char          *path,
                                                       GError             **error);
 OpenIotHubClient   *openiot_hub_registry_lookup      (OpenIotHubRegistry  *self,
                                                       const char          *fingerprint);
+gboolean            openiot_hub_registry_check_client (const char   *name,
+                                                       const char   *certificate_pem,
+                                                       char        **fingerprint,
+                                                       GError      **error);
 OpenIotHubClient   *openiot_hub_registry_add         (OpenIotHubRegistry  *self,
                                                       const char          *name,
                                                       const char          *certificate_pem,
