@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#define G_LOG_DOMAIN "openiot-hub"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "openiot-enums.h"
+#include "openiot-error.h"
+#include "openiot-fingerprint.h"
+#include "openiot-protocol-private.h"
+#include "openiot-service-info.h"
+
+#include "openiot-hub.h"
+
+/**
+ * OpenIotHub:
+ *
+ * A paired hub as an app sees it: its record and pinned connection, what
+ * is known of it right now (online, offline, certificate changed, this
+ * device removed) and its services.
+ *
+ * Every failure of a request to the hub, from here or from a Thing of
+ * it, goes through [method@OpenIot.Hub.report_error] so that one state
+ * tells the whole app to block on a certificate change. A changed
+ * certificate is accepted only by [method@OpenIot.Hub.accept_certificate_async]
+ * with the very fingerprint the user was shown.
+ */
+struct _OpenIotHub
+{
+  GObject               parent_instance;
+
+  OpenIotHubRecord     *record;
+  OpenIotIdentity      *identity;
+  OpenIotPinStore      *pin_store;
+  OpenIotThingCache    *cache;
+  OpenIotHubConnection *connection;
+  OpenIotHubStatus       state;
+  GError               *error;
+  GListStore           *services;
+  char                 *presented_fingerprint;
+  char                 *presented_pem;
+  GDateTime            *presented_since;
+  gboolean              rotation_verified;
+};
+
+G_DEFINE_FINAL_TYPE (OpenIotHub, openiot_hub, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_RECORD,
+  PROP_CONNECTION,
+  PROP_STATUS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_state (OpenIotHub      *self,
+           OpenIotHubStatus  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+static void
+set_record (OpenIotHub       *self,
+            OpenIotHubRecord *record)
+{
+  g_set_object (&self->record, record);
+  g_clear_object (&self->connection);
+  self->connection = openiot_hub_connection_new (record, self->identity);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORD]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+}
+
+/**
+ * openiot_hub_report_error:
+ * @error: why a request to this hub failed
+ *
+ * Updates the hub's state from a failed request: a certificate change
+ * blocks the hub, a removal marks it, an unreachable hub is offline.
+ */
+void
+openiot_hub_report_error (OpenIotHub   *self,
+                          const GError *error)
+{
+  g_return_if_fail (OPENIOT_IS_HUB (self));
+  g_return_if_fail (error != NULL);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_error (&self->error);
+  self->error = g_error_copy (error);
+
+  if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED))
+    {
+      const char *presented = openiot_hub_connection_get_presented_fingerprint (self->connection);
+
+      if (!openiot_fingerprint_equal (presented, self->presented_fingerprint))
+        {
+          g_free (self->presented_fingerprint);
+          self->presented_fingerprint = g_strdup (presented);
+          g_free (self->presented_pem);
+          self->presented_pem = g_strdup (openiot_hub_connection_get_presented_certificate_pem (self->connection));
+          g_clear_pointer (&self->presented_since, g_date_time_unref);
+          self->presented_since = g_date_time_new_now_utc ();
+        }
+      self->rotation_verified = openiot_hub_connection_get_rotation_verified (self->connection);
+      set_state (self, OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED);
+    }
+  else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_REGISTERED))
+    set_state (self, OPENIOT_HUB_STATUS_NOT_REGISTERED);
+  else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE))
+    set_state (self, OPENIOT_HUB_STATUS_OFFLINE);
+}
+
+static gboolean
+update_services (OpenIotHub  *self,
+                 GBytes      *body,
+                 GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *services;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL, _("The hub sent no list of services."));
+      return FALSE;
+    }
+
+  services = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (services); i++)
+    {
+      JsonNode *element = json_array_get_element (services, i);
+      JsonObject *service;
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      service = json_node_get_object (element);
+      id = json_object_get_string_member_with_default (service, "id", NULL);
+      if (!_openiot_service_id_is_valid (id))
+        continue;
+      g_ptr_array_add (items, openiot_service_info_new (id, json_object_get_string_member_with_default (service, "title", id),
+                                                        g_strcmp0 (json_object_get_string_member_with_default (service, "state", ""), "up") == 0));
+    }
+
+  g_list_store_splice (self->services, 0, g_list_model_get_n_items (G_LIST_MODEL (self->services)),
+                       items->pdata, items->len);
+  return TRUE;
+}
+
+static void
+on_services (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenIotHub *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint status = 0;
+
+  if (!(body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, &status, &error)) ||
+      !_openiot_protocol_response_error (status, body, &error) ||
+      !update_services (self, body, &error))
+    {
+      openiot_hub_report_error (self, error);
+      if (self->state == OPENIOT_HUB_STATUS_CONNECTING)
+        set_state (self, OPENIOT_HUB_STATUS_OFFLINE);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_clear_error (&self->error);
+  set_state (self, OPENIOT_HUB_STATUS_ONLINE);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * openiot_hub_refresh_async:
+ *
+ * Asks the hub for its services; the state follows the answer.
+ */
+void
+openiot_hub_refresh_async (OpenIotHub          *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (OPENIOT_IS_HUB (self));
+
+  g_task_set_source_tag (task, openiot_hub_refresh_async);
+  if (self->state != OPENIOT_HUB_STATUS_ONLINE && self->state != OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED)
+    set_state (self, OPENIOT_HUB_STATUS_CONNECTING);
+  openiot_hub_connection_send_async (self->connection, "GET", OPENIOT_PATH_SERVICES, NULL, NULL, cancellable,
+                                     on_services, g_object_ref (task));
+}
+
+gboolean
+openiot_hub_refresh_finish (OpenIotHub    *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_new_pin_saved (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenIotHub *self = g_task_get_source_object (task);
+  OpenIotHubRecord *record = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!openiot_pin_store_save_finish (OPENIOT_PIN_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_clear_pointer (&self->presented_fingerprint, g_free);
+  g_clear_pointer (&self->presented_pem, g_free);
+  g_clear_pointer (&self->presented_since, g_date_time_unref);
+  g_clear_error (&self->error);
+  self->rotation_verified = FALSE;
+  set_record (self, record);
+  set_state (self, OPENIOT_HUB_STATUS_UNKNOWN);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * openiot_hub_accept_certificate_async:
+ * @fingerprint: the fingerprint the user was shown and accepted
+ *
+ * Pins the certificate the hub presented instead of the old one, after
+ * the user decided to. Fails when @fingerprint is not what the hub
+ * presented: the user accepts what they saw, nothing else.
+ */
+void
+openiot_hub_accept_certificate_async (OpenIotHub          *self,
+                                      const char          *fingerprint,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(OpenIotHubRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (OPENIOT_IS_HUB (self));
+
+  g_task_set_source_tag (task, openiot_hub_accept_certificate_async);
+  if (self->state != OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED || self->presented_pem == NULL ||
+      !openiot_fingerprint_equal (fingerprint, self->presented_fingerprint))
+    {
+      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED,
+                               _("The hub now presents another certificate than the one you reviewed. Review it again."));
+      return;
+    }
+
+  if (!(record = openiot_hub_record_with_certificate (self->record, self->presented_pem, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, g_object_ref (record), g_object_unref);
+  openiot_pin_store_save_async (self->pin_store, record, cancellable, on_new_pin_saved, g_object_ref (task));
+}
+
+gboolean
+openiot_hub_accept_certificate_finish (OpenIotHub    *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  gboolean told_hub;
+} RemoveData;
+
+static void
+on_pin_removed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenIotHub *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!openiot_pin_store_remove_finish (OPENIOT_PIN_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!openiot_thing_cache_forget_hub (self->cache, openiot_hub_record_get_id (self->record), &error))
+    g_warning ("Could not empty the cache of hub %s: %s", openiot_hub_record_get_id (self->record), error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_unregistered (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenIotHub *self = g_task_get_source_object (task);
+  RemoveData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint status = 0;
+
+  body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, &status, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Removed already counts as told. */
+  data->told_hub = (body != NULL && (status == 204 || status == 200)) ||
+                   g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_REGISTERED);
+  if (!data->told_hub)
+    g_debug ("Could not unregister from %s: %s", openiot_hub_record_get_name (self->record),
+             error ? error->message : "unexpected status");
+
+  openiot_pin_store_remove_async (self->pin_store, openiot_hub_record_get_id (self->record),
+                                  g_task_get_cancellable (task), on_pin_removed, g_object_ref (task));
+}
+
+/**
+ * openiot_hub_remove_async:
+ *
+ * Unpairs: tells the hub to forget this device (when it can be reached
+ * and still presents the pinned certificate), then forgets the hub's pin
+ * and cache here.
+ */
+void
+openiot_hub_remove_async (OpenIotHub          *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (OPENIOT_IS_HUB (self));
+
+  g_task_set_source_tag (task, openiot_hub_remove_async);
+  g_task_set_task_data (task, g_new0 (RemoveData, 1), g_free);
+  openiot_hub_connection_send_async (self->connection, "DELETE", OPENIOT_PATH_REGISTRATION, NULL, NULL, cancellable,
+                                     on_unregistered, g_object_ref (task));
+}
+
+/**
+ * openiot_hub_remove_finish:
+ * @told_hub: (out) (optional): whether the hub was told to forget this
+ *   device; if not, its admin should revoke it there
+ */
+gboolean
+openiot_hub_remove_finish (OpenIotHub    *self,
+                           GAsyncResult  *result,
+                           gboolean      *told_hub,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (told_hub != NULL)
+    *told_hub = ((RemoveData *) g_task_get_task_data (G_TASK (result)))->told_hub;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * openiot_hub_new:
+ * @cache: where its Things are cached
+ *
+ * Returns: (transfer full): the hub
+ */
+OpenIotHub *
+openiot_hub_new (OpenIotHubRecord  *record,
+                 OpenIotIdentity   *identity,
+                 OpenIotPinStore   *pin_store,
+                 OpenIotThingCache *cache)
+{
+  OpenIotHub *self;
+
+  g_return_val_if_fail (OPENIOT_IS_HUB_RECORD (record), NULL);
+  g_return_val_if_fail (OPENIOT_IS_IDENTITY (identity), NULL);
+
+  self = g_object_new (OPENIOT_TYPE_HUB, NULL);
+  self->identity = g_object_ref (identity);
+  self->pin_store = g_object_ref (pin_store);
+  self->cache = g_object_ref (cache);
+  set_record (self, record);
+  return self;
+}
+
+/**
+ * openiot_hub_get_record:
+ *
+ * Returns: (transfer none): what this device knows of the hub
+ */
+OpenIotHubRecord *
+openiot_hub_get_record (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), NULL);
+  return self->record;
+}
+
+/**
+ * openiot_hub_get_connection:
+ *
+ * Returns: (transfer none): the connection pinned to the hub's certificate;
+ *   a new one after a certificate was accepted
+ */
+OpenIotHubConnection *
+openiot_hub_get_connection (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), NULL);
+  return self->connection;
+}
+
+/**
+ * openiot_hub_get_cache:
+ *
+ * Returns: (transfer none): the cache of its Things
+ */
+OpenIotThingCache *
+openiot_hub_get_cache (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), NULL);
+  return self->cache;
+}
+
+OpenIotHubStatus
+openiot_hub_get_status (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), OPENIOT_HUB_STATUS_UNKNOWN);
+  return self->state;
+}
+
+/**
+ * openiot_hub_get_error:
+ *
+ * Returns: (nullable): why the last request failed
+ */
+const GError *
+openiot_hub_get_error (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), NULL);
+  return self->error;
+}
+
+/**
+ * openiot_hub_get_services:
+ *
+ * Returns: (transfer none): its services, [class@OpenIot.ServiceInfo], as
+ *   of the last refresh
+ */
+GListModel *
+openiot_hub_get_services (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), NULL);
+  return G_LIST_MODEL (self->services);
+}
+
+/**
+ * openiot_hub_get_presented_fingerprint:
+ *
+ * Returns: (nullable): while the certificate changed, the fingerprint of
+ *   the certificate the hub presents now
+ */
+const char *
+openiot_hub_get_presented_fingerprint (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), NULL);
+  return self->presented_fingerprint;
+}
+
+/**
+ * openiot_hub_get_presented_since:
+ *
+ * Returns: (nullable) (transfer none): when this device first saw it
+ */
+GDateTime *
+openiot_hub_get_presented_since (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), NULL);
+  return self->presented_since;
+}
+
+/**
+ * openiot_hub_get_rotation_verified:
+ *
+ * Returns: whether the presented certificate carries a rotation proof
+ *   signed by the pinned one
+ */
+gboolean
+openiot_hub_get_rotation_verified (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), FALSE);
+  return self->rotation_verified;
+}
+
+static void
+openiot_hub_finalize (GObject *object)
+{
+  OpenIotHub *self = OPENIOT_HUB (object);
+
+  g_clear_object (&self->record);
+  g_clear_object (&self->identity);
+  g_clear_object (&self->pin_store);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->services);
+  g_clear_error (&self->error);
+  g_free (self->presented_fingerprint);
+  g_free (self->presented_pem);
+  g_clear_pointer (&self->presented_since, g_date_time_unref);
+
+  G_OBJECT_CLASS (openiot_hub_parent_class)->finalize (object);
+}
+
+static void
+openiot_hub_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  OpenIotHub *self = OPENIOT_HUB (object);
+
+  switch (prop_id)
+    {
+    case PROP_RECORD:
+      g_value_set_object (value, self->record);
+      break;
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+    case PROP_STATUS:
+      g_value_set_enum (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+openiot_hub_class_init (OpenIotHubClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = openiot_hub_finalize;
+  object_class->get_property = openiot_hub_get_property;
+
+  properties[PROP_RECORD] =
+    g_param_spec_object ("record", NULL, NULL, OPENIOT_TYPE_HUB_RECORD,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, OPENIOT_TYPE_HUB_CONNECTION,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS] =
+    g_param_spec_enum ("status", NULL, NULL, OPENIOT_TYPE_HUB_STATUS, OPENIOT_HUB_STATUS_UNKNOWN,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+openiot_hub_init (OpenIotHub *self)
+{
+  self->services = g_list_store_new (OPENIOT_TYPE_SERVICE_INFO);
+}
