@@ -2,6 +2,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <libopeniot.h>
 
 G_BEGIN_DECLS
 
@@ -9,6 +10,26 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OpenIotApplication, openiot_application, OPENIOT, APPLICATION, AdwApplication)
 
-OpenIotApplication *openiot_application_new (void);
+OpenIotApplication *openiot_application_new                   (void);
+const char         *openiot_application_get_store_dir         (OpenIotApplication   *self);
+OpenIotPinStore    *openiot_application_get_pin_store         (OpenIotApplication   *self);
+OpenIotThingCache  *openiot_application_get_cache             (OpenIotApplication   *self);
+GListModel         *openiot_application_get_hubs              (OpenIotApplication   *self);
+gboolean            openiot_application_get_loading           (OpenIotApplication   *self);
+const GError       *openiot_application_get_error             (OpenIotApplication   *self);
+void                openiot_application_load_identity_async   (OpenIotApplication   *self,
+                                                               const char           *device_name,
+                                                               GCancellable         *cancellable,
+                                                               GAsyncReadyCallback   callback,
+                                                               gpointer              user_data);
+OpenIotIdentity    *openiot_application_load_identity_finish  (OpenIotApplication   *self,
+                                                               GAsyncResult         *result,
+                                                               GError              **error);
+OpenIotHub         *openiot_application_add_hub               (OpenIotApplication   *self,
+                                                               OpenIotHubRecord     *record,
+                                                               OpenIotIdentity      *identity);
+void                openiot_application_remove_hub            (OpenIotApplication   *self,
+                                                               OpenIotHub           *hub);
+void                openiot_application_reload                (OpenIotApplication   *self);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "openiot-pairing-window.h"
+
 #include "openiot-window.h"
 
 struct _OpenIotWindow
@@ -23,19 +25,28 @@ struct _OpenIotWindow
 
 G_DEFINE_FINAL_TYPE (OpenIotWindow, openiot_window, ADW_TYPE_APPLICATION_WINDOW)
 
+/**
+ * openiot_window_pair:
+ * @link: (nullable): an openiot:// pairing link to start from
+ *
+ * Opens the pairing wizard.
+ */
+void
+openiot_window_pair (OpenIotWindow *self,
+                     const char    *link)
+{
+  OpenIotApplication *application = OPENIOT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  OpenIotPairingWindow *wizard = openiot_pairing_window_new (GTK_WINDOW (self), application, link);
+
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
 static void
 pair_hub_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  OpenIotWindow *self = OPENIOT_WINDOW (widget);
-  AdwToast *toast;
-
-  /* The pairing wizard lands with the app issue; until then point people at
-   * the command line, which pairs the same way. */
-  toast = adw_toast_new (_("Pair from a terminal with “openiot pair LINK” for now"));
-  adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  openiot_window_pair (OPENIOT_WINDOW (widget), NULL);
 }
 
 static void

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OpenIotWindow, openiot_window, OPENIOT, WINDOW, AdwApplicationWindow)
 
-OpenIotWindow *openiot_window_new (OpenIotApplication *application);
+OpenIotWindow *openiot_window_new  (OpenIotApplication *application);
+void           openiot_window_pair (OpenIotWindow      *self,
+                                    const char         *link);
 
 G_END_DECLS
