@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The figure of ./tools/bench, drawn by bench/openiot_bench.py, which sets
+# outdir, have_proxy, have_rtt, have_times, rtt_blocks, rtt_title0, rtt_title1.
+# Reads outdir/proxy.dat, rtt.dat, times.dat (written by bench/openiot_bench.py).
+
+set terminal pngcairo size 1400,1000 font "Sans,10"
+set output outdir."/results.png"
+set multiplot layout 2,2 title "Open-IoT benchmarks (medians; the hub's keep-alive bars are missing while it answers errors)"
+
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set key top right
+set grid ytics
+set xtics nomirror
+
+if (have_proxy) {
+  set title "GET thermostat temperature: requests/s"
+  set ylabel "requests/s"
+  plot outdir."/proxy.dat" using 2:xtic(1) title "direct (UNIX socket)", \
+       '' using 3 title "openiot-hub", \
+       '' using 4 title "nginx"
+
+  set title "GET thermostat temperature: median latency"
+  set ylabel "µs"
+  set logscale y
+  plot outdir."/proxy.dat" using 5:xtic(1) title "direct (UNIX socket)", \
+       '' using 6 title "openiot-hub", \
+       '' using 7 title "nginx"
+  unset logscale y
+} else {
+  set multiplot next
+  set multiplot next
+}
+
+if (have_rtt) {
+  set title "cold CLI request over a link with added RTT"
+  set style data linespoints
+  set xlabel "RTT (ms)"
+  set ylabel "ms"
+  set xrange [-5:105]
+  stats outdir."/rtt.dat" index 0 every ::0::0 using 2 nooutput
+  t0 = STATS_min
+  if (rtt_blocks > 1) {
+    plot outdir."/rtt.dat" index 0 using 1:2 title rtt_title0 lw 2 pt 7, \
+         '' index 1 using 1:2 title rtt_title1 lw 2 pt 5, \
+         t0 + 3 * x title "first at RTT 0, + 3 RTT (TCP + TLS 1.3 + request)" dt 2
+  } else {
+    plot outdir."/rtt.dat" index 0 using 1:2 title rtt_title0 lw 2 pt 7, \
+         t0 + 3 * x title "at RTT 0, + 3 RTT (TCP + TLS 1.3 + request)" dt 2
+  }
+  unset xlabel
+  unset xrange
+} else {
+  set multiplot next
+}
+
+if (have_times) {
+  set title "pairing and start-up (ms)"
+  set style data histograms
+  set ylabel "ms"
+  set xtics rotate by -30
+  plot outdir."/times.dat" using 2:xtic(1) notitle
+}
+
+unset multiplot
