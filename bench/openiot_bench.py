@@ -620,16 +620,23 @@ def part_rtt(ctx):
                     statuses.append(result.returncode)
                     times.append(elapsed * 1000)
                     connections.append(stats["connections"])
-                rows.append({"rtt_ms": rtt, "median_ms": median(times), "min_ms": min(times),
+                rows.append({"rtt_ms": rtt, "median_ms": median(times), "min_ms": min(times), "times_ms": times,
                              "connections": median(connections), "exit_codes": sorted(set(statuses))})
                 log(f"rtt {rtt} ms: median {rows[-1]['median_ms']:.1f} ms, {rows[-1]['connections']} connection(s), "
                     f"exit {rows[-1]['exit_codes']}")
             finally:
                 relay.close()
-        zero = rows[0]["median_ms"]
+        # One noisy run at RTT 0 would skew every row if rows were read
+        # against it: fit time = base + round_trips × RTT over all runs.
+        points = [(row["rtt_ms"], t) for row in rows for t in row["times_ms"]]
+        mean_x = statistics.fmean(x for x, _ in points)
+        mean_y = statistics.fmean(y for _, y in points)
+        slope = (sum((x - mean_x) * (y - mean_y) for x, y in points) /
+                 sum((x - mean_x) ** 2 for x, _ in points))
+        intercept = mean_y - slope * mean_x
         for row in rows:
-            row["round_trips"] = (row["median_ms"] - zero) / row["rtt_ms"] if row["rtt_ms"] else None
-        results.append({"command": label, "rows": rows})
+            row["round_trips"] = (row["median_ms"] - intercept) / row["rtt_ms"] if row["rtt_ms"] else None
+        results.append({"command": label, "rows": rows, "fit_round_trips": slope, "fit_base_ms": intercept})
     return {"variants": results, "calibration": calibration}
 
 
@@ -755,8 +762,8 @@ def first_frame(cmd, env, timeout, stderr_path=os.devnull):
 
 def part_startup(ctx):
     build, args, work = ctx["build"], ctx["args"], ctx["work"]
-    if not os.path.exists(build.adw_window):
-        return {"error": "built without -Dapp=true"}
+    if args.skip_app or not os.path.exists(build.adw_window):
+        return {"error": "not measured: the app or the baseline window did not build (or -Dapp=false)"}
     desktop = Desktop(work)
     ctx["cleanup"].append(desktop.close)
     app_env = dict(desktop.env, OPENIOT_BENCH_FIRST_FRAME="1",
@@ -900,8 +907,9 @@ def report(results, args):
     if rtt and "error" not in rtt:
         lines += ["## A cold CLI request over a link with added RTT (relay)", "",
                   "Each run is a new process through a relay that delays both directions by RTT/2 "
-                  "(and the TCP handshake by one RTT). Round trips = (time − time at RTT 0) ÷ RTT; "
-                  "a fresh TCP + TLS 1.3 connection and one request is 3.", "",
+                  "(and the TCP handshake by one RTT). Round trips = (median − base) ÷ RTT, where base "
+                  "and the overall round trips come from a straight-line fit of time against RTT over all "
+                  "runs; a fresh TCP + TLS 1.3 connection and one request is 3.", "",
                   "| command | RTT | median | min | TCP connections | round trips | exit status |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
         lines[-2:-2] = ["The relay itself, against an echo server (nominal → connect + first ping, "
@@ -915,6 +923,10 @@ def report(results, args):
                 lines.append(f"| {variant['command']} | {row['rtt_ms']} ms | {fmt(row['median_ms'], 1, ' ms')} | "
                              f"{fmt(row['min_ms'], 1, ' ms')} | {fmt(row['connections'], 0)} | "
                              f"{fmt(row['round_trips'], 2)} | {status} |")
+        lines.append("")
+        for variant in rtt["variants"]:
+            lines.append(f"- {variant['command']}: **{variant['fit_round_trips']:.2f} round trips** "
+                         f"+ {variant['fit_base_ms']:.0f} ms on the spot")
         lines.append("")
 
     startup = results.get("startup")
@@ -1008,10 +1020,11 @@ def main(argv):
     parser.add_argument("--repeat", type=int, default=5, help="proxy runs per scenario and server")
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per proxy run")
     parser.add_argument("--pair-runs", type=int, default=20)
-    parser.add_argument("--rtt-runs", type=int, default=5)
+    parser.add_argument("--rtt-runs", type=int, default=7)
     parser.add_argument("--startup-runs", type=int, default=10)
     parser.add_argument("--quick", action="store_true", help="few short runs, to check that it all works")
     parser.add_argument("--keep", action="store_true", help="keep the working directory")
+    parser.add_argument("--skip-app", action="store_true", help="the app did not build: do not measure start-up")
     args = parser.parse_args(argv)
     if args.quick:
         args.repeat, args.duration, args.pair_runs, args.rtt_runs, args.startup_runs = 1, 1.0, 3, 2, 2

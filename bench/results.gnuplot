@@ -5,7 +5,7 @@
 
 set terminal pngcairo size 1400,1000 font "Sans,10"
 set output outdir."/results.png"
-set multiplot layout 2,2 title "Open-IoT benchmarks (medians; the hub's keep-alive bars are missing while it answers errors)"
+set multiplot layout 2,2 title "Open-IoT benchmarks (medians; a missing bar is a run that answered errors)"
 
 set style data histograms
 set style histogram clustered gap 1
@@ -24,11 +24,13 @@ if (have_proxy) {
 
   set title "GET thermostat temperature: median latency"
   set ylabel "µs"
+  set key top left
   set logscale y
   plot outdir."/proxy.dat" using 5:xtic(1) title "direct (UNIX socket)", \
        '' using 6 title "openiot-hub", \
        '' using 7 title "nginx"
   unset logscale y
+  set key top right
 } else {
   set multiplot next
   set multiplot next
@@ -40,12 +42,12 @@ if (have_rtt) {
   set xlabel "RTT (ms)"
   set ylabel "ms"
   set xrange [-5:105]
-  stats outdir."/rtt.dat" index 0 every ::0::0 using 2 nooutput
+  stats outdir."/rtt.dat" index (rtt_blocks - 1) every ::0::0 using 2 nooutput
   t0 = STATS_min
   if (rtt_blocks > 1) {
     plot outdir."/rtt.dat" index 0 using 1:2 title rtt_title0 lw 2 pt 7, \
          '' index 1 using 1:2 title rtt_title1 lw 2 pt 5, \
-         t0 + 3 * x title "first at RTT 0, + 3 RTT (TCP + TLS 1.3 + request)" dt 2
+         t0 + 3 * x title "second at RTT 0, + 3 RTT (TCP + TLS 1.3 + request)" dt 2
   } else {
     plot outdir."/rtt.dat" index 0 using 1:2 title rtt_title0 lw 2 pt 7, \
          t0 + 3 * x title "at RTT 0, + 3 RTT (TCP + TLS 1.3 + request)" dt 2
