@@ -5,14 +5,79 @@
 
 #include <glib/gi18n.h>
 
+#include "openiot-pairing-text.h"
+
 #include "openiot-pairing-window.h"
 
-/* STUB: being written (the pairing wizard). Emits "paired" (OpenIotHub *). */
+/*
+ * OpenIotPairingWindow:
+ *
+ * The pairing wizard: reach the hub (a pairing link or an address), enter
+ * the pairing code, let libopeniot register this device over TLS-SRP, and
+ * ask the person to trust the hub's certificate. Nothing is stored before
+ * they press "Trust This Hub"; then the pin is saved, the hub is added to
+ * the application and "paired" is emitted.
+ *
+ * Pages of one GtkStack, in order: "reach", "code", "progress", "trust",
+ * "success". Every step that waits runs with self->cancellable, which
+ * Cancel, Escape and closing the window cancel.
+ */
+
 struct _OpenIotPairingWindow
 {
-  AdwWindow           parent_instance;
+  AdwWindow             parent_instance;
 
-  OpenIotApplication *application;
+  OpenIotApplication   *application;
+  GCancellable         *cancellable;
+
+  /* Where to pair: a link (from the caller or pasted), or a typed host
+   * and pairing port. Exactly one of link and host is set past "reach". */
+  OpenIotPairingLink   *link;
+  char                 *host;
+  guint16               pairing_port;
+
+  OpenIotIdentity      *identity;
+  OpenIotPairingResult *result;
+  /* Made from result on "Trust": the very record saved is the one added */
+  OpenIotHubRecord     *record;
+  /* The page the progress page's Cancel returns to. */
+  const char           *return_page;
+  gulong                loading_handler;
+  /* The pretty host name arrives later; never overwrite a typed name. */
+  gboolean              name_edited;
+  gboolean              setting_name;
+
+  GtkButton            *back_button;
+  GtkButton            *cancel_button;
+  GtkStack             *stack;
+  AdwEntryRow          *link_row;
+  AdwEntryRow          *address_row;
+  GtkLabel             *reach_error_label;
+  GtkButton            *continue_button;
+  GtkLabel             *code_description_label;
+  GtkWidget            *error_box;
+  GtkLabel             *error_title_label;
+  GtkLabel             *error_label;
+  AdwEntryRow          *code_row;
+  AdwEntryRow          *name_row;
+  GtkButton            *pair_button;
+  GtkSpinner           *spinner;
+  GtkLabel             *progress_label;
+  GtkButton            *stop_button;
+  GtkLabel             *trust_title_label;
+  GtkLabel             *fingerprint_label;
+  GtkWidget            *verification_box;
+  GtkImage             *verification_icon;
+  GtkLabel             *verification_label;
+  GtkLabel             *trust_error_label;
+  GtkButton            *trust_button;
+  GtkButton            *distrust_button;
+  AdwStatusPage        *success_page;
+  AdwPreferencesGroup  *addresses_group;
+  GtkButton            *done_button;
+  /* Rows added to addresses_group, so that a second success (never, but
+   * cheap to be safe) does not list them twice. */
+  GPtrArray            *address_rows;
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotPairingWindow, openiot_pairing_window, ADW_TYPE_WINDOW)
@@ -24,30 +89,857 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static void start_pairing (OpenIotPairingWindow *self);
+
+/* One asynchronous step. It carries the cancellable it ran with: a result
+ * that arrives after the person pressed Cancel (or closed the window) is
+ * dropped even when the operation itself finished just before. */
+typedef struct
+{
+  OpenIotPairingWindow *self;
+  GCancellable         *cancellable;
+} Step;
+
+static Step *
+step_new (OpenIotPairingWindow *self)
+{
+  Step *step = g_new0 (Step, 1);
+
+  step->self = g_object_ref (self);
+  step->cancellable = g_object_ref (self->cancellable);
+  return step;
+}
+
+static void
+step_free (Step *step)
+{
+  g_object_unref (step->self);
+  g_object_unref (step->cancellable);
+  g_free (step);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Step, step_free)
+
+static gboolean
+step_is_stale (Step *step)
+{
+  return g_cancellable_is_cancelled (step->cancellable);
+}
+
+static char *
+get_device_name (OpenIotPairingWindow *self)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+}
+
+static void
+show_page (OpenIotPairingWindow *self,
+           const char           *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+static void
+show_progress (OpenIotPairingWindow *self,
+               const char           *what,
+               const char           *return_page)
+{
+  gtk_label_set_text (self->progress_label, what);
+  self->return_page = return_page;
+  show_page (self, "progress");
+}
+
+/* Header buttons, spinner, Enter's default and focus follow the page. */
+static void
+on_page_changed (OpenIotPairingWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  GtkWidget *default_widget = NULL;
+  GtkWidget *focus = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), g_strcmp0 (page, "code") == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), g_strcmp0 (page, "success") != 0);
+  gtk_spinner_set_spinning (self->spinner, g_strcmp0 (page, "progress") == 0);
+
+  if (g_strcmp0 (page, "reach") == 0)
+    {
+      default_widget = GTK_WIDGET (self->continue_button);
+      focus = GTK_WIDGET (self->link_row);
+    }
+  else if (g_strcmp0 (page, "code") == 0)
+    {
+      g_autofree char *code = openiot_pairing_text_normalize_code (gtk_editable_get_text (GTK_EDITABLE (self->code_row)));
+
+      default_widget = GTK_WIDGET (self->pair_button);
+      /* With the code from a link, Enter pairs at once */
+      focus = code ? GTK_WIDGET (self->pair_button) : GTK_WIDGET (self->code_row);
+    }
+  else if (g_strcmp0 (page, "progress") == 0)
+    focus = GTK_WIDGET (self->stop_button);
+  else if (g_strcmp0 (page, "trust") == 0)
+    {
+      default_widget = GTK_WIDGET (self->trust_button);
+      focus = GTK_WIDGET (self->trust_button);
+    }
+  else if (g_strcmp0 (page, "success") == 0)
+    {
+      default_widget = GTK_WIDGET (self->done_button);
+      focus = GTK_WIDGET (self->done_button);
+    }
+
+  gtk_window_set_default_widget (GTK_WINDOW (self), default_widget);
+  if (focus != NULL)
+    gtk_widget_grab_focus (focus);
+
+  /* The stack may have passed focus to the selectable fingerprint on the
+   * way, which selects it all: show it unselected, ready to be read. */
+  gtk_label_select_region (self->fingerprint_label, 0, 0);
+}
+
+static void
+update_reach_actions (OpenIotPairingWindow *self)
+{
+  g_autofree char *link = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->link_row))));
+  g_autofree char *address = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_row))));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.continue", *link != '\0' || *address != '\0');
+}
+
+static void
+update_code_actions (OpenIotPairingWindow *self)
+{
+  g_autofree char *code = openiot_pairing_text_normalize_code (gtk_editable_get_text (GTK_EDITABLE (self->code_row)));
+  g_autofree char *name = get_device_name (self);
+  gboolean name_ok = openiot_pairing_text_device_name_is_valid (name);
+
+  if (name_ok)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.pair", code != NULL && name_ok);
+}
+
+static void
+on_reach_changed (OpenIotPairingWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->reach_error_label), FALSE);
+  update_reach_actions (self);
+}
+
+static void
+on_reach_activated (OpenIotPairingWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.continue", NULL);
+}
+
+static void
+on_code_changed (OpenIotPairingWindow *self)
+{
+  update_code_actions (self);
+}
+
+static void
+on_name_changed (OpenIotPairingWindow *self)
+{
+  if (!self->setting_name)
+    self->name_edited = TRUE;
+  update_code_actions (self);
+}
+
+static void
+on_code_activated (OpenIotPairingWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.pair", NULL);
+}
+
+static void
+clear_error (OpenIotPairingWindow *self)
+{
+  gtk_widget_set_visible (self->error_box, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->trust_error_label), FALSE);
+}
+
+/* Says on the code page what went wrong and what to do about it. */
+static void
+show_error (OpenIotPairingWindow *self,
+            const GError         *error)
+{
+  const char *host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+
+  /* The name stays as typed; a code the hub refused is of no further use */
+  if (openiot_pairing_text_explain_error (error, host, &title, &detail))
+    gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
+
+  gtk_label_set_text (self->error_title_label, title);
+  gtk_label_set_text (self->error_label, detail);
+  gtk_widget_set_visible (self->error_box, TRUE);
+  show_page (self, "code");
+}
+
+static void
+show_reach_error (OpenIotPairingWindow *self,
+                  const char           *message)
+{
+  gtk_label_set_text (self->reach_error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->reach_error_label), TRUE);
+  show_page (self, "reach");
+}
+
+/* Step 2 for a link: its code (as the hub shows it) and the hub's name. */
+static void
+use_link (OpenIotPairingWindow *self,
+          OpenIotPairingLink   *link)
+{
+  const char *name = openiot_pairing_link_get_name (link);
+  g_autofree char *code = openiot_pairing_text_format_code (openiot_pairing_link_get_code (link));
+  g_autofree char *description = NULL;
+
+  g_clear_pointer (&self->host, g_free);
+  g_clear_pointer (&self->link, openiot_pairing_link_unref);
+  self->link = openiot_pairing_link_ref (link);
+
+  if (name != NULL && *name != '\0')
+    description = g_strdup_printf (_("The pairing link for “%s” came with this code. Check that the hub "
+                                     "shows the same code, then pair."), name);
+  else
+    description = g_strdup_printf (_("The pairing link for the hub at %s came with this code. Check that "
+                                     "the hub shows the same code, then pair."),
+                                   openiot_pairing_link_get_host (link));
+  gtk_label_set_text (self->code_description_label, description);
+  gtk_editable_set_text (GTK_EDITABLE (self->code_row), code);
+  clear_error (self);
+  show_page (self, "code");
+}
+
+static void
+use_address (OpenIotPairingWindow *self,
+             const char           *host,
+             guint16               pairing_port)
+{
+  g_autofree char *description = NULL;
+
+  g_clear_pointer (&self->link, openiot_pairing_link_unref);
+  g_free (self->host);
+  self->host = g_strdup (host);
+  self->pairing_port = pairing_port;
+
+  description = g_strdup_printf (_("Type the 8-digit code the hub at %s shows."), host);
+  gtk_label_set_text (self->code_description_label, description);
+  gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
+  clear_error (self);
+  show_page (self, "code");
+}
+
+static void
+continue_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (widget);
+  g_autofree char *link_text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->link_row))));
+  g_autofree char *address = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_row))));
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  /* A link pasted into the address row is still a link */
+  if (*link_text == '\0' && g_str_has_prefix (address, "openiot:"))
+    {
+      g_free (link_text);
+      link_text = g_steal_pointer (&address);
+    }
+
+  if (*link_text != '\0')
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OpenIotPairingLink) link = openiot_pairing_link_parse (link_text, &error);
+      g_autofree char *message = NULL;
+
+      if (link == NULL)
+        {
+          /* Translators: %s says what is wrong with the link (in English) */
+          message = g_strdup_printf (_("This is not a whole pairing link (%s). Copy the link from the hub "
+                                       "again, or type the hub’s address instead."), error->message);
+          show_reach_error (self, message);
+          return;
+        }
+      use_link (self, link);
+    }
+  else if (openiot_pairing_text_parse_address (address, &host, &port))
+    use_address (self, host, port);
+  else
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("“%s” is not an address. Write it as hub.local, 192.0.2.10, fd00::10 or "
+                           "[fd00::10]:8444."), address);
+
+      show_reach_error (self, message);
+    }
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  show_page (OPENIOT_PAIRING_WINDOW (widget), "reach");
+}
+
+static void
+disconnect_loading (OpenIotPairingWindow *self)
+{
+  if (self->loading_handler != 0)
+    g_clear_signal_handler (&self->loading_handler, self->application);
+}
+
+/* The progress page's Cancel: stop what runs and go back one step. */
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  g_set_object (&self->cancellable, g_cancellable_new ());
+  disconnect_loading (self);
+  show_page (self, self->return_page ? self->return_page : "code");
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  /* dispose cancels whatever still runs */
+  gtk_window_close (GTK_WINDOW (widget));
+}
+
+static void
+show_trust (OpenIotPairingWindow *self)
+{
+  OpenIotPairingResult *result = self->result;
+  g_autofree char *title = g_strdup_printf (_("Trust “%s”?"), openiot_pairing_result_get_hub_name (result));
+  g_autofree char *grouped = openiot_fingerprint_format_grouped (openiot_pairing_result_get_fingerprint (result));
+  const char *verification;
+  gboolean verified = TRUE;
+
+  switch (openiot_pairing_result_get_verification (result))
+    {
+    case OPENIOT_VERIFICATION_LINK_FINGERPRINT:
+      verification = _("Matches the pairing link, and the hub proved it knows the pairing code.");
+      break;
+    case OPENIOT_VERIFICATION_PAIRING_CODE:
+      verification = _("Verified with the pairing code: the hub proved it knows it.");
+      break;
+    case OPENIOT_VERIFICATION_TRUST_ON_FIRST_USE:
+    default:
+      verification = _("Not verified. Compare the fingerprint with the one your hub shows before you trust it.");
+      verified = FALSE;
+      break;
+    }
+
+  gtk_label_set_text (self->trust_title_label, title);
+  gtk_label_set_text (self->fingerprint_label, grouped);
+  gtk_label_set_text (self->verification_label, verification);
+  gtk_image_set_from_icon_name (self->verification_icon,
+                                verified ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  gtk_widget_remove_css_class (self->verification_box, verified ? "warning" : "success");
+  gtk_widget_add_css_class (self->verification_box, verified ? "success" : "warning");
+  clear_error (self);
+  show_page (self, "trust");
+}
+
+static void
+on_paired (GObject      *source,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  g_autoptr(Step) step = user_data;
+  OpenIotPairingWindow *self = step->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotPairingResult) result = openiot_pair_finish (res, &error);
+
+  if (step_is_stale (step))
+    return;
+
+  if (result == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+
+  g_clear_pointer (&self->result, openiot_pairing_result_unref);
+  self->result = g_steal_pointer (&result);
+  show_trust (self);
+}
+
+/* The link to pair with: the one given (with the code as typed now), or
+ * one made from the typed address. @resolved, when the host was a name,
+ * are its addresses: libopeniot connects to IP addresses only. */
+static OpenIotPairingLink *
+make_link (OpenIotPairingWindow *self,
+           const char           *code,
+           const char * const   *resolved)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) extra = NULL;
+  const char *host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
+  guint16 pairing_port = self->link ? openiot_pairing_link_get_pairing_port (self->link) : self->pairing_port;
+  guint16 port = self->link ? openiot_pairing_link_get_port (self->link) : 0;
+
+  if (resolved != NULL && resolved[0] != NULL)
+    {
+      host = resolved[0];
+      for (guint i = 1; resolved[i] != NULL; i++)
+        g_strv_builder_add (builder, resolved[i]);
+    }
+
+  if (self->link != NULL)
+    {
+      const char * const *addresses = openiot_pairing_link_get_addresses (self->link);
+
+      for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+        if (g_hostname_is_ip_address (addresses[i]) && !g_str_equal (addresses[i], host))
+          g_strv_builder_add (builder, addresses[i]);
+    }
+  extra = g_strv_builder_end (builder);
+
+  return openiot_pairing_link_new (host, pairing_port, port, code,
+                                   self->link ? openiot_pairing_link_get_fingerprint (self->link) : NULL,
+                                   self->link ? openiot_pairing_link_get_name (self->link) : NULL,
+                                   (const char * const *) extra);
+}
+
+static void
+pair_with (OpenIotPairingWindow *self,
+           const char * const   *resolved)
+{
+  g_autofree char *code = openiot_pairing_text_normalize_code (gtk_editable_get_text (GTK_EDITABLE (self->code_row)));
+  g_autofree char *name = get_device_name (self);
+  g_autoptr(OpenIotPairingLink) link = NULL;
+
+  /* The code and name were checked before Pair was enabled; only a change
+   * while the key was being made could get here without them. */
+  if (code == NULL || !openiot_pairing_text_device_name_is_valid (name))
+    {
+      show_page (self, "code");
+      return;
+    }
+
+  link = make_link (self, code, resolved);
+  show_progress (self, _("Checking the code with the hub…"), "code");
+  openiot_pair_async (link, name, openiot_identity_get_certificate_pem (self->identity),
+                      self->cancellable, on_paired, step_new (self));
+}
+
+static void
+on_resolved (GObject      *source,
+             GAsyncResult *res,
+             gpointer      user_data)
+{
+  g_autoptr(Step) step = user_data;
+  OpenIotPairingWindow *self = step->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) nearby = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) addresses = NULL;
+  GList *list = g_resolver_lookup_by_name_finish (G_RESOLVER (source), res, &error);
+
+  if (step_is_stale (step))
+    {
+      g_resolver_free_addresses (list);
+      return;
+    }
+
+  if (list == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+
+  /* A resolved link-local address has lost its interface, so it can only
+   * work by luck: try the others first. */
+  for (GList *l = list; l != NULL; l = l->next)
+    {
+      g_autofree char *text = g_inet_address_to_string (l->data);
+
+      if (g_inet_address_get_is_link_local (l->data))
+        g_strv_builder_add (nearby, text);
+      else
+        g_strv_builder_add (builder, text);
+    }
+  g_resolver_free_addresses (list);
+  {
+    g_auto(GStrv) last = g_strv_builder_end (nearby);
+
+    g_strv_builder_addv (builder, (const char **) last);
+  }
+  addresses = g_strv_builder_end (builder);
+
+  pair_with (self, (const char * const *) addresses);
+}
+
+static void
+on_identity_loaded (GObject      *source,
+                    GAsyncResult *res,
+                    gpointer      user_data)
+{
+  g_autoptr(Step) step = user_data;
+  OpenIotPairingWindow *self = step->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotIdentity) identity = openiot_application_load_identity_finish (OPENIOT_APPLICATION (source),
+                                                                                  res, &error);
+  const char *host;
+
+  if (step_is_stale (step))
+    return;
+
+  if (identity == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  g_set_object (&self->identity, identity);
+
+  host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
+  if (g_hostname_is_ip_address (host))
+    {
+      pair_with (self, NULL);
+      return;
+    }
+
+  {
+    g_autofree char *what = g_strdup_printf (_("Looking up %s…"), host);
+    g_autoptr(GResolver) resolver = g_resolver_get_default ();
+
+    show_progress (self, what, "code");
+    g_resolver_lookup_by_name_async (resolver, host, self->cancellable, on_resolved, step_new (self));
+  }
+}
+
+static void
+on_application_loading (OpenIotPairingWindow *self)
+{
+  if (openiot_application_get_loading (self->application))
+    return;
+  disconnect_loading (self);
+  start_pairing (self);
+}
+
+static void
+start_pairing (OpenIotPairingWindow *self)
+{
+  g_autofree char *name = get_device_name (self);
+
+  show_progress (self, _("Making this device’s key…"), "code");
+
+  /* The application loads (or makes) this device's identity when it
+   * starts. Asking at the same time would make a second key on first use,
+   * and the hub would then know a certificate this device does not use. */
+  if (openiot_application_get_loading (self->application))
+    {
+      if (self->loading_handler == 0)
+        self->loading_handler = g_signal_connect_swapped (self->application, "notify::loading",
+                                                          G_CALLBACK (on_application_loading), self);
+      return;
+    }
+
+  openiot_application_load_identity_async (self->application, name, self->cancellable,
+                                           on_identity_loaded, step_new (self));
+}
+
+static void
+pair_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (widget);
+
+  clear_error (self);
+  start_pairing (self);
+}
+
+static void
+on_pin_saved (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  g_autoptr(Step) step = user_data;
+  OpenIotPairingWindow *self = step->self;
+  OpenIotHubRecord *record = self->record;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  const char * const *addresses;
+  const char * const *scopes;
+  OpenIotHub *hub;
+
+  if (!openiot_pin_store_save_finish (OPENIOT_PIN_STORE (source), res, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (step_is_stale (step))
+        return;
+
+      if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_KEYRING))
+        message = g_strdup_printf (_("The hub could not be saved: the keyring is not available. Unlock it "
+                                     "(for example in Passwords and Keys) and press Trust again.\n\nDetails: %s"),
+                                   error->message);
+      else
+        message = g_strdup_printf (_("The hub could not be saved. Details: %s"), error->message);
+      gtk_label_set_text (self->trust_error_label, message);
+      show_page (self, "trust");
+      gtk_widget_set_visible (GTK_WIDGET (self->trust_error_label), TRUE);
+      return;
+    }
+
+  /* Saved, even if the person pressed Cancel a moment too late: the
+   * application's list must match the pin store either way. */
+  hub = openiot_application_add_hub (self->application, record, self->identity);
+  if (step_is_stale (step))
+    return;
+
+  title = g_strdup_printf (_("Paired with “%s”"), openiot_hub_record_get_name (record));
+  adw_status_page_set_title (self->success_page, title);
+  adw_status_page_set_description (self->success_page,
+                                   _("This device remembers the hub’s certificate and checks it every time."));
+
+  for (guint i = 0; i < self->address_rows->len; i++)
+    adw_preferences_group_remove (self->addresses_group, self->address_rows->pdata[i]);
+  g_ptr_array_set_size (self->address_rows, 0);
+
+  addresses = openiot_hub_record_get_addresses (record);
+  scopes = openiot_hub_record_get_scopes (record);
+  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), addresses[i]);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title_selectable (ADW_PREFERENCES_ROW (row), TRUE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), openiot_pairing_text_scope (scopes ? scopes[i] : NULL));
+      adw_preferences_group_add (self->addresses_group, row);
+      g_ptr_array_add (self->address_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->addresses_group), self->address_rows->len > 0);
+
+  show_page (self, "success");
+  g_signal_emit (self, signals[PAIRED], 0, hub);
+}
+
+/* The only place anything is stored: after the person said they trust it. */
+static void
+trust_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (widget);
+  g_autofree char *what = NULL;
+
+  if (self->result == NULL)
+    return;
+
+  g_clear_object (&self->record);
+  self->record = openiot_hub_record_new_from_pairing (self->result);
+  what = g_strdup_printf (_("Saving “%s”…"), openiot_hub_record_get_name (self->record));
+  clear_error (self);
+  show_progress (self, what, "trust");
+  openiot_pin_store_save_async (openiot_application_get_pin_store (self->application), self->record,
+                                self->cancellable, on_pin_saved, step_new (self));
+}
+
+static void
+done_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  gtk_window_close (GTK_WINDOW (widget));
+}
+
+static void
+on_machine_info_loaded (GObject      *source,
+                        GAsyncResult *res,
+                        gpointer      user_data)
+{
+  g_autoptr(Step) step = user_data;
+  OpenIotPairingWindow *self = step->self;
+  g_autofree char *contents = NULL;
+  g_autofree char *pretty = NULL;
+
+  if (!g_file_load_contents_finish (G_FILE (source), res, &contents, NULL, NULL, NULL) || step_is_stale (step))
+    return;
+
+  if ((pretty = openiot_pairing_text_pretty_name (contents)) == NULL || self->name_edited)
+    return;
+
+  self->setting_name = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), pretty);
+  self->setting_name = FALSE;
+}
+
+/* PRETTY_HOSTNAME ("Anna's Laptop") is what people call the machine;
+ * the host name ("anna-laptop") is shown until it arrives, and stays when
+ * there is none. */
+static void
+load_device_name (OpenIotPairingWindow *self)
+{
+  g_autoptr(GFile) file = g_file_new_for_path ("/etc/machine-info");
+
+  self->setting_name = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), g_get_host_name ());
+  self->setting_name = FALSE;
+
+  g_file_load_contents_async (file, self->cancellable, on_machine_info_loaded, step_new (self));
+}
+
+static void
+openiot_pairing_window_dispose (GObject *object)
+{
+  OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (object);
+
+  /* Closing the window stops whatever was running */
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  disconnect_loading (self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), OPENIOT_TYPE_PAIRING_WINDOW);
+
+  G_OBJECT_CLASS (openiot_pairing_window_parent_class)->dispose (object);
+}
+
+static void
+openiot_pairing_window_finalize (GObject *object)
+{
+  OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (object);
+
+  g_clear_object (&self->application);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->link, openiot_pairing_link_unref);
+  g_clear_pointer (&self->host, g_free);
+  g_clear_object (&self->identity);
+  g_clear_pointer (&self->result, openiot_pairing_result_unref);
+  g_clear_object (&self->record);
+  g_clear_pointer (&self->address_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (openiot_pairing_window_parent_class)->finalize (object);
+}
+
 static void
 openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-pairing-window.ui");
+  object_class->dispose = openiot_pairing_window_dispose;
+  object_class->finalize = openiot_pairing_window_finalize;
 
+  /**
+   * OpenIotPairingWindow::paired:
+   * @hub: the hub, already saved and added to the application
+   *
+   * Emitted once the person trusted the hub and its pin was saved.
+   */
   signals[PAIRED] = g_signal_new ("paired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                   G_TYPE_NONE, 1, OPENIOT_TYPE_HUB);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-pairing-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, link_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, address_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, reach_error_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, continue_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, code_description_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, error_box);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, error_title_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, code_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, name_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, pair_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, trust_title_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, verification_box);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, verification_icon);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, verification_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, trust_error_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, trust_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, distrust_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, success_page);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, addresses_group);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, done_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_reach_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_reach_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_code_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_code_activated);
+
+  gtk_widget_class_install_action (widget_class, "wizard.continue", NULL, continue_action);
+  gtk_widget_class_install_action (widget_class, "wizard.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "wizard.pair", NULL, pair_action);
+  gtk_widget_class_install_action (widget_class, "wizard.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "wizard.trust", NULL, trust_action);
+  gtk_widget_class_install_action (widget_class, "wizard.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "wizard.done", NULL, done_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "wizard.cancel", NULL);
 }
 
 static void
 openiot_pairing_window_init (OpenIotPairingWindow *self)
 {
+  self->cancellable = g_cancellable_new ();
+  self->address_rows = g_ptr_array_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  update_reach_actions (self);
+  update_code_actions (self);
 }
 
+/**
+ * openiot_pairing_window_new:
+ * @parent: (nullable): the window the wizard belongs to
+ * @application: the application, which owns identity, pins and hubs
+ * @link: (nullable): an `openiot://` pairing link to start from
+ *
+ * Opens on "Reach your hub", or with @link straight on the pairing code
+ * it carries.
+ *
+ * Returns: (transfer none): a new wizard; GTK owns toplevels
+ */
 OpenIotPairingWindow *
 openiot_pairing_window_new (GtkWindow          *parent,
                             OpenIotApplication *application,
                             const char         *link)
 {
-  OpenIotPairingWindow *self = g_object_new (OPENIOT_TYPE_PAIRING_WINDOW, "transient-for", parent, "modal", TRUE, NULL);
+  OpenIotPairingWindow *self;
 
-  self->application = application;
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (OPENIOT_IS_APPLICATION (application), NULL);
+
+  /* Not gtk_window_set_application: the application takes its active
+   * window for the main window, and the wizard must never be that. */
+  self = g_object_new (OPENIOT_TYPE_PAIRING_WINDOW,
+                       "transient-for", parent,
+                       "modal", parent != NULL,
+                       "destroy-with-parent", TRUE,
+                       NULL);
+  self->application = g_object_ref (application);
+  load_device_name (self);
+
+  if (link != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->link_row), link);
+      gtk_widget_activate_action (GTK_WIDGET (self), "wizard.continue", NULL);
+    }
+  else
+    on_page_changed (self);
+
   return self;
 }

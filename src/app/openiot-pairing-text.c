@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-app"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libopeniot.h>
+
+#include "openiot-pairing-text.h"
+
+/*
+ * What the pairing wizard reads from people (codes, addresses, the
+ * machine's name) and what it says to them when pairing fails: plain
+ * functions, apart from the widgets, so the rules are easy to read and
+ * to test.
+ */
+
+/* "1234 5678" as the hub shows it, "12345678", "1234-5678": the digits,
+ * or NULL when it is not a whole code. */
+char *
+openiot_pairing_text_normalize_code (const char *text)
+{
+  g_autoptr(GString) digits = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        g_string_append_c (digits, *p);
+      else if (*p != ' ' && *p != '-' && *p != '\t')
+        return NULL;
+    }
+
+  if (digits->len != OPENIOT_PAIRING_CODE_LENGTH)
+    return NULL;
+  return g_string_free (g_steal_pointer (&digits), FALSE);
+}
+
+/* The code in the two groups of four the hub shows it in. */
+char *
+openiot_pairing_text_format_code (const char *code)
+{
+  if (strlen (code) != OPENIOT_PAIRING_CODE_LENGTH)
+    return g_strdup (code);
+  return g_strdup_printf ("%.4s %.4s", code, code + 4);
+}
+
+gboolean
+openiot_pairing_text_device_name_is_valid (const char *name)
+{
+  return *name != '\0' && strlen (name) <= OPENIOT_PAIRING_MAX_DEVICE_NAME;
+}
+
+/* "[fd00::10]:8444", "fd00::10", "192.0.2.10:8444", "hub.local": the host
+ * and pairing port (8444 unless given), as `openiot pair --address` reads
+ * them. */
+gboolean
+openiot_pairing_text_parse_address (const char  *address,
+                                    char       **host_out,
+                                    guint16     *port_out)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *ascii = NULL;
+  guint64 port = OPENIOT_PAIRING_DEFAULT_PORT;
+  const char *colon;
+
+  if (address[0] == '[')
+    {
+      const char *end = strchr (address, ']');
+
+      if (end == NULL || (end[1] != '\0' && (end[1] != ':' ||
+          !g_ascii_string_to_unsigned (end + 2, 10, 1, 65535, &port, NULL))))
+        return FALSE;
+      host = g_strndup (address + 1, end - address - 1);
+      if (!g_hostname_is_ip_address (host))
+        return FALSE;
+    }
+  else if ((colon = strchr (address, ':')) != NULL && strchr (colon + 1, ':') == NULL)
+    {
+      if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
+        return FALSE;
+      host = g_strndup (address, colon - address);
+    }
+  else
+    host = g_strdup (address);
+
+  if (*host == '\0')
+    return FALSE;
+
+  if (!g_hostname_is_ip_address (host))
+    {
+      /* A name: letters, digits, dots and hyphens once in ASCII (IDN) */
+      if (strchr (host, ':') != NULL || !(ascii = g_hostname_to_ascii (host)))
+        return FALSE;
+      for (const char *p = ascii; *p != '\0'; p++)
+        if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+          return FALSE;
+      g_free (host);
+      host = g_steal_pointer (&ascii);
+    }
+
+  *host_out = g_steal_pointer (&host);
+  *port_out = port;
+  return TRUE;
+}
+
+const char *
+openiot_pairing_text_scope (const char *scope)
+{
+  if (g_strcmp0 (scope, "global") == 0)
+    return _("Internet (IPv6)");
+  return _("Local network");
+}
+
+/* The count in libopeniot's "(N tries left)", or -1. The library words
+ * its messages in English; the wizard says it in the user's language. */
+static int
+attempts_left (const char *message)
+{
+  const char *open = message ? strrchr (message, '(') : NULL;
+  int left;
+
+  if (open != NULL && sscanf (open, "(%d tries left)", &left) == 1 && left >= 0)
+    return left;
+  return -1;
+}
+
+/* PRETTY_HOSTNAME of /etc/machine-info ("Anna's Laptop") is what people
+ * call the machine; the host name ("anna-laptop") is the fallback. Read
+ * from the file rather than asking hostname1 over D-Bus: the file is what
+ * hostname1 reads, and in the Flatpak sandbox neither is reachable. */
+char *
+openiot_pairing_text_pretty_name (const char *contents)
+{
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "PRETTY_HOSTNAME="))
+        {
+          g_autofree char *value = g_shell_unquote (lines[i] + strlen ("PRETTY_HOSTNAME="), NULL);
+
+          if (value != NULL && g_utf8_validate (value, -1, NULL))
+            {
+              g_strstrip (value);
+              if (openiot_pairing_text_device_name_is_valid (value))
+                return g_steal_pointer (&value);
+            }
+        }
+    }
+  return NULL;
+}
+
+/**
+ * openiot_pairing_text_explain_error:
+ * @error: why pairing failed
+ * @host: where the wizard tried to pair
+ * @title: (out): what happened, in a few words
+ * @detail: (out): what happened and what to do about it
+ *
+ * Says a pairing error to a person. libopeniot words its messages in
+ * English for logs and the CLI; these are translated, and say what to do.
+ *
+ * Returns: %TRUE when the code is of no further use (refused, closed),
+ *   so the wizard clears it
+ */
+gboolean
+openiot_pairing_text_explain_error (const GError  *error,
+                                    const char    *host,
+                                    char         **title,
+                                    char         **detail)
+{
+  gboolean code_is_dead = FALSE;
+
+  if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED))
+    {
+      int left = attempts_left (error->message);
+
+      *title = g_strdup (_("Wrong Pairing Code"));
+      if (left >= 0)
+        *detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "The hub did not accept that code. Check the code it shows and "
+                                                "type it again: %d try left before the hub locks the code.",
+                                                "The hub did not accept that code. Check the code it shows and "
+                                                "type it again: %d tries left before the hub locks the code.",
+                                                left),
+                                   left);
+      else
+        *detail = g_strdup (_("The hub did not accept that code. Check the code it shows and type it again."));
+      code_is_dead = TRUE;
+    }
+  else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_CLOSED))
+    {
+      *title = g_strdup (_("No Pairing Code Open"));
+      *detail = g_strdup (_("The code has expired, was already used, or was locked after too many wrong tries. "
+                            "Open a new pairing code on the hub and type it here."));
+      code_is_dead = TRUE;
+    }
+  else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE))
+    {
+      *title = g_strdup (_("Hub Not Reachable"));
+      *detail = g_strdup_printf (_("Nothing answered at %s. Check that the hub is on and on the same network "
+                                   "as this device, and that its address is right."), host);
+    }
+  else if (error->domain == G_RESOLVER_ERROR)
+    {
+      *title = g_strdup (_("Hub Not Found"));
+      *detail = g_strdup_printf (_("No hub called “%s” was found. Check the name, or go back and type "
+                                   "the hub’s IP address instead."), host);
+    }
+  else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_KEYRING))
+    {
+      *title = g_strdup (_("Keyring Not Available"));
+      *detail = g_strdup_printf (_("This device keeps its key in your keyring. Unlock the keyring (for example "
+                                   "in Passwords and Keys), or set one up, then pair again.\n\nDetails: %s"),
+                                 error->message);
+    }
+  else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED))
+    {
+      *title = g_strdup (_("This May Be an Attack"));
+      *detail = g_strdup (_("The hub that answered is not the one in the pairing link, so nothing was saved. "
+                            "Make sure you use the link your own hub shows."));
+      code_is_dead = TRUE;
+    }
+  else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA))
+    {
+      *title = g_strdup (_("The Hub Refused This Device"));
+      *detail = g_strdup_printf (_("The hub or this device sent something the other could not use. "
+                                   "Check that both are up to date.\n\nDetails: %s"), error->message);
+    }
+  else
+    {
+      *title = g_strdup (_("Pairing Failed"));
+      *detail = g_strdup_printf (_("Details: %s"), error->message);
+    }
+
+  return code_is_dead;
+}

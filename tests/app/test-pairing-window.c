@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * The pairing wizard against a real hub and the session's real
+ * gnome-keyring, under Xvfb: by link, by address and code, a wrong code,
+ * a bad link, an unreachable hub and Cancel while pairing. The buttons are
+ * pressed as a person would; screenshots of each
+ * page at phone and desktop sizes go to the build directory.
+ */
+#include "config.h"
+
+#include "openiot-application.h"
+#include "openiot-pairing-text.h"
+#include "openiot-pairing-window.h"
+#include "openiot-test-hub.h"
+#include "openiot-test-ui.h"
+
+/* One application per process: a GApplication registers on the bus once */
+static OpenIotApplication *app;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+app_loaded (gpointer data)
+{
+  return !openiot_application_get_loading (app);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+typedef struct
+{
+  OpenIotPairingWindow *wizard;
+  OpenIotHub           *paired;
+  guint                 n_paired;
+  const char           *page;  /* for wait_until */
+} Wizard;
+
+static void
+on_paired (OpenIotPairingWindow *wizard,
+           OpenIotHub           *hub,
+           Wizard               *w)
+{
+  g_set_object (&w->paired, hub);
+  w->n_paired++;
+}
+
+static GtkWidget *
+child (Wizard     *w,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (w->wizard), OPENIOT_TYPE_PAIRING_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+static const char *
+page (Wizard *w)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (child (w, "stack")));
+}
+
+static gboolean
+on_page (gpointer data)
+{
+  Wizard *w = data;
+
+  return g_strcmp0 (page (w), w->page) == 0;
+}
+
+static void
+wait_for_page (Wizard     *w,
+               const char *name)
+{
+  w->page = name;
+  wait_until (on_page, w, name);
+}
+
+static const char *
+text (Wizard     *w,
+      const char *name)
+{
+  GtkWidget *widget = child (w, name);
+
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_text (GTK_LABEL (widget));
+  return gtk_editable_get_text (GTK_EDITABLE (widget));
+}
+
+static void
+set_text (Wizard     *w,
+          const char *name,
+          const char *value)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (w, name)), value);
+}
+
+/* Presses a button: "clicked" is where a click, Enter or Space end up
+ * (gtk_widget_activate would wait for GtkButton's press animation). */
+static void
+press (Wizard     *w,
+       const char *name)
+{
+  GtkWidget *button = child (w, name);
+
+  g_assert_true (gtk_widget_is_drawable (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+open_wizard (Wizard     *w,
+             const char *link)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  /* The app loads this device's key from the keyring when it starts */
+  while (openiot_application_get_loading (app))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_null (openiot_application_get_error (app));
+
+  w->wizard = openiot_pairing_window_new (NULL, app, link);
+  g_object_add_weak_pointer (G_OBJECT (w->wizard), (gpointer *) &w->wizard);
+  g_signal_connect (w->wizard, "paired", G_CALLBACK (on_paired), w);
+  gtk_window_set_default_size (GTK_WINDOW (w->wizard), 360, 720);
+  gtk_window_present (GTK_WINDOW (w->wizard));
+  openiot_test_ui_wait_for_frame (GTK_WINDOW (w->wizard));
+}
+
+static void
+close_wizard (Wizard *w)
+{
+  if (w->wizard != NULL)
+    gtk_window_destroy (GTK_WINDOW (w->wizard));
+  g_assert_null (w->wizard);
+  g_clear_object (&w->paired);
+}
+
+/* At 360 px nothing may force the window wider, and the labels that
+ * matter must show all of their text. */
+static void
+assert_fits_phone (Wizard             *w,
+                   const char * const *labels)
+{
+  int minimum;
+
+  gtk_widget_measure (GTK_WIDGET (w->wizard), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (w->wizard)), <=, 360);
+  for (guint i = 0; labels != NULL && labels[i] != NULL; i++)
+    {
+      GtkWidget *label = child (w, labels[i]);
+
+      if (gtk_widget_get_visible (label) && !openiot_test_ui_label_fits (GTK_LABEL (label)))
+        g_error ("label %s does not fit at 360 px: “%s”", labels[i], gtk_label_get_text (GTK_LABEL (label)));
+    }
+}
+
+/* Phone first (and checked), then desktop, then back to the phone. */
+static void
+screenshots (Wizard             *w,
+             const char         *name,
+             const char * const *labels)
+{
+  const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("pairing-%s-%dx%d", name, sizes[i][0], sizes[i][1]);
+
+      gtk_window_set_default_size (GTK_WINDOW (w->wizard), sizes[i][0], sizes[i][1]);
+      openiot_test_ui_iterate (300);
+      openiot_test_ui_wait_for_frame (GTK_WINDOW (w->wizard));
+      if (sizes[i][0] == 360)
+        assert_fits_phone (w, labels);
+      openiot_test_ui_screenshot (GTK_WINDOW (w->wizard), file);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (w->wizard), 360, 720);
+  openiot_test_ui_iterate (100);
+}
+
+static OpenIotHubRecord *
+find_pin (const char *fingerprint)
+{
+  OpenIotPinStore *store = openiot_application_get_pin_store (app);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  openiot_pin_store_list_async (store, NULL, store_result, &result);
+  wait_until (result_ready, &result, "pin list");
+  records = openiot_pin_store_list_finish (store, result, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < records->len; i++)
+    if (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (records->pdata[i]), fingerprint))
+      return g_object_ref (records->pdata[i]);
+  return NULL;
+}
+
+/* Trust page → Trust → success page, and what that must have done. */
+static void
+trust_and_check (Wizard     *w,
+                 const char *fingerprint,
+                 const char *screenshot_name)
+{
+  g_autoptr(OpenIotHubRecord) pin = NULL;
+  g_autofree char *grouped = openiot_fingerprint_format_grouped (fingerprint);
+  const char * const trust_labels[] = { "trust_title_label", "fingerprint_label", "verification_label", NULL };
+  const char * const success_labels[] = { NULL };
+
+  g_assert_cmpstr (text (w, "fingerprint_label"), ==, grouped);
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (child (w, "fingerprint_label"))));
+  g_assert_true (gtk_widget_has_css_class (child (w, "fingerprint_label"), "monospace"));
+  g_assert_cmpstr (text (w, "trust_title_label"), ==, "Trust “Test Hub”?");
+  if (screenshot_name != NULL)
+    screenshots (w, screenshot_name, trust_labels);
+
+  /* Nothing is stored before Trust */
+  g_assert_null (find_pin (fingerprint));
+  g_assert_cmpuint (w->n_paired, ==, 0);
+
+  press (w, "trust_button");
+  wait_for_page (w, "success");
+
+  g_assert_cmpuint (w->n_paired, ==, 1);
+  g_assert_nonnull (w->paired);
+  g_assert_cmpstr (openiot_hub_record_get_name (openiot_hub_get_record (w->paired)), ==, "Test Hub");
+  pin = find_pin (fingerprint);
+  g_assert_nonnull (pin);
+  g_assert_cmpstr (openiot_hub_record_get_id (pin), ==, openiot_hub_record_get_id (openiot_hub_get_record (w->paired)));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (w, "success_page"))), ==,
+                   "Paired with “Test Hub”");
+  if (screenshot_name != NULL)
+    screenshots (w, "success", success_labels);
+
+  /* Done closes the wizard */
+  press (w, "done_button");
+  openiot_test_ui_iterate (50);
+  g_assert_null (w->wizard);
+}
+
+static void
+test_pair_by_link (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  g_autofree char *uri = openiot_pairing_link_to_string (link);
+  const char *code = openiot_pairing_link_get_code (link);
+  g_autofree char *shown = g_strdup_printf ("%.4s %.4s", code, code + 4);
+  const char * const code_labels[] = { "code_description_label", NULL };
+  Wizard w = { 0 };
+
+  open_wizard (&w, uri);
+
+  /* Straight to the code, as the hub shows it, with the hub's name */
+  g_assert_cmpstr (page (&w), ==, "code");
+  g_assert_cmpstr (text (&w, "code_row"), ==, shown);
+  g_assert_nonnull (strstr (text (&w, "code_description_label"), "Test Hub"));
+  g_assert_cmpint (adw_entry_row_get_input_purpose (ADW_ENTRY_ROW (child (&w, "code_row"))), ==,
+                   GTK_INPUT_PURPOSE_DIGITS);
+  g_assert_cmpstr (text (&w, "name_row"), !=, "");
+  g_assert_true (gtk_widget_has_css_class (child (&w, "pair_button"), "suggested-action"));
+  screenshots (&w, "code", code_labels);
+
+  press (&w, "pair_button");
+  wait_for_page (&w, "trust");
+  g_assert_cmpstr (text (&w, "verification_label"), ==,
+                   "Matches the pairing link, and the hub proved it knows the pairing code.");
+  g_assert_true (gtk_widget_has_css_class (child (&w, "verification_box"), "success"));
+
+  trust_and_check (&w, openiot_pairing_link_get_fingerprint (link), "trust");
+  close_wizard (&w);
+}
+
+static void
+test_wrong_code_then_address (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  const char *code = openiot_pairing_link_get_code (link);
+  g_autofree char *wrong = g_strdup_printf ("%08u", (atoi (code) + 1) % 100000000);
+  g_autofree char *wrong_shown = g_strdup_printf ("%.4s %.4s", wrong, wrong + 4);
+  g_autofree char *address = g_strdup_printf ("[::1]:%u", hub->port + 1);
+  const char * const reach_labels[] = { NULL };
+  const char * const error_labels[] = { "error_title_label", "error_label", NULL };
+  Wizard w = { 0 };
+
+  open_wizard (&w, NULL);
+  g_assert_cmpstr (page (&w), ==, "reach");
+  g_assert_false (gtk_widget_is_sensitive (child (&w, "continue_button")));
+  screenshots (&w, "reach", reach_labels);
+
+  set_text (&w, "address_row", address);
+  press (&w, "continue_button");
+  g_assert_cmpstr (page (&w), ==, "code");
+  g_assert_true (gtk_widget_get_visible (child (&w, "back_button")));
+
+  /* Pair is enabled only with a whole code, written as the hub shows it */
+  set_text (&w, "code_row", "1234 567");
+  g_assert_false (gtk_widget_is_sensitive (child (&w, "pair_button")));
+  set_text (&w, "code_row", wrong_shown);
+  g_assert_true (gtk_widget_is_sensitive (child (&w, "pair_button")));
+  set_text (&w, "name_row", "Kitchen Tablet");
+
+  press (&w, "pair_button");
+  wait_for_page (&w, "code");
+  wait_until ((Condition) gtk_widget_get_visible, child (&w, "error_box"), "error");
+  g_assert_cmpstr (text (&w, "error_title_label"), ==, "Wrong Pairing Code");
+  g_assert_nonnull (strstr (text (&w, "error_label"), "4 tries left"));
+  g_assert_true (gtk_widget_has_css_class (child (&w, "error_label"), "error"));
+  /* The name stays, the refused code goes */
+  g_assert_cmpstr (text (&w, "code_row"), ==, "");
+  g_assert_cmpstr (text (&w, "name_row"), ==, "Kitchen Tablet");
+  g_assert_false (gtk_widget_is_sensitive (child (&w, "pair_button")));
+  screenshots (&w, "error", error_labels);
+
+  /* The right code, typed without the space */
+  set_text (&w, "code_row", code);
+  press (&w, "pair_button");
+  g_assert_false (gtk_widget_get_visible (child (&w, "error_box")));
+  wait_for_page (&w, "trust");
+  g_assert_cmpstr (text (&w, "verification_label"), ==,
+                   "Verified with the pairing code: the hub proved it knows it.");
+
+  trust_and_check (&w, openiot_pairing_link_get_fingerprint (link), NULL);
+  close_wizard (&w);
+
+  /* The hub lists this device under the name typed */
+  {
+    g_autoptr(JsonNode) clients = openiot_test_hub_admin (hub, "clients", NULL);
+    JsonArray *array = json_node_get_array (clients);
+
+    g_assert_cmpuint (json_array_get_length (array), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "name"), ==,
+                     "Kitchen Tablet");
+  }
+}
+
+static void
+test_bad_link (void)
+{
+  Wizard w = { 0 };
+
+  open_wizard (&w, "openiot://[::1]:8444/?code=12");
+  g_assert_cmpstr (page (&w), ==, "reach");
+  g_assert_true (gtk_widget_get_visible (child (&w, "reach_error_label")));
+  g_assert_nonnull (strstr (text (&w, "reach_error_label"), "not a whole pairing link"));
+  g_assert_cmpstr (text (&w, "link_row"), ==, "openiot://[::1]:8444/?code=12");
+
+  /* An address that is none */
+  set_text (&w, "link_row", "");
+  set_text (&w, "address_row", "not an address!");
+  press (&w, "continue_button");
+  g_assert_cmpstr (page (&w), ==, "reach");
+  g_assert_nonnull (strstr (text (&w, "reach_error_label"), "is not an address"));
+  close_wizard (&w);
+}
+
+static void
+test_unreachable (void)
+{
+  Wizard w = { 0 };
+
+  /* A name (looked up first: the library connects to IP addresses only)
+   * on port 1, refused at once. Enter in each row moves on, as the
+   * default button would. */
+  open_wizard (&w, NULL);
+  set_text (&w, "address_row", "localhost:1");
+  g_signal_emit_by_name (child (&w, "address_row"), "entry-activated");
+  g_assert_cmpstr (page (&w), ==, "code");
+  set_text (&w, "code_row", "1234 5678");
+  g_signal_emit_by_name (child (&w, "code_row"), "entry-activated");
+  wait_until ((Condition) gtk_widget_get_visible, child (&w, "error_box"), "error");
+  g_assert_cmpstr (page (&w), ==, "code");
+  g_assert_cmpstr (text (&w, "error_title_label"), ==, "Hub Not Reachable");
+  /* Not the code's fault: it stays */
+  g_assert_cmpstr (text (&w, "code_row"), ==, "1234 5678");
+
+  /* Back to the first page keeps what was typed */
+  press (&w, "back_button");
+  g_assert_cmpstr (page (&w), ==, "reach");
+  g_assert_cmpstr (text (&w, "address_row"), ==, "localhost:1");
+  close_wizard (&w);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  g_autofree char *uri = openiot_pairing_link_to_string (link);
+  Wizard w = { 0 };
+
+  open_wizard (&w, uri);
+
+  /* Cancel on the progress page stops pairing and goes back to the code */
+  press (&w, "pair_button");
+  g_assert_cmpstr (page (&w), ==, "progress");
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (child (&w, "spinner"))));
+  openiot_test_ui_screenshot (GTK_WINDOW (w.wizard), "pairing-progress-360x720");
+  press (&w, "stop_button");
+  g_assert_cmpstr (page (&w), ==, "code");
+  openiot_test_ui_iterate (1000);
+  g_assert_cmpstr (page (&w), ==, "code");
+  g_assert_cmpuint (w.n_paired, ==, 0);
+
+  /* Escape closes the wizard, and nothing was stored */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w.wizard), "wizard.cancel", NULL));
+  openiot_test_ui_iterate (50);
+  g_assert_null (w.wizard);
+  g_assert_null (find_pin (openiot_pairing_link_get_fingerprint (link)));
+  close_wizard (&w);
+
+  /* Cancel on the trust page: the hub registered this device, but the
+   * app stores nothing */
+  g_clear_pointer (&link, openiot_pairing_link_unref);
+  g_free (uri);
+  link = openiot_test_hub_open_code (hub);
+  uri = openiot_pairing_link_to_string (link);
+  open_wizard (&w, uri);
+  press (&w, "pair_button");
+  wait_for_page (&w, "trust");
+  press (&w, "distrust_button");
+  openiot_test_ui_iterate (50);
+  g_assert_null (w.wizard);
+  g_assert_null (find_pin (openiot_pairing_link_get_fingerprint (link)));
+  g_assert_cmpuint (w.n_paired, ==, 0);
+  close_wizard (&w);
+}
+
+/* What the wizard reads from people and what it says to them. */
+static void
+test_text (void)
+{
+  const struct { const char *address; const char *host; guint16 port; } addresses[] = {
+    { "[fd00::10]:8444", "fd00::10", 8444 },
+    { "fd00::10", "fd00::10", 8444 },
+    { "[fe80::1%eth0]:9000", "fe80::1%eth0", 9000 },
+    { "192.0.2.10:9000", "192.0.2.10", 9000 },
+    { "hub.local", "hub.local", 8444 },
+    { "hub.local:8500", "hub.local", 8500 },
+    { "[hub.local]:8444", NULL, 0 },
+    { "hub local", NULL, 0 },
+    { "[::1]:70000", NULL, 0 },
+    { "[::1", NULL, 0 },
+    { ":8444", NULL, 0 },
+  };
+  g_autoptr(GError) rejected = g_error_new_literal (OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED,
+                                                    "The pairing code is wrong. Check it and try again "
+                                                    "(1 tries left).");
+  g_autoptr(GError) unreachable = g_error_new_literal (OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE, "…");
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *pretty = NULL;
+  char *code;
+
+  code = openiot_pairing_text_normalize_code ("1234 5678");
+  g_assert_cmpstr (code, ==, "12345678");
+  g_free (code);
+  code = openiot_pairing_text_normalize_code ("12345678");
+  g_assert_cmpstr (code, ==, "12345678");
+  g_free (code);
+  g_assert_null (openiot_pairing_text_normalize_code ("1234 567"));
+  g_assert_null (openiot_pairing_text_normalize_code ("1234 56789"));
+  g_assert_null (openiot_pairing_text_normalize_code ("1234 567x"));
+  code = openiot_pairing_text_format_code ("12345678");
+  g_assert_cmpstr (code, ==, "1234 5678");
+  g_free (code);
+
+  for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+    {
+      g_autofree char *host = NULL;
+      guint16 port = 0;
+      gboolean ok = openiot_pairing_text_parse_address (addresses[i].address, &host, &port);
+
+      g_assert_cmpint (ok, ==, addresses[i].host != NULL);
+      g_assert_cmpstr (host, ==, addresses[i].host);
+      g_assert_cmpuint (port, ==, addresses[i].port);
+    }
+
+  pretty = openiot_pairing_text_pretty_name ("ICON_NAME=computer-laptop\nPRETTY_HOSTNAME=\"Anna's Laptop\"\n");
+  g_assert_cmpstr (pretty, ==, "Anna's Laptop");
+  g_assert_null (openiot_pairing_text_pretty_name ("CHASSIS=laptop\n"));
+
+  g_assert_true (openiot_pairing_text_explain_error (rejected, "::1", &title, &detail));
+  g_assert_cmpstr (title, ==, "Wrong Pairing Code");
+  g_assert_nonnull (strstr (detail, "1 try left"));
+  g_clear_pointer (&title, g_free);
+  g_clear_pointer (&detail, g_free);
+  /* Not the code's fault: it is kept */
+  g_assert_false (openiot_pairing_text_explain_error (unreachable, "::1", &title, &detail));
+  g_assert_nonnull (strstr (detail, "::1"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* Screenshots show the settled page, never one sliding in */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = openiot_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  wait_until (app_loaded, NULL, "the app to load");
+
+  g_test_add_func ("/app/pairing-window/text", test_text);
+  g_test_add_func ("/app/pairing-window/by-link", test_pair_by_link);
+  g_test_add_func ("/app/pairing-window/wrong-code-then-address", test_wrong_code_then_address);
+  g_test_add_func ("/app/pairing-window/bad-link", test_bad_link);
+  g_test_add_func ("/app/pairing-window/unreachable", test_unreachable);
+  g_test_add_func ("/app/pairing-window/cancel", test_cancel);
+
+  return g_test_run ();
+}
