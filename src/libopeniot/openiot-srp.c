@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "openiot-error.h"
 #include <gnutls/crypto.h>
@@ -171,6 +173,15 @@ session_new (GSocket  *socket,
   self->socket = g_object_ref (socket);
   self->timeout_ms = timeout_ms;
   self->pending = g_byte_array_new ();
+
+  /* The exchange is a ping-pong of small writes: push_func() sends each
+   * TLS record on its own, and a request goes out as head and body. With
+   * Nagle's algorithm the second small write of a flight waits for the ACK
+   * of the first, which the peer delays (delayed ACK) while it waits for
+   * the rest (Linux: 40 ms or more each time). Both ends (client and
+   * hub) come through here, so one place turns it off for both. Errors are
+   * ignored: without the option pairing still works, only slower. */
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
   if ((ret = gnutls_init (&self->session, flags)) < 0 ||
       (ret = gnutls_priority_set_direct (self->session, SRP_PRIORITY, NULL)) < 0)
