@@ -127,12 +127,11 @@ get_schema (void)
 
 typedef struct
 {
-  char          *store_dir;
-  char          *device_name;
-  SecretService *service;
-  SecretItem    *item;
-  char          *certificate_pem;
-  KeyPem        *key_pem;
+  char              *store_dir;
+  char              *device_name;
+  SecretRetrievable *item;
+  char              *certificate_pem;
+  KeyPem            *key_pem;
 } LoadData;
 
 static void
@@ -140,7 +139,6 @@ load_data_free (LoadData *data)
 {
   g_free (data->store_dir);
   g_free (data->device_name);
-  g_clear_object (&data->service);
   g_clear_object (&data->item);
   g_free (data->certificate_pem);
   g_clear_pointer (&data->key_pem, key_pem_free);
@@ -545,7 +543,51 @@ load_files_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
-/* Secret Service keystore (store_dir == NULL), with libsecret's async API. */
+/*
+ * Secret Service keystore (store_dir == NULL).
+ *
+ * Only libsecret's "simple" API is used: secret_password_searchv() and
+ * secret_password_storev() with our schema, and SecretRetrievable on what
+ * the search returns. Inside a Flatpak (or Snap) libsecret does not talk to
+ * org.freedesktop.secrets: it keeps secrets in a file of the app's own,
+ * encrypted with a key it gets from the Secret portal
+ * (org.freedesktop.portal.Secret), and only the simple API takes that
+ * path. The object API (the service, collection and item proxies) always
+ * goes to org.freedesktop.secrets on the bus, which the sandbox does not
+ * let through: with it the app could not load its key at all
+ * (docs/packaging.md). tests/data/check-libsecret-api keeps it out of src/.
+ *
+ * Nothing is lost on the host. SECRET_SEARCH_UNLOCK has the Secret Service
+ * unlock a locked item (the keyring's own prompt); storing into a locked
+ * default collection makes libsecret unlock it (prompt) and try again, and
+ * a missing default collection is created (prompting for its password). A
+ * prompt the user dismisses leaves the item or collection locked, and that
+ * comes back as SECRET_ERROR_IS_LOCKED, reported as such. The key is
+ * generated before the collection is unlocked for storing it; an ECDSA
+ * P-256 key costs milliseconds, so a dismissed prompt still costs nothing.
+ */
+
+/* Whether @error says that nothing answers for the keyring: no Secret
+ * Service on the session bus, or no session bus at all. Anything else is
+ * an answer from a keyring, and reported as what it is. */
+static gboolean
+is_no_keyring_error (const GError *error)
+{
+  if (error->domain == G_DBUS_ERROR)
+    return (error->code == G_DBUS_ERROR_SERVICE_UNKNOWN ||
+            error->code == G_DBUS_ERROR_NAME_HAS_NO_OWNER ||
+            error->code == G_DBUS_ERROR_NO_SERVER ||
+            error->code == G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND ||
+            error->code == G_DBUS_ERROR_SPAWN_EXEC_FAILED ||
+            error->code == G_DBUS_ERROR_SPAWN_CHILD_EXITED ||
+            error->code == G_DBUS_ERROR_SPAWN_FAILED);
+
+  /* Connecting to the bus fails with plain GIO errors. */
+  return error->domain == G_IO_ERROR &&
+         error->code != G_IO_ERROR_CANCELLED &&
+         error->code != G_IO_ERROR_TIMED_OUT &&
+         !g_dbus_error_is_remote_error (error);
+}
 
 static void
 return_keyring_error (GTask      *task,
@@ -557,6 +599,13 @@ return_keyring_error (GTask      *task,
       g_task_return_error (task, error);
       return;
     }
+
+  /* Never fall back to a file here: a key written to disk behind the
+   * user's back is exactly what the keyring is for avoiding. */
+  if (is_no_keyring_error (error))
+    what = NO_KEYRING_MESSAGE;
+  else if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+    what = "The keyring is locked. Unlock it (e.g. in Passwords and Keys) and try again";
 
   g_dbus_error_strip_remote_error (error);
   g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_KEYRING,
@@ -599,7 +648,7 @@ on_stored (GObject      *object,
   LoadData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!secret_service_store_finish (SECRET_SERVICE (object), result, &error))
+  if (!secret_password_store_finish (result, &error))
     {
       return_keyring_error (task, error, "Could not store this device's key in the keyring");
       return;
@@ -636,7 +685,6 @@ on_generated (GObject      *object,
    * arguments are evaluated open. */
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GHashTable) attributes = NULL;
-  g_autoptr(SecretValue) value = NULL;
   g_autofree char *label = NULL;
   GError *error = NULL;
 
@@ -651,13 +699,12 @@ on_generated (GObject      *object,
                                         "certificate", data->certificate_pem,
                                         NULL);
   label = g_strdup_printf ("Open-IoT device key (%s)", data->device_name);
-  /* libsecret copies the value into its wiped-on-free secure memory. */
-  value = secret_value_new (data->key_pem, -1, "text/plain");
 
-  secret_service_store (data->service, get_schema (), attributes,
-                        SECRET_COLLECTION_DEFAULT, label, value,
-                        cancellable,
-                        on_stored, g_steal_pointer (&task));
+  /* libsecret copies the key into its wiped-on-free secure memory, as
+   * "text/plain" like every item this schema ever had. */
+  secret_password_storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                          label, data->key_pem, cancellable,
+                          on_stored, g_steal_pointer (&task));
 }
 
 static void
@@ -671,80 +718,10 @@ generate_and_store (GTask *task)
   g_task_run_in_thread (generate, generate_thread);
 }
 
-static gboolean
-check_unlocked (GTask        *task,
-                GAsyncResult *result)
-{
-  LoadData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  int unlocked;
-
-  unlocked = secret_service_unlock_finish (data->service, result, NULL, &error);
-  if (error != NULL)
-    {
-      return_keyring_error (task, error, "Could not unlock the keyring");
-      return FALSE;
-    }
-
-  if (unlocked == 0)
-    {
-      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_KEYRING,
-                               "The keyring is locked. Unlock it (e.g. in Passwords "
-                               "and Keys) and try again");
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void
-on_collection_unlocked (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-
-  if (check_unlocked (task, result))
-    generate_and_store (task);
-}
-
-static void
-on_default_collection (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(SecretCollection) collection = NULL;
-  GError *error = NULL;
-
-  collection = secret_collection_for_alias_finish (result, &error);
-  if (error != NULL)
-    {
-      return_keyring_error (task, error, "Could not open the default keyring");
-      return;
-    }
-
-  /* Unlock before generating, so that a dismissed prompt costs nothing.
-   * Without a default collection at all, storing asks the Secret Service
-   * to create one (it prompts for its password). */
-  if (collection != NULL && secret_collection_get_locked (collection))
-    {
-      g_autoptr(GList) objects = g_list_prepend (NULL, collection);
-
-      secret_service_unlock (data->service, objects, cancellable,
-                             on_collection_unlocked, g_steal_pointer (&task));
-      return;
-    }
-
-  generate_and_store (task);
-}
-
-static void
-on_secret_loaded (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_secret_retrieved (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   LoadData *data = g_task_get_task_data (task);
@@ -755,39 +732,22 @@ on_secret_loaded (GObject      *object,
   const char *secret;
   gsize len = 0;
 
-  if (!secret_item_load_secret_finish (data->item, result, &error))
+  /* An item still locked after the search's unlock (a dismissed prompt)
+   * fails here with SECRET_ERROR_IS_LOCKED: reported as a locked keyring,
+   * never taken for a missing key, which would make a new identity. */
+  value = secret_retrievable_retrieve_secret_finish (data->item, result, &error);
+  if (error != NULL)
     {
       return_keyring_error (task, error, "Could not read this device's key from the keyring");
       return;
     }
 
-  value = secret_item_get_secret (data->item);
   secret = value != NULL ? secret_value_get (value, &len) : NULL;
   if (secret != NULL && len > 0 && memchr (secret, '\0', len) == NULL)
     key_pem = g_strndup (secret, len);
 
-  attributes = secret_item_get_attributes (data->item);
+  attributes = secret_retrievable_get_attributes (data->item);
   return_identity (task, g_hash_table_lookup (attributes, "certificate"), key_pem);
-}
-
-static void
-load_secret (GTask *task)
-{
-  LoadData *data = g_task_get_task_data (task);
-
-  secret_item_load_secret (data->item, g_task_get_cancellable (task),
-                           on_secret_loaded, g_object_ref (task));
-}
-
-static void
-on_item_unlocked (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-
-  if (check_unlocked (task, result))
-    load_secret (task);
 }
 
 static void
@@ -801,7 +761,7 @@ on_searched (GObject      *object,
   GList *items;
   GError *error = NULL;
 
-  items = secret_service_search_finish (data->service, result, &error);
+  items = secret_password_search_finish (result, &error);
   if (error != NULL)
     {
       return_keyring_error (task, error, "Could not search the keyring");
@@ -810,9 +770,7 @@ on_searched (GObject      *object,
 
   if (items == NULL)
     {
-      secret_collection_for_alias (data->service, SECRET_COLLECTION_DEFAULT,
-                                   SECRET_COLLECTION_NONE, cancellable,
-                                   on_default_collection, g_steal_pointer (&task));
+      generate_and_store (task);
       return;
     }
 
@@ -820,43 +778,22 @@ on_searched (GObject      *object,
   data->item = g_object_ref (items->data);
   g_list_free_full (items, g_object_unref);
 
-  /* Locked items are found too; unlocking is asked for explicitly, so
-   * that a refusal is reported as such rather than as a missing key. */
-  if (secret_item_get_locked (data->item))
-    {
-      g_autoptr(GList) objects = g_list_prepend (NULL, data->item);
-
-      secret_service_unlock (data->service, objects, cancellable,
-                             on_item_unlocked, g_steal_pointer (&task));
-      return;
-    }
-
-  load_secret (task);
+  secret_retrievable_retrieve_secret (data->item, cancellable,
+                                      on_secret_retrieved, g_steal_pointer (&task));
 }
 
 static void
-on_service (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+load_keyring (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GHashTable) attributes = NULL;
-  GError *error = NULL;
 
-  /* Never fall back to a file here: a key written to disk behind the
-   * user's back is exactly what the keyring is for avoiding. */
-  if (!(data->service = secret_service_get_finish (result, &error)))
-    {
-      return_keyring_error (task, error, NO_KEYRING_MESSAGE);
-      return;
-    }
-
+  /* Locked items are found too, and unlocking them is asked for here
+   * (which may prompt), so that a refusal is reported as such. No
+   * SECRET_SEARCH_LOAD_SECRETS: retrieving the secret loads it anyway. */
   attributes = secret_attributes_build (get_schema (), "kind", KIND_CLIENT_KEY, NULL);
-  secret_service_search (data->service, get_schema (), attributes, SECRET_SEARCH_NONE,
-                         cancellable,
-                         on_searched, g_steal_pointer (&task));
+  secret_password_searchv (get_schema (), attributes, SECRET_SEARCH_UNLOCK,
+                           g_task_get_cancellable (task),
+                           on_searched, g_object_ref (task));
 }
 
 /**
@@ -925,8 +862,7 @@ openiot_identity_load_async (const char          *store_dir,
       return;
     }
 
-  secret_service_get (SECRET_SERVICE_OPEN_SESSION, cancellable,
-                      on_service, g_steal_pointer (&task));
+  load_keyring (task);
 }
 
 /**

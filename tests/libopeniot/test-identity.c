@@ -88,10 +88,18 @@ in_harness (void)
   return TRUE;
 }
 
+/* Runs with libsecret's file backend (OPENIOT_TEST_SECRET_FILE=1): the
+ * backend it uses inside a Flatpak, behind the Secret portal. */
+static gboolean
+secret_file_backend (void)
+{
+  return g_strcmp0 (g_getenv ("SECRET_BACKEND"), "file") == 0;
+}
+
 static gboolean
 keyring_wanted (void)
 {
-  return g_strcmp0 (g_getenv ("OPENIOT_TEST_KEYRING"), "0") != 0;
+  return g_strcmp0 (g_getenv ("OPENIOT_TEST_KEYRING"), "0") != 0 || secret_file_backend ();
 }
 
 /* Calls @func on every regular file below @dir. */
@@ -214,34 +222,45 @@ test_identity_keyring (void)
   g_test_message ("%u files below $HOME, none with a private key", n_files);
   openiot_data = g_build_filename (g_get_user_data_dir (), "openiot", NULL);
   g_assert_false (g_file_test (openiot_data, G_FILE_TEST_EXISTS));
+
+  /* The walk above read it: the file backend's keyring, encrypted. */
+  if (secret_file_backend ())
+    g_assert_true (g_file_test (g_getenv ("SECRET_FILE_TEST_PATH"), G_FILE_TEST_IS_REGULAR));
+}
+
+/* Whether this run may lock its keyring. A keyring locked here stays
+ * locked for the rest of the process (unlocking needs the prompt, which
+ * has no display), so the tests that lock run as processes of their own:
+ * test-identity-keyring-locked* in tests/libopeniot/meson.build. */
+static gboolean
+may_lock_keyring (void)
+{
+  if (!in_harness ())
+    return FALSE;
+  if (!keyring_wanted () || secret_file_backend ())
+    {
+      g_test_skip ("Needs a Secret Service keyring in this run");
+      return FALSE;
+    }
+  if (g_strcmp0 (g_getenv ("OPENIOT_TEST_LOCK_KEYRING"), "1") != 0)
+    {
+      g_test_skip ("Locks the keyring: runs on its own as test-identity-keyring-locked*");
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void
-test_identity_keyring_locked (void)
+lock_keyring (void)
 {
   g_autoptr(SecretService) service = NULL;
-  g_autoptr(OpenIotIdentity) identity = NULL;
   g_autoptr(GError) error = NULL;
   GList *collections;
   int locked;
 
-  if (!in_harness ())
-    return;
-  if (!keyring_wanted ())
-    {
-      g_test_skip ("No keyring in this run");
-      return;
-    }
-
-  /* gnome-keyring-daemon 42 logs a critical when a collection is locked;
-   * the daemon inherits G_DEBUG from run-isolated, and with
-   * fatal-criticals it aborts before replying. */
-  if (strstr (g_getenv ("G_DEBUG") ? g_getenv ("G_DEBUG") : "", "fatal-criticals") != NULL)
-    {
-      g_test_skip ("gnome-keyring-daemon inherits G_DEBUG=fatal-criticals and aborts on Lock");
-      return;
-    }
-
+  /* The tests are the only users of this API in the tree: the library
+   * keeps to the simple one (tests/data/check-libsecret-api). */
   service = secret_service_get_sync (SECRET_SERVICE_LOAD_COLLECTIONS, NULL, &error);
   g_assert_no_error (error);
   collections = secret_service_get_collections (service);
@@ -249,14 +268,77 @@ test_identity_keyring_locked (void)
   g_list_free_full (collections, g_object_unref);
   g_assert_no_error (error);
   g_assert_cmpint (locked, >, 0);
+}
 
-  /* The library asks to unlock; with no display the keyring's prompter
-   * cannot show and the prompt is dismissed. That must come back as a
-   * keyring error, not hang and not fall back to a file. */
+static guint
+count_identity_items (void)
+{
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  guint n;
+
+  /* Locked items are found as well, without unlocking them. */
+  items = secret_password_search_sync (&identity_schema, SECRET_SEARCH_ALL, NULL, &error,
+                                       "kind", "client-key",
+                                       NULL);
+  g_assert_no_error (error);
+  n = g_list_length (items);
+  g_list_free_full (items, g_object_unref);
+  return n;
+}
+
+/* First use with the default collection locked: storing the new key asks
+ * to unlock it; with no display the keyring's prompter cannot show and the
+ * prompt is dismissed. That must come back as a keyring error, not hang
+ * and not fall back to a file. */
+static void
+test_identity_keyring_locked (void)
+{
+  g_autoptr(OpenIotIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_files = 0;
+
+  if (!may_lock_keyring ())
+    return;
+
+  lock_keyring ();
   identity = load (NULL, "Kitchen Tablet", NULL, &error);
   g_assert_null (identity);
   g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_KEYRING);
   g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "The keyring is locked"));
+
+  g_assert_cmpuint (count_identity_items (), ==, 0);
+  walk (g_get_home_dir (), check_no_private_key, &n_files);
+}
+
+/* An identity made before the keyring was locked: the search finds the
+ * item, unlocking it is asked for and refused. A keyring error again, and
+ * neither a new identity next to the locked one nor a fallback to a
+ * file. */
+static void
+test_identity_keyring_locked_item (void)
+{
+  g_autoptr(OpenIotIdentity) first = NULL;
+  g_autoptr(OpenIotIdentity) second = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_files = 0;
+
+  if (!may_lock_keyring ())
+    return;
+
+  first = load (NULL, "Kitchen Tablet", NULL, &error);
+  g_assert_no_error (error);
+  lock_keyring ();
+
+  second = load (NULL, "Kitchen Tablet", NULL, &error);
+  g_assert_null (second);
+  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_KEYRING);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "The keyring is locked"));
+
+  g_assert_cmpuint (count_identity_items (), ==, 1);
+  walk (g_get_home_dir (), check_no_private_key, &n_files);
 }
 
 static void
@@ -514,8 +596,26 @@ main (int   argc,
    * one the keyring test must search for stray keys. */
   g_test_init (&argc, &argv, NULL);
 
+  /* libsecret's file backend, set up as the Secret portal sets it up in a
+   * Flatpak (~/.local/share/keyrings/default.keyring in the sandbox), with
+   * a fixed master password instead of the portal's. Run in a session
+   * without any Secret Service, an identity that loads can only have gone
+   * through the simple API's backend-aware path. */
+  if (g_strcmp0 (g_getenv ("OPENIOT_TEST_SECRET_FILE"), "1") == 0 &&
+      g_getenv ("OPENIOT_TEST_TMPDIR") != NULL)
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "keyrings", NULL);
+      g_autofree char *path = g_build_filename (dir, "default.keyring", NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv ("SECRET_BACKEND", "file", TRUE);
+      g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
+      g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+    }
+
   g_test_add_func ("/identity/keyring", test_identity_keyring);
   g_test_add_func ("/identity/keyring-locked", test_identity_keyring_locked);
+  g_test_add_func ("/identity/keyring-locked-item", test_identity_keyring_locked_item);
   g_test_add_func ("/identity/no-keyring", test_identity_no_keyring);
   g_test_add_func ("/identity/file-store", test_identity_file_store);
   g_test_add_func ("/identity/file-store-refuses", test_identity_file_store_refuses);
