@@ -38,6 +38,7 @@ struct _OpenIotHubServer
   guint16             port;
   guint16             pairing_port;
   guint               idle_timeout;
+  GHashTable         *sockets;   /* the open connections' GSockets (weak) */
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotHubServer, openiot_hub_server, G_TYPE_OBJECT)
@@ -103,6 +104,15 @@ on_got_headers (SoupServerMessage *msg,
 }
 
 static void
+forget_socket (gpointer  data,
+               GObject  *socket)
+{
+  OpenIotHubServer *self = data;
+
+  g_hash_table_remove (self->sockets, socket);
+}
+
+static void
 on_request_started (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
@@ -116,6 +126,12 @@ on_request_started (SoupServer        *server,
    * through the services' keep-alive comments. */
   if (socket != NULL && self->idle_timeout > 0)
     g_socket_set_timeout (socket, self->idle_timeout);
+
+  if (socket != NULL && !g_hash_table_contains (self->sockets, socket))
+    {
+      g_hash_table_add (self->sockets, socket);
+      g_object_weak_ref (G_OBJECT (socket), forget_socket, self);
+    }
 
   if (socket != NULL)
     {
@@ -396,7 +412,17 @@ on_certificate_changed (OpenIotHubState  *state,
                         GParamSpec       *pspec,
                         OpenIotHubServer *self)
 {
+  GHashTableIter iter;
+  gpointer socket;
+
   soup_server_set_tls_certificate (self->soup, openiot_hub_state_get_tls_certificate (state));
+
+  /* Open connections still run TLS sessions made with the old
+   * certificate; end them so that every client meets the new one, and
+   * decides about it, at once (docs/protocol.md, "Rotation"). */
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, &socket, NULL))
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
 }
 
 void
@@ -449,7 +475,13 @@ static void
 openiot_hub_server_finalize (GObject *object)
 {
   OpenIotHubServer *self = OPENIOT_HUB_SERVER (object);
+  GHashTableIter iter;
+  gpointer socket;
 
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, &socket, NULL))
+    g_object_weak_unref (socket, forget_socket, self);
+  g_hash_table_unref (self->sockets);
   soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->state);
@@ -470,4 +502,5 @@ openiot_hub_server_class_init (OpenIotHubServerClass *klass)
 static void
 openiot_hub_server_init (OpenIotHubServer *self)
 {
+  self->sockets = g_hash_table_new (NULL, NULL);
 }

@@ -14,5 +14,10 @@ G_DECLARE_FINAL_TYPE (OpenIotWindow, openiot_window, OPENIOT, WINDOW, AdwApplica
 OpenIotWindow *openiot_window_new  (OpenIotApplication *application);
 void           openiot_window_pair (OpenIotWindow      *self,
                                     const char         *link);
+void           openiot_window_show_hub     (OpenIotWindow *self,
+                                            OpenIotHub    *hub);
+void           openiot_window_show_service (OpenIotWindow *self,
+                                            const char    *service_id,
+                                            const char    *title);
 
 G_END_DECLS

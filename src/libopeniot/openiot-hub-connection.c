@@ -18,6 +18,7 @@
 
 #define HUB_URI "https://hub.invalid"
 #define TIMEOUT_SECONDS 30
+#define MAX_CONNECTIONS 48
 
 /**
  * OpenIotHubConnection:
@@ -82,10 +83,15 @@ new_session (OpenIotHubRecord *record,
   g_autoptr(OpenIotAddressList) addresses =
     _openiot_address_list_new ((const char * const *) ordered, openiot_hub_record_get_port (record));
 
+  /* Every observed property and event holds a connection with its event
+   * stream (HTTP/1.1); libsoup's default of two per host would leave all
+   * other requests queued behind them. */
   return soup_session_new_with_options ("remote-connectable", addresses,
                                         "proxy-resolver", NULL,
                                         "timeout", TIMEOUT_SECONDS,
                                         "idle-timeout", 60,
+                                        "max-conns", MAX_CONNECTIONS,
+                                        "max-conns-per-host", MAX_CONNECTIONS,
                                         NULL);
 }
 

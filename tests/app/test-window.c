@@ -19,6 +19,15 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  /* The app loads this device's key from the keyring first */
+  while (openiot_application_get_loading (app))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_null (openiot_application_get_error (app));
   fixture->app = app;
   fixture->window = openiot_window_new (fixture->app);
 }

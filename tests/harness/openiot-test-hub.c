@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "openiot-test-hub.h"
@@ -30,38 +31,85 @@ free_port_pair (void)
   g_error ("no free port pair on ::1");
 }
 
-OpenIotTestHub *
-openiot_test_hub_start (void)
+static void
+spawn_hub (OpenIotTestHub *hub)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *port = NULL;
-  g_autofree char *admin = NULL;
-  OpenIotTestHub *hub = g_new0 (OpenIotTestHub, 1);
+  g_autofree char *port = g_strdup_printf ("%u", hub->port);
+  g_autofree char *admin = g_build_filename (hub->state_dir, "admin.sock", NULL);
   const char *binary = g_getenv ("OPENIOT_HUB");
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   g_assert_nonnull (binary);
-  hub->dir = g_dir_make_tmp ("openiot-test-hub-XXXXXX", &error);
-  g_assert_no_error (error);
-  hub->state_dir = g_build_filename (hub->dir, "state", NULL);
-  hub->services_dir = g_build_filename (hub->dir, "services", NULL);
-  hub->port = free_port_pair ();
-  port = g_strdup_printf ("%u", hub->port);
-
+  g_unlink (admin);
   hub->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
                                    binary, "serve", "--state-dir", hub->state_dir,
                                    "--services-dir", hub->services_dir, "--listen", "::1",
                                    "--port", port, "--name", "Test Hub", NULL);
   g_assert_no_error (error);
 
-  admin = g_build_filename (hub->state_dir, "admin.sock", NULL);
   while (!g_file_test (admin, G_FILE_TEST_EXISTS))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (20000);
     }
+}
 
+OpenIotTestHub *
+openiot_test_hub_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  OpenIotTestHub *hub = g_new0 (OpenIotTestHub, 1);
+
+  hub->dir = g_dir_make_tmp ("openiot-test-hub-XXXXXX", &error);
+  g_assert_no_error (error);
+  hub->state_dir = g_build_filename (hub->dir, "state", NULL);
+  hub->services_dir = g_build_filename (hub->dir, "services", NULL);
+  hub->services = g_ptr_array_new_with_free_func (g_object_unref);
+  hub->port = free_port_pair ();
+  spawn_hub (hub);
   return hub;
+}
+
+/* Stops the hub (its services keep running), as a power cut would. */
+void
+openiot_test_hub_stop (OpenIotTestHub *hub)
+{
+  g_subprocess_send_signal (hub->process, SIGKILL);
+  g_subprocess_wait (hub->process, NULL, NULL);
+  g_clear_object (&hub->process);
+}
+
+/* Starts it again on the same port with the same state. */
+void
+openiot_test_hub_restart (OpenIotTestHub *hub)
+{
+  g_assert_null (hub->process);
+  spawn_hub (hub);
+}
+
+/* A demo service (thermostat, lock, light, meter) in the services dir. */
+void
+openiot_test_hub_start_service (OpenIotTestHub *hub,
+                                const char     *type)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *socket = g_build_filename (hub->services_dir, type, "interface.sock", NULL);
+  const char *binary = g_getenv ("OPENIOT_DEMO_SERVICE");
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GSubprocess *process;
+
+  g_assert_nonnull (binary);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, binary, "--type", type, "--socket", socket,
+                              "--tick-ms", "200", "--keepalive-seconds", "1", "--jam-probability", "0", NULL);
+  g_assert_no_error (error);
+  g_ptr_array_add (hub->services, process);
+
+  while (!g_file_test (socket, G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
 }
 
 /* Runs `openiot-hub ARGS… --state-dir … --json` and returns its JSON. */
@@ -115,12 +163,25 @@ openiot_test_hub_free (OpenIotTestHub *hub)
 {
   g_autoptr(GFile) dir = NULL;
 
-  g_subprocess_send_signal (hub->process, SIGTERM);
-  g_subprocess_wait (hub->process, NULL, NULL);
-  g_clear_object (&hub->process);
+  if (hub->process != NULL)
+    {
+      g_subprocess_send_signal (hub->process, SIGTERM);
+      g_subprocess_wait (hub->process, NULL, NULL);
+      g_clear_object (&hub->process);
+    }
+  for (guint i = 0; i < hub->services->len; i++)
+    {
+      g_subprocess_send_signal (hub->services->pdata[i], SIGTERM);
+      g_subprocess_wait (hub->services->pdata[i], NULL, NULL);
+    }
+  g_ptr_array_unref (hub->services);
 
   /* the state dir holds only what the test made */
-  g_spawn_command_line_sync (g_strdup_printf ("rm -rf '%s'", hub->dir), NULL, NULL, NULL, NULL);
+  {
+    const char *argv[] = { "rm", "-rf", hub->dir, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
   g_free (hub->dir);
   g_free (hub->state_dir);
   g_free (hub->services_dir);

@@ -13,10 +13,15 @@ typedef struct
   char        *dir;
   char        *state_dir;
   char        *services_dir;
+  GPtrArray   *services;   /* GSubprocess of the demo services */
   guint16      port;
 } OpenIotTestHub;
 
 OpenIotTestHub     *openiot_test_hub_start     (void);
+void                openiot_test_hub_start_service (OpenIotTestHub *hub,
+                                                    const char     *type);
+void                openiot_test_hub_stop      (OpenIotTestHub *hub);
+void                openiot_test_hub_restart   (OpenIotTestHub *hub);
 void                openiot_test_hub_free      (OpenIotTestHub *hub);
 JsonNode           *openiot_test_hub_admin     (OpenIotTestHub *hub,
                                                 const char     *first_arg,

@@ -131,3 +131,18 @@ openiot_test_ui_label_fits (GtkLabel *label)
   pango_layout_get_pixel_size (layout, &width, NULL);
   return width <= gtk_widget_get_width (GTK_WIDGET (label));
 }
+
+/* What a click on the dialog's @response button does: the response, then
+ * the dialog closes. adw_message_dialog_response() alone leaves it open.
+ * A disabled button cannot be clicked. */
+void
+openiot_test_ui_respond (AdwMessageDialog *dialog,
+                         const char       *response)
+{
+  g_assert_true (adw_message_dialog_has_response (dialog, response));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, response));
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -11,5 +11,7 @@ void       openiot_test_ui_screenshot       (GtkWindow  *window,
                                              const char *name);
 GtkWindow *openiot_test_ui_find_toplevel    (GType       type);
 gboolean   openiot_test_ui_label_fits       (GtkLabel   *label);
+void       openiot_test_ui_respond          (AdwMessageDialog *dialog,
+                                             const char       *response);
 
 G_END_DECLS

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "openiot-value-editor.h"
+
+#include "openiot-action-row.h"
+
+/*
+ * OpenIotActionRow:
+ *
+ * An action of a Thing: expands to a small form built from its input
+ * schema (one row per member, starting from sensible values), a Run
+ * button, and the output once the action answered. While it runs, a
+ * spinner turns, and the button cancels.
+ */
+struct _OpenIotActionRow
+{
+  AdwExpanderRow        parent_instance;
+
+  OpenIotInteraction   *action;
+  OpenIotConsumedThing *thing;
+  OpenIotValueEditor   *input;
+  JsonNode             *input_value;
+  GtkWidget            *run_button;
+  GtkWidget            *spinner;
+  GtkWidget            *output_row;
+  OpenIotValueEditor   *output;
+  GCancellable         *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (OpenIotActionRow, openiot_action_row, ADW_TYPE_EXPANDER_ROW)
+
+/* Where a form starts: the minimum, the first choice, false, "". */
+static JsonNode *
+initial_value (OpenIotDataSchema *schema)
+{
+  JsonArray *choices = openiot_data_schema_get_enum (schema);
+  double minimum = 0;
+
+  if (choices != NULL)
+    return json_node_copy (json_array_get_element (choices, 0));
+
+  switch (openiot_data_schema_get_data_type (schema))
+    {
+    case OPENIOT_DATA_TYPE_BOOLEAN:
+      return json_node_init_boolean (json_node_alloc (), FALSE);
+    case OPENIOT_DATA_TYPE_INTEGER:
+      openiot_data_schema_get_minimum (schema, &minimum);
+      return json_node_init_int (json_node_alloc (), MAX (minimum, 0));
+    case OPENIOT_DATA_TYPE_NUMBER:
+      openiot_data_schema_get_minimum (schema, &minimum);
+      return json_node_init_double (json_node_alloc (), MAX (minimum, 0));
+    case OPENIOT_DATA_TYPE_STRING:
+      return json_node_init_string (json_node_alloc (), "");
+    case OPENIOT_DATA_TYPE_OBJECT:
+      {
+        g_autoptr(JsonObject) object = json_object_new ();
+        const char * const *names = openiot_data_schema_get_property_names (schema);
+
+        for (guint i = 0; names != NULL && names[i] != NULL; i++)
+          json_object_set_member (object, names[i], initial_value (openiot_data_schema_get_property (schema, names[i])));
+        return json_node_init_object (json_node_alloc (), object);
+      }
+    default:
+      return json_node_new (JSON_NODE_NULL);
+    }
+}
+
+static void
+on_input_changed (OpenIotValueEditor *editor,
+                  JsonNode           *value,
+                  OpenIotActionRow   *self)
+{
+  g_clear_pointer (&self->input_value, json_node_unref);
+  self->input_value = json_node_copy (value);
+  openiot_value_editor_set_value (editor, value);
+}
+
+static void
+on_member_input_changed (OpenIotValueEditor *editor,
+                         JsonNode           *value,
+                         OpenIotActionRow   *self)
+{
+  json_object_set_member (json_node_get_object (self->input_value),
+                          g_object_get_data (G_OBJECT (editor), "openiot-member"), json_node_copy (value));
+  openiot_value_editor_set_value (editor, value);
+}
+
+static void
+set_running (OpenIotActionRow *self,
+             gboolean          running)
+{
+  gtk_widget_set_visible (self->spinner, running);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), running);
+  gtk_button_set_label (GTK_BUTTON (self->run_button), running ? _("Cancel") : _("Run"));
+}
+
+static void
+toast (OpenIotActionRow *self,
+       const char       *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+}
+
+static void
+on_invoked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(OpenIotActionRow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) output = openiot_consumed_thing_invoke_action_finish (OPENIOT_CONSUMED_THING (source), result, &error);
+
+  g_clear_object (&self->cancellable);
+  set_running (self, FALSE);
+
+  if (output == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("%s failed: %s"),
+                                                      openiot_interaction_get_title (self->action), error->message);
+          toast (self, message);
+        }
+      return;
+    }
+
+  openiot_value_editor_set_value (self->output, output);
+  gtk_widget_set_visible (self->output_row, TRUE);
+}
+
+/**
+ * openiot_action_row_run:
+ *
+ * Invokes the action with the form's input, or cancels it while it runs.
+ */
+void
+openiot_action_row_run (OpenIotActionRow *self)
+{
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      return;
+    }
+  if (self->thing == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  set_running (self, TRUE);
+  openiot_consumed_thing_invoke_action_async (self->thing, openiot_interaction_get_name (self->action),
+                                              self->input_value, self->cancellable, on_invoked, g_object_ref (self));
+}
+
+static void
+on_run_clicked (GtkButton        *button,
+                OpenIotActionRow *self)
+{
+  openiot_action_row_run (self);
+}
+
+GtkWidget *
+openiot_action_row_new (OpenIotInteraction *action)
+{
+  OpenIotActionRow *self = g_object_new (OPENIOT_TYPE_ACTION_ROW, NULL);
+  OpenIotDataSchema *input = openiot_interaction_get_schema (action);
+  GtkWidget *run_row = adw_action_row_new ();
+
+  self->action = g_object_ref (action);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), openiot_interaction_get_title (action));
+  if (openiot_interaction_get_description (action) != NULL)
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), openiot_interaction_get_description (action));
+
+  if (input != NULL)
+    {
+      const char * const *names = openiot_data_schema_get_property_names (input);
+
+      self->input_value = initial_value (input);
+      /* An object's members go straight into this expander. */
+      for (guint i = 0; names != NULL && names[i] != NULL; i++)
+        {
+          OpenIotDataSchema *member = openiot_data_schema_get_property (input, names[i]);
+          const char *title = openiot_data_schema_get_title (member);
+          g_autoptr(OpenIotValueEditor) editor = openiot_value_editor_new (member, title ? title : names[i], NULL, TRUE);
+
+          openiot_value_editor_set_value (editor, json_object_get_member (json_node_get_object (self->input_value), names[i]));
+          g_signal_connect_object (editor, "changed", G_CALLBACK (on_member_input_changed), self, 0);
+          g_object_set_data_full (G_OBJECT (openiot_value_editor_get_row (editor)), "openiot-editor",
+                                  g_object_ref (editor), g_object_unref);
+          g_object_set_data_full (G_OBJECT (editor), "openiot-member", g_strdup (names[i]), g_free);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (self), openiot_value_editor_get_row (editor));
+        }
+      if (names == NULL)
+        {
+          self->input = openiot_value_editor_new (input, _("Input"), NULL, TRUE);
+          openiot_value_editor_set_value (self->input, self->input_value);
+          g_signal_connect_object (self->input, "changed", G_CALLBACK (on_input_changed), self, 0);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (self), openiot_value_editor_get_row (self->input));
+        }
+    }
+
+  self->run_button = gtk_button_new_with_label (_("Run"));
+  gtk_widget_set_valign (self->run_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->run_button, "suggested-action");
+  g_signal_connect (self->run_button, "clicked", G_CALLBACK (on_run_clicked), self);
+  self->spinner = gtk_spinner_new ();
+  gtk_widget_set_visible (self->spinner, FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (run_row), openiot_interaction_get_title (action));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (run_row), self->spinner);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (run_row), self->run_button);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), run_row);
+
+  self->output = openiot_value_editor_new (openiot_interaction_get_output_schema (action), _("Result"), NULL, FALSE);
+  self->output_row = openiot_value_editor_get_row (self->output);
+  gtk_widget_set_visible (self->output_row, FALSE);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), self->output_row);
+
+  return GTK_WIDGET (self);
+}
+
+void
+openiot_action_row_set_thing (OpenIotActionRow     *self,
+                              OpenIotConsumedThing *thing)
+{
+  g_set_object (&self->thing, thing);
+}
+
+static void
+openiot_action_row_dispose (GObject *object)
+{
+  OpenIotActionRow *self = OPENIOT_ACTION_ROW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->thing);
+  g_clear_object (&self->input);
+  g_clear_object (&self->output);
+
+  G_OBJECT_CLASS (openiot_action_row_parent_class)->dispose (object);
+}
+
+static void
+openiot_action_row_finalize (GObject *object)
+{
+  OpenIotActionRow *self = OPENIOT_ACTION_ROW (object);
+
+  g_clear_object (&self->action);
+  g_clear_pointer (&self->input_value, json_node_unref);
+
+  G_OBJECT_CLASS (openiot_action_row_parent_class)->finalize (object);
+}
+
+static void
+openiot_action_row_class_init (OpenIotActionRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = openiot_action_row_dispose;
+  object_class->finalize = openiot_action_row_finalize;
+}
+
+static void
+openiot_action_row_init (OpenIotActionRow *self)
+{
+}

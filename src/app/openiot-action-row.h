@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <adwaita.h>
+#include <libopeniot.h>
+
+G_BEGIN_DECLS
+
+#define OPENIOT_TYPE_ACTION_ROW (openiot_action_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (OpenIotActionRow, openiot_action_row, OPENIOT, ACTION_ROW, AdwExpanderRow)
+
+GtkWidget *openiot_action_row_new      (OpenIotInteraction *action);
+void       openiot_action_row_set_thing (OpenIotActionRow     *self,
+                                         OpenIotConsumedThing *thing);
+void       openiot_action_row_run      (OpenIotActionRow   *self);
+
+G_END_DECLS

@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "openiot-hub-page.h"
+
+/*
+ * OpenIotHubPage:
+ *
+ * A paired hub: its services, how it is reached right now (local network
+ * or Internet, which address), the certificate it is pinned to and how
+ * it was verified, and this device's registration. A certificate change
+ * or a removal shows as a banner that leads to the decision.
+ */
+struct _OpenIotHubPage
+{
+  GtkBox          parent_instance;
+
+  AdwWindowTitle *window_title;
+  GtkWidget      *back_button;
+  GtkRevealer    *banner_revealer;
+  GtkWidget      *banner;
+  GtkLabel       *banner_label;
+  GtkButton      *banner_button;
+  GtkStack       *services_stack;
+  GtkListBox     *services_list;
+  GtkLabel       *services_empty;
+  AdwActionRow   *status_row;
+  AdwActionRow   *route_row;
+  AdwActionRow   *addresses_row;
+  AdwActionRow   *fingerprint_row;
+  AdwActionRow   *verification_row;
+  AdwActionRow   *paired_row;
+  AdwActionRow   *client_row;
+
+  OpenIotHub     *hub;
+  GSignalGroup   *hub_signals;
+  GSignalGroup   *connection_signals;
+  GSignalGroup   *services_signals;
+  GCancellable   *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (OpenIotHubPage, openiot_hub_page, GTK_TYPE_BOX)
+
+enum {
+  SERVICE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *
+scope_text (const char *scope)
+{
+  if (g_strcmp0 (scope, "global") == 0)
+    return _("Internet");
+  return _("Local network");
+}
+
+static const char *
+verification_text (OpenIotVerification verification)
+{
+  switch (verification)
+    {
+    case OPENIOT_VERIFICATION_LINK_FINGERPRINT:
+      return _("It matched the pairing link, and the hub proved it knew the pairing code.");
+    case OPENIOT_VERIFICATION_PAIRING_CODE:
+      return _("The hub proved it knew the pairing code.");
+    case OPENIOT_VERIFICATION_TRUST_ON_FIRST_USE:
+    default:
+      return _("Not verified: trusted the first time it was seen.");
+    }
+}
+
+static void
+show_route (OpenIotHubPage *self)
+{
+  OpenIotHubConnection *connection = openiot_hub_get_connection (self->hub);
+  const char *address = openiot_hub_connection_get_address (connection);
+  g_autofree char *text = NULL;
+
+  switch (openiot_hub_connection_get_route (connection))
+    {
+    case OPENIOT_NETWORK_ROUTE_LOCAL_NETWORK:
+      /* Translators: how the hub is reached, then its address */
+      text = g_strdup_printf (_("Local network · %s"), address);
+      break;
+    case OPENIOT_NETWORK_ROUTE_INTERNET:
+      text = g_strdup_printf (_("Internet · %s"), address);
+      break;
+    case OPENIOT_NETWORK_ROUTE_NONE:
+    default:
+      text = g_strdup (_("Not connected yet"));
+      break;
+    }
+  adw_action_row_set_subtitle (self->route_row, text);
+}
+
+static void
+show_banner (OpenIotHubPage *self,
+             const char     *text,
+             const char     *button,
+             const char     *action)
+{
+  gtk_label_set_text (self->banner_label, text);
+  gtk_button_set_label (self->banner_button, button);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->banner_button), action);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+show_status (OpenIotHubPage *self)
+{
+  const GError *error = openiot_hub_get_error (self->hub);
+  const char *text;
+
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  switch (openiot_hub_get_status (self->hub))
+    {
+    case OPENIOT_HUB_STATUS_ONLINE:
+      text = _("Online");
+      break;
+    case OPENIOT_HUB_STATUS_CONNECTING:
+    case OPENIOT_HUB_STATUS_UNKNOWN:
+      text = _("Connecting…");
+      break;
+    case OPENIOT_HUB_STATUS_OFFLINE:
+      text = _("Offline");
+      show_banner (self, error ? error->message : _("The hub is not reachable."), _("_Retry"), "hub.refresh");
+      break;
+    case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
+      text = _("Blocked: its certificate changed");
+      show_banner (self, openiot_hub_get_rotation_verified (self->hub)
+                     ? _("The hub says it replaced its certificate. Nothing is sent to it until you review the change.")
+                     : _("The hub presented a different certificate. This may be an attack: nothing is sent to it until you decide."),
+                   _("_Review…"), "win.review-certificate");
+      break;
+    case OPENIOT_HUB_STATUS_NOT_REGISTERED:
+      text = _("This device was removed from the hub");
+      show_banner (self, _("This device was removed from the hub. Pair it again, or remove the hub here."),
+                   _("_Pair Again…"), "win.pair-hub");
+      break;
+    default:
+      text = "";
+      break;
+    }
+  adw_action_row_set_subtitle (self->status_row, text);
+  adw_window_title_set_subtitle (self->window_title, text);
+}
+
+static void
+show_record (OpenIotHubPage *self)
+{
+  OpenIotHubRecord *record = openiot_hub_get_record (self->hub);
+  const char * const *addresses = openiot_hub_record_get_addresses (record);
+  const char * const *scopes = openiot_hub_record_get_scopes (record);
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autofree char *fingerprint = openiot_fingerprint_format_grouped (openiot_hub_record_get_fingerprint (record));
+  g_autoptr(GDateTime) local = g_date_time_to_local (openiot_hub_record_get_paired (record));
+  g_autofree char *paired = g_date_time_format (local, "%x %X");
+
+  adw_window_title_set_title (self->window_title, openiot_hub_record_get_name (record));
+  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+    g_string_append_printf (list, "%s%s (%s)", i ? "\n" : "", addresses[i],
+                            scope_text (scopes != NULL && i < g_strv_length ((GStrv) scopes) ? scopes[i] : NULL));
+  adw_action_row_set_subtitle (self->addresses_row, list->str);
+  adw_action_row_set_subtitle (self->fingerprint_row, fingerprint);
+  adw_action_row_set_subtitle (self->verification_row,
+                               verification_text (openiot_hub_record_get_verification (record)));
+  adw_action_row_set_subtitle (self->paired_row, paired);
+  adw_action_row_set_subtitle (self->client_row, openiot_hub_record_get_client_id (record));
+}
+
+static GtkWidget *
+create_service_row (gpointer item,
+                    gpointer user_data)
+{
+  OpenIotServiceInfo *service = item;
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), openiot_service_info_get_title (service));
+  if (!openiot_service_info_get_up (service))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Not answering right now"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "openiot-service", g_object_ref (service), g_object_unref);
+  return row;
+}
+
+static void
+on_services_changed (GListModel     *services,
+                     guint           position,
+                     guint           removed,
+                     guint           added,
+                     OpenIotHubPage *self)
+{
+  gboolean empty = g_list_model_get_n_items (services) == 0;
+
+  gtk_label_set_text (self->services_empty,
+                      openiot_hub_get_status (self->hub) == OPENIOT_HUB_STATUS_ONLINE
+                        ? _("The hub has no services yet.")
+                        : _("The services show once the hub answers."));
+  gtk_stack_set_visible_child_name (self->services_stack, empty ? "empty" : "list");
+}
+
+static void
+on_service_activated (OpenIotHubPage *self,
+                      GtkListBoxRow  *row)
+{
+  OpenIotServiceInfo *service = g_object_get_data (G_OBJECT (row), "openiot-service");
+
+  g_signal_emit (self, signals[SERVICE_ACTIVATED], 0, openiot_service_info_get_id (service),
+                 openiot_service_info_get_title (service));
+}
+
+static void
+on_refreshed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  openiot_hub_refresh_finish (OPENIOT_HUB (source), result, NULL);  /* the status tells */
+}
+
+/**
+ * openiot_hub_page_refresh:
+ *
+ * Asks the hub for its services again.
+ */
+void
+openiot_hub_page_refresh (OpenIotHubPage *self)
+{
+  if (self->hub != NULL)
+    openiot_hub_refresh_async (self->hub, self->cancellable, on_refreshed, NULL);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  openiot_hub_page_refresh (OPENIOT_HUB_PAGE (widget));
+}
+
+void
+openiot_hub_page_set_hub (OpenIotHubPage *self,
+                          OpenIotHub     *hub)
+{
+  GListModel *services;
+
+  if (self->hub == hub)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_set_object (&self->hub, hub);
+  g_signal_group_set_target (self->hub_signals, hub);
+  g_signal_group_set_target (self->services_signals, hub ? openiot_hub_get_services (hub) : NULL);
+  gtk_list_box_bind_model (self->services_list, NULL, NULL, NULL, NULL);
+  if (hub == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  g_signal_group_set_target (self->connection_signals, openiot_hub_get_connection (hub));
+  services = openiot_hub_get_services (hub);
+  gtk_list_box_bind_model (self->services_list, services, create_service_row, NULL, NULL);
+  on_services_changed (services, 0, 0, 0, self);
+  show_record (self);
+  show_status (self);
+  show_route (self);
+  openiot_hub_page_refresh (self);
+}
+
+OpenIotHub *
+openiot_hub_page_get_hub (OpenIotHubPage *self)
+{
+  return self->hub;
+}
+
+void
+openiot_hub_page_set_show_back (OpenIotHubPage *self,
+                                gboolean        show_back)
+{
+  gtk_widget_set_visible (self->back_button, show_back);
+}
+
+/* An accepted certificate makes a new record and a new connection. */
+static void
+on_record_changed (OpenIotHubPage *self)
+{
+  show_record (self);
+  g_signal_group_set_target (self->connection_signals, openiot_hub_get_connection (self->hub));
+  show_route (self);
+}
+
+static void
+on_status_changed (OpenIotHubPage *self)
+{
+  show_status (self);
+  on_services_changed (openiot_hub_get_services (self->hub), 0, 0, 0, self);
+  if (openiot_hub_get_status (self->hub) == OPENIOT_HUB_STATUS_UNKNOWN)
+    openiot_hub_page_refresh (self);
+}
+
+static void
+openiot_hub_page_dispose (GObject *object)
+{
+  OpenIotHubPage *self = OPENIOT_HUB_PAGE (object);
+
+  openiot_hub_page_set_hub (self, NULL);
+  g_clear_object (&self->hub_signals);
+  g_clear_object (&self->connection_signals);
+  g_clear_object (&self->services_signals);
+  gtk_widget_dispose_template (GTK_WIDGET (self), OPENIOT_TYPE_HUB_PAGE);
+
+  G_OBJECT_CLASS (openiot_hub_page_parent_class)->dispose (object);
+}
+
+static void
+openiot_hub_page_class_init (OpenIotHubPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = openiot_hub_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-hub-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, window_title);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, banner);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, services_stack);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, services_list);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, services_empty);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, status_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, route_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, addresses_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, fingerprint_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, verification_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, paired_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, client_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_service_activated);
+  gtk_widget_class_install_action (widget_class, "hub.refresh", NULL, refresh_action);
+
+  /**
+   * OpenIotHubPage::service-activated:
+   * @id: the service's id
+   * @title: its title
+   */
+  signals[SERVICE_ACTIVATED] =
+    g_signal_new ("service-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+openiot_hub_page_init (OpenIotHubPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->hub_signals = g_signal_group_new (OPENIOT_TYPE_HUB);
+  g_signal_group_connect_swapped (self->hub_signals, "notify::status", G_CALLBACK (on_status_changed), self);
+  g_signal_group_connect_swapped (self->hub_signals, "notify::record", G_CALLBACK (on_record_changed), self);
+  self->connection_signals = g_signal_group_new (OPENIOT_TYPE_HUB_CONNECTION);
+  g_signal_group_connect_swapped (self->connection_signals, "notify::route", G_CALLBACK (show_route), self);
+  g_signal_group_connect_swapped (self->connection_signals, "notify::address", G_CALLBACK (show_route), self);
+  self->services_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect (self->services_signals, "items-changed", G_CALLBACK (on_services_changed), self);
+}

@@ -1,0 +1,816 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "openiot-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "openiot-action-row.h"
+#include "openiot-event-row.h"
+#include "openiot-value-editor.h"
+
+#include "openiot-thing-page.h"
+
+/*
+ * OpenIotThingPage:
+ *
+ * A Thing of a hub, drawn from its Thing Description: properties as rows
+ * fit for their schema, actions as small forms, events as a live log.
+ *
+ * It shows the cached description and last known values at once (marked
+ * with their age), then asks the hub; values stay live over SSE (or by
+ * polling); an offline hub leaves the last values on screen, marked
+ * stale, and the page comes back to life by itself when the hub answers
+ * again. A certificate change blocks the page until the user decides.
+ */
+struct _OpenIotThingPage
+{
+  GtkBox                parent_instance;
+
+  AdwWindowTitle       *window_title;
+  GtkRevealer          *banner_revealer;
+  GtkWidget            *banner;
+  GtkLabel             *banner_label;
+  GtkButton            *banner_button;
+  GtkStack             *stack;
+  GtkSpinner           *loading_spinner;
+  AdwStatusPage        *error_page;
+  AdwStatusPage        *blocked_page;
+  GtkButton            *blocked_button;
+  AdwPreferencesPage   *preferences;
+
+  OpenIotHub           *hub;
+  char                 *service_id;
+  OpenIotConsumedThing *thing;
+  GBytes               *shown_td;
+  GPtrArray            *groups;         /* AdwPreferencesGroup */
+  GHashTable           *editors;        /* property name → OpenIotValueEditor */
+  GPtrArray            *action_rows;
+  GHashTable           *event_rows;     /* event name → OpenIotEventRow */
+  GPtrArray            *observations;
+  JsonObject           *values;
+  GDateTime            *updated;
+  gboolean              live;
+  gboolean              fetching;
+  gboolean              reading;
+  GCancellable         *cancellable;
+  guint                 age_timer;
+  gulong                status_handler;
+};
+
+G_DEFINE_FINAL_TYPE (OpenIotThingPage, openiot_thing_page, GTK_TYPE_BOX)
+
+static void refresh (OpenIotThingPage *self);
+static void read_values (OpenIotThingPage *self);
+
+static void
+toast (OpenIotThingPage *self,
+       const char       *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+}
+
+/* "just now", "5 minutes ago", "3 hours ago", "2 days ago" */
+static char *
+age_text (GDateTime *when)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GTimeSpan age = when ? g_date_time_difference (now, when) / G_TIME_SPAN_SECOND : 0;
+
+  if (age < 60)
+    return g_strdup (_("just now"));
+  if (age < 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago", age / 60), (int) (age / 60));
+  if (age < 86400)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago", age / 3600), (int) (age / 3600));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", age / 86400), (int) (age / 86400));
+}
+
+static void
+show_banner (OpenIotThingPage *self,
+             const char       *text,
+             const char       *button,
+             const char       *action,
+             gboolean          error)
+{
+  gtk_label_set_text (self->banner_label, text);
+  gtk_button_set_label (self->banner_button, button);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->banner_button), action);
+  if (error)
+    gtk_widget_add_css_class (self->banner, "error");
+  else
+    gtk_widget_remove_css_class (self->banner, "error");
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+/* A hub that must not be used hides the values altogether: they could
+ * come from an impostor's session, and a user deciding about a
+ * certificate should see that decision, not data. */
+static void
+show_blocked (OpenIotThingPage *self,
+              const char       *title,
+              const char       *description,
+              const char       *button,
+              const char       *action)
+{
+  adw_status_page_set_title (self->blocked_page, title);
+  adw_status_page_set_description (self->blocked_page, description);
+  gtk_button_set_label (self->blocked_button, button);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->blocked_button), action);
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "blocked");
+}
+
+/* The subtitle says how fresh the values are; the banner why when stale. */
+static void
+update_state (OpenIotThingPage *self)
+{
+  OpenIotHubStatus status = self->hub ? openiot_hub_get_status (self->hub) : OPENIOT_HUB_STATUS_UNKNOWN;
+  g_autofree char *age = age_text (self->updated);
+  g_autofree char *stale = NULL;
+
+  if (status == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED)
+    {
+      adw_window_title_set_subtitle (self->window_title, _("Blocked"));
+      show_blocked (self, _("The Hub's Certificate Changed"),
+                    _("Nothing is sent to the hub, and its last known values are hidden, until you decide "
+                      "whether to trust its new certificate."),
+                    _("_Review Certificate…"), "win.review-certificate");
+      return;
+    }
+  if (status == OPENIOT_HUB_STATUS_NOT_REGISTERED)
+    {
+      adw_window_title_set_subtitle (self->window_title, _("Removed from the hub"));
+      show_blocked (self, _("This Device Was Removed"),
+                    _("The hub no longer accepts this device. Pair it again with a new code from the hub to "
+                      "use it."),
+                    _("_Pair Again…"), "win.pair-hub");
+      return;
+    }
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "blocked") == 0)
+    gtk_stack_set_visible_child_name (self->stack, self->shown_td != NULL ? "content" : "loading");
+  if (self->live)
+    {
+      adw_window_title_set_subtitle (self->window_title, _("Live"));
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+      return;
+    }
+
+  /* TRANSLATORS: the subtitle of a device whose values are not live; %s is "just now", "5 minutes ago"… */
+  stale = self->updated ? g_strdup_printf (_("Updated %s"), age) : g_strdup (_("Connecting…"));
+  adw_window_title_set_subtitle (self->window_title, stale);
+  if (status == OPENIOT_HUB_STATUS_OFFLINE)
+    {
+      g_autofree char *text = self->updated
+        ? g_strdup_printf (_("The hub is not reachable. These values are from %s; they update by themselves when it is back."), age)
+        : g_strdup (_("The hub is not reachable. Check that it is on, and your network."));
+      show_banner (self, text, _("_Retry"), "thing.refresh", FALSE);
+    }
+}
+
+static gboolean
+on_age_timer (gpointer user_data)
+{
+  update_state (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_live (OpenIotThingPage *self,
+          gboolean          live)
+{
+  self->live = live;
+  update_state (self);
+}
+
+static void
+store_value (OpenIotThingPage *self,
+             const char       *name,
+             JsonNode         *value)
+{
+  OpenIotValueEditor *editor = g_hash_table_lookup (self->editors, name);
+
+  json_object_set_member (self->values, name, json_node_copy (value));
+  /* A write on its way wins over what the device says meanwhile. */
+  if (editor != NULL && !openiot_value_editor_get_busy (editor))
+    openiot_value_editor_set_value (editor, value);
+}
+
+static void
+save_values (OpenIotThingPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->hub == NULL || json_object_get_size (self->values) == 0)
+    return;
+  if (!openiot_thing_cache_save_values (openiot_hub_get_cache (self->hub),
+                                        openiot_hub_record_get_id (openiot_hub_get_record (self->hub)),
+                                        self->service_id, self->values, &error))
+    g_debug ("Values not cached: %s", error->message);
+}
+
+static void
+report (OpenIotThingPage *self,
+        const GError     *error)
+{
+  if (self->hub != NULL)
+    openiot_hub_report_error (self->hub, error);
+  update_state (self);
+}
+
+typedef struct
+{
+  OpenIotThingPage   *page;
+  OpenIotValueEditor *editor;
+  char               *name;
+  JsonNode           *value;
+} Write;
+
+static void
+write_free (Write *write)
+{
+  g_object_unref (write->page);
+  g_object_unref (write->editor);
+  g_free (write->name);
+  json_node_unref (write->value);
+  g_free (write);
+}
+
+static void
+on_written (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Write *write = user_data;
+  OpenIotThingPage *self = write->page;
+  g_autoptr(GError) error = NULL;
+
+  openiot_value_editor_set_busy (write->editor, FALSE);
+  if (openiot_consumed_thing_write_property_finish (OPENIOT_CONSUMED_THING (source), result, &error))
+    store_value (self, write->name, write->value);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not change it: %s"), error->message);
+
+      /* Roll back to what the device last said. */
+      openiot_value_editor_set_value (write->editor, json_object_get_member (self->values, write->name));
+      toast (self, message);
+      report (self, error);
+    }
+  write_free (write);
+}
+
+static void
+on_editor_changed (OpenIotValueEditor *editor,
+                   JsonNode           *value,
+                   OpenIotThingPage   *self)
+{
+  Write *write;
+
+  if (self->thing == NULL)
+    return;
+
+  write = g_new0 (Write, 1);
+  write->page = g_object_ref (self);
+  write->editor = g_object_ref (editor);
+  write->name = g_strdup (g_object_get_data (G_OBJECT (editor), "openiot-property"));
+  write->value = json_node_copy (value);
+  openiot_value_editor_set_busy (editor, TRUE);
+  openiot_consumed_thing_write_property_async (self->thing, write->name, value, self->cancellable, on_written, write);
+}
+
+static void
+stop_observations (OpenIotThingPage *self)
+{
+  for (guint i = 0; i < self->observations->len; i++)
+    {
+      g_signal_handlers_disconnect_by_data (self->observations->pdata[i], self);
+      openiot_observation_stop (self->observations->pdata[i]);
+    }
+  g_ptr_array_set_size (self->observations, 0);
+}
+
+static void
+clear_rows (OpenIotThingPage *self)
+{
+  for (guint i = 0; i < self->groups->len; i++)
+    adw_preferences_page_remove (self->preferences, self->groups->pdata[i]);
+  g_ptr_array_set_size (self->groups, 0);
+  g_hash_table_remove_all (self->editors);
+  g_hash_table_remove_all (self->event_rows);
+  g_ptr_array_set_size (self->action_rows, 0);
+  g_clear_pointer (&self->shown_td, g_bytes_unref);
+}
+
+static AdwPreferencesGroup *
+add_group (OpenIotThingPage *self,
+           const char       *title)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  adw_preferences_page_add (self->preferences, ADW_PREFERENCES_GROUP (group));
+  g_ptr_array_add (self->groups, group);
+  return ADW_PREFERENCES_GROUP (group);
+}
+
+static void
+build_properties (OpenIotThingPage *self,
+                  OpenIotThing     *thing)
+{
+  GListModel *properties = openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_PROPERTY);
+  AdwPreferencesGroup *group;
+
+  if (g_list_model_get_n_items (properties) == 0)
+    return;
+  group = add_group (self, _("Properties"));
+  for (guint i = 0; i < g_list_model_get_n_items (properties); i++)
+    {
+      g_autoptr(OpenIotInteraction) property = g_list_model_get_item (properties, i);
+      g_autofree char *subtitle = NULL;
+      OpenIotValueEditor *editor;
+
+      if (!openiot_interaction_get_reachable (property))
+        subtitle = g_strdup (_("Not reachable through the hub"));
+      editor = openiot_value_editor_new (openiot_interaction_get_schema (property),
+                                         openiot_interaction_get_title (property), subtitle,
+                                         openiot_interaction_get_writable (property));
+      g_object_set_data_full (G_OBJECT (editor), "openiot-property",
+                              g_strdup (openiot_interaction_get_name (property)), g_free);
+      g_signal_connect_object (editor, "changed", G_CALLBACK (on_editor_changed), self, 0);
+      gtk_widget_set_sensitive (openiot_value_editor_get_row (editor), openiot_interaction_get_reachable (property));
+      adw_preferences_group_add (group, openiot_value_editor_get_row (editor));
+      g_hash_table_insert (self->editors, g_strdup (openiot_interaction_get_name (property)), editor);
+    }
+}
+
+static void
+build_actions_and_events (OpenIotThingPage *self,
+                          OpenIotThing     *thing)
+{
+  GListModel *actions = openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_ACTION);
+  GListModel *events = openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_EVENT);
+  AdwPreferencesGroup *group;
+
+  if (g_list_model_get_n_items (actions) > 0)
+    {
+      group = add_group (self, _("Actions"));
+      for (guint i = 0; i < g_list_model_get_n_items (actions); i++)
+        {
+          g_autoptr(OpenIotInteraction) action = g_list_model_get_item (actions, i);
+          GtkWidget *row = openiot_action_row_new (action);
+
+          gtk_widget_set_sensitive (row, openiot_interaction_get_reachable (action));
+          adw_preferences_group_add (group, row);
+          g_ptr_array_add (self->action_rows, row);
+        }
+    }
+
+  if (g_list_model_get_n_items (events) > 0)
+    {
+      group = add_group (self, _("Events"));
+      for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+        {
+          g_autoptr(OpenIotInteraction) event = g_list_model_get_item (events, i);
+          GtkWidget *row = openiot_event_row_new (event);
+
+          adw_preferences_group_add (group, row);
+          g_hash_table_insert (self->event_rows, g_strdup (openiot_interaction_get_name (event)), row);
+        }
+    }
+}
+
+/* Builds the rows for a Thing Description, unless they show it already. */
+static void
+show_thing (OpenIotThingPage *self,
+            OpenIotThing     *thing)
+{
+  GBytes *td = openiot_thing_get_bytes (thing);
+  g_autoptr(GList) names = NULL;
+
+  adw_window_title_set_title (self->window_title, openiot_thing_get_title (thing));
+  if (self->shown_td != NULL && g_bytes_equal (self->shown_td, td))
+    return;
+
+  clear_rows (self);
+  self->shown_td = g_bytes_ref (td);
+  if (openiot_thing_get_description (thing) != NULL)
+    adw_preferences_group_set_description (add_group (self, NULL), openiot_thing_get_description (thing));
+  build_properties (self, thing);
+  build_actions_and_events (self, thing);
+
+  names = json_object_get_members (self->values);
+  for (GList *l = names; l != NULL; l = l->next)
+    store_value (self, l->data, json_object_get_member (self->values, l->data));
+  gtk_stack_set_visible_child_name (self->stack, "content");
+  update_state (self);  /* a blocked hub keeps the values hidden */
+}
+
+static void
+use_thing (OpenIotThingPage     *self,
+           OpenIotConsumedThing *thing)
+{
+  g_set_object (&self->thing, thing);
+  for (guint i = 0; i < self->action_rows->len; i++)
+    openiot_action_row_set_thing (self->action_rows->pdata[i], thing);
+}
+
+static void
+on_property_value (OpenIotObservation *observation,
+                   JsonNode           *value,
+                   OpenIotThingPage   *self)
+{
+  store_value (self, g_object_get_data (G_OBJECT (observation), "openiot-name"), value);
+  g_clear_pointer (&self->updated, g_date_time_unref);
+  self->updated = g_date_time_new_now_utc ();
+}
+
+static void
+on_event_value (OpenIotObservation *observation,
+                JsonNode           *value,
+                OpenIotThingPage   *self)
+{
+  GtkWidget *row = g_hash_table_lookup (self->event_rows, g_object_get_data (G_OBJECT (observation), "openiot-name"));
+
+  if (row != NULL)
+    openiot_event_row_add (OPENIOT_EVENT_ROW (row), value);
+}
+
+/* Live again after a break: what changed meanwhile is read at once. */
+static void
+on_observation_state (OpenIotObservation *observation,
+                      GParamSpec         *pspec,
+                      OpenIotThingPage   *self)
+{
+  OpenIotObservationState state = openiot_observation_get_state (observation);
+
+  if (state == OPENIOT_OBSERVATION_LIVE || state == OPENIOT_OBSERVATION_POLLING)
+    {
+      /* One read for all observations that come back together. */
+      if (!self->live && !self->reading)
+        read_values (self);
+    }
+  else if (state == OPENIOT_OBSERVATION_RECONNECTING || state == OPENIOT_OBSERVATION_FAILED)
+    {
+      if (openiot_observation_get_error (observation) != NULL)
+        report (self, openiot_observation_get_error (observation));
+      set_live (self, FALSE);
+    }
+}
+
+static void
+observe (OpenIotThingPage       *self,
+         OpenIotInteractionKind  kind,
+         const char             *name)
+{
+  g_autoptr(OpenIotObservation) observation = openiot_consumed_thing_observe (self->thing, kind, name, NULL);
+
+  if (observation == NULL)
+    return;
+  g_object_set_data_full (G_OBJECT (observation), "openiot-name", g_strdup (name), g_free);
+  g_signal_connect (observation, "value",
+                    kind == OPENIOT_INTERACTION_EVENT ? G_CALLBACK (on_event_value) : G_CALLBACK (on_property_value),
+                    self);
+  g_signal_connect (observation, "notify::state", G_CALLBACK (on_observation_state), self);
+  openiot_observation_start (observation);
+  g_ptr_array_add (self->observations, g_steal_pointer (&observation));
+}
+
+static void
+start_observations (OpenIotThingPage *self)
+{
+  OpenIotThing *thing = openiot_consumed_thing_get_thing (self->thing);
+
+  stop_observations (self);
+  for (guint kind = OPENIOT_INTERACTION_PROPERTY; kind <= OPENIOT_INTERACTION_EVENT; kind += 2)
+    {
+      GListModel *interactions = openiot_thing_get_interactions (thing, kind);
+
+      for (guint i = 0; i < g_list_model_get_n_items (interactions); i++)
+        {
+          g_autoptr(OpenIotInteraction) interaction = g_list_model_get_item (interactions, i);
+
+          if (kind == OPENIOT_INTERACTION_EVENT || openiot_interaction_get_observable (interaction))
+            observe (self, kind, openiot_interaction_get_name (interaction));
+        }
+    }
+}
+
+static void
+on_all_read (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(OpenIotThingPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) values = openiot_consumed_thing_read_all_properties_finish (OPENIOT_CONSUMED_THING (source),
+                                                                                     result, &error);
+  g_autoptr(GList) names = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* the page shows something else now */
+  self->reading = FALSE;
+  gtk_spinner_stop (self->loading_spinner);
+  if (values == NULL)
+    {
+      report (self, error);
+      set_live (self, FALSE);
+      return;
+    }
+
+  names = json_object_get_members (values);
+  for (GList *l = names; l != NULL; l = l->next)
+    store_value (self, l->data, json_object_get_member (values, l->data));
+  g_clear_pointer (&self->updated, g_date_time_unref);
+  self->updated = g_date_time_new_now_utc ();
+  save_values (self);
+  set_live (self, TRUE);
+}
+
+static void
+read_values (OpenIotThingPage *self)
+{
+  self->reading = TRUE;
+  openiot_consumed_thing_read_all_properties_async (self->thing, self->cancellable, on_all_read, g_object_ref (self));
+}
+
+static void
+on_thing_fetched (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(OpenIotThingPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotConsumedThing) thing = openiot_consumed_thing_fetch_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* the page shows something else now */
+  self->fetching = FALSE;
+  if (thing == NULL)
+    {
+      report (self, error);
+      gtk_spinner_stop (self->loading_spinner);
+      if (self->shown_td == NULL)
+        {
+          adw_status_page_set_title (self->error_page, _("Could Not Load This Device"));
+          adw_status_page_set_description (self->error_page, error->message);
+          gtk_stack_set_visible_child_name (self->stack, "error");
+        }
+      return;
+    }
+
+  openiot_thing_cache_save_thing (openiot_hub_get_cache (self->hub),
+                                  openiot_hub_record_get_id (openiot_hub_get_record (self->hub)),
+                                  openiot_consumed_thing_get_thing (thing), NULL);
+  show_thing (self, openiot_consumed_thing_get_thing (thing));
+  use_thing (self, thing);
+  read_values (self);
+  start_observations (self);
+}
+
+/* Asks the hub again: the description, then all values. */
+static void
+refresh (OpenIotThingPage *self)
+{
+  if (self->hub == NULL)
+    return;
+  if (openiot_hub_get_status (self->hub) == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED)
+    {
+      stop_observations (self);
+      update_state (self);
+      return;
+    }
+  self->fetching = TRUE;
+  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (self->hub), self->service_id, self->cancellable,
+                                      on_thing_fetched, g_object_ref (self));
+}
+
+static void
+on_refresh_clicked (OpenIotThingPage *self)
+{
+  refresh (self);
+}
+
+static void
+on_banner_clicked (OpenIotThingPage *self)
+{
+  if (gtk_actionable_get_action_name (GTK_ACTIONABLE (self->banner_button)) == NULL)
+    refresh (self);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  refresh (OPENIOT_THING_PAGE (widget));
+}
+
+/* A certificate change blocks the page at once; an accepted certificate
+ * (a new connection) or a hub back online brings it back. */
+static void
+on_hub_status (OpenIotHub       *hub,
+               GParamSpec       *pspec,
+               OpenIotThingPage *self)
+{
+  switch (openiot_hub_get_status (hub))
+    {
+    case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
+    case OPENIOT_HUB_STATUS_NOT_REGISTERED:
+      stop_observations (self);
+      g_clear_object (&self->thing);
+      set_live (self, FALSE);
+      break;
+    case OPENIOT_HUB_STATUS_UNKNOWN:
+    case OPENIOT_HUB_STATUS_ONLINE:
+      /* Without a thing, nothing observes the hub: after an accepted
+       * certificate the page has to ask again by itself. */
+      if (self->thing == NULL && !self->fetching)
+        refresh (self);
+      else
+        update_state (self);
+      break;
+    default:
+      update_state (self);
+      break;
+    }
+}
+
+/**
+ * openiot_thing_page_show:
+ * @title: (nullable): the service's title, until its description is known
+ *
+ * Shows a service of a hub: its last known state at once, then live.
+ */
+void
+openiot_thing_page_show (OpenIotThingPage *self,
+                         OpenIotHub       *hub,
+                         const char       *service_id,
+                         const char       *title)
+{
+  OpenIotThingCache *cache = openiot_hub_get_cache (hub);
+  const char *hub_id = openiot_hub_record_get_id (openiot_hub_get_record (hub));
+  g_autoptr(OpenIotThing) cached = NULL;
+  g_autoptr(JsonObject) values = NULL;
+
+  openiot_thing_page_clear (self);
+  self->hub = g_object_ref (hub);
+  self->service_id = g_strdup (service_id);
+  self->cancellable = g_cancellable_new ();
+  self->status_handler = g_signal_connect (hub, "notify::status", G_CALLBACK (on_hub_status), self);
+  adw_window_title_set_title (self->window_title, title ? title : service_id);
+
+  values = openiot_thing_cache_load_values (cache, hub_id, service_id, &self->updated);
+  if (values != NULL)
+    {
+      json_object_unref (self->values);
+      self->values = g_steal_pointer (&values);
+    }
+
+  if ((cached = openiot_thing_cache_load_thing (cache, hub_id, service_id)))
+    {
+      g_autoptr(OpenIotConsumedThing) thing = openiot_consumed_thing_new (openiot_hub_get_connection (hub), cached);
+
+      show_thing (self, cached);
+      use_thing (self, thing);
+    }
+  else
+    {
+      gtk_spinner_start (self->loading_spinner);
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
+
+  update_state (self);
+  self->age_timer = g_timeout_add_seconds (30, on_age_timer, self);
+  refresh (self);
+}
+
+/**
+ * openiot_thing_page_clear:
+ *
+ * Stops everything: streams, requests, timers; keeps the last values.
+ */
+void
+openiot_thing_page_clear (OpenIotThingPage *self)
+{
+  save_values (self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->fetching = FALSE;
+  self->reading = FALSE;
+  stop_observations (self);
+  g_clear_handle_id (&self->age_timer, g_source_remove);
+  if (self->hub != NULL)
+    g_clear_signal_handler (&self->status_handler, self->hub);
+  g_clear_object (&self->hub);
+  g_clear_object (&self->thing);
+  g_clear_pointer (&self->service_id, g_free);
+  g_clear_pointer (&self->updated, g_date_time_unref);
+  json_object_unref (self->values);
+  self->values = json_object_new ();
+  self->live = FALSE;
+  clear_rows (self);
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+}
+
+/**
+ * openiot_thing_page_get_state_text:
+ *
+ * Returns: what the subtitle says (for tests and accessibility)
+ */
+const char *
+openiot_thing_page_get_state_text (OpenIotThingPage *self)
+{
+  return adw_window_title_get_subtitle (self->window_title);
+}
+
+/**
+ * openiot_thing_page_get_live:
+ *
+ * Returns: whether the values on screen are live
+ */
+gboolean
+openiot_thing_page_get_live (OpenIotThingPage *self)
+{
+  return self->live;
+}
+
+/**
+ * openiot_thing_page_get_editor:
+ *
+ * Returns: (nullable) (transfer none): the OpenIotValueEditor of a property
+ */
+GObject *
+openiot_thing_page_get_editor (OpenIotThingPage *self,
+                               const char       *property)
+{
+  return g_hash_table_lookup (self->editors, property);
+}
+
+static void
+openiot_thing_page_dispose (GObject *object)
+{
+  OpenIotThingPage *self = OPENIOT_THING_PAGE (object);
+
+  if (self->observations != NULL)
+    openiot_thing_page_clear (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), OPENIOT_TYPE_THING_PAGE);
+
+  G_OBJECT_CLASS (openiot_thing_page_parent_class)->dispose (object);
+}
+
+static void
+openiot_thing_page_finalize (GObject *object)
+{
+  OpenIotThingPage *self = OPENIOT_THING_PAGE (object);
+
+  g_clear_pointer (&self->groups, g_ptr_array_unref);
+  g_clear_pointer (&self->editors, g_hash_table_unref);
+  g_clear_pointer (&self->action_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->event_rows, g_hash_table_unref);
+  g_clear_pointer (&self->observations, g_ptr_array_unref);
+  g_clear_pointer (&self->values, json_object_unref);
+
+  G_OBJECT_CLASS (openiot_thing_page_parent_class)->finalize (object);
+}
+
+static void
+openiot_thing_page_class_init (OpenIotThingPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = openiot_thing_page_dispose;
+  object_class->finalize = openiot_thing_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-thing-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, window_title);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, banner);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, blocked_page);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, blocked_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, preferences);
+  gtk_widget_class_bind_template_callback (widget_class, on_refresh_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_banner_clicked);
+  gtk_widget_class_install_action (widget_class, "thing.refresh", NULL, refresh_action);
+}
+
+static void
+openiot_thing_page_init (OpenIotThingPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->groups = g_ptr_array_new ();
+  self->editors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->action_rows = g_ptr_array_new ();
+  self->event_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->observations = g_ptr_array_new_with_free_func (g_object_unref);
+  self->values = json_object_new ();
+}

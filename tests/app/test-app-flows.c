@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * The app against a real hub with real demo services and the session's
+ * real gnome-keyring, under Xvfb: a paired hub's page, a live thermostat,
+ * a write, a certificate change refused then accepted, the hub going away
+ * and coming back, and removing the hub. Screenshots of every state at
+ * phone and desktop sizes go to the build directory.
+ */
+#include "config.h"
+
+#include "openiot-application.h"
+#include "openiot-certificate-dialog.h"
+#include "openiot-hub-page.h"
+#include "openiot-test-hub.h"
+#include "openiot-test-ui.h"
+#include "openiot-thing-page.h"
+#include "openiot-value-editor.h"
+#include "openiot-window.h"
+
+static OpenIotApplication *app;
+static OpenIotHub *current_hub;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_until (Condition    condition,
+            gpointer     data,
+            const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for %s (hub: %s)", what, current_hub && openiot_hub_get_error (current_hub)
+                 ? openiot_hub_get_error (current_hub)->message : "no error");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+}
+
+static gboolean
+app_loaded (gpointer data)
+{
+  return !openiot_application_get_loading (app);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GtkWidget *
+window_child (OpenIotWindow *window,
+              const char    *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), OPENIOT_TYPE_WINDOW, name));
+}
+
+/* Pairs through the library, as the wizard does (its own test drives it),
+ * and saves the pin in the session keyring. */
+static OpenIotHub *
+pair (OpenIotTestHub *test_hub)
+{
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (test_hub);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OpenIotIdentity) identity = NULL;
+  g_autoptr(OpenIotPairingResult) paired = NULL;
+  g_autoptr(OpenIotHubRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  openiot_application_load_identity_async (app, "UI test", NULL, store_result, &result);
+  wait_until (result_ready, &result, "identity");
+  identity = openiot_application_load_identity_finish (app, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  openiot_pair_async (link, "UI test", openiot_identity_get_certificate_pem (identity), NULL, store_result, &result);
+  wait_until (result_ready, &result, "pairing");
+  paired = openiot_pair_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  record = openiot_hub_record_new_from_pairing (paired);
+  openiot_pin_store_save_async (openiot_application_get_pin_store (app), record, NULL, store_result, &result);
+  wait_until (result_ready, &result, "pin saved");
+  g_assert_true (openiot_pin_store_save_finish (openiot_application_get_pin_store (app), result, &error));
+  g_assert_no_error (error);
+
+  return openiot_application_add_hub (app, record, identity);
+}
+
+typedef struct
+{
+  OpenIotWindow    *window;
+  OpenIotHub       *hub;
+  OpenIotThingPage *thing_page;
+} Scene;
+
+static gboolean
+services_listed (gpointer data)
+{
+  Scene *scene = data;
+
+  return g_list_model_get_n_items (openiot_hub_get_services (scene->hub)) == 2;
+}
+
+static gboolean
+thing_live (gpointer data)
+{
+  Scene *scene = data;
+  GObject *temperature = openiot_thing_page_get_editor (scene->thing_page, "temperature");
+
+  return openiot_thing_page_get_live (scene->thing_page) && temperature != NULL &&
+         openiot_value_editor_get_value (OPENIOT_VALUE_EDITOR (temperature)) != NULL;
+}
+
+static gboolean
+thing_stale (gpointer data)
+{
+  Scene *scene = data;
+
+  return !openiot_thing_page_get_live (scene->thing_page);
+}
+
+static gboolean
+certificate_changed (gpointer data)
+{
+  Scene *scene = data;
+
+  return openiot_hub_get_status (scene->hub) == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED;
+}
+
+static gboolean
+accepted (gpointer data)
+{
+  Scene *scene = data;
+
+  return openiot_hub_get_status (scene->hub) != OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED;
+}
+
+static gboolean
+no_hubs (gpointer data)
+{
+  return g_list_model_get_n_items (openiot_application_get_hubs (app)) == 0;
+}
+
+static void
+screenshots (Scene      *scene,
+             const char *name)
+{
+  const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s-%dx%d", name, sizes[i][0], sizes[i][1]);
+
+      gtk_window_set_default_size (GTK_WINDOW (scene->window), sizes[i][0], sizes[i][1]);
+      openiot_test_ui_iterate (300);
+      openiot_test_ui_wait_for_frame (GTK_WINDOW (scene->window));
+      openiot_test_ui_screenshot (GTK_WINDOW (scene->window), file);
+    }
+}
+
+static double
+read_target (OpenIotHub *hub)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OpenIotConsumedThing) thing = NULL;
+  g_autoptr(JsonNode) value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), "thermostat", NULL, store_result, &result);
+  wait_until (result_ready, &result, "thermostat TD");
+  thing = openiot_consumed_thing_fetch_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  openiot_consumed_thing_read_property_async (thing, "targetTemperature", NULL, store_result, &result);
+  wait_until (result_ready, &result, "target temperature");
+  value = openiot_consumed_thing_read_property_finish (thing, result, &error);
+  g_assert_no_error (error);
+  return json_node_get_double (value);
+}
+
+static gboolean
+target_is_22 (gpointer data)
+{
+  return read_target (data) == 22.0;
+}
+
+static void
+test_flows (void)
+{
+  g_autoptr(OpenIotTestHub) test_hub = openiot_test_hub_start ();
+  g_autoptr(JsonNode) rotated = NULL;
+  OpenIotValueEditor *target;
+  GtkWindow *dialog;
+  Scene scene = { 0 };
+
+  openiot_test_hub_start_service (test_hub, "thermostat");
+  openiot_test_hub_start_service (test_hub, "lock");
+  wait_until (app_loaded, NULL, "the app to load");
+
+  scene.window = openiot_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (scene.window));
+  scene.hub = current_hub = pair (test_hub);
+  scene.thing_page = OPENIOT_THING_PAGE (window_child (scene.window, "thing_page"));
+
+  /* The hub page lists the services */
+  openiot_window_show_hub (scene.window, scene.hub);
+  wait_until (services_listed, &scene, "the services");
+  g_assert_cmpint (openiot_hub_get_status (scene.hub), ==, OPENIOT_HUB_STATUS_ONLINE);
+  screenshots (&scene, "hub-page");
+
+  /* The thermostat, live */
+  openiot_window_show_service (scene.window, "thermostat", "Living-room thermostat");
+  wait_until (thing_live, &scene, "live thermostat values");
+  g_assert_cmpstr (openiot_thing_page_get_state_text (scene.thing_page), ==, "Live");
+  screenshots (&scene, "thing-thermostat");
+
+  /* A write through the spin button reaches the device */
+  target = OPENIOT_VALUE_EDITOR (openiot_thing_page_get_editor (scene.thing_page, "targetTemperature"));
+  g_assert_nonnull (target);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (openiot_value_editor_get_control (target)), 22);
+  wait_until (target_is_22, scene.hub, "the write to land");
+
+  /* The hub rotates its certificate: everything blocks, a dialog decides */
+  rotated = openiot_test_hub_admin (test_hub, "rotate-certificate", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (scene.window), "hub.refresh", NULL);
+  openiot_hub_page_refresh (OPENIOT_HUB_PAGE (window_child (scene.window, "hub_page")));
+  wait_until (certificate_changed, &scene, "the certificate change");
+  g_assert_true (openiot_hub_get_rotation_verified (scene.hub));
+  openiot_test_ui_iterate (300);
+  g_assert_false (openiot_thing_page_get_live (scene.thing_page));
+  /* Blocked means no values shown either, only the decision to make */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
+                     GTK_WIDGET (scene.thing_page), OPENIOT_TYPE_THING_PAGE, "stack"))), ==, "blocked");
+  screenshots (&scene, "thing-blocked");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.review-certificate", NULL));
+  openiot_test_ui_iterate (200);
+  dialog = openiot_test_ui_find_toplevel (OPENIOT_TYPE_CERTIFICATE_DIALOG);
+  g_assert_nonnull (dialog);
+  openiot_test_ui_wait_for_frame (dialog);
+  openiot_test_ui_screenshot (dialog, "certificate-dialog");
+  /* The safe choice is the default: accepting is not even enabled yet */
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "keep");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
+  openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "keep");
+  openiot_test_ui_iterate (300);
+  g_assert_null (openiot_test_ui_find_toplevel (OPENIOT_TYPE_CERTIFICATE_DIALOG));
+  g_assert_cmpint (openiot_hub_get_status (scene.hub), ==, OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.review-certificate", NULL));
+  openiot_test_ui_iterate (200);
+  dialog = openiot_test_ui_find_toplevel (OPENIOT_TYPE_CERTIFICATE_DIALOG);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (dialog),
+                                                                                OPENIOT_TYPE_CERTIFICATE_DIALOG,
+                                                                                "confirm_check")), TRUE);
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
+  openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "accept");
+  wait_until (accepted, &scene, "the new certificate to be pinned");
+  wait_until (thing_live, &scene, "live again after accepting");
+  g_assert_cmpstr (openiot_hub_record_get_fingerprint (openiot_hub_get_record (scene.hub)), ==,
+                   json_object_get_string_member (json_node_get_object (rotated), "certificate"));
+
+  /* The hub goes away: last values stay, marked stale; it comes back: live */
+  openiot_test_hub_stop (test_hub);
+  wait_until (thing_stale, &scene, "stale values");
+  openiot_test_ui_iterate (500);
+  screenshots (&scene, "thing-offline");
+  openiot_test_hub_restart (test_hub);
+  wait_until (thing_live, &scene, "live again after the hub came back");
+
+  /* Remove the hub: it forgets this device, and so does the app */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.go-back", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.remove-hub", NULL));
+  openiot_test_ui_iterate (200);
+  dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  openiot_test_ui_screenshot (dialog, "remove-hub-dialog");
+  openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "remove");
+  wait_until (no_hubs, NULL, "the hub to be removed");
+  {
+    g_autoptr(JsonNode) clients = openiot_test_hub_admin (test_hub, "clients", NULL);
+    JsonArray *list = json_node_get_array (clients);
+
+    for (guint i = 0; i < json_array_get_length (list); i++)
+      g_assert_true (json_object_get_boolean_member (json_array_get_object_element (list, i), "revoked"));
+  }
+  screenshots (&scene, "after-remove");
+
+  gtk_window_destroy (GTK_WINDOW (scene.window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = openiot_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/app/flows", test_flows);
+
+  return g_test_run ();
+}
