@@ -7,6 +7,7 @@
 #include <gnutls/crypto.h>
 #include <libopeniot.h>
 
+#include "openiot-json-private.h"
 #include "openiot-protocol-private.h"
 #include "openiot-srp-private.h"
 
@@ -268,106 +269,6 @@ get_string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-/* The \uXXXX escape at @p (past the backslash and the "u"), or -1 */
-static int
-escape_value (const char *p,
-              const char *end)
-{
-  int value = 0;
-
-  if (end - p < 4)
-    return -1;
-
-  for (guint i = 0; i < 4; i++)
-    {
-      if (!g_ascii_isxdigit (p[i]))
-        return -1;
-      value = value * 16 + g_ascii_xdigit_value (p[i]);
-    }
-
-  return value;
-}
-
-/* Whether @data is one plain JSON object and nothing else but whitespace.
- * json-glib 1.6 is lenient where it costs here: it takes "{…}{…}" as a
- * document whose root is the last value and leaks the ones before it; it
- * leaks the string it was reading when a high surrogate escape is followed
- * by no low one ("\ud83c\u0041"); and it reads comments, "var x = …",
- * single-quoted strings and unknown escapes. So only plain JSON (RFC 8259)
- * gets to it, as far as its structure and strings go: outside strings
- * nothing but brackets, separators, numbers and bare words, and the first
- * object ends the document. json-glib judges the rest. */
-static gboolean
-is_plain_json_object (const char *data,
-                      gsize       size)
-{
-  const char *p = data;
-  const char *end = data + size;
-  guint depth = 0;
-
-  while (p < end && g_ascii_isspace (*p))
-    p++;
-  if (p == end || *p != '{')
-    return FALSE;
-
-  for (; p < end; p++)
-    {
-      if (*p == '"')
-        {
-          for (p++; p < end && *p != '"'; p++)
-            {
-              int value;
-
-              if ((guchar) *p < 0x20)
-                return FALSE;  /* control characters, NUL among them */
-              if (*p != '\\')
-                continue;
-
-              if (++p == end || *p == '\0')
-                return FALSE;
-              if (strchr ("\"\\/bfnrt", *p) != NULL)
-                continue;
-              if (*p != 'u' || (value = escape_value (p + 1, end)) < 0)
-                return FALSE;
-              p += 4;
-
-              if (value >= 0xdc00 && value <= 0xdfff)
-                return FALSE;  /* a low surrogate on its own */
-              if (value >= 0xd800 && value <= 0xdbff)
-                {
-                  /* a high one: a low one must follow */
-                  if (end - p < 3 || p[1] != '\\' || p[2] != 'u' ||
-                      (value = escape_value (p + 3, end)) < 0xdc00 || value > 0xdfff)
-                    return FALSE;
-                  p += 6;
-                }
-            }
-          if (p == end)
-            return FALSE;  /* unterminated */
-        }
-      else if (*p == '{' || *p == '[')
-        depth++;
-      else if (*p == '}' || *p == ']')
-        {
-          if (--depth == 0)
-            break;
-        }
-      else if (*p == '\0' || (!g_ascii_isspace (*p) && !g_ascii_isalnum (*p) && strchr (",:.+-", *p) == NULL))
-        return FALSE;
-    }
-
-  if (p == end)
-    return FALSE;  /* never closed */
-
-  for (p++; p < end; p++)
-    {
-      if (!g_ascii_isspace (*p))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 /*
  * openiot_hub_pairing_check_request:
  * @body: the body of a POST /open-iot/v1/pair
@@ -400,10 +301,11 @@ openiot_hub_pairing_check_request (GBytes  *body,
   g_return_val_if_fail (name != NULL && certificate_pem != NULL, FALSE);
 
   /* An empty GBytes has no data, which json-glib is critical about, and
-   * blank text loads as a document without a root: both are no object. */
+   * blank text loads as a document without a root; json-glib leaks on some
+   * documents that are not plain JSON: _openiot_json_is_plain() refuses
+   * all of those first. */
   data = g_bytes_get_data (body, &size);
-  if (size == 0 ||
-      !is_plain_json_object (data, size) ||
+  if (!_openiot_json_is_plain (data, size) ||
       !json_parser_load_from_data (parser, data, size, NULL) ||
       (root = json_parser_get_root (parser)) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (root))

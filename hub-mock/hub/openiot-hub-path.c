@@ -23,39 +23,13 @@
  *
  * Refuses what could step out of a service's space once some layer decodes
  * or normalises it: dot segments, empty segments, and encoded "/", "\",
- * "." or NUL.
+ * "." or NUL. The rule lives in the library (_openiot_path_is_safe()),
+ * where clients judge their forms by it too.
  */
 gboolean
 openiot_hub_path_is_safe (const char *path)
 {
-  static const char *encoded[] = { "%2f", "%5c", "%2e", "%00" };
-  g_autofree char *lower = NULL;
-  g_autofree char *decoded = NULL;
-  g_auto(GStrv) segments = NULL;
-
-  if (path == NULL || path[0] != '/' || strstr (path, "//") != NULL || strchr (path, '\\') != NULL)
-    return FALSE;
-
-  lower = g_ascii_strdown (path, -1);
-  for (guint i = 0; i < G_N_ELEMENTS (encoded); i++)
-    {
-      if (strstr (lower, encoded[i]) != NULL)
-        return FALSE;
-    }
-
-  /* Malformed escapes and encoded NULs make unescaping fail. */
-  decoded = g_uri_unescape_string (path, NULL);
-  if (decoded == NULL)
-    return FALSE;
-
-  segments = g_strsplit (decoded, "/", -1);
-  for (guint i = 0; segments[i] != NULL; i++)
-    {
-      if (g_str_equal (segments[i], ".") || g_str_equal (segments[i], ".."))
-        return FALSE;
-    }
-
-  return TRUE;
+  return _openiot_path_is_safe (path);
 }
 
 /*

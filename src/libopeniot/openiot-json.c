@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
+
+#include "openiot-json-private.h"
 
 #include "openiot-json.h"
 
@@ -109,4 +112,167 @@ openiot_json_to_string (JsonNode *node)
 
   append_node (out, node);
   return g_string_free (out, FALSE);
+}
+
+/* JSON's own whitespace (RFC 8259 §2): no \f or \v */
+static gboolean
+is_json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Outside strings: numbers, true, false and null */
+static gboolean
+is_bare_word_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '.' || c == '+' || c == '-';
+}
+
+/* The \uXXXX escape at @p (past the backslash and the "u"), or -1 */
+static int
+escape_value (const char *p,
+              const char *end)
+{
+  int value = 0;
+
+  if (end - p < 4)
+    return -1;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      if (!g_ascii_isxdigit (p[i]))
+        return -1;
+      value = value * 16 + g_ascii_xdigit_value (p[i]);
+    }
+
+  return value;
+}
+
+/* Past the string that starts at the quote at @p, or NULL when it is not
+ * an RFC 8259 string: a control character, an unknown escape, a surrogate
+ * escape that is not half of a pair, or no closing quote. */
+static const char *
+skip_string (const char *p,
+             const char *end)
+{
+  for (p++; p < end && *p != '"'; p++)
+    {
+      int value;
+
+      if ((guchar) *p < 0x20)
+        return NULL;
+      if (*p != '\\')
+        continue;
+
+      if (++p == end)
+        return NULL;
+      if (strchr ("\"\\/bfnrt", *p) != NULL)
+        continue;
+      if (*p != 'u' || (value = escape_value (p + 1, end)) < 0)
+        return NULL;
+      p += 4;
+
+      if (value >= 0xdc00 && value <= 0xdfff)
+        return NULL;  /* a low surrogate on its own */
+      if (value >= 0xd800 && value <= 0xdbff)
+        {
+          /* a high one: a low one must follow */
+          if (end - p < 3 || p[1] != '\\' || p[2] != 'u' ||
+              (value = escape_value (p + 3, end)) < 0xdc00 || value > 0xdfff)
+            return NULL;
+          p += 6;
+        }
+    }
+
+  return p < end ? p + 1 : NULL;
+}
+
+/*
+ * _openiot_json_is_plain:
+ * @data: (array length=size): JSON text from another party
+ * @size: its length in bytes
+ *
+ * Whether @data is one plain JSON value (RFC 8259) and nothing else but
+ * whitespace, as far as its structure and strings go, so that it is safe
+ * to hand to json-glib. json-glib 1.6 is lenient where that costs: it
+ * takes "{…}{…}" (or "5{}") as a document whose root is the last value
+ * and leaks the ones before it; it leaks the string it was reading when a
+ * high surrogate escape is followed by no low one ("\ud83c\u0041"), and
+ * turns one followed by a plain character ("\ud83cx") into a string that
+ * is not UTF-8; it checks UTF-8 string by string, so its error messages
+ * can quote bytes that are not; and it reads comments, "var x = …",
+ * single-quoted strings and unknown escapes.
+ *
+ * So: UTF-8 throughout (without NUL); outside strings nothing but
+ * brackets, separators, whitespace and bare words (numbers, true, false,
+ * null); strings with valid escapes and whole surrogate pairs; one value.
+ * Blank text is no value. json-glib judges the rest (the order of tokens,
+ * numbers, matching brackets).
+ *
+ * Returns: whether json-glib may parse @data
+ */
+gboolean
+_openiot_json_is_plain (const char *data,
+                        gsize       size)
+{
+  const char *p, *end;
+  guint depth = 0;
+
+  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+
+  /* An empty GBytes has no data, and NULL + 0 is undefined behaviour. */
+  if (size == 0 || !g_utf8_validate_len (data, size, NULL))
+    return FALSE;
+
+  p = data;
+  end = data + size;
+
+  while (p < end && is_json_space (*p))
+    p++;
+  if (p == end)
+    return FALSE;
+
+  /* One value: a string, a bare word, or brackets up to the one that
+   * closes the first. */
+  do
+    {
+      if (*p == '"')
+        {
+          if ((p = skip_string (p, end)) == NULL)
+            return FALSE;
+        }
+      else if (*p == '{' || *p == '[')
+        {
+          depth++;
+          p++;
+        }
+      else if (*p == '}' || *p == ']')
+        {
+          if (depth == 0)
+            return FALSE;
+          depth--;
+          p++;
+        }
+      else if (is_bare_word_char (*p))
+        {
+          while (p < end && is_bare_word_char (*p))
+            p++;
+        }
+      else if (depth > 0 && (is_json_space (*p) || *p == ',' || *p == ':'))
+        p++;
+      else
+        return FALSE;
+    }
+  while (depth > 0 && p < end);
+
+  if (depth > 0)
+    return FALSE;  /* never closed */
+
+  for (; p < end; p++)
+    {
+      if (!is_json_space (*p))
+        return FALSE;  /* a second value, or anything else */
+    }
+
+  return TRUE;
 }

@@ -141,6 +141,49 @@ _openiot_service_id_is_valid (const char *service_id)
   return TRUE;
 }
 
+/*
+ * _openiot_path_is_safe:
+ * @path: a request path as it goes on the wire, still percent-encoded
+ *
+ * The hub's rule for the paths it proxies (docs/protocol.md, "the
+ * proxy"), and the client's for the forms it follows, so that a form the
+ * client judges reachable is one the hub accepts: refuses what could step
+ * out of a service's space once some layer decodes or normalises it (dot
+ * segments, empty segments, and encoded "/", "\", "." or NUL).
+ */
+gboolean
+_openiot_path_is_safe (const char *path)
+{
+  static const char *encoded[] = { "%2f", "%5c", "%2e", "%00" };
+  g_autofree char *lower = NULL;
+  g_autofree char *decoded = NULL;
+  g_auto(GStrv) segments = NULL;
+
+  if (path == NULL || path[0] != '/' || strstr (path, "//") != NULL || strchr (path, '\\') != NULL)
+    return FALSE;
+
+  lower = g_ascii_strdown (path, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (encoded); i++)
+    {
+      if (strstr (lower, encoded[i]) != NULL)
+        return FALSE;
+    }
+
+  /* Malformed escapes and encoded NULs make unescaping fail. */
+  decoded = g_uri_unescape_string (path, NULL);
+  if (decoded == NULL)
+    return FALSE;
+
+  segments = g_strsplit (decoded, "/", -1);
+  for (guint i = 0; segments[i] != NULL; i++)
+    {
+      if (g_str_equal (segments[i], ".") || g_str_equal (segments[i], ".."))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 _openiot_pairing_code_is_valid (const char *code)
 {

@@ -60,6 +60,29 @@ test_protocol_pairing_code (void)
   g_assert_false (_openiot_pairing_code_is_valid (NULL));
 }
 
+/* The hub's rule for request paths, which clients judge their forms by */
+static void
+test_protocol_path_is_safe (void)
+{
+  const char *good[] = { "/", "/services/lock", "/services/lock/properties/x", "/a/%20b", "/a/.b", "/a/b.", "/a/%C3%A9" };
+  const char *bad[] = {
+    "", "services/lock", "//evil.example/x", "/services/lock//x", "/a\\b",
+    "/a/./b", "/a/../b", "/a/..", "/a/%2e%2e/b", "/a/.%2E/b", "/a%2fb", "/a%2Fb", "/a%5cb", "/a%00b", "/a%zz", "/a%",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      if (!_openiot_path_is_safe (good[i]))
+        g_error ("refused “%s”", good[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      if (_openiot_path_is_safe (bad[i]))
+        g_error ("accepted “%s”", bad[i]);
+    }
+  g_assert_false (_openiot_path_is_safe (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -70,6 +93,7 @@ main (int   argc,
   g_test_add_func ("/protocol/parse-error-rejects", test_protocol_parse_error_rejects);
   g_test_add_func ("/protocol/service-id", test_protocol_service_id);
   g_test_add_func ("/protocol/pairing-code", test_protocol_pairing_code);
+  g_test_add_func ("/protocol/path-is-safe", test_protocol_path_is_safe);
 
   return g_test_run ();
 }

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h"
+
+#include <string.h>
+#include <libopeniot.h>
+
+#include "openiot-json-private.h"
+
+static gboolean
+is_plain (const char *text)
+{
+  return _openiot_json_is_plain (text, strlen (text));
+}
+
+static void
+test_json_plain_accepts (void)
+{
+  const char *good[] = {
+    "{}", "[]", "\"x\"", "5", "-0.5e+3", "true", "null",
+    " \t\r\n{\"a\": [1, -2.5E3, null, true, {}], \"b\": {\"c\": \"d\"}} \n",
+    "{\"s\": \"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\ud83d\\ude00 \\u0000\"}",
+    "{\"é\": \"😀\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      if (!is_plain (good[i]))
+        g_error ("refused “%s”", good[i]);
+    }
+}
+
+/* What json-glib 1.6 reads anyway: its leaks (two roots, a high surrogate
+ * without a low one), its strings that are not UTF-8 ("\ud83cx"), and its
+ * extensions to JSON. */
+static void
+test_json_plain_refuses (void)
+{
+  const char *bad[] = {
+    "", " ", "\n", "\f{}",
+    "{}{}", "5{}", "{\"a\": 1} {\"a\": 2}", "{} x", "\"a\"\"b\"", "[] ]", "}", "{", "[[]",
+    "\"\\ud83c\\u0041\"", "\"\\ud83cx\"", "\"\\ud83c\"", "\"\\udc00\"", "{\"\\udc00\": 1}",
+    "\"\\ud83c\\udc0\"", "\"\\u12\"", "\"\\q\"", "\"\\", "\"a",
+    "\"tab\there\"", "/* c */ {}", "{} // c", "{'a': 1}", "var x = {}", "{\"a\": 1};",
+    "{\"a\": \"\xff\"}", "{\"a\": \"\xc3\"}", "{\"a\": \"\xed\xa0\x80\"}",
+  };
+  const char nul[] = "{\"a\": \"b\0\"}";
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      if (is_plain (bad[i]))
+        g_error ("accepted “%s”", bad[i]);
+    }
+
+  g_assert_false (_openiot_json_is_plain (nul, sizeof nul - 1));
+  g_assert_false (_openiot_json_is_plain (NULL, 0));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/json/plain-accepts", test_json_plain_accepts);
+  g_test_add_func ("/json/plain-refuses", test_json_plain_refuses);
+
+  return g_test_run ();
+}
