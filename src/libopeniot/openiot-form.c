@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include "openiot-protocol-private.h"
 #include "openiot-td-private.h"
 
 #include "openiot-form-private.h"
@@ -103,23 +106,64 @@ default_method (OpenIotOperation ops)
 }
 
 /* The path on the hub when @resolved stays inside @service_root, else
- * NULL. The hub resolves percent-encoded dot segments too, so a path that
- * has any, or anything else it would refuse, is off limits as well. */
+ * NULL. The path itself must pass the hub's own rules, judged from the
+ * root: "a/..//x" resolves to /services/ID//x, whose "//" straddles the
+ * service root's last "/", and "%00" is refused by the hub however it is
+ * placed. The query goes on to the service unchecked by the hub, so it
+ * keeps the rules it always had here: no encoded dots, slashes or
+ * backslashes and no "//"; and a fragment is never sent at all. */
 static char *
 path_on_hub (const char *resolved,
              const char *service_root)
 {
-  const char *rest;
+  const char *path;
+  g_autofree char *path_part = NULL;
   g_autofree char *lower = NULL;
 
   if (!g_str_has_prefix (resolved, service_root))
     return NULL;
-  rest = resolved + strlen (service_root);
-  lower = g_ascii_strdown (rest, -1);
-  if (strstr (lower, "%2e") != NULL || strstr (lower, "%2f") != NULL || strstr (lower, "%5c") != NULL ||
-      strstr (rest, "//") != NULL || strchr (rest, '\\') != NULL || strchr (rest, '#') != NULL)
+  path = resolved + strlen (OPENIOT_FORM_HUB_URI);
+  path_part = g_strndup (path, strcspn (path, "?#"));
+  if (!_openiot_path_is_safe (path_part))
     return NULL;
-  return g_strdup (resolved + strlen (OPENIOT_FORM_HUB_URI));
+
+  lower = g_ascii_strdown (path, -1);
+  if (strstr (lower, "%2e") != NULL || strstr (lower, "%2f") != NULL || strstr (lower, "%5c") != NULL ||
+      strstr (path, "//") != NULL || strchr (path, '\\') != NULL || strchr (path, '#') != NULL)
+    return NULL;
+  return g_strdup (path);
+}
+
+/*
+ * _openiot_form_resolve_uri:
+ * @base: an absolute URI
+ * @reference: a URI reference from a Thing Description
+ *
+ * What g_uri_resolve_relative() gives, without its critical: GLib 2.74
+ * removes the dot segments of a reference with a scheme but no authority
+ * ("http:/..//x") into a path that starts with "//", which it then cannot
+ * print (g_uri_join_internal() asserts). Such a path would read back as
+ * an authority, x as the host, so the reference is refused instead.
+ *
+ * Returns: (transfer full) (nullable): the resolved URI, or %NULL when
+ *   @reference is no URI or cannot be resolved
+ */
+char *
+_openiot_form_resolve_uri (const char *base,
+                           const char *reference)
+{
+  g_autoptr(GUri) base_uri = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  g_return_val_if_fail (base != NULL, NULL);
+  g_return_val_if_fail (reference != NULL, NULL);
+
+  if (!(base_uri = g_uri_parse (base, G_URI_FLAGS_ENCODED, NULL)) ||
+      !(uri = g_uri_parse_relative (base_uri, reference, G_URI_FLAGS_ENCODED, NULL)))
+    return NULL;
+  if (g_uri_get_host (uri) == NULL && g_str_has_prefix (g_uri_get_path (uri), "//"))
+    return NULL;
+  return g_uri_to_string (uri);
 }
 
 OpenIotForm *
@@ -146,7 +190,7 @@ _openiot_form_new (JsonObject       *object,
   if (method != NULL && g_strv_contains (allowed_methods, method))
     self->method = g_strdup (method);
 
-  resolved = g_uri_resolve_relative (base, href, G_URI_FLAGS_NONE, NULL);
+  resolved = _openiot_form_resolve_uri (base, href);
   self->href = g_strdup (resolved != NULL ? resolved : href);
   if (resolved != NULL)
     self->path = path_on_hub (resolved, service_root);

@@ -8,6 +8,7 @@
 #include "openiot-error.h"
 #include "openiot-form-private.h"
 #include "openiot-interaction-private.h"
+#include "openiot-json-private.h"
 #include "openiot-protocol-private.h"
 
 #include "openiot-thing.h"
@@ -106,6 +107,7 @@ parse_document (GBytes      *bytes,
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
   g_autoptr(GError) parse_error = NULL;
+  JsonNode *root;
 
   if (len > OPENIOT_TD_MAX_SIZE)
     {
@@ -125,19 +127,33 @@ parse_document (GBytes      *bytes,
                    _("The Thing Description is nested too deeply (over %u levels)."), OPENIOT_TD_MAX_JSON_DEPTH);
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, data, len, &parse_error))
+  /* json-glib leaks on some documents that are not plain JSON, and can
+   * hand out strings that are not UTF-8 from others. */
+  if (!_openiot_json_is_plain (data, len))
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   _("The Thing Description is not valid JSON: %s"), parse_error->message);
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                           _("The Thing Description is not valid JSON: it must be a single JSON value in UTF-8, "
+                             "without comments, control characters in strings or broken escapes."));
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!json_parser_load_from_data (parser, data, len, &parse_error))
+    {
+      /* json-glib quotes the token it stopped at, cut to a number of
+       * bytes that can end inside a character. */
+      g_autofree char *reason = g_utf8_make_valid (parse_error->message, -1);
+
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   _("The Thing Description is not valid JSON: %s"), reason);
+      return NULL;
+    }
+  /* Blank text parses into no root at all. */
+  if ((root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
                            _("The Thing Description is not a JSON object."));
       return NULL;
     }
-  return json_node_get_object (json_parser_get_root (parser));
+  return json_node_get_object (root);
 }
 
 /**
@@ -186,7 +202,7 @@ openiot_thing_new_from_bytes (GBytes      *bytes,
   service_root = g_strconcat (OPENIOT_FORM_HUB_URI OPENIOT_SERVICE_PREFIX, service_id, "/", NULL);
   base_member = _openiot_td_string (root, "base");
   if (base_member != NULL)
-    base = g_uri_resolve_relative (service_root, base_member, G_URI_FLAGS_NONE, NULL);
+    base = _openiot_form_resolve_uri (service_root, base_member);
   if (base == NULL)
     base = g_strdup (service_root);
 

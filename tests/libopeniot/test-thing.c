@@ -164,6 +164,9 @@ test_invalid_documents (void)
   g_autoptr(GError) error = NULL;
 
   assert_rejected ("", "not valid JSON");
+  /* Blank text parses into no root: no critical on the way. */
+  assert_rejected ("\n", "not valid JSON");
+  assert_rejected (" \t\r\n ", "not valid JSON");
   assert_rejected ("{\"title\": ", "not valid JSON");
   assert_rejected ("[1, 2]", "not a JSON object");
   assert_rejected ("\"thing\"", "not a JSON object");
@@ -180,6 +183,54 @@ test_invalid_documents (void)
 
   g_assert_null (openiot_thing_new_from_bytes (bytes, "../etc", &error));
   g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
+}
+
+/* Documents json-glib 1.6 reads although they are not plain JSON, where
+ * it leaks (two roots, a high surrogate without a low one) or hands out
+ * strings that are not UTF-8 ("\ud83cx", in a value or a name): refused
+ * before json-glib sees them. */
+static void
+test_not_plain_json (void)
+{
+  const char *documents[] = {
+    "{}{}",
+    "5{}",
+    "{\"title\": \"a\"} {\"title\": \"b\"}",
+    "{\"title\": \"\\ud83c\\u0041\"}",
+    "{\"title\": \"\\ud83cx\"}",
+    "{\"properties\": {\"\\ud83cx\": {\"forms\": [{\"href\": \"x\"}]}}}",
+    "{\"title\": \"\\udc00\"}",
+    "{\"title\": \"a\" /* a comment */}",
+    "{'title': 'a'}",
+    "var td = {\"title\": \"a\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    assert_rejected (documents[i], "a single JSON value");
+}
+
+/* The messages end up in labels and on terminals: UTF-8 even when
+ * json-glib's own quotes a token cut inside a character, or when the
+ * document is not UTF-8 at all. */
+static void
+test_error_message_utf8 (void)
+{
+  const char *documents[] = {
+    "{\"title\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaa\xc3\xa9\xc3\xa9\" x}",
+    "{\"title\": \"\xf0\x9f\x90\"}",
+    "{\"title\": \"\xff\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OpenIotThing) thing = thing_from_string (documents[i], &error);
+
+      g_assert_null (thing);
+      g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
+      if (!g_utf8_validate (error->message, -1, NULL))
+        g_error ("document %u: the message is not UTF-8", i);
+    }
 }
 
 static void
@@ -239,6 +290,7 @@ test_off_hub_forms (void)
   const struct { const char *name; gboolean reachable; } cases[] = {
     { "relative", TRUE }, { "absolute", FALSE }, { "otherservice", FALSE }, { "dotdot", FALSE },
     { "encoded", FALSE }, { "scheme", FALSE }, { "query", TRUE }, { "rooted", FALSE }, { "slashes", FALSE },
+    { "dotdotslash", FALSE }, { "encodednul", FALSE }, { "hostless", FALSE },
   };
 
   thing = thing_from_string ("{\"properties\": {"
@@ -250,7 +302,12 @@ test_off_hub_forms (void)
                              " \"scheme\": {\"forms\": [{\"href\": \"http://hub.invalid/services/thermostat/x\"}]},"
                              " \"query\": {\"forms\": [{\"href\": \"x?a=1\"}]},"
                              " \"rooted\": {\"forms\": [{\"href\": \"/open-iot/v1/registration\"}]},"
-                             " \"slashes\": {\"forms\": [{\"href\": \"//evil.example/x\"}]}"
+                             " \"slashes\": {\"forms\": [{\"href\": \"//evil.example/x\"}]},"
+                             /* /services/thermostat//x: the hub refuses "//" */
+                             " \"dotdotslash\": {\"forms\": [{\"href\": \"a/..//x\"}]},"
+                             " \"encodednul\": {\"forms\": [{\"href\": \"%00p\"}]},"
+                             /* resolves to http: with the path //x, which GLib cannot print */
+                             " \"hostless\": {\"forms\": [{\"href\": \"http:/..//x\"}]}"
                              "}}", &error);
   g_assert_no_error (error);
 
@@ -272,6 +329,15 @@ test_off_hub_forms (void)
                              " \"p\": {\"forms\": [{\"href\": \"properties/p\"}]}}}", &error);
   g_assert_no_error (error);
   g_assert_false (openiot_interaction_get_reachable (openiot_thing_lookup (based, OPENIOT_INTERACTION_PROPERTY, "p")));
+
+  /* A base GLib cannot print is no base: forms resolve against the
+   * service root, as without one. */
+  g_clear_object (&based);
+  based = thing_from_string ("{\"base\": \"http:/..//x\", \"properties\": {"
+                             " \"p\": {\"forms\": [{\"href\": \"properties/p\"}]}}}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (openiot_form_get_path (openiot_interaction_find_form (openiot_thing_lookup (based, OPENIOT_INTERACTION_PROPERTY, "p"), OPENIOT_OPERATION_READ_PROPERTY)),
+                   ==, "/services/thermostat/properties/p");
 }
 
 static void
@@ -339,6 +405,8 @@ main (int argc, char **argv)
   g_test_add_func ("/thing/demo-thermostat", test_demo_thermostat);
   g_test_add_func ("/thing/schema-validation", test_schema_validation);
   g_test_add_func ("/thing/invalid-documents", test_invalid_documents);
+  g_test_add_func ("/thing/not-plain-json", test_not_plain_json);
+  g_test_add_func ("/thing/error-message-utf8", test_error_message_utf8);
   g_test_add_func ("/thing/hostile-members", test_hostile_members);
   g_test_add_func ("/thing/off-hub-forms", test_off_hub_forms);
   g_test_add_func ("/thing/localized-titles", test_localized_titles);
