@@ -31,8 +31,8 @@
 
 /*
  * DNS-SD advertisement through Avahi (docs/protocol.md, "Discovery"):
- * `_open-iot._tcp` on the main port, with `id`, `api`, `fp` and `pairing`
- * in TXT.
+ * `_open-iot._tcp` on the main port, with `id`, `api`, `fp`, `pairing`
+ * and `pairing-port` in TXT.
  *
  * Discovery is only a convenience for finding the hub; the pin and the
  * pairing code authenticate it. So nothing here may fail or block the hub:
@@ -45,6 +45,7 @@ struct _OpenIotHubDiscovery
 
   char            *name; /* the advertised name, renamed on collisions */
   guint16          port;
+  guint16          pairing_port;
   char            *id;
   char            *fingerprint;
   gboolean         pairing_open;
@@ -68,6 +69,7 @@ enum {
   PROP_0,
   PROP_NAME,
   PROP_PORT,
+  PROP_PAIRING_PORT,
   N_PROPS
 };
 
@@ -164,6 +166,7 @@ make_txt (OpenIotHubDiscovery *self)
   AvahiStringList *txt = NULL;
 
   /* avahi_string_list_add() prepends: add in reverse order */
+  txt = avahi_string_list_add_printf (txt, "pairing-port=%u", (guint) self->pairing_port);
   txt = avahi_string_list_add_printf (txt, "pairing=%s", self->pairing_open ? "open" : "closed");
   if (self->fingerprint != NULL)
     txt = avahi_string_list_add_printf (txt, "fp=%s", self->fingerprint);
@@ -333,6 +336,7 @@ connect_client (OpenIotHubDiscovery *self)
  * openiot_hub_discovery_new:
  * @name: (nullable): the hub's name, advertised as the instance name
  * @port: the hub's main port
+ * @pairing_port: the hub's TLS-SRP pairing port
  *
  * Nothing is advertised before [method@HubDiscovery.start] and
  * [method@HubDiscovery.set_txt].
@@ -341,13 +345,16 @@ connect_client (OpenIotHubDiscovery *self)
  */
 OpenIotHubDiscovery *
 openiot_hub_discovery_new (const char *name,
-                           guint16     port)
+                           guint16     port,
+                           guint16     pairing_port)
 {
   g_return_val_if_fail (port != 0, NULL);
+  g_return_val_if_fail (pairing_port != 0, NULL);
 
   return g_object_new (OPENIOT_TYPE_HUB_DISCOVERY,
                        "name", name,
                        "port", (guint) port,
+                       "pairing-port", (guint) pairing_port,
                        NULL);
 }
 
@@ -469,6 +476,10 @@ openiot_hub_discovery_get_property (GObject    *object,
       g_value_set_uint (value, self->port);
       break;
 
+    case PROP_PAIRING_PORT:
+      g_value_set_uint (value, self->pairing_port);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -491,6 +502,10 @@ openiot_hub_discovery_set_property (GObject      *object,
 
     case PROP_PORT:
       self->port = g_value_get_uint (value);
+      break;
+
+    case PROP_PAIRING_PORT:
+      self->pairing_port = g_value_get_uint (value);
       break;
 
     default:
@@ -528,6 +543,18 @@ openiot_hub_discovery_class_init (OpenIotHubDiscoveryClass *klass)
   properties[PROP_PORT] =
     g_param_spec_uint ("port", NULL, NULL,
                        1, G_MAXUINT16, 8443,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY |
+                        G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OpenIotHubDiscovery:pairing-port:
+   *
+   * The TLS-SRP pairing port, advertised in TXT (`pairing-port`) so that
+   * a client can pair with a hub it found without guessing.
+   */
+  properties[PROP_PAIRING_PORT] =
+    g_param_spec_uint ("pairing-port", NULL, NULL,
+                       1, G_MAXUINT16, 8444,
                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY |
                         G_PARAM_STATIC_STRINGS));
 

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OpenIotHubDiscovery, openiot_hub_discovery, OPENIOT, HUB_DISCOVERY, GObject)
 
 OpenIotHubDiscovery *openiot_hub_discovery_new          (const char          *name,
-                                                         guint16              port);
+                                                         guint16              port,
+                                                         guint16              pairing_port);
 const char          *openiot_hub_discovery_get_name     (OpenIotHubDiscovery *self);
 void                 openiot_hub_discovery_set_txt      (OpenIotHubDiscovery *self,
                                                          const char          *id,

@@ -230,7 +230,7 @@ openiot_hub_serve_main (int    argc,
       return 1;
     }
 
-  discovery = openiot_hub_discovery_new (openiot_hub_state_get_name (state), port);
+  discovery = openiot_hub_discovery_new (openiot_hub_state_get_name (state), port, pairing_port);
   update = (DiscoveryUpdate) { state, pairing, discovery };
   update_discovery (&update);
   g_signal_connect_swapped (pairing, "changed", G_CALLBACK (update_discovery), &update);

@@ -47,8 +47,13 @@ struct _OpenIotPairingWindow
   gboolean              name_edited;
   gboolean              setting_name;
 
+  /* Hubs announced on the local network, while "reach" is possible */
+  OpenIotDiscovery     *discovery;
+
   GtkButton            *back_button;
   GtkButton            *cancel_button;
+  AdwPreferencesGroup  *nearby_group;
+  GtkListBox           *nearby_list;
   GtkStack             *stack;
   AdwEntryRow          *link_row;
   AdwEntryRow          *address_row;
@@ -313,10 +318,54 @@ use_link (OpenIotPairingWindow *self,
   show_page (self, "code");
 }
 
+static GtkWidget *
+create_nearby_row (gpointer item,
+                   gpointer user_data)
+{
+  OpenIotDiscoveredHub *hub = item;
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *subtitle = NULL;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), openiot_discovered_hub_get_name (hub));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  subtitle = openiot_discovered_hub_get_pairing_open (hub)
+    /* TRANSLATORS: %s is an address such as fd00::10 */
+    ? g_strdup_printf (_("%s · ready to pair"), openiot_discovered_hub_get_address (hub))
+    : g_strdup (openiot_discovered_hub_get_address (hub));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "openiot-discovered-hub", g_object_ref (hub), g_object_unref);
+  return row;
+}
+
+static void
+on_nearby_changed (OpenIotPairingWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->nearby_group),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->discovery)) > 0);
+}
+
+static void use_address (OpenIotPairingWindow *self,
+                         const char           *host,
+                         guint16               pairing_port,
+                         const char           *announced_name);
+
+static void
+on_nearby_activated (OpenIotPairingWindow *self,
+                     GtkListBoxRow        *row)
+{
+  OpenIotDiscoveredHub *hub = g_object_get_data (G_OBJECT (row), "openiot-discovered-hub");
+
+  use_address (self, openiot_discovered_hub_get_address (hub), openiot_discovered_hub_get_pairing_port (hub),
+               openiot_discovered_hub_get_name (hub));
+}
+
 static void
 use_address (OpenIotPairingWindow *self,
              const char           *host,
-             guint16               pairing_port)
+             guint16               pairing_port,
+             const char           *announced_name)
 {
   g_autofree char *description = NULL;
 
@@ -325,7 +374,12 @@ use_address (OpenIotPairingWindow *self,
   self->host = g_strdup (host);
   self->pairing_port = pairing_port;
 
-  description = g_strdup_printf (_("Type the 8-digit code the hub at %s shows."), host);
+  /* An announced name is what the network says, not what the hub proved:
+   * it only helps the person match the code to the box. */
+  if (announced_name != NULL)
+    description = g_strdup_printf (_("Type the 8-digit code that “%s” (%s) shows."), announced_name, host);
+  else
+    description = g_strdup_printf (_("Type the 8-digit code the hub at %s shows."), host);
   gtk_label_set_text (self->code_description_label, description);
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
   clear_error (self);
@@ -367,7 +421,7 @@ continue_action (GtkWidget  *widget,
       use_link (self, link);
     }
   else if (openiot_pairing_text_parse_address (address, &host, &port))
-    use_address (self, host, port);
+    use_address (self, host, port, NULL);
   else
     {
       g_autofree char *message =
@@ -802,6 +856,12 @@ openiot_pairing_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   disconnect_loading (self);
+  if (self->discovery != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->discovery, self);
+      openiot_discovery_stop (self->discovery);
+      g_clear_object (&self->discovery);
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), OPENIOT_TYPE_PAIRING_WINDOW);
 
@@ -847,6 +907,8 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, nearby_group);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, nearby_list);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, link_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, address_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, reach_error_label);
@@ -875,6 +937,7 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_reach_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_reach_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_nearby_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_code_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_code_activated);
@@ -897,6 +960,11 @@ openiot_pairing_window_init (OpenIotPairingWindow *self)
   self->address_rows = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->discovery = openiot_discovery_new ();
+  gtk_list_box_bind_model (self->nearby_list, G_LIST_MODEL (self->discovery), create_nearby_row, NULL, NULL);
+  g_signal_connect_swapped (self->discovery, "items-changed", G_CALLBACK (on_nearby_changed), self);
+  openiot_discovery_start (self->discovery);
 
   update_reach_actions (self);
   update_code_actions (self);

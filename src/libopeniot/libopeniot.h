@@ -5,6 +5,8 @@
 # include "openiot-version.h"
 # include "openiot-consumed-thing.h"
 # include "openiot-data-schema.h"
+# include "openiot-discovered-hub.h"
+# include "openiot-discovery.h"
 # include "openiot-error.h"
 # include "openiot-enums.h"
 # include "openiot-fingerprint.h"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /*
  * The pairing wizard against a real hub and the session's real
- * gnome-keyring, under Xvfb: by link, by address and code, a wrong code,
+ * gnome-keyring, under Xvfb: found on the network (Avahi's D-Bus API on
+ * the test's private bus), by link, by address and code, a wrong code,
  * a bad link, an unreachable hub and Cancel while pairing. The buttons are
  * pressed as a person would; screenshots of each
  * page at phone and desktop sizes go to the build directory.
@@ -9,6 +10,7 @@
 #include "config.h"
 
 #include "openiot-application.h"
+#include "openiot-fake-avahi.h"
 #include "openiot-pairing-text.h"
 #include "openiot-pairing-window.h"
 #include "openiot-test-hub.h"
@@ -368,6 +370,50 @@ test_wrong_code_then_address (void)
   }
 }
 
+static gboolean
+nearby_shown (gpointer data)
+{
+  Wizard *w = data;
+
+  return gtk_widget_get_visible (child (w, "nearby_group")) &&
+         gtk_list_box_get_row_at_index (GTK_LIST_BOX (child (w, "nearby_list")), 0) != NULL;
+}
+
+/* The hub announces itself; picking it leads to its code, and the code
+ * (not the announcement) is what verifies it. */
+static void
+test_found_on_network (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  g_autofree char *pairing_port = g_strdup_printf ("pairing-port=%u", hub->port + 1);
+  const char * const txt[] = { "id=test-hub", "api=1", "pairing=open", pairing_port, NULL };
+  const char * const reach_labels[] = { NULL };
+  OpenIotFakeAvahi *avahi = openiot_fake_avahi_new (g_getenv ("DBUS_SYSTEM_BUS_ADDRESS"), TRUE);
+  GtkListBoxRow *row;
+  Wizard w = { 0 };
+
+  openiot_fake_avahi_announce (avahi, 1, 1, "Test Hub", "::1", hub->port, txt);
+  open_wizard (&w, NULL);
+  wait_until (nearby_shown, &w, "the hub found on the network");
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (child (&w, "nearby_list")), 0);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Test Hub");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "::1 · ready to pair");
+  screenshots (&w, "reach-nearby", reach_labels);
+
+  g_signal_emit_by_name (child (&w, "nearby_list"), "row-activated", row);
+  g_assert_cmpstr (page (&w), ==, "code");
+  g_assert_nonnull (strstr (text (&w, "code_description_label"), "“Test Hub”"));
+  set_text (&w, "code_row", openiot_pairing_link_get_code (link));
+  press (&w, "pair_button");
+  wait_for_page (&w, "trust");
+  g_assert_cmpstr (text (&w, "verification_label"), ==,
+                   "Verified with the pairing code: the hub proved it knows it.");
+  trust_and_check (&w, openiot_pairing_link_get_fingerprint (link), NULL);
+  close_wizard (&w);
+  openiot_fake_avahi_free (avahi);
+}
+
 static void
 test_bad_link (void)
 {
@@ -530,6 +576,10 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
 
+  /* Avahi lives on the system bus; here, the test's private bus stands in
+   * for it (before anything connects to a system bus). */
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
+    g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_getenv ("DBUS_SESSION_BUS_ADDRESS"), TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   /* Screenshots show the settled page, never one sliding in */
@@ -542,6 +592,7 @@ main (int   argc,
 
   g_test_add_func ("/app/pairing-window/text", test_text);
   g_test_add_func ("/app/pairing-window/by-link", test_pair_by_link);
+  g_test_add_func ("/app/pairing-window/found-on-network", test_found_on_network);
   g_test_add_func ("/app/pairing-window/wrong-code-then-address", test_wrong_code_then_address);
   g_test_add_func ("/app/pairing-window/bad-link", test_bad_link);
   g_test_add_func ("/app/pairing-window/unreachable", test_unreachable);
