@@ -12,6 +12,7 @@
 #include "openiot-enums.h"
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
+#include "openiot-pin-database-private.h"
 #include "openiot-protocol-private.h"
 
 #include "openiot-hub-connection.h"
@@ -85,9 +86,16 @@ new_session (OpenIotHubRecord *record,
 
   /* Every observed property and event holds a connection with its event
    * stream (HTTP/1.1); libsoup's default of two per host would leave all
-   * other requests queued behind them. */
+   * other requests queued behind them.
+   *
+   * A hub is trusted by its pin alone, never by a CA: the pin-only
+   * database flags every certificate G_TLS_CERTIFICATE_UNKNOWN_CA, so
+   * every handshake reaches the message's accept-certificate handler and
+   * its pin check (with the system's CAs, a certificate one of them had
+   * signed might never have been shown to it). */
   return soup_session_new_with_options ("remote-connectable", addresses,
                                         "proxy-resolver", NULL,
+                                        "tls-database", _openiot_pin_database_get_default (),
                                         "timeout", TIMEOUT_SECONDS,
                                         "idle-timeout", 60,
                                         "max-conns", MAX_CONNECTIONS,
@@ -589,6 +597,28 @@ gboolean
 openiot_hub_connection_get_rotation_verified (OpenIotHubConnection *self)
 {
   return self->rotation_verified;
+}
+
+/**
+ * openiot_hub_connection_trust_pins_only:
+ *
+ * Makes a database that trusts no certificate authority the default TLS
+ * database of this process (g_tls_backend_set_default_database()), from
+ * when the first hub session is made. For programs whose only TLS peers
+ * are paired hubs, such as `openiot` and the app: hub connections never
+ * trust a CA, whether this is called or not, but GIO loads the default
+ * database as it makes a program's first TLS connection — before libsoup
+ * 3.2 gives the connection the session's own — and the system's CA
+ * bundle is parsed twice for it (~25 ms of a ~60 ms `openiot get`,
+ * bench/RESULTS.md).
+ *
+ * Call it at start-up. Every other TLS connection of the process then
+ * sees every certificate as signed by an unknown CA.
+ */
+void
+openiot_hub_connection_trust_pins_only (void)
+{
+  _openiot_pin_database_set_process_default ();
 }
 
 OpenIotHubConnection *

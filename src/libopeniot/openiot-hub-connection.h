@@ -62,4 +62,6 @@ const char           *openiot_hub_connection_get_presented_fingerprint (OpenIotH
 const char           *openiot_hub_connection_get_presented_certificate_pem (OpenIotHubConnection *self);
 gboolean              openiot_hub_connection_get_rotation_verified    (OpenIotHubConnection *self);
 
+void                  openiot_hub_connection_trust_pins_only          (void);
+
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
 #include "openiot-pairing-result-private.h"
+#include "openiot-pin-database-private.h"
 #include "openiot-protocol-private.h"
 #include "openiot-srp-private.h"
 
@@ -68,8 +69,11 @@ explain_rejection (PairData      *data,
                    GError       **error)
 {
   g_autoptr(GSocketAddress) target = g_inet_socket_address_new (address, openiot_pairing_link_get_port (data->link));
+  /* No CA, as on every hub session: the certificate is judged by
+   * accept_any_certificate(), which the pin-only database makes GIO ask. */
   g_autoptr(SoupSession) session = soup_session_new_with_options ("remote-connectable", target,
                                                                   "proxy-resolver", NULL,
+                                                                  "tls-database", _openiot_pin_database_get_default (),
                                                                   "timeout", CONNECT_TIMEOUT_SECONDS, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", "https://hub.invalid" OPENIOT_PATH_WELL_KNOWN);
   g_autoptr(GBytes) body = NULL;
