@@ -15,6 +15,7 @@
 #define RESPONSE_TIMEOUT_SECONDS 30
 #define BODY_IDLE_TIMEOUT_SECONDS 30
 #define READ_CHUNK_SIZE 16384
+#define UPSTREAM_IDLE_TIMEOUT_SECONDS 2
 
 /*
  * A streaming reverse proxy from the main port to each service's UNIX
@@ -27,7 +28,7 @@ struct _OpenIotHubProxy
   GObject     parent_instance;
 
   char       *services_dir;
-  GHashTable *sessions; /* socket path → SoupSession */
+  GHashTable *sessions; /* service id → SoupSession */
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotHubProxy, openiot_hub_proxy, G_TYPE_OBJECT)
@@ -43,8 +44,10 @@ typedef struct
   gulong             finished_id;
   guint              timeout_id;
   guint              idle_timeout_seconds;
+  gint64             last_activity;
   gboolean           finished;
   gboolean           timed_out;
+  gboolean           content_length;
 } ProxyRequest;
 
 static void read_next_chunk (ProxyRequest *request);
@@ -73,24 +76,49 @@ on_client_finished (SoupServerMessage *msg,
   g_cancellable_cancel (request->cancellable);
 }
 
+/* One timer per request, armed when it is forwarded: first the response
+ * timeout, then, once a body flows, the idle timeout counted from the
+ * last chunk. A body's chunks only note the time; the timer is not made
+ * again for each of them. */
 static gboolean
 on_timeout (gpointer data)
 {
   ProxyRequest *request = data;
 
   request->timeout_id = 0;
+  if (request->body != NULL && request->idle_timeout_seconds > 0)
+    {
+      gint64 idle_until = request->last_activity + request->idle_timeout_seconds * G_USEC_PER_SEC;
+      gint64 now = g_get_monotonic_time ();
+
+      if (now < idle_until)
+        {
+          request->timeout_id = g_timeout_add_seconds ((idle_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC,
+                                                       on_timeout, request);
+          return G_SOURCE_REMOVE;
+        }
+    }
+
   request->timed_out = TRUE;
   g_cancellable_cancel (request->cancellable);
   return G_SOURCE_REMOVE;
 }
 
-static void
-restart_timeout (ProxyRequest *request,
-                 guint         seconds)
+static gboolean
+service_exists (OpenIotHubProxy *self,
+                const char      *service_id)
 {
-  g_clear_handle_id (&request->timeout_id, g_source_remove);
-  if (seconds > 0)
-    request->timeout_id = g_timeout_add_seconds (seconds, on_timeout, request);
+  g_autofree char *service_dir = g_build_filename (self->services_dir, service_id, NULL);
+
+  return g_file_test (service_dir, G_FILE_TEST_IS_DIR);
+}
+
+static void
+respond_no_service (SoupServerMessage *msg,
+                    const char        *service_id)
+{
+  openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                                  "The hub has no service “%s”", service_id);
 }
 
 static void
@@ -101,6 +129,12 @@ respond_upstream_error (ProxyRequest *request,
     openiot_hub_http_respond_error (request->msg, SOUP_STATUS_GATEWAY_TIMEOUT, "service-timeout",
                                     "The service “%s” did not answer within %d seconds",
                                     request->service_id, RESPONSE_TIMEOUT_SECONDS);
+  else if (!service_exists (request->proxy, request->service_id))
+    {
+      /* Gone since its session was made: forget the session too. */
+      g_hash_table_remove (request->proxy->sessions, request->service_id);
+      respond_no_service (request->msg, request->service_id);
+    }
   else
     openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
                                     "The service “%s” is not reachable (%s); check that it is running",
@@ -132,6 +166,11 @@ on_chunk_read (GObject      *source,
        * log says why the response was cut short. */
       g_warning ("Service “%s” broke off its response: %s", request->service_id,
                  request->timed_out ? "timed out" : error->message);
+      /* A body shorter than its Content-Length cannot be ended in the
+       * protocol: close the connection, so that the client sees a cut
+       * response rather than waiting, or reading the next one as its rest. */
+      if (request->content_length && soup_server_message_get_socket (request->msg) != NULL)
+        g_socket_shutdown (soup_server_message_get_socket (request->msg), TRUE, TRUE, NULL);
       soup_message_body_complete (body);
       soup_server_message_unpause (request->msg);
       proxy_request_free (request);
@@ -148,13 +187,13 @@ on_chunk_read (GObject      *source,
 
   soup_message_body_append_bytes (body, chunk);
   soup_server_message_unpause (request->msg);
+  request->last_activity = g_get_monotonic_time ();
   read_next_chunk (request);
 }
 
 static void
 read_next_chunk (ProxyRequest *request)
 {
-  restart_timeout (request, request->idle_timeout_seconds);
   g_input_stream_read_bytes_async (request->body, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
                                    request->cancellable, on_chunk_read, request);
 }
@@ -202,11 +241,11 @@ on_upstream_sent (GObject      *source,
 {
   ProxyRequest *request = data;
   g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *upstream_headers;
   SoupMessageHeaders *response_headers;
   const char *content_type;
 
   request->body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  g_clear_handle_id (&request->timeout_id, g_source_remove);
 
   if (request->finished)
     {
@@ -223,14 +262,32 @@ on_upstream_sent (GObject      *source,
 
   soup_server_message_set_status (request->msg, soup_message_get_status (request->upstream),
                                   soup_message_get_reason_phrase (request->upstream));
+  upstream_headers = soup_message_get_response_headers (request->upstream);
   response_headers = soup_server_message_get_response_headers (request->msg);
-  copy_headers (soup_message_get_response_headers (request->upstream), response_headers, skip_response_header);
-  soup_message_headers_set_encoding (response_headers, SOUP_ENCODING_CHUNKED);
+  copy_headers (upstream_headers, response_headers, skip_response_header);
+
+  /* A body of known length keeps it: it still streams chunk by chunk, and
+   * libsoup 3.2's server ends a chunked body with a close_async() that
+   * runs in a GLib worker thread — two thread hand-offs and a blocking
+   * TLS write per response, most of the hub's cost on a kept-alive
+   * connection (bench/RESULTS.md). Event streams have no length and stay
+   * chunked. */
+  if (soup_message_headers_get_encoding (upstream_headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      request->content_length = TRUE;
+      soup_message_headers_set_content_length (response_headers,
+                                               soup_message_headers_get_content_length (upstream_headers));
+    }
+  else
+    soup_message_headers_set_encoding (response_headers, SOUP_ENCODING_CHUNKED);
 
   /* An event stream may be quiet for long; the service's keep-alive
    * comments are its business. Other bodies must keep flowing. */
-  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (request->upstream), NULL);
+  content_type = soup_message_headers_get_content_type (upstream_headers, NULL);
   request->idle_timeout_seconds = g_strcmp0 (content_type, "text/event-stream") == 0 ? 0 : BODY_IDLE_TIMEOUT_SECONDS;
+  request->last_activity = g_get_monotonic_time ();
+  if (request->idle_timeout_seconds == 0)
+    g_clear_handle_id (&request->timeout_id, g_source_remove);
 
   soup_server_message_unpause (request->msg);
   read_next_chunk (request);
@@ -250,24 +307,32 @@ SoupSession *
 openiot_hub_proxy_get_session (OpenIotHubProxy *self,
                                const char      *service_id)
 {
-  g_autofree char *path = openiot_hub_proxy_get_socket_path (self, service_id);
-  SoupSession *session = g_hash_table_lookup (self->sessions, path);
+  SoupSession *session = g_hash_table_lookup (self->sessions, service_id);
+  g_autofree char *path = NULL;
   g_autoptr(GSocketAddress) address = NULL;
 
   if (session != NULL)
     return session;
 
+  path = openiot_hub_proxy_get_socket_path (self, service_id);
+
+  /* A short idle timeout: a connection to a UNIX socket costs next to
+   * nothing to open again, while libsoup 3.2 probes every idle connection
+   * of the session with a read() each time it runs its queue — several
+   * times per request. With 60 s, the connections left over from a burst
+   * of 16 clients cost every later request ~45 system calls (a third of
+   * its time on one kept-alive client, bench/RESULTS.md). */
   address = g_unix_socket_address_new (path);
   session = soup_session_new_with_options ("remote-connectable", address,
                                            "proxy-resolver", NULL,
                                            "timeout", 0,
-                                           "idle-timeout", 60,
+                                           "idle-timeout", UPSTREAM_IDLE_TIMEOUT_SECONDS,
                                            "max-conns", 256,
                                            "max-conns-per-host", 256,
                                            NULL);
   /* Pass bodies through as the service encoded them. */
   soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
-  g_hash_table_insert (self->sessions, g_steal_pointer (&path), session);
+  g_hash_table_insert (self->sessions, g_strdup (service_id), session);
   return session;
 }
 
@@ -285,7 +350,6 @@ openiot_hub_proxy_forward (OpenIotHubProxy   *self,
                            const char        *path,
                            OpenIotHubClient  *client)
 {
-  g_autofree char *service_dir = g_build_filename (self->services_dir, service_id, NULL);
   g_autofree char *uri_string = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -294,10 +358,12 @@ openiot_hub_proxy_forward (OpenIotHubProxy   *self,
   SoupMessageHeaders *upstream_headers;
   ProxyRequest *request;
 
-  if (!g_file_test (service_dir, G_FILE_TEST_IS_DIR))
+  /* A service's directory is looked at when its session is made, and
+   * again when it does not answer (respond_upstream_error()), not for
+   * every request: that was a stat() each time. */
+  if (g_hash_table_lookup (self->sessions, service_id) == NULL && !service_exists (self, service_id))
     {
-      openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
-                                      "The hub has no service “%s”", service_id);
+      respond_no_service (msg, service_id);
       return;
     }
 
@@ -333,7 +399,7 @@ openiot_hub_proxy_forward (OpenIotHubProxy   *self,
 
   request->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_client_finished), request);
   soup_server_message_pause (msg);
-  restart_timeout (request, RESPONSE_TIMEOUT_SECONDS);
+  request->timeout_id = g_timeout_add_seconds (RESPONSE_TIMEOUT_SECONDS, on_timeout, request);
 
   soup_session_send_async (openiot_hub_proxy_get_session (self, service_id), request->upstream,
                            G_PRIORITY_DEFAULT, request->cancellable, on_upstream_sent, request);
