@@ -14,8 +14,9 @@
  *
  * An action of a Thing: expands to a small form built from its input
  * schema (one row per member, starting from sensible values), a Run
- * button, and the output once the action answered. While it runs, a
- * spinner turns, and the button cancels.
+ * button, and the output once the action answered; an action without
+ * input has its Run button on the row itself. While it runs, a spinner
+ * turns, and the button cancels.
  */
 struct _OpenIotActionRow
 {
@@ -132,8 +133,17 @@ on_invoked (GObject      *source,
       return;
     }
 
+  if (json_node_is_null (output))
+    {
+      /* TRANSLATORS: %s is an action's title, such as "Unlock" */
+      g_autofree char *message = g_strdup_printf (_("%s: done"), openiot_interaction_get_title (self->action));
+      toast (self, message);
+      return;
+    }
   openiot_value_editor_set_value (self->output, output);
   gtk_widget_set_visible (self->output_row, TRUE);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (self), TRUE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self), TRUE);
 }
 
 /**
@@ -170,7 +180,6 @@ openiot_action_row_new (OpenIotInteraction *action)
 {
   OpenIotActionRow *self = g_object_new (OPENIOT_TYPE_ACTION_ROW, NULL);
   OpenIotDataSchema *input = openiot_interaction_get_schema (action);
-  GtkWidget *run_row = adw_action_row_new ();
 
   self->action = g_object_ref (action);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), openiot_interaction_get_title (action));
@@ -211,10 +220,23 @@ openiot_action_row_new (OpenIotInteraction *action)
   g_signal_connect (self->run_button, "clicked", G_CALLBACK (on_run_clicked), self);
   self->spinner = gtk_spinner_new ();
   gtk_widget_set_visible (self->spinner, FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (run_row), openiot_interaction_get_title (action));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (run_row), self->spinner);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (run_row), self->run_button);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), run_row);
+  if (input == NULL)
+    {
+      /* Nothing to fill in: one click, right on the row ("Unlock").
+       * It only expands once there is a result to show. */
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (self), self->spinner);
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (self), self->run_button);
+      adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (self), FALSE);
+    }
+  else
+    {
+      GtkWidget *run_row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (run_row), openiot_interaction_get_title (action));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (run_row), self->spinner);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (run_row), self->run_button);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (self), run_row);
+    }
 
   self->output = openiot_value_editor_new (openiot_interaction_get_output_schema (action), _("Result"), NULL, FALSE);
   self->output_row = openiot_value_editor_get_row (self->output);
@@ -222,6 +244,23 @@ openiot_action_row_new (OpenIotInteraction *action)
   adw_expander_row_add_row (ADW_EXPANDER_ROW (self), self->output_row);
 
   return GTK_WIDGET (self);
+}
+
+const char *
+openiot_action_row_get_name (OpenIotActionRow *self)
+{
+  return openiot_interaction_get_name (self->action);
+}
+
+/**
+ * openiot_action_row_get_output:
+ *
+ * Returns: (nullable) (transfer none): the last run's output, once shown
+ */
+JsonNode *
+openiot_action_row_get_output (OpenIotActionRow *self)
+{
+  return gtk_widget_get_visible (self->output_row) ? openiot_value_editor_get_value (self->output) : NULL;
 }
 
 void

@@ -14,5 +14,7 @@ GtkWidget *openiot_action_row_new      (OpenIotInteraction *action);
 void       openiot_action_row_set_thing (OpenIotActionRow     *self,
                                          OpenIotConsumedThing *thing);
 void       openiot_action_row_run      (OpenIotActionRow   *self);
+const char *openiot_action_row_get_name   (OpenIotActionRow *self);
+JsonNode   *openiot_action_row_get_output (OpenIotActionRow *self);
 
 G_END_DECLS

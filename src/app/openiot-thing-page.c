@@ -750,6 +750,21 @@ openiot_thing_page_get_editor (OpenIotThingPage *self,
   return g_hash_table_lookup (self->editors, property);
 }
 
+/**
+ * openiot_thing_page_get_action:
+ *
+ * Returns: (nullable) (transfer none): the row of an action
+ */
+OpenIotActionRow *
+openiot_thing_page_get_action (OpenIotThingPage *self,
+                               const char       *action)
+{
+  for (guint i = 0; i < self->action_rows->len; i++)
+    if (g_strcmp0 (openiot_action_row_get_name (self->action_rows->pdata[i]), action) == 0)
+      return self->action_rows->pdata[i];
+  return NULL;
+}
+
 static void
 openiot_thing_page_dispose (GObject *object)
 {

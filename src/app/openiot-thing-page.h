@@ -4,6 +4,8 @@
 #include <adwaita.h>
 #include <libopeniot.h>
 
+#include "openiot-action-row.h"
+
 G_BEGIN_DECLS
 
 #define OPENIOT_TYPE_THING_PAGE (openiot_thing_page_get_type ())
@@ -19,5 +21,7 @@ const char *openiot_thing_page_get_state_text (OpenIotThingPage *self);
 gboolean    openiot_thing_page_get_live   (OpenIotThingPage *self);
 GObject    *openiot_thing_page_get_editor (OpenIotThingPage *self,
                                            const char       *property);
+OpenIotActionRow *openiot_thing_page_get_action (OpenIotThingPage *self,
+                                                 const char       *action);
 
 G_END_DECLS

@@ -154,6 +154,12 @@ no_hubs (gpointer data)
   return g_list_model_get_n_items (openiot_application_get_hubs (app)) == 0;
 }
 
+static gboolean
+action_answered (gpointer data)
+{
+  return openiot_action_row_get_output (data) != NULL;
+}
+
 static void
 screenshots (Scene      *scene,
              const char *name)
@@ -233,6 +239,19 @@ test_flows (void)
   g_assert_nonnull (target);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (openiot_value_editor_get_control (target)), 22);
   wait_until (target_is_22, scene.hub, "the write to land");
+
+  /* An action with input: its form, Run, and the output shown */
+  {
+    OpenIotActionRow *boost = openiot_thing_page_get_action (scene.thing_page, "boost");
+
+    g_assert_nonnull (boost);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (boost), TRUE);
+    openiot_action_row_run (boost);
+    wait_until (action_answered, boost, "the boost action's output");
+    g_assert_true (JSON_NODE_HOLDS_OBJECT (openiot_action_row_get_output (boost)));
+    screenshots (&scene, "thing-action");
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (boost), FALSE);
+  }
 
   /* The hub rotates its certificate: everything blocks, a dialog decides */
   rotated = openiot_test_hub_admin (test_hub, "rotate-certificate", NULL);
