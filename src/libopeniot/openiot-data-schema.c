@@ -268,9 +268,12 @@ validate_array (OpenIotDataSchema  *self,
     return fail_at (error, where, _("expected a list"));
   array = json_node_get_array (value);
 
+  /* %lld, not G_GINT64_FORMAT: xgettext cannot see through the macro */
   if (self->max_items >= 0 && json_array_get_length (array) > self->max_items)
     {
-      g_autofree char *message = g_strdup_printf (_("at most %" G_GINT64_FORMAT " items"), self->max_items);
+      g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "at most %lld item", "at most %lld items",
+                                                               (gulong) self->max_items),
+                                                  (long long) self->max_items);
       return fail_at (error, where, message);
     }
 
