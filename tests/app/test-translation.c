@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * The app in another language, as a person with LANGUAGE=de (or fr) would
+ * see it on a phone: the empty window, the pairing wizard, and a paired
+ * hub with a live thermostat, all at 360 px. Every label on screen must
+ * show all of its text (German is long), and screenshots of each state go
+ * to the build directory as translated-LANG-….png.
+ *
+ * meson runs this once per language with LANGUAGE=LANG, LC_ALL=C.UTF-8 and
+ * OPENIOT_LOCALE_DIR=<build>/po, where the build compiles the .mo files.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "openiot-application.h"
+#include "openiot-hub-page.h"
+#include "openiot-pairing-window.h"
+#include "openiot-test-hub.h"
+#include "openiot-test-ui.h"
+#include "openiot-thing-page.h"
+#include "openiot-value-editor.h"
+#include "openiot-window.h"
+
+/* What each language must show: a few strings a person sees first,
+ * written out here so the test proves the catalogue is really used. */
+typedef struct
+{
+  const char *language;
+  const char *no_hubs;         /* the empty window's title */
+  const char *pair_hub;        /* the wizard's title */
+  const char *reach_your_hub;  /* the wizard's first page */
+  const char *reached_through; /* a row of the hub page */
+  const char *live;            /* the thermostat's subtitle */
+} Expected;
+
+static const Expected expectations[] = {
+  { "de", "Noch keine Hubs", "Hub koppeln", "Ihren Hub erreichen", "Erreicht über", "Live" },
+  { "fr", "Aucun hub pour l’instant", "Associer un hub", "Accéder à votre hub", "Accessible via", "En direct" },
+};
+
+/* The demo thermostat's title, from its Thing Description */
+#define THERMOSTAT "Living-room thermostat"
+
+static const Expected *expected;
+static OpenIotApplication *app;
+static OpenIotHub *current_hub;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for %s (hub: %s)", what, current_hub && openiot_hub_get_error (current_hub)
+                 ? openiot_hub_get_error (current_hub)->message : "no error");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+}
+
+static gboolean
+app_loaded (gpointer data)
+{
+  return !openiot_application_get_loading (app);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GtkWidget *
+child_of (gpointer    widget,
+          GType       type,
+          const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+/* Every label a person can see shows all of its text: none is ellipsized
+ * or wider than its space. Collects them all so one run names each one.
+ * @device_text is what a device calls itself: not ours to translate, and
+ * a long one is cut in every language. */
+static void
+collect_cut_labels (GtkWidget  *widget,
+                    const char *device_text,
+                    GString    *cut)
+{
+  const char *text;
+
+  if (!gtk_widget_is_drawable (widget))
+    return;
+
+  text = GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget)) : NULL;
+  if (text != NULL && *text != '\0' && g_strcmp0 (text, device_text) != 0 &&
+      !openiot_test_ui_label_fits (GTK_LABEL (widget)))
+    g_string_append_printf (cut, "\n  “%s” (%d px wide)", gtk_label_get_text (GTK_LABEL (widget)),
+                            gtk_widget_get_width (widget));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cut_labels (child, device_text, cut);
+}
+
+/* At 360 × 720: nothing forces the window wider, no text is cut off,
+ * then a screenshot. */
+static void
+check_phone (GtkWindow  *window,
+             const char *name,
+             const char *device_text)
+{
+  g_autoptr(GString) cut = g_string_new (NULL);
+  g_autofree char *file = g_strdup_printf ("translated-%s-%s-360x720", expected->language, name);
+  int minimum;
+
+  gtk_window_set_default_size (window, 360, 720);
+  openiot_test_ui_iterate (300);
+  openiot_test_ui_wait_for_frame (window);
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
+
+  collect_cut_labels (GTK_WIDGET (window), device_text, cut);
+  openiot_test_ui_screenshot (window, file);
+  if (cut->len > 0)
+    g_error ("%s (%s): text cut off at 360 px:%s", name, expected->language, cut->str);
+}
+
+static void
+test_empty_window (void)
+{
+  OpenIotWindow *window;
+
+  wait_until (app_loaded, NULL, "the app to load");
+  g_assert_null (openiot_application_get_error (app));
+
+  window = openiot_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  check_phone (GTK_WINDOW (window), "window-empty", NULL);
+
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child_of (window, OPENIOT_TYPE_WINDOW, "empty_page"))),
+                   ==, expected->no_hubs);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_pairing_window (void)
+{
+  OpenIotPairingWindow *wizard;
+
+  wait_until (app_loaded, NULL, "the app to load");
+
+  wizard = openiot_pairing_window_new (NULL, app, NULL);
+  gtk_window_present (GTK_WINDOW (wizard));
+  check_phone (GTK_WINDOW (wizard), "pairing-reach", NULL);
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (wizard)), ==, expected->pair_hub);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child_of (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "stack"))),
+                   ==, "reach");
+
+  /* A bad address: the longest sentences of the first page */
+  gtk_editable_set_text (GTK_EDITABLE (child_of (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "address_row")), "not an address");
+  g_signal_emit_by_name (child_of (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "continue_button"), "clicked");
+  check_phone (GTK_WINDOW (wizard), "pairing-bad-address", NULL);
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+}
+
+static gboolean
+label_shows (gpointer data)
+{
+  return gtk_widget_is_drawable (data);
+}
+
+/* The wizard opened from a pairing link, on its code page. */
+static void
+test_pairing_code (void)
+{
+  g_autoptr(OpenIotTestHub) test_hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (test_hub);
+  g_autofree char *uri = openiot_pairing_link_to_string (link);
+  OpenIotPairingWindow *wizard;
+
+  wait_until (app_loaded, NULL, "the app to load");
+  wizard = openiot_pairing_window_new (NULL, app, uri);
+  gtk_window_present (GTK_WINDOW (wizard));
+  wait_until (label_shows, child_of (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "code_description_label"), "the code page");
+  check_phone (GTK_WINDOW (wizard), "pairing-code", NULL);
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+}
+
+/* Pairs through the library, as the wizard does, and saves the pin. */
+static OpenIotHub *
+pair (OpenIotTestHub *test_hub)
+{
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (test_hub);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OpenIotIdentity) identity = NULL;
+  g_autoptr(OpenIotPairingResult) paired = NULL;
+  g_autoptr(OpenIotHubRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  openiot_application_load_identity_async (app, "UI test", NULL, store_result, &result);
+  wait_until (result_ready, &result, "identity");
+  identity = openiot_application_load_identity_finish (app, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  openiot_pair_async (link, "UI test", openiot_identity_get_certificate_pem (identity), NULL, store_result, &result);
+  wait_until (result_ready, &result, "pairing");
+  paired = openiot_pair_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  record = openiot_hub_record_new_from_pairing (paired);
+  openiot_pin_store_save_async (openiot_application_get_pin_store (app), record, NULL, store_result, &result);
+  wait_until (result_ready, &result, "pin saved");
+  g_assert_true (openiot_pin_store_save_finish (openiot_application_get_pin_store (app), result, &error));
+  g_assert_no_error (error);
+
+  return openiot_application_add_hub (app, record, identity);
+}
+
+static gboolean
+services_listed (gpointer data)
+{
+  return g_list_model_get_n_items (openiot_hub_get_services (data)) == 2;
+}
+
+static gboolean
+thing_live (gpointer data)
+{
+  OpenIotThingPage *page = data;
+  GObject *temperature = openiot_thing_page_get_editor (page, "temperature");
+
+  return openiot_thing_page_get_live (page) && temperature != NULL &&
+         openiot_value_editor_get_value (OPENIOT_VALUE_EDITOR (temperature)) != NULL;
+}
+
+static gboolean
+thing_stale (gpointer data)
+{
+  return !openiot_thing_page_get_live (data);
+}
+
+static void
+test_hub_and_thing (void)
+{
+  g_autoptr(OpenIotTestHub) test_hub = openiot_test_hub_start ();
+  OpenIotWindow *window;
+  OpenIotHubPage *hub_page;
+  OpenIotThingPage *thing_page;
+  OpenIotHub *hub;
+
+  openiot_test_hub_start_service (test_hub, "thermostat");
+  openiot_test_hub_start_service (test_hub, "lock");
+  wait_until (app_loaded, NULL, "the app to load");
+
+  window = openiot_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  hub = current_hub = pair (test_hub);
+  hub_page = OPENIOT_HUB_PAGE (child_of (window, OPENIOT_TYPE_WINDOW, "hub_page"));
+  thing_page = OPENIOT_THING_PAGE (child_of (window, OPENIOT_TYPE_WINDOW, "thing_page"));
+
+  openiot_window_show_hub (window, hub);
+  wait_until (services_listed, hub, "the services");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                     child_of (hub_page, OPENIOT_TYPE_HUB_PAGE, "route_row"))), ==, expected->reached_through);
+  check_phone (GTK_WINDOW (window), "hub-page", NULL);
+
+  openiot_window_show_service (window, "thermostat", THERMOSTAT);
+  wait_until (thing_live, thing_page, "live thermostat values");
+  g_assert_cmpstr (openiot_thing_page_get_state_text (thing_page), ==, expected->live);
+  check_phone (GTK_WINDOW (window), "thing-thermostat", THERMOSTAT);
+
+  /* The hub goes away: the last values stay, with how old they are and a
+   * banner that says why */
+  openiot_test_hub_stop (test_hub);
+  wait_until (thing_stale, thing_page, "stale values");
+  openiot_test_ui_iterate (500);
+  check_phone (GTK_WINDOW (window), "thing-offline", THERMOSTAT);
+  openiot_test_hub_restart (test_hub);
+  wait_until (thing_live, thing_page, "live again after the hub came back");
+
+  /* The question before removing a hub, a dialog of long sentences */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-hub", NULL));
+  openiot_test_ui_iterate (200);
+  {
+    GtkWindow *dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    g_autofree char *file = g_strdup_printf ("translated-%s-remove-hub-dialog", expected->language);
+
+    g_assert_nonnull (dialog);
+    openiot_test_ui_wait_for_frame (dialog);
+    openiot_test_ui_screenshot (dialog, file);
+    gtk_window_destroy (dialog);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *language = g_getenv ("LANGUAGE");
+  const char *messages_locale;
+  g_autoptr(GError) error = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* As the app's main() does, from the environment meson gives. Not
+   * gtk_test_init(): it forces en_US.UTF-8, absent on a fresh Debian. */
+  gtk_disable_setlocale ();
+  g_assert_nonnull (setlocale (LC_ALL, ""));
+  /* glibc ignores LANGUAGE when LC_MESSAGES is C or POSIX; C.UTF-8 is
+   * fine, and is there on every Debian 12 without the locales package */
+  messages_locale = setlocale (LC_MESSAGES, NULL);
+  g_assert_cmpstr (messages_locale, !=, "C");
+  g_assert_cmpstr (messages_locale, !=, "POSIX");
+  g_assert_nonnull (g_getenv ("OPENIOT_LOCALE_DIR"));
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("OPENIOT_LOCALE_DIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expectations); i++)
+    if (g_strcmp0 (language, expectations[i].language) == 0)
+      expected = &expectations[i];
+  if (expected == NULL)
+    g_error ("LANGUAGE=%s: no expected strings for it in %s", language ? language : "(unset)", __FILE__);
+
+  gtk_init ();
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = openiot_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/app/translation/empty-window", test_empty_window);
+  g_test_add_func ("/app/translation/pairing-window", test_pairing_window);
+  g_test_add_func ("/app/translation/pairing-code", test_pairing_code);
+  g_test_add_func ("/app/translation/hub-and-thing", test_hub_and_thing);
+
+  return g_test_run ();
+}
