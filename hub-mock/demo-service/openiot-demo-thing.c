@@ -17,6 +17,8 @@
 
 #include "openiot-demo-thing.h"
 
+#define DEMO_LISTEN_BACKLOG 512
+
 #define MAX_BODY_BYTES (64 * 1024)
 #define REPLAY_EVENTS 64
 
@@ -550,8 +552,14 @@ openiot_demo_thing_listen (OpenIotDemoThing  *self,
   g_mkdir_with_parents (dir, 0755);
   g_unlink (socket_path);
 
-  if (!(socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error)) ||
-      !g_socket_bind (socket, address, FALSE, error) ||
+  if (!(socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error)))
+    return FALSE;
+
+  /* The hub opens a connection per request in flight: GSocket's default
+   * backlog of 10 refuses (502) the rest of a burst, such as 200 clients
+   * subscribing at once, before the service gets round to accepting. */
+  g_socket_set_listen_backlog (socket, DEMO_LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, address, FALSE, error) ||
       !g_socket_listen (socket, error))
     return FALSE;
 

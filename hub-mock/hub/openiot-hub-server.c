@@ -17,6 +17,9 @@
 #define MAX_BODY_BYTES (1024 * 1024)
 #define MAX_HEADERS 64
 #define MAX_HEADER_BYTES (16 * 1024)
+/* The request target (path and query); libsoup itself only stops at 64 KiB
+ * of request line and headers together, by closing the connection. */
+#define MAX_TARGET_BYTES (8 * 1024)
 /* RFC 6585; libsoup 3.2 has no name for it */
 #define STATUS_HEADER_FIELDS_TOO_LARGE 431
 
@@ -62,8 +65,10 @@ on_accept_certificate (SoupServerMessage    *msg,
 
 /* A client gets this long for its TLS handshake and request headers,
  * however it trickles them: the idle timeout alone does not stop a
- * slowloris that sends a byte every few seconds. */
+ * slowloris that sends a byte every few seconds. The body then gets a
+ * deadline of its own (bodies are at most 1 MiB). */
 #define HEADER_DEADLINE_SECONDS 15
+#define BODY_DEADLINE_SECONDS 30
 
 typedef struct
 {
@@ -92,18 +97,185 @@ on_header_deadline (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Replaces @msg's deadline (none with 0 seconds). */
+static void
+set_request_deadline (SoupServerMessage *msg,
+                      guint              seconds)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  HeaderDeadline *deadline;
+
+  if (seconds == 0 || socket == NULL)
+    {
+      g_object_set_data (G_OBJECT (msg), "openiot-header-deadline", NULL);
+      return;
+    }
+
+  deadline = g_new0 (HeaderDeadline, 1);
+  deadline->socket = g_object_ref (socket);
+  deadline->timeout_id = g_timeout_add_seconds (seconds, on_header_deadline, deadline);
+  g_object_set_data_full (G_OBJECT (msg), "openiot-header-deadline", deadline, header_deadline_free);
+}
+
+static void
+on_got_body (SoupServerMessage *msg,
+             gpointer           user_data)
+{
+  set_request_deadline (msg, 0);
+}
+
+static void
+on_rejected_closed (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+}
+
+static void
+on_rejection_written (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GIOStream) stream = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    g_debug ("Could not send the refusal: %s", error->message);
+  g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, on_rejected_closed, NULL);
+}
+
+/* Answers @msg with an error and closes its connection at once, without
+ * reading the request body. libsoup 3.2 would otherwise read (and keep) a
+ * body before any answer, however large a body the client announces or
+ * keeps sending; only an "Expect: 100-continue" client is answered early.
+ * So the hub takes the connection over and writes the answer itself. */
+static void G_GNUC_PRINTF (4, 5)
+reject_and_close (SoupServerMessage *msg,
+                  guint              status,
+                  const char        *error,
+                  const char        *format,
+                  ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  const char *phrase;
+  GBytes *response;
+  char *text;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_message ("Refusing a request and closing its connection: %s", message);
+  json = _openiot_protocol_error_json (error, message);
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    {
+      /* not expected; answer the usual way, after the body */
+      openiot_hub_http_respond_error (msg, status, error, "%s", message);
+      return;
+    }
+
+  phrase = status == STATUS_HEADER_FIELDS_TOO_LARGE ? "Request Header Fields Too Large" : soup_status_get_phrase (status);
+  text = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                          "Content-Type: application/json\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Connection: close\r\n"
+                          "\r\n%s",
+                          status, phrase, strlen (json), json);
+  response = g_bytes_new_take (text, strlen (text));
+  g_object_set_data_full (G_OBJECT (stream), "openiot-rejection", response, (GDestroyNotify) g_bytes_unref);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
+                                   g_bytes_get_data (response, NULL), g_bytes_get_size (response),
+                                   G_PRIORITY_DEFAULT, NULL, on_rejection_written, g_object_ref (stream));
+}
+
+/* RFC 9112 §6.3: a body framed two ways (Content-Length and
+ * Transfer-Encoding, or Content-Length values that disagree) is what request
+ * smuggling is made of; refuse it rather than guess which framing is meant. */
+static gboolean
+body_framing_is_ambiguous (SoupMessageHeaders *headers)
+{
+  const char *lengths = soup_message_headers_get_list (headers, "Content-Length");
+
+  if (lengths == NULL)
+    return FALSE;
+
+  return soup_message_headers_get_list (headers, "Transfer-Encoding") != NULL || strchr (lengths, ',') != NULL;
+}
+
+static gsize
+request_target_length (SoupServerMessage *msg)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query = g_uri_get_query (uri);
+
+  return strlen (g_uri_get_path (uri)) + (query != NULL ? strlen (query) + 1 : 0);
+}
+
+static gboolean
+headers_within_limits (SoupMessageHeaders *headers)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  gsize count = 0, bytes = 0;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      count++;
+      bytes += strlen (name) + strlen (value) + 4;
+    }
+
+  return count <= MAX_HEADERS && bytes <= MAX_HEADER_BYTES;
+}
+
+/* Bodies without a Content-Length (chunked) are counted as they come. */
+static void
+on_got_chunk (SoupServerMessage *msg,
+              GBytes            *chunk,
+              gpointer           user_data)
+{
+  gsize received = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "openiot-body-bytes"));
+
+  received += g_bytes_get_size (chunk);
+  g_object_set_data (G_OBJECT (msg), "openiot-body-bytes", GSIZE_TO_POINTER (received));
+
+  if (received > MAX_BODY_BYTES)
+    reject_and_close (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+                      "Request bodies are limited to %d bytes", MAX_BODY_BYTES);
+}
+
+/* Limits that must hold before the body is read at all. */
 static void
 on_got_headers (SoupServerMessage *msg,
                 gpointer           user_data)
 {
+  OpenIotHubServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   goffset length = soup_message_headers_get_content_length (headers);
+  gboolean has_body = encoding == SOUP_ENCODING_CHUNKED || (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0);
 
-  g_object_set_data (G_OBJECT (msg), "openiot-header-deadline", NULL);
+  /* The same trickling, in the body: a byte now and then never trips the
+   * idle timeout. */
+  set_request_deadline (msg, has_body ? MIN (BODY_DEADLINE_SECONDS, 2 * self->idle_timeout) : 0);
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH && length > MAX_BODY_BYTES)
-    openiot_hub_http_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
-                                    "Request bodies are limited to %d bytes", MAX_BODY_BYTES);
+  if (!headers_within_limits (headers))
+    reject_and_close (msg, STATUS_HEADER_FIELDS_TOO_LARGE, "headers-too-large",
+                      "At most %d headers and %d bytes of them", MAX_HEADERS, MAX_HEADER_BYTES);
+  else if (request_target_length (msg) > MAX_TARGET_BYTES)
+    reject_and_close (msg, SOUP_STATUS_REQUEST_URI_TOO_LONG, "uri-too-long",
+                      "Request paths and queries are limited to %d bytes", MAX_TARGET_BYTES);
+  else if (body_framing_is_ambiguous (headers))
+    reject_and_close (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                      "The request body is framed more than one way");
+  else if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > MAX_BODY_BYTES)
+    reject_and_close (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+                      "Request bodies are limited to %d bytes", MAX_BODY_BYTES);
 }
 
 static void
@@ -137,17 +309,12 @@ on_request_started (SoupServer        *server,
     }
 
   if (socket != NULL)
-    {
-      HeaderDeadline *deadline = g_new0 (HeaderDeadline, 1);
-      guint seconds = MIN (HEADER_DEADLINE_SECONDS, 2 * self->idle_timeout);
-
-      deadline->socket = g_object_ref (socket);
-      deadline->timeout_id = g_timeout_add_seconds (seconds, on_header_deadline, deadline);
-      g_object_set_data_full (G_OBJECT (msg), "openiot-header-deadline", deadline, header_deadline_free);
-    }
+    set_request_deadline (msg, MIN (HEADER_DEADLINE_SECONDS, 2 * self->idle_timeout));
 
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
-  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), NULL);
+  g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), NULL);
 }
 
 /* The fingerprint of the client certificate of the TLS connection @msg
@@ -309,23 +476,6 @@ require_method (SoupServerMessage *msg,
   return FALSE;
 }
 
-static gboolean
-headers_within_limits (SoupServerMessage *msg)
-{
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
-  gsize count = 0, bytes = 0;
-
-  soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    {
-      count++;
-      bytes += strlen (name) + strlen (value) + 4;
-    }
-
-  return count <= MAX_HEADERS && bytes <= MAX_HEADER_BYTES;
-}
-
 static void
 handle_request (SoupServer        *server,
                 SoupServerMessage *msg,
@@ -345,16 +495,9 @@ handle_request (SoupServer        *server,
     g_debug ("Request %s %s from %s", soup_server_message_get_method (msg), path,
              soup_server_message_get_remote_host (msg));
 
-  /* got-headers may have answered already (413) */
+  /* reject_and_close() could not take the connection over */
   if (soup_server_message_get_status (msg) != 0)
     return;
-
-  if (!headers_within_limits (msg))
-    {
-      openiot_hub_http_respond_error (msg, STATUS_HEADER_FIELDS_TOO_LARGE, "headers-too-large",
-                                      "At most %d headers and %d bytes of them", MAX_HEADERS, MAX_HEADER_BYTES);
-      return;
-    }
 
   if (g_str_equal (path, OPENIOT_PATH_WELL_KNOWN))
     {

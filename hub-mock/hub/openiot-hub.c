@@ -11,6 +11,18 @@
 #include "openiot-hub-admin-client.h"
 #include "openiot-hub-serve.h"
 
+/* The main port's TLS (docs/protocol.md, "Transport"): TLS 1.3 and 1.2
+ * only, ECDHE key exchange (forward secrecy), AEAD ciphers. GnuTLS's
+ * defaults, which glib-networking uses, still allow TLS 1.0 and 1.1 and
+ * CBC suites. glib-networking takes its GnuTLS priority string from this
+ * variable, once, at the first TLS connection; the pairing port's TLS-SRP
+ * session sets its own priority and is not affected. */
+#define HUB_TLS_PRIORITY \
+  "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:" \
+  "-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:" \
+  "-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:+AES-256-CCM:+AES-128-CCM:" \
+  "-MAC-ALL:+AEAD:%COMPAT"
+
 typedef int (*CommandFunc) (int argc, char **argv);
 
 typedef struct
@@ -47,6 +59,10 @@ main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "");
+
+  /* Before any thread exists, and whatever the environment says: the
+   * hub's TLS policy is not something to loosen from outside. */
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", HUB_TLS_PRIORITY, TRUE);
 
   if (argc < 2)
     {

@@ -80,7 +80,7 @@ class Hub:
     """openiot-hub serving on ::1 with the four demo services."""
 
     def __init__(self, workdir, services=DEMO_TYPES, name="Test Hub", extra_args=(),
-                 listen="::1", netns=None, client_netns=None, port=None):
+                 listen="::1", netns=None, client_netns=None, port=None, wrapper=()):
         self.workdir = workdir
         self.state = os.path.join(workdir, "state")
         self.services_dir = os.path.join(workdir, "services")
@@ -89,6 +89,7 @@ class Hub:
         self.netns = netns
         self.client_netns = client_netns
         self.extra_args = list(extra_args)
+        self.wrapper = list(wrapper)  # a command the hub runs under (strace, valgrind)
         self.port = port or (free_port_pair() if netns is None else 8443)
         self.pairing_port = self.port + 1
         self.service_procs = {}
@@ -130,7 +131,7 @@ class Hub:
         if os.path.exists(admin):
             os.unlink(admin)
         hub_prefix = ["ip", "netns", "exec", self.netns] if self.netns else []
-        self.proc = subprocess.Popen(hub_prefix + [HUB, "serve", "--state-dir", self.state,
+        self.proc = subprocess.Popen(hub_prefix + self.wrapper + [HUB, "serve", "--state-dir", self.state,
                                      "--services-dir", self.services_dir, "--listen", self.listen,
                                      "--port", str(self.port), "--name", self.name, *self.extra_args],
                                      stdout=log, stderr=subprocess.STDOUT,
@@ -199,6 +200,44 @@ class Hub:
         status = int(re.findall(r"^HTTP/[\d.]+ (\d+)", head, re.M)[-1])
         return status, head, result.stdout
 
+    def tls_socket(self, identity=None, timeout=10):
+        """A TLS connection to the main port, made with Python's ssl module
+        (no certificate check: tests of the hub, not of pinning)."""
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        if identity:
+            context.load_cert_chain(identity.cert, identity.key)
+        sock = context.wrap_socket(socket.create_connection((self.listen, self.port), timeout=timeout),
+                                   server_hostname="hub.invalid")
+        sock.settimeout(timeout)
+        return sock
+
+    def raw_request(self, data, identity=None, timeout=10):
+        """Sends @data as it is and returns what comes back until the hub
+        closes the connection (or @timeout passes): (bytes, closed)."""
+        sock = self.tls_socket(identity, timeout)
+        received, closed = b"", False
+        try:
+            try:
+                sock.sendall(data)
+            except OSError:
+                pass  # the hub may answer and close before it read everything
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    closed = True
+                    break
+                received += chunk
+        except (TimeoutError, socket.timeout):
+            pass
+        except OSError:
+            closed = True
+        finally:
+            sock.close()
+        return received, closed
+
     def curl_json(self, path, identity=None, **kwargs):
         status, _, body = self.curl(path, identity, **kwargs)
         return status, (json.loads(body) if body.strip() else None)
@@ -226,6 +265,101 @@ class Hub:
         if status != 201:
             raise RuntimeError(f"pairing failed: {status} {reply}\n{self.log()}")
         return reply
+
+
+class ScriptedService:
+    """A service on a UNIX socket that misbehaves as told by the first
+    segment of the request path, and records every request it receives
+    (raw bytes), to show what the hub let through:
+
+    echo            200 with the request line and headers as JSON
+    die-mid-body    headers with Content-Length 1000, 12 bytes, close
+    die-mid-stream  an event stream: one event, then close
+    close           close without a word
+    garbage         bytes that are not HTTP
+    huge-headers    200 KiB of response headers
+    hang            read the request, never answer
+    """
+
+    def __init__(self, services_dir, name="scripted"):
+        import threading
+        os.makedirs(os.path.join(services_dir, name), exist_ok=True)
+        self.path = os.path.join(services_dir, name, "interface.sock")
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+        self.requests = []
+        self._held = []
+        self._lock = threading.Lock()
+        self._sock = socket.socket(socket.AF_UNIX)
+        self._sock.bind(self.path)
+        self._sock.listen(256)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        data = b""
+        try:
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    conn.close()
+                    return
+                data += chunk
+            head = data.split(b"\r\n\r\n", 1)[0]
+            with self._lock:
+                self.requests.append(data)
+            target = head.split(b" ")[1].decode("latin-1")
+            mode = target.lstrip("/").split("/")[0].split("?")[0]
+            self._answer(conn, mode, head)
+        except OSError:
+            conn.close()
+
+    def _answer(self, conn, mode, head):
+        if mode == "die-mid-body":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                         b'{"partial": ')
+            time.sleep(0.2)
+            conn.close()
+        elif mode == "die-mid-stream":
+            event = b"id: 1\ndata: 1\n\n"
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                         b"%x\r\n%s\r\n" % (len(event), event))
+            time.sleep(0.3)
+            conn.close()
+        elif mode == "close":
+            conn.close()
+        elif mode == "garbage":
+            conn.sendall(b"\x00\xff\xfeSSH-2.0-nothing-like-http\r\n\r\n")
+            time.sleep(0.2)
+            conn.close()
+        elif mode == "huge-headers":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (200 * 1024) + b"\r\n\r\n")
+            time.sleep(0.2)
+            conn.close()
+        elif mode == "hang":
+            with self._lock:
+                self._held.append(conn)
+        else:
+            lines = head.decode("latin-1").split("\r\n")
+            body = json.dumps({"request": lines[0], "headers": lines[1:]}).encode()
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
+                         b"Connection: close\r\n\r\n%s" % (len(body), body))
+            conn.close()
+
+    def close(self):
+        self._sock.close()
+        with self._lock:
+            for conn in self._held:
+                conn.close()
+            self._held = []
 
 
 class SseReader:
