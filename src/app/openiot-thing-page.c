@@ -193,10 +193,14 @@ store_value (OpenIotThingPage *self,
 {
   OpenIotValueEditor *editor = g_hash_table_lookup (self->editors, name);
 
-  json_object_set_member (self->values, name, json_node_copy (value));
   /* A write on its way wins over what the device says meanwhile. */
   if (editor != NULL && !openiot_value_editor_get_busy (editor))
     openiot_value_editor_set_value (editor, value);
+  /* show_thing() passes the values' own members: replacing one with its
+   * copy would free @value (the cached values used to reach the editors
+   * freed, as criticals and empty rows). */
+  if (json_object_get_member (self->values, name) != value)
+    json_object_set_member (self->values, name, json_node_copy (value));
 }
 
 static void
