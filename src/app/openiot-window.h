@@ -19,5 +19,7 @@ void           openiot_window_show_hub     (OpenIotWindow *self,
 void           openiot_window_show_service (OpenIotWindow *self,
                                             const char    *service_id,
                                             const char    *title);
+void           openiot_window_start_bench  (OpenIotWindow *self,
+                                            const char    *show);
 
 G_END_DECLS
