@@ -224,6 +224,29 @@ skip_response_header (const char *name)
          g_ascii_strcasecmp (name, "Date") == 0;
 }
 
+/* Whether @name is X-Open-IoT-* with any of its dashes written as
+ * underscores: CGI, WSGI and their kin hand a service "X_Open_IoT_Client_Id"
+ * and "X-Open-IoT-Client-Id" under one name (HTTP_X_OPEN_IOT_CLIENT_ID),
+ * and some keep the last one. */
+static gboolean
+is_openiot_header (const char *name)
+{
+  gsize prefix_len = strlen (OPENIOT_HEADER_PREFIX);
+
+  if (strlen (name) < prefix_len)
+    return FALSE;
+
+  for (gsize i = 0; i < prefix_len; i++)
+    {
+      char c = name[i] == '_' ? '-' : g_ascii_tolower (name[i]);
+
+      if (c != g_ascii_tolower (OPENIOT_HEADER_PREFIX[i]))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* X-Open-IoT-* are the hub's word on who is asking: a client never gets to
  * say it itself. */
 static gboolean
@@ -231,7 +254,7 @@ skip_request_header (const char *name)
 {
   return g_ascii_strcasecmp (name, "Host") == 0 ||
          g_ascii_strcasecmp (name, "Content-Length") == 0 ||
-         g_ascii_strncasecmp (name, OPENIOT_HEADER_PREFIX, strlen (OPENIOT_HEADER_PREFIX)) == 0;
+         is_openiot_header (name);
 }
 
 static void
