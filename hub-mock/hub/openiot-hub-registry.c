@@ -186,32 +186,62 @@ openiot_hub_registry_add (OpenIotHubRegistry  *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *fingerprint = NULL;
   g_autofree char *id = NULL;
+  OpenIotHubClient *known;
+  OpenIotHubClient *old = NULL;  /* the entry a renewal replaced */
 
   if (!openiot_hub_registry_check_client (name, certificate_pem, &fingerprint, error))
     return NULL;
 
   locker = g_mutex_locker_new (&self->mutex);
 
+  known = find_locked (self, BY_FINGERPRINT, fingerprint);
+
   /* A revoked certificate stays refused: a removed device pairs again with
    * a fresh identity, so a stolen old key never comes back to life. */
-  if (find_locked (self, BY_FINGERPRINT, fingerprint) != NULL)
+  if (known != NULL && known->revoked)
     {
       g_set_error_literal (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_ALREADY_REGISTERED,
-                           "This certificate is registered already");
+                           "This certificate was revoked; pair with a new identity");
       return NULL;
     }
 
-  id = g_uuid_string_random ();
-  client = openiot_hub_client_new (id, name, fingerprint, certificate_pem, now, FALSE);
-  g_ptr_array_add (self->clients, openiot_hub_client_ref (client));
+  /* Registered and in use: a pairing the client gave up on after the hub
+   * had registered it (docs/protocol.md, "Pairing"). The new code proves
+   * the admin wants this device in; renew it under its own id. */
+  if (known != NULL)
+    {
+      guint index = 0;
+
+      g_ptr_array_find (self->clients, known, &index);
+      client = openiot_hub_client_new (known->id, name, fingerprint, certificate_pem, known->registered, FALSE);
+      old = self->clients->pdata[index];
+      self->clients->pdata[index] = openiot_hub_client_ref (client);
+    }
+  else
+    {
+      id = g_uuid_string_random ();
+      client = openiot_hub_client_new (id, name, fingerprint, certificate_pem, now, FALSE);
+      g_ptr_array_add (self->clients, openiot_hub_client_ref (client));
+    }
 
   if (!save_locked (self, error))
     {
-      g_ptr_array_remove (self->clients, client);
+      if (old != NULL)
+        {
+          guint index = 0;
+
+          g_ptr_array_find (self->clients, client, &index);
+          openiot_hub_client_unref (self->clients->pdata[index]);
+          self->clients->pdata[index] = g_steal_pointer (&old);
+        }
+      else
+        g_ptr_array_remove (self->clients, client);
       return NULL;
     }
 
-  g_message ("Registered client %s (“%s”, %s)", client->id, client->name, client->fingerprint);
+  g_message ("%s client %s (“%s”, %s)", old != NULL ? "Renewed" : "Registered", client->id, client->name,
+             client->fingerprint);
+  g_clear_pointer (&old, openiot_hub_client_unref);
   return g_steal_pointer (&client);
 }
 

@@ -130,10 +130,33 @@ class TestPairing(HubTestCase):
         status, reply = self.hub.pair(weak, self.hub.open_code())
         self.assertEqual(status, 400)
         self.assertEqual(reply["error"], "invalid-certificate")
-        # the same certificate twice
-        status, reply = self.hub.pair(self.client, self.hub.open_code())
+
+    def test_pairing_again_renews(self):
+        """A pairing the client gave up on after the hub registered it
+        (docs/protocol.md): the same certificate with a new code renews the
+        registration under its id and new name."""
+        device = ClientIdentity(os.path.join(self.tmp.name, "again"), name="Again")
+        status, first = self.hub.pair(device, self.hub.open_code())
+        self.assertEqual(status, 201)
+        status, reply = self.hub.pair(device, self.hub.open_code(), name="Renamed")
+        self.assertEqual(status, 201)
+        self.assertEqual(reply["client_id"], first["client_id"])
+        mine = [c for c in self.hub.admin("clients") if c["certificate"] == device.fingerprint]
+        self.assertEqual([(c["client_id"], c["name"], c["revoked"]) for c in mine],
+                         [(first["client_id"], "Renamed", False)])
+        status, _ = self.hub.curl_json("/open-iot/v1/services", device)
+        self.assertEqual(status, 200)
+
+    def test_revoked_certificate_stays_refused(self):
+        device = ClientIdentity(os.path.join(self.tmp.name, "revoked"), name="Revoked")
+        status, first = self.hub.pair(device, self.hub.open_code())
+        self.assertEqual(status, 201)
+        self.hub.admin("revoke", first["client_id"])
+        status, reply = self.hub.pair(device, self.hub.open_code())
         self.assertEqual(status, 409)
         self.assertEqual(reply["error"], "already-registered")
+        status, _ = self.hub.curl_json("/open-iot/v1/services", device)
+        self.assertEqual(status, 403)
 
 
 class TestServices(HubTestCase):
