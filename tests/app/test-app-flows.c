@@ -11,6 +11,7 @@
 #include "openiot-application.h"
 #include "openiot-certificate-dialog.h"
 #include "openiot-hub-page.h"
+#include "openiot-pairing-window.h"
 #include "openiot-test-hub.h"
 #include "openiot-test-ui.h"
 #include "openiot-thing-page.h"
@@ -66,37 +67,82 @@ window_child (OpenIotWindow *window,
   return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), OPENIOT_TYPE_WINDOW, name));
 }
 
-/* Pairs through the library, as the wizard does (its own test drives it),
- * and saves the pin in the session keyring. */
+static GtkWidget *
+wizard_child (GtkWindow  *wizard,
+              const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (wizard), OPENIOT_TYPE_PAIRING_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+/* A click: "clicked" is where a click, Enter or Space end up */
+static void
+click (GtkWindow  *wizard,
+       const char *button)
+{
+  GtkWidget *widget = wizard_child (wizard, button);
+
+  g_assert_true (gtk_widget_is_drawable (widget));
+  g_assert_true (gtk_widget_is_sensitive (widget));
+  g_signal_emit_by_name (widget, "clicked");
+}
+
+typedef struct
+{
+  GtkWindow  *wizard;
+  const char *page;
+} WizardPage;
+
+static gboolean
+wizard_on_page (gpointer data)
+{
+  WizardPage *wp = data;
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (wizard_child (wp->wizard, "stack"))), wp->page) == 0;
+}
+
+static gboolean
+one_hub (gpointer data)
+{
+  return g_list_model_get_n_items (openiot_application_get_hubs (app)) == 1;
+}
+
+/* First start: no hubs; the wizard from the window's own action, the
+ * hub's address and code typed in, trusted, done. */
 static OpenIotHub *
-pair (OpenIotTestHub *test_hub)
+pair_through_wizard (OpenIotWindow  *window,
+                     OpenIotTestHub *test_hub)
 {
   g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (test_hub);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(OpenIotIdentity) identity = NULL;
-  g_autoptr(OpenIotPairingResult) paired = NULL;
-  g_autoptr(OpenIotHubRecord) record = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *address = g_strdup_printf ("[::1]:%u", test_hub->port + 1);
+  WizardPage wp = { 0 };
 
-  openiot_application_load_identity_async (app, "UI test", NULL, store_result, &result);
-  wait_until (result_ready, &result, "identity");
-  identity = openiot_application_load_identity_finish (app, result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
+  g_assert_cmpuint (g_list_model_get_n_items (openiot_application_get_hubs (app)), ==, 0);
+  openiot_test_ui_iterate (300);
+  openiot_test_ui_screenshot (GTK_WINDOW (window), "first-start");
 
-  openiot_pair_async (link, "UI test", openiot_identity_get_certificate_pem (identity), NULL, store_result, &result);
-  wait_until (result_ready, &result, "pairing");
-  paired = openiot_pair_finish (result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pair-hub", NULL));
+  openiot_test_ui_iterate (100);
+  wp.wizard = openiot_test_ui_find_toplevel (OPENIOT_TYPE_PAIRING_WINDOW);
+  g_assert_nonnull (wp.wizard);
+  openiot_test_ui_wait_for_frame (wp.wizard);
 
-  record = openiot_hub_record_new_from_pairing (paired);
-  openiot_pin_store_save_async (openiot_application_get_pin_store (app), record, NULL, store_result, &result);
-  wait_until (result_ready, &result, "pin saved");
-  g_assert_true (openiot_pin_store_save_finish (openiot_application_get_pin_store (app), result, &error));
-  g_assert_no_error (error);
+  gtk_editable_set_text (GTK_EDITABLE (wizard_child (wp.wizard, "address_row")), address);
+  click (wp.wizard, "continue_button");
+  gtk_editable_set_text (GTK_EDITABLE (wizard_child (wp.wizard, "code_row")), openiot_pairing_link_get_code (link));
+  gtk_editable_set_text (GTK_EDITABLE (wizard_child (wp.wizard, "name_row")), "UI test");
+  click (wp.wizard, "pair_button");
+  wp.page = "trust";
+  wait_until (wizard_on_page, &wp, "the trust page");
+  click (wp.wizard, "trust_button");
+  wp.page = "success";
+  wait_until (wizard_on_page, &wp, "the success page");
+  click (wp.wizard, "done_button");
+  wait_until (one_hub, NULL, "the hub in the list");
 
-  return openiot_application_add_hub (app, record, identity);
+  return g_list_model_get_item (openiot_application_get_hubs (app), 0);
 }
 
 typedef struct
@@ -219,7 +265,7 @@ test_flows (void)
   scene.window = openiot_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
   gtk_window_present (GTK_WINDOW (scene.window));
-  scene.hub = current_hub = pair (test_hub);
+  scene.hub = current_hub = pair_through_wizard (scene.window, test_hub);
   scene.thing_page = OPENIOT_THING_PAGE (window_child (scene.window, "thing_page"));
 
   /* The hub page lists the services */
@@ -320,6 +366,8 @@ test_flows (void)
   screenshots (&scene, "after-remove");
 
   gtk_window_destroy (GTK_WINDOW (scene.window));
+  current_hub = NULL;
+  g_object_unref (scene.hub);
 }
 
 int
