@@ -14,9 +14,12 @@ they would reach the server had the SYN/SYN-ACK crossed the same link. A
 client that connects and speaks first (TLS does) then sees the same
 timeline as over a real link with that RTT. --no-handshake turns this off.
 
-It counts the connections it accepts. Commands on stdin, one a line:
-    stats   print {"connections": N, "bytes_up": N, "bytes_down": N} and
-            reset the counters
+It counts the connections it accepts, and the TLS handshakes on them (a
+ClientHello as a connection's first bytes), and notes when it first
+delivered server bytes to a client. Commands on stdin, one a line:
+    stats   print {"connections": N, "tls_handshakes": N, "bytes_up": N,
+            "bytes_down": N, "first_reply_us": T or null} and reset them;
+            T is CLOCK_MONOTONIC in µs, as g_get_monotonic_time()
     quit    stop
 The first line on stdout is {"port": PORT} once it listens.
 
@@ -38,12 +41,16 @@ class Relay:
         self.rtt = rtt_ms / 1000.0
         self.model_handshake = model_handshake
         self.connections = 0
+        self.tls_handshakes = 0
         self.bytes_up = 0
         self.bytes_down = 0
+        self.first_reply_us = None
 
     def stats(self):
-        result = {"connections": self.connections, "bytes_up": self.bytes_up, "bytes_down": self.bytes_down}
-        self.connections = self.bytes_up = self.bytes_down = 0
+        result = {"connections": self.connections, "tls_handshakes": self.tls_handshakes,
+                  "bytes_up": self.bytes_up, "bytes_down": self.bytes_down, "first_reply_us": self.first_reply_us}
+        self.connections = self.tls_handshakes = self.bytes_up = self.bytes_down = 0
+        self.first_reply_us = None
         return result
 
     async def _pump(self, reader, writer, upstream, extra_first_delay):
@@ -64,6 +71,8 @@ class Relay:
                     except OSError:
                         pass
                     return
+                if not upstream and self.first_reply_us is None:
+                    self.first_reply_us = time.monotonic_ns() // 1000
                 writer.write(chunk)
                 try:
                     await writer.drain()
@@ -76,6 +85,9 @@ class Relay:
             while True:
                 chunk = await reader.read(65536)
                 delay = self.half + (extra_first_delay if first else 0.0)
+                # a TLS handshake record (22) carrying a ClientHello (1)
+                if first and upstream and len(chunk) > 5 and chunk[0] == 22 and chunk[5] == 1:
+                    self.tls_handshakes += 1
                 first = False
                 if upstream:
                     self.bytes_up += len(chunk)

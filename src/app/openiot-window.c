@@ -384,10 +384,14 @@ follow_application (OpenIotWindow *self)
  * g_get_monotonic_time() at the end (GdkFrameClock::after-paint) of the
  * first frame that shows it:
  *
- *   first-frame T, rss-kb K  the window's first frame (and VmRSS then)
- *   cached-values T          with a HUB/SERVICE to show: its Thing page,
- *                            drawn from the cache (cached-state says what
- *                            the cache held) before the hub answers
+ *   first-frame T, rss-kb K  the window's first frame (and VmRSS then;
+ *                            first-frame-hubs: the hubs it listed)
+ *   page-open T              with a HUB/SERVICE to show: when its Thing
+ *                            page is opened (not a frame), once the hubs
+ *                            are loaded
+ *   cached-values T          that page drawn from the cache (cached-state
+ *                            says what the cache held) before the hub
+ *                            answers
  *   live-values T            that page with the hub's own values
  *
  * then the application quits.
@@ -468,6 +472,7 @@ bench_show_service (OpenIotWindow *self)
       if (g_str_equal (openiot_hub_record_get_id (record), hub_name) ||
           g_str_equal (openiot_hub_record_get_name (record), hub_name))
         {
+          g_print ("page-open %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
           openiot_window_show_hub (self, hub);
           openiot_window_show_service (self, slash + 1, NULL);
           self->bench_stage = BENCH_CACHED_FRAME;
@@ -499,6 +504,11 @@ on_bench_after_paint (GdkFrameClock *clock,
     {
     case BENCH_FIRST_FRAME:
       g_print ("first-frame %" G_GINT64_FORMAT "\nrss-kb %ld\n", now, read_rss_kb ());
+      /* whether that frame showed the hub list, or was still loading it */
+      if (openiot_application_get_loading (get_application (self)))
+        g_print ("first-frame-hubs loading\n");
+      else
+        g_print ("first-frame-hubs %u\n", g_list_model_get_n_items (openiot_application_get_hubs (get_application (self))));
       if (self->bench_show == NULL)
         {
           bench_quit (self);
