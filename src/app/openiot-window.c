@@ -324,6 +324,9 @@ update_sidebar (OpenIotWindow *self)
     }
   else
     gtk_stack_set_visible_child_name (self->hubs_stack, n_hubs == 0 ? "empty" : "list");
+  /* With no hub at all, "pick a hub" beside "no hubs yet" says nothing:
+   * the sidebar's empty state is the one thing to read. */
+  gtk_widget_set_visible (GTK_WIDGET (self->no_selection_page), n_hubs > 0);
 
   if (n_hubs > 0 && openiot_hub_page_get_hub (self->hub_page) == NULL && !adw_leaflet_get_folded (self->leaflet))
     {
