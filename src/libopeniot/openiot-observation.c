@@ -442,6 +442,7 @@ openiot_observation_class_init (OpenIotObservationClass *klass)
 
   /**
    * OpenIotObservation::value:
+   * @self: the observation
    * @value: the property's new value, or the event's data
    *
    * A new value or event arrived.
