@@ -89,7 +89,8 @@ class Hub:
         self.netns = netns
         self.client_netns = client_netns
         self.extra_args = list(extra_args)
-        self.wrapper = list(wrapper)  # a command the hub runs under (strace, valgrind)
+        self.wrapper = list(wrapper)  # a command the hub runs under (valgrind)
+        self.start_timeout = 60 if wrapper else 10
         self.port = port or (free_port_pair() if netns is None else 8443)
         self.pairing_port = self.port + 1
         self.service_procs = {}
@@ -136,7 +137,8 @@ class Hub:
                                      "--port", str(self.port), "--name", self.name, *self.extra_args],
                                      stdout=log, stderr=subprocess.STDOUT,
                                      env=dict(os.environ, G_MESSAGES_DEBUG="openiot-hub"))
-        wait_for(lambda: os.path.exists(admin) or self.proc.poll() is not None, what="hub admin socket")
+        wait_for(lambda: os.path.exists(admin) or self.proc.poll() is not None, timeout=self.start_timeout,
+                 what="hub admin socket")
         if self.proc.poll() is not None:
             raise RuntimeError("hub exited:\n" + self.log())
 
@@ -313,7 +315,19 @@ class ScriptedService:
                     conn.close()
                     return
                 data += chunk
-            head = data.split(b"\r\n\r\n", 1)[0]
+            head, body = data.split(b"\r\n\r\n", 1)
+            # read the body too: closing with it unread would reset the
+            # connection under the hub's feet
+            length = re.search(rb"^content-length:\s*(\d+)", head, re.I | re.M)
+            chunked = re.search(rb"^transfer-encoding:\s*chunked", head, re.I | re.M)
+            conn.settimeout(5)
+            while (length and len(body) < int(length.group(1))) or (chunked and not body.endswith(b"0\r\n\r\n")):
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+                data += chunk
+            conn.settimeout(None)
             with self._lock:
                 self.requests.append(data)
             target = head.split(b" ")[1].decode("latin-1")
