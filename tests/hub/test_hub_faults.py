@@ -20,7 +20,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub, ScriptedService, wait_for  # noqa: E402
+from openiot_testlib import ClientIdentity, Hub, ScriptedService, SseReader, wait_for  # noqa: E402
 
 HUB = os.environ["OPENIOT_HUB"]
 
@@ -372,6 +372,21 @@ class TestManyConnections(FaultTestCase):
                 if sock is not None:
                     sock.close()
         self.assertServing()
+
+
+class TestRotationUnderLoad(FaultTestCase):
+    def test_rotation_with_streams_open(self):
+        # rotation ends every open connection, event streams included, and
+        # the hub goes on serving with its new certificate
+        stream = SseReader(self.hub, "/services/lock/events/jammed", self.client)
+        try:
+            time.sleep(1.5)  # a keep-alive or two went through
+            rotated = self.hub.admin("rotate-certificate")
+            stream.proc.wait(timeout=10)  # cut by the hub
+        finally:
+            stream.close()
+        self.assertServing()
+        self.assertEqual(self.hub.curl_json("/.well-known/open-iot")[1]["certificate"], rotated["certificate"])
 
 
 class TestKillDuringRegistration(unittest.TestCase):
