@@ -84,3 +84,42 @@ openiot_hub_http_is_hop_by_hop (const char *header)
 
   return FALSE;
 }
+
+#define DISCONNECTED_KEY "openiot-hub-disconnected"
+
+static void
+on_disconnected (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), DISCONNECTED_KEY, GINT_TO_POINTER (TRUE));
+}
+
+/* Pauses @msg while an answer is made elsewhere (a service, a thread).
+ * The client may go meanwhile, or the hub may end the connection (a
+ * certificate rotation does): libsoup then frees the message's I/O, and
+ * unpausing it would be a critical. So the message remembers. */
+void
+openiot_hub_http_pause (SoupServerMessage *msg)
+{
+  if (g_object_get_data (G_OBJECT (msg), "openiot-hub-watched") == NULL)
+    {
+      g_object_set_data (G_OBJECT (msg), "openiot-hub-watched", GINT_TO_POINTER (TRUE));
+      g_signal_connect (msg, "disconnected", G_CALLBACK (on_disconnected), NULL);
+    }
+  soup_server_message_pause (msg);
+}
+
+/* Whether the connection of @msg is still there to answer on. */
+gboolean
+openiot_hub_http_is_connected (SoupServerMessage *msg)
+{
+  return g_object_get_data (G_OBJECT (msg), DISCONNECTED_KEY) == NULL;
+}
+
+/* Unpauses @msg paused with openiot_hub_http_pause(), unless its
+ * connection is gone: then there is nobody to answer. */
+void
+openiot_hub_http_unpause (SoupServerMessage *msg)
+{
+  if (openiot_hub_http_is_connected (msg))
+    soup_server_message_unpause (msg);
+}

@@ -17,5 +17,8 @@ void     openiot_hub_http_respond_json  (SoupServerMessage *msg,
 JsonNode *openiot_hub_http_parse_body   (SoupServerMessage *msg,
                                          GError           **error);
 gboolean openiot_hub_http_is_hop_by_hop (const char        *header);
+void     openiot_hub_http_pause         (SoupServerMessage *msg);
+void     openiot_hub_http_unpause       (SoupServerMessage *msg);
+gboolean openiot_hub_http_is_connected  (SoupServerMessage *msg);
 
 G_END_DECLS

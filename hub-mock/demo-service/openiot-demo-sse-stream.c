@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "openiot-demo-sse-stream.h"
+#include "openiot-hub-http.h"
 
 /*
  * One open text/event-stream response. The headers go out with a first
@@ -42,7 +43,7 @@ write_text (OpenIotDemoSseStream *self,
 
   soup_message_body_append (soup_server_message_get_response_body (self->msg),
                             SOUP_MEMORY_COPY, text, strlen (text));
-  soup_server_message_unpause (self->msg);
+  openiot_hub_http_unpause (self->msg);
 }
 
 static gboolean

@@ -455,7 +455,7 @@ finish_slow (gpointer data)
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
-  soup_server_message_unpause (msg);
+  openiot_hub_http_unpause (msg);
   return G_SOURCE_REMOVE;
 }
 
@@ -469,7 +469,7 @@ serve_slow (SoupServerMessage *msg,
   if (seconds_text != NULL)
     g_ascii_string_to_unsigned (seconds_text, 10, 0, 600, &seconds, NULL);
 
-  soup_server_message_pause (msg);
+  openiot_hub_http_pause (msg);
   g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds, finish_slow, g_object_ref (msg), g_object_unref);
 }
 

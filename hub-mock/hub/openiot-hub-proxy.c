@@ -42,6 +42,7 @@ typedef struct
   GCancellable      *cancellable;
   char              *service_id;
   gulong             finished_id;
+  gulong             disconnected_id;
   guint              timeout_id;
   guint              idle_timeout_seconds;
   gint64             last_activity;
@@ -57,6 +58,7 @@ proxy_request_free (ProxyRequest *request)
 {
   g_clear_handle_id (&request->timeout_id, g_source_remove);
   g_clear_signal_handler (&request->finished_id, request->msg);
+  g_clear_signal_handler (&request->disconnected_id, request->msg);
   g_clear_object (&request->msg);
   g_clear_object (&request->upstream);
   g_clear_object (&request->body);
@@ -139,7 +141,7 @@ respond_upstream_error (ProxyRequest *request,
     openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
                                     "The service “%s” is not reachable (%s); check that it is running",
                                     request->service_id, error->message);
-  soup_server_message_unpause (request->msg);
+  openiot_hub_http_unpause (request->msg);
 }
 
 static void
@@ -172,7 +174,7 @@ on_chunk_read (GObject      *source,
       if (request->content_length && soup_server_message_get_socket (request->msg) != NULL)
         g_socket_shutdown (soup_server_message_get_socket (request->msg), TRUE, TRUE, NULL);
       soup_message_body_complete (body);
-      soup_server_message_unpause (request->msg);
+      openiot_hub_http_unpause (request->msg);
       proxy_request_free (request);
       return;
     }
@@ -180,13 +182,13 @@ on_chunk_read (GObject      *source,
   if (g_bytes_get_size (chunk) == 0)
     {
       soup_message_body_complete (body);
-      soup_server_message_unpause (request->msg);
+      openiot_hub_http_unpause (request->msg);
       proxy_request_free (request);
       return;
     }
 
   soup_message_body_append_bytes (body, chunk);
-  soup_server_message_unpause (request->msg);
+  openiot_hub_http_unpause (request->msg);
   request->last_activity = g_get_monotonic_time ();
   read_next_chunk (request);
 }
@@ -312,7 +314,7 @@ on_upstream_sent (GObject      *source,
   if (request->idle_timeout_seconds == 0)
     g_clear_handle_id (&request->timeout_id, g_source_remove);
 
-  soup_server_message_unpause (request->msg);
+  openiot_hub_http_unpause (request->msg);
   read_next_chunk (request);
 }
 
@@ -421,7 +423,10 @@ openiot_hub_proxy_forward (OpenIotHubProxy   *self,
                                               body);
 
   request->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_client_finished), request);
-  soup_server_message_pause (msg);
+  /* A connection ended under a paused message (the client left, or a
+   * certificate rotation closed it) emits no "finished" */
+  request->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_client_finished), request);
+  openiot_hub_http_pause (msg);
   request->timeout_id = g_timeout_add_seconds (RESPONSE_TIMEOUT_SECONDS, on_timeout, request);
 
   soup_session_send_async (openiot_hub_proxy_get_session (self, service_id), request->upstream,

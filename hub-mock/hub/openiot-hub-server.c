@@ -447,7 +447,7 @@ on_services_listed (GObject      *source,
     openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, list);
   else
     openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", "%s", error->message);
-  soup_server_message_unpause (msg);
+  openiot_hub_http_unpause (msg);
 }
 
 static void
@@ -530,7 +530,7 @@ handle_request (SoupServer        *server,
     case OPENIOT_HUB_ROUTE_SERVICES:
       if (require_method (msg, "GET"))
         {
-          soup_server_message_pause (msg);
+          openiot_hub_http_pause (msg);
           openiot_hub_services_list_async (self->proxy, NULL, on_services_listed, g_object_ref (msg));
         }
       break;

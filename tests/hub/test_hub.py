@@ -433,6 +433,29 @@ class TestLifecycle(unittest.TestCase):
             status, _ = self.hub.curl_json("/open-iot/v1/hub", identity)
             self.assertEqual(status, 200)
 
+    def test_rotation_ends_open_streams_and_the_hub_stays_up(self):
+        """A rotation ends every open connection (docs/protocol.md), event
+        streams included, while their services keep sending: the hub must
+        not touch the messages of the connections it closed."""
+        hub = Hub(os.path.join(self.tmp.name, "streaming"), services=("meter",))
+        try:
+            hub.register(self.client)
+            streams = [SseReader(hub, "/services/meter/properties/power/observe", self.client) for _ in range(3)]
+            for stream in streams:
+                stream.events(1)
+            hub.admin("rotate-certificate")
+            for stream in streams:
+                with self.assertRaises(EOFError):
+                    stream.events(100, timeout=10)
+                stream.close()
+            time.sleep(1.0)  # the meter ticks on
+            self.assertIsNone(hub.proc.poll(), "the hub died")
+            self.assertNotIn("CRITICAL", open(hub.log_path).read())
+            status, _ = hub.curl_json("/open-iot/v1/hub", self.client)
+            self.assertEqual(status, 200)
+        finally:
+            hub.close()
+
     def test_rotation_proof_verifies_with_old_key(self):
         _, before = self.hub.curl_json("/.well-known/open-iot")
         old_cert = os.path.join(self.hub.state, "old.crt")
