@@ -210,6 +210,78 @@ class TestObserveAcrossRestart(unittest.TestCase):
         self.assertEqual(ids, sorted(set(ids)))
 
 
+class TestObserveAcrossLinkFlap(Ipv6OnlyTestCase):
+    """The client's network link goes down and comes back up under an
+    observation: the CLI carries on by itself, nothing lost, nothing twice;
+    a write while the link is down fails and is not applied later."""
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=("thermostat",), listen="::",
+                       netns=self.hub_ns, client_netns=self.client_ns)
+        self.addCleanup(self.hub.close)
+        self.client = Client(os.path.join(self.tmp.name, "store"), netns=self.client_ns)
+        self.client.ok("pair", "--address", f"[{self.HUB_ADDRESS}]:{self.hub.pairing_port}",
+                       "--code", self.hub.open_code(), "--yes")
+
+    def link(self, state):
+        subprocess.run(["ip", "netns", "exec", self.client_ns, "ip", "link", "set", self.client_veth, state],
+                       check=True, capture_output=True)
+
+    def observe(self, count):
+        observer = self.client.popen("--json", "observe", "thermostat", "temperature", "--count", str(count),
+                                     "--timeout", "90")
+        self.addCleanup(observer.stdout.close)
+        self.addCleanup(observer.stderr.close)
+        lines = []
+        threading.Thread(target=lambda: lines.extend(observer.stdout), daemon=True).start()
+        wait_for(lambda: len(lines) >= 2, timeout=20, what="first values")
+        return observer, lines
+
+    def assertCompleted(self, observer, lines, count):
+        observer.wait(timeout=90)
+        err = observer.stderr.read()
+        self.assertEqual(observer.returncode, 0, err)
+        ids = [int(json.loads(line)["id"]) for line in lines]
+        self.assertEqual(len(ids), count)
+        self.assertEqual(ids, sorted(set(ids)), "an event was delivered twice or out of order")
+        return err
+
+    def test_link_down_and_up(self):
+        observer, lines = self.observe(10)
+        self.link("down")
+        time.sleep(3)
+        self.link("up")
+        self.assertCompleted(observer, lines, 10)
+
+    def test_link_down_while_the_hub_restarts(self):
+        # the old TCP connection dies on the hub's side while the client
+        # cannot hear it: the client must notice and reconnect
+        observer, lines = self.observe(10)
+        self.link("down")
+        self.hub.stop()
+        self.hub.start()
+        time.sleep(1)
+        self.link("up")
+        err = self.assertCompleted(observer, lines, 10)
+        self.assertIn("live again", err)
+
+    def test_write_while_the_link_is_down(self):
+        before = self.client.value("get", "thermostat", "targetTemperature")
+        new = 18 if before != 18 else 19
+        self.link("down")
+        result = self.client.run("set", "thermostat", "targetTemperature", str(new), timeout=90)
+        self.assertNotEqual(result.returncode, 0, "a write reported done with the link down")
+        self.link("up")
+        time.sleep(1)
+        # not applied behind the user's back once the link is back
+        self.assertEqual(self.client.value("get", "thermostat", "targetTemperature"), before)
+        self.client.ok("set", "thermostat", "targetTemperature", str(new))
+        self.assertEqual(self.client.value("get", "thermostat", "targetTemperature"), new)
+
+
 class TestIpv6OnlyCli(Ipv6OnlyTestCase):
     """Pair and use a hub in another network namespace over IPv6 only, by
     the global address the hub handed out at registration."""

@@ -453,6 +453,7 @@ class Ipv6OnlyTestCase(unittest.TestCase):
         suffix = os.getpid()
         self.hub_ns, self.client_ns = f"oi-hub-{suffix}", f"oi-cli-{suffix}"
         veth_hub, veth_client = f"oih{suffix % 100000}", f"oic{suffix % 100000}"
+        self.hub_veth, self.client_veth = veth_hub, veth_client
         ip("netns", "add", self.hub_ns)
         self.addCleanup(ip, "netns", "delete", self.hub_ns)
         ip("netns", "add", self.client_ns)
@@ -463,5 +464,9 @@ class Ipv6OnlyTestCase(unittest.TestCase):
         for ns, dev, address in ((self.hub_ns, veth_hub, self.HUB_ADDRESS),
                                  (self.client_ns, veth_client, self.CLIENT_ADDRESS)):
             ip("link", "set", "lo", "up", netns=ns)
+            # a link taken down and up keeps its address, as one that
+            # SLAAC or DHCPv6 configured would get it back
+            subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
+                            f"net.ipv6.conf.{dev}.keep_addr_on_down=1"], check=True, capture_output=True)
             ip("-6", "addr", "add", f"{address}/64", "dev", dev, "nodad", netns=ns)
             ip("link", "set", dev, "up", netns=ns)
