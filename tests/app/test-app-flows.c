@@ -347,6 +347,16 @@ test_flows (void)
   openiot_test_hub_restart (test_hub);
   wait_until (thing_live, &scene, "live again after the hub came back");
 
+  /* Opened again: the last values are on screen at once, from the cache,
+   * before any answer; then live */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.go-back", NULL));
+  openiot_window_show_service (scene.window, "thermostat", "Living-room thermostat");
+  g_assert_false (openiot_thing_page_get_live (scene.thing_page));
+  g_assert_nonnull (openiot_thing_page_get_editor (scene.thing_page, "temperature"));
+  g_assert_nonnull (openiot_value_editor_get_value (
+    OPENIOT_VALUE_EDITOR (openiot_thing_page_get_editor (scene.thing_page, "temperature"))));
+  wait_until (thing_live, &scene, "live values after opening from the cache");
+
   /* Remove the hub: it forgets this device, and so does the app */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.go-back", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.remove-hub", NULL));
