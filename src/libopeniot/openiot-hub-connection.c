@@ -409,6 +409,14 @@ start_request (OpenIotHubConnection *self,
   data = g_new0 (SendData, 1);
   data->msg = soup_message_new_from_uri (method, uri);
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+  /* A write or an action must reach the device at most once. libsoup
+   * sends a PUT again, on a new connection, when the kept-alive one it
+   * went on closes before the answer (a stale connection, it assumes),
+   * though the hub may have passed it on already. On a fresh connection
+   * nothing is resent (tests/security/test_write_once.py). POST goes on a
+   * fresh one anyway. */
+  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
+    soup_message_add_flags (data->msg, SOUP_MESSAGE_NEW_CONNECTION);
 
   soup_message_set_tls_client_certificate (data->msg, openiot_identity_get_tls_certificate (self->identity));
   g_signal_connect (data->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
