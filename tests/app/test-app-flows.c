@@ -21,43 +21,20 @@
 static OpenIotApplication *app;
 static OpenIotHub *current_hub;
 
-typedef gboolean (*Condition) (gpointer data);
-
 static void
-wait_until (Condition    condition,
-            gpointer     data,
-            const char  *what)
+wait_until (OpenIotTestCondition  condition,
+            gpointer              data,
+            const char           *what)
 {
-  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s (hub: %s)", what, current_hub && openiot_hub_get_error (current_hub)
-                 ? openiot_hub_get_error (current_hub)->message : "no error");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (5000);
-    }
+  if (!openiot_test_ui_wait (condition, data, 40))
+    g_error ("timed out waiting for %s (hub: %s)", what, current_hub && openiot_hub_get_error (current_hub)
+             ? openiot_hub_get_error (current_hub)->message : "no error");
 }
 
 static gboolean
 app_loaded (gpointer data)
 {
   return !openiot_application_get_loading (app);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 static GtkWidget *
@@ -231,13 +208,13 @@ read_target (OpenIotHub *hub)
   g_autoptr(JsonNode) value = NULL;
   g_autoptr(GError) error = NULL;
 
-  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), "thermostat", NULL, store_result, &result);
-  wait_until (result_ready, &result, "thermostat TD");
+  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), "thermostat", NULL, openiot_test_ui_store_result, &result);
+  wait_until (openiot_test_ui_result_ready, &result, "thermostat TD");
   thing = openiot_consumed_thing_fetch_finish (result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
-  openiot_consumed_thing_read_property_async (thing, "targetTemperature", NULL, store_result, &result);
-  wait_until (result_ready, &result, "target temperature");
+  openiot_consumed_thing_read_property_async (thing, "targetTemperature", NULL, openiot_test_ui_store_result, &result);
+  wait_until (openiot_test_ui_result_ready, &result, "target temperature");
   value = openiot_consumed_thing_read_property_finish (thing, result, &error);
   g_assert_no_error (error);
   return json_node_get_double (value);

@@ -19,42 +19,19 @@
 /* One application per process: a GApplication registers on the bus once */
 static OpenIotApplication *app;
 
-typedef gboolean (*Condition) (gpointer data);
-
 static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
+wait_until (OpenIotTestCondition  condition,
+            gpointer              data,
+            const char           *what)
 {
-  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
+  if (!openiot_test_ui_wait (condition, data, 40))
+    g_error ("timed out waiting for %s", what);
 }
 
 static gboolean
 app_loaded (gpointer data)
 {
   return !openiot_application_get_loading (app);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 typedef struct
@@ -220,8 +197,8 @@ find_pin (const char *fingerprint)
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
 
-  openiot_pin_store_list_async (store, NULL, store_result, &result);
-  wait_until (result_ready, &result, "pin list");
+  openiot_pin_store_list_async (store, NULL, openiot_test_ui_store_result, &result);
+  wait_until (openiot_test_ui_result_ready, &result, "pin list");
   records = openiot_pin_store_list_finish (store, result, &error);
   g_assert_no_error (error);
 
@@ -338,7 +315,7 @@ test_wrong_code_then_address (void)
 
   press (&w, "pair_button");
   wait_for_page (&w, "code");
-  wait_until ((Condition) gtk_widget_get_visible, child (&w, "error_box"), "error");
+  wait_until ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "error_box"), "error");
   g_assert_cmpstr (text (&w, "error_title_label"), ==, "Wrong Pairing Code");
   g_assert_nonnull (strstr (text (&w, "error_label"), "4 tries left"));
   g_assert_true (gtk_widget_has_css_class (child (&w, "error_label"), "error"));
@@ -448,7 +425,7 @@ test_unreachable (void)
   g_assert_cmpstr (page (&w), ==, "code");
   set_text (&w, "code_row", "1234 5678");
   g_signal_emit_by_name (child (&w, "code_row"), "entry-activated");
-  wait_until ((Condition) gtk_widget_get_visible, child (&w, "error_box"), "error");
+  wait_until ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "error_box"), "error");
   g_assert_cmpstr (page (&w), ==, "code");
   g_assert_cmpstr (text (&w, "error_title_label"), ==, "Hub Not Reachable");
   /* Not the code's fault: it stays */

@@ -47,43 +47,20 @@ static const Expected *expected;
 static OpenIotApplication *app;
 static OpenIotHub *current_hub;
 
-typedef gboolean (*Condition) (gpointer data);
-
 static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
+wait_until (OpenIotTestCondition  condition,
+            gpointer              data,
+            const char           *what)
 {
-  gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s (hub: %s)", what, current_hub && openiot_hub_get_error (current_hub)
-                 ? openiot_hub_get_error (current_hub)->message : "no error");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (5000);
-    }
+  if (!openiot_test_ui_wait (condition, data, 40))
+    g_error ("timed out waiting for %s (hub: %s)", what, current_hub && openiot_hub_get_error (current_hub)
+             ? openiot_hub_get_error (current_hub)->message : "no error");
 }
 
 static gboolean
 app_loaded (gpointer data)
 {
   return !openiot_application_get_loading (app);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 static GtkWidget *
@@ -223,21 +200,21 @@ pair (OpenIotTestHub *test_hub)
   g_autoptr(OpenIotHubRecord) record = NULL;
   g_autoptr(GError) error = NULL;
 
-  openiot_application_load_identity_async (app, "UI test", NULL, store_result, &result);
-  wait_until (result_ready, &result, "identity");
+  openiot_application_load_identity_async (app, "UI test", NULL, openiot_test_ui_store_result, &result);
+  wait_until (openiot_test_ui_result_ready, &result, "identity");
   identity = openiot_application_load_identity_finish (app, result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  openiot_pair_async (link, "UI test", openiot_identity_get_certificate_pem (identity), NULL, store_result, &result);
-  wait_until (result_ready, &result, "pairing");
+  openiot_pair_async (link, "UI test", openiot_identity_get_certificate_pem (identity), NULL, openiot_test_ui_store_result, &result);
+  wait_until (openiot_test_ui_result_ready, &result, "pairing");
   paired = openiot_pair_finish (result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
   record = openiot_hub_record_new_from_pairing (paired);
-  openiot_pin_store_save_async (openiot_application_get_pin_store (app), record, NULL, store_result, &result);
-  wait_until (result_ready, &result, "pin saved");
+  openiot_pin_store_save_async (openiot_application_get_pin_store (app), record, NULL, openiot_test_ui_store_result, &result);
+  wait_until (openiot_test_ui_result_ready, &result, "pin saved");
   g_assert_true (openiot_pin_store_save_finish (openiot_application_get_pin_store (app), result, &error));
   g_assert_no_error (error);
 

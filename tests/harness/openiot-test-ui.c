@@ -146,3 +146,39 @@ openiot_test_ui_respond (AdwMessageDialog *dialog,
   gtk_window_close (GTK_WINDOW (dialog));
   g_object_unref (dialog);
 }
+
+/* Runs the main context until @condition holds, or @seconds pass.
+ * Returns: whether it held */
+gboolean
+openiot_test_ui_wait (OpenIotTestCondition condition,
+                      gpointer             data,
+                      guint                seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+/* For an async call in a test: store_result keeps its GAsyncResult in
+ * the GAsyncResult * that @result_location points to (start it NULL);
+ * result_ready is the condition to wait for. */
+gboolean
+openiot_test_ui_result_ready (gpointer result_location)
+{
+  return *(GAsyncResult **) result_location != NULL;
+}
+
+void
+openiot_test_ui_store_result (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      result_location)
+{
+  *(GAsyncResult **) result_location = g_object_ref (result);
+}

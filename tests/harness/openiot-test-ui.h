@@ -5,6 +5,16 @@
 
 G_BEGIN_DECLS
 
+typedef gboolean (*OpenIotTestCondition) (gpointer data);
+
+gboolean   openiot_test_ui_wait             (OpenIotTestCondition  condition,
+                                             gpointer              data,
+                                             guint                 seconds);
+gboolean   openiot_test_ui_result_ready     (gpointer              result_location);
+void       openiot_test_ui_store_result     (GObject              *source,
+                                             GAsyncResult         *result,
+                                             gpointer              result_location);
+
 void       openiot_test_ui_wait_for_frame   (GtkWindow  *window);
 void       openiot_test_ui_iterate          (guint       milliseconds);
 void       openiot_test_ui_screenshot       (GtkWindow  *window,
