@@ -16,17 +16,12 @@
  * defaults, which glib-networking uses, still allow TLS 1.0 and 1.1 and
  * CBC suites. glib-networking takes its GnuTLS priority string from this
  * variable, once, at the first TLS connection; the pairing port's TLS-SRP
- * session sets its own priority and is not affected.
- *
- * No session tickets: a resumed session presents no client certificate,
- * and the client certificate is who the client is. Every connection
- * proves it again with a full handshake (tests/security/test_write_once.py
- * showed a resumed connection taken for an unregistered client). */
+ * session sets its own priority and is not affected. */
 #define HUB_TLS_PRIORITY \
   "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:" \
   "-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:" \
   "-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:+AES-256-CCM:+AES-128-CCM:" \
-  "-MAC-ALL:+AEAD:%COMPAT:%NO_TICKETS"
+  "-MAC-ALL:+AEAD:%COMPAT"
 
 typedef int (*CommandFunc) (int argc, char **argv);
 
