@@ -376,6 +376,93 @@ class ScriptedService:
             self._held = []
 
 
+class Relay:
+    """A TCP relay on ::1 to a local port, standing where a network would:
+    it records both directions (to_server, to_client) and counts the
+    connections. Armed with a predicate, it cuts the first connection on
+    which bytes come back from the server while the predicate holds: those
+    bytes are not forwarded and both sides are closed (a connection that
+    breaks after the server got a request, before its answer arrives)."""
+
+    def __init__(self, target_port):
+        import threading
+        self.target_port = target_port
+        self.to_server = bytearray()
+        self.to_client = bytearray()
+        self.connections = 0
+        self.cuts = 0
+        self._predicate = None
+        self._lock = threading.Lock()
+        self._sockets = []
+        self._threads = []
+        self.listener = socket.socket(socket.AF_INET6)
+        self.listener.bind(("::1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def arm(self, predicate):
+        with self._lock:
+            self._predicate = predicate
+
+    def _accept(self):
+        import threading
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("::1", self.target_port))
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self.connections += 1
+                self._sockets += [client, upstream]
+            for source, sink, record, from_server in ((client, upstream, self.to_server, False),
+                                                      (upstream, client, self.to_client, True)):
+                thread = threading.Thread(target=self._pump, args=(source, sink, record, from_server), daemon=True)
+                thread.start()
+                self._threads.append(thread)
+
+    def _should_cut(self):
+        with self._lock:
+            if self._predicate is None or not self._predicate():
+                return False
+            self._predicate = None
+            self.cuts += 1
+            return True
+
+    def _pump(self, source, sink, record, from_server):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                if from_server and self._should_cut():
+                    break  # the answer is dropped: the connection ends here
+                record.extend(data)
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        """Stops accepting, lets what is in flight end, closes the rest."""
+        self.listener.close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+
+
 class SseReader:
     """curl -N on an event stream, read line by line with arrival times."""
 

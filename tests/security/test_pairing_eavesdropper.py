@@ -17,15 +17,13 @@ import ctypes
 import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub  # noqa: E402
+from openiot_testlib import Hub, Relay  # noqa: E402
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 SRP_USERNAME = b"open-iot"
@@ -35,56 +33,6 @@ CHANGE_CIPHER_SPEC, ALERT, HANDSHAKE, APPLICATION_DATA = 20, 21, 22, 23
 CLIENT_HELLO, SERVER_HELLO, CERTIFICATE, SERVER_KEY_EXCHANGE = 1, 2, 11, 12
 SERVER_HELLO_DONE, CLIENT_KEY_EXCHANGE = 14, 16
 SRP_EXTENSION = 12
-
-
-class Relay:
-    """A TCP relay on ::1 that records both directions of each connection."""
-
-    def __init__(self, target_port):
-        self.target_port = target_port
-        self.to_server = bytearray()
-        self.to_client = bytearray()
-        self.listener = socket.socket(socket.AF_INET6)
-        self.listener.bind(("::1", 0))
-        self.listener.listen(4)
-        self.port = self.listener.getsockname()[1]
-        self.threads = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("::1", self.target_port))
-            for source, sink, record in ((client, upstream, self.to_server), (upstream, client, self.to_client)):
-                thread = threading.Thread(target=self._pump, args=(source, sink, record), daemon=True)
-                thread.start()
-                self.threads.append(thread)
-
-    @staticmethod
-    def _pump(source, sink, record):
-        try:
-            while True:
-                data = source.recv(65536)
-                if not data:
-                    break
-                record.extend(data)
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def close(self):
-        self.listener.close()
-        for thread in self.threads:
-            thread.join(timeout=10)
 
 
 def tls_records(stream):

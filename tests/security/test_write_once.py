@@ -20,95 +20,20 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 from unittest import mock
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub, wait_for  # noqa: E402
+from openiot_testlib import Hub, Relay, wait_for  # noqa: E402
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 
 # How long a resend would have to show up after the CLI gave up
 RESEND_GRACE_SECONDS = 1.5
-
-
-class CuttingRelay:
-    """A TCP relay on ::1 to the hub's main port. Armed with a predicate,
-    it cuts the first connection on which bytes come from the hub while the
-    predicate holds: those bytes are not forwarded, both sides are closed.
-    Every later connection is relayed as it is."""
-
-    def __init__(self, target_port):
-        self.target_port = target_port
-        self.listener = socket.socket(socket.AF_INET6)
-        self.listener.bind(("::1", 0))
-        self.listener.listen(16)
-        self.port = self.listener.getsockname()[1]
-        self.connections = 0
-        self.cuts = 0
-        self._predicate = None
-        self._lock = threading.Lock()
-        self._sockets = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def arm(self, predicate):
-        with self._lock:
-            self._predicate = predicate
-
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(("::1", self.target_port))
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                self.connections += 1
-                self._sockets += [client, upstream]
-            threading.Thread(target=self._pump, args=(client, upstream, False), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, True), daemon=True).start()
-
-    def _should_cut(self):
-        with self._lock:
-            if self._predicate is None or not self._predicate():
-                return False
-            self._predicate = None
-            self.cuts += 1
-            return True
-
-    def _pump(self, source, sink, from_hub):
-        try:
-            while True:
-                data = source.recv(65536)
-                if not data:
-                    break
-                if from_hub and self._should_cut():
-                    break  # the answer is dropped: the connection ends here
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def close(self):
-        self.listener.close()
-        with self._lock:
-            for sock in self._sockets:
-                sock.close()
 
 
 class TestWriteNeverAppliedTwice(unittest.TestCase):
@@ -126,7 +51,7 @@ class TestWriteNeverAppliedTwice(unittest.TestCase):
                               self.hub.open_code(), "--yes")
         self.assertEqual(result.returncode, 0, result.stderr)
 
-        self.relay = CuttingRelay(self.hub.port)
+        self.relay = Relay(self.hub.port)
         self.addCleanup(self.relay.close)
         path = os.path.join(self.store, "hubs.json")
         with open(path) as f:
