@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "openiot-toast.h"
 #include "openiot-value-editor.h"
 
 #include "openiot-action-row.h"
@@ -101,16 +102,6 @@ set_running (OpenIotActionRow *self,
 }
 
 static void
-toast (OpenIotActionRow *self,
-       const char       *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-}
-
-static void
 on_invoked (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
@@ -128,7 +119,7 @@ on_invoked (GObject      *source,
         {
           g_autofree char *message = g_strdup_printf (_("%s failed: %s"),
                                                       openiot_interaction_get_title (self->action), error->message);
-          toast (self, message);
+          openiot_toast_show (GTK_WIDGET (self), message);
         }
       return;
     }
@@ -137,7 +128,7 @@ on_invoked (GObject      *source,
     {
       /* TRANSLATORS: %s is an action's title, such as "Unlock" */
       g_autofree char *message = g_strdup_printf (_("%s: done"), openiot_interaction_get_title (self->action));
-      toast (self, message);
+      openiot_toast_show (GTK_WIDGET (self), message);
       return;
     }
   openiot_value_editor_set_value (self->output, output);

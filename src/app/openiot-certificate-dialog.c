@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "openiot-certificate-dialog.h"
+#include "openiot-toast.h"
 
 /*
  * OpenIotCertificateDialog:
@@ -62,11 +63,8 @@ on_accepted (GObject      *source,
 
   if (!openiot_hub_accept_certificate_finish (OPENIOT_HUB (source), result, &error))
     {
-      GtkWidget *overlay = gtk_widget_get_first_child (GTK_WIDGET (parent));
-
       g_warning ("Certificate not accepted: %s", error->message);
-      if (ADW_IS_TOAST_OVERLAY (overlay))
-        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (error->message));
+      openiot_toast_show (GTK_WIDGET (parent), error->message);
     }
 }
 

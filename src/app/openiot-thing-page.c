@@ -7,6 +7,7 @@
 
 #include "openiot-action-row.h"
 #include "openiot-event-row.h"
+#include "openiot-toast.h"
 #include "openiot-value-editor.h"
 
 #include "openiot-thing-page.h"
@@ -71,16 +72,6 @@ static GParamSpec *properties[N_PROPS];
 
 static void refresh (OpenIotThingPage *self);
 static void read_values (OpenIotThingPage *self);
-
-static void
-toast (OpenIotThingPage *self,
-       const char       *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-}
 
 /* "just now", "5 minutes ago", "3 hours ago", "2 days ago" */
 static char *
@@ -274,7 +265,7 @@ on_written (GObject      *source,
 
       /* Roll back to what the device last said. */
       openiot_value_editor_set_value (write->editor, json_object_get_member (self->values, write->name));
-      toast (self, message);
+      openiot_toast_show (GTK_WIDGET (self), message);
       report (self, error);
     }
   write_free (write);
