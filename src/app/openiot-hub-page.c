@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "openiot-banner.h"
 #include "openiot-hub-page.h"
 
 /*
@@ -21,10 +22,7 @@ struct _OpenIotHubPage
 
   AdwWindowTitle *window_title;
   GtkWidget      *back_button;
-  GtkRevealer    *banner_revealer;
-  GtkWidget      *banner;
-  GtkLabel       *banner_label;
-  GtkButton      *banner_button;
+  OpenIotBanner        *banner;
   GtkStack       *services_stack;
   GtkListBox     *services_list;
   GtkLabel       *services_empty;
@@ -100,24 +98,12 @@ show_route (OpenIotHubPage *self)
 }
 
 static void
-show_banner (OpenIotHubPage *self,
-             const char     *text,
-             const char     *button,
-             const char     *action)
-{
-  gtk_label_set_text (self->banner_label, text);
-  gtk_button_set_label (self->banner_button, button);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->banner_button), action);
-  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
-}
-
-static void
 show_status (OpenIotHubPage *self)
 {
   const GError *error = openiot_hub_get_error (self->hub);
   const char *text;
 
-  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  openiot_banner_hide (self->banner);
   switch (openiot_hub_get_status (self->hub))
     {
     case OPENIOT_HUB_STATUS_ONLINE:
@@ -129,19 +115,21 @@ show_status (OpenIotHubPage *self)
       break;
     case OPENIOT_HUB_STATUS_OFFLINE:
       text = _("Offline");
-      show_banner (self, error ? error->message : _("The hub is not reachable."), _("_Retry"), "hub.refresh");
+      openiot_banner_show (self->banner, error ? error->message : _("The hub is not reachable."),
+                           _("_Retry"), "hub.refresh", FALSE);
       break;
     case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
       text = _("Blocked: its certificate changed");
-      show_banner (self, openiot_hub_get_rotation_verified (self->hub)
-                     ? _("The hub says it replaced its certificate. Nothing is sent to it until you review the change.")
-                     : _("The hub presented a different certificate. This may be an attack: nothing is sent to it until you decide."),
-                   _("_Review…"), "win.review-certificate");
+      openiot_banner_show (self->banner,
+                           openiot_hub_get_rotation_verified (self->hub)
+                             ? _("The hub says it replaced its certificate. Nothing is sent to it until you review the change.")
+                             : _("The hub presented a different certificate. This may be an attack: nothing is sent to it until you decide."),
+                           _("_Review…"), "win.review-certificate", FALSE);
       break;
     case OPENIOT_HUB_STATUS_NOT_REGISTERED:
       text = _("This device was removed from the hub");
-      show_banner (self, _("This device was removed from the hub. Pair it again, or remove the hub here."),
-                   _("_Pair Again…"), "win.pair-hub");
+      openiot_banner_show (self->banner, _("This device was removed from the hub. Pair it again, or remove the hub here."),
+                           _("_Pair Again…"), "win.pair-hub", FALSE);
       break;
     default:
       text = "";
@@ -327,13 +315,11 @@ openiot_hub_page_class_init (OpenIotHubPageClass *klass)
 
   object_class->dispose = openiot_hub_page_dispose;
 
+  g_type_ensure (OPENIOT_TYPE_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-hub-page.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, window_title);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, back_button);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, banner);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, banner_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, services_stack);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, services_list);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, services_empty);

@@ -10,6 +10,7 @@
 #include "openiot-toast.h"
 #include "openiot-value-editor.h"
 
+#include "openiot-banner.h"
 #include "openiot-thing-page.h"
 
 /*
@@ -29,10 +30,7 @@ struct _OpenIotThingPage
   GtkBox                parent_instance;
 
   AdwWindowTitle       *window_title;
-  GtkRevealer          *banner_revealer;
-  GtkWidget            *banner;
-  GtkLabel             *banner_label;
-  GtkButton            *banner_button;
+  OpenIotBanner        *banner;
   GtkStack             *stack;
   GtkSpinner           *loading_spinner;
   AdwStatusPage        *error_page;
@@ -89,23 +87,6 @@ age_text (GDateTime *when)
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", age / 86400), (int) (age / 86400));
 }
 
-static void
-show_banner (OpenIotThingPage *self,
-             const char       *text,
-             const char       *button,
-             const char       *action,
-             gboolean          error)
-{
-  gtk_label_set_text (self->banner_label, text);
-  gtk_button_set_label (self->banner_button, button);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->banner_button), action);
-  if (error)
-    gtk_widget_add_css_class (self->banner, "error");
-  else
-    gtk_widget_remove_css_class (self->banner, "error");
-  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
-}
-
 /* A hub that must not be used hides the values altogether: they could
  * come from an impostor's session, and a user deciding about a
  * certificate should see that decision, not data. */
@@ -120,7 +101,7 @@ show_blocked (OpenIotThingPage *self,
   adw_status_page_set_description (self->blocked_page, description);
   gtk_button_set_label (self->blocked_button, button);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->blocked_button), action);
-  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  openiot_banner_hide (self->banner);
   gtk_stack_set_visible_child_name (self->stack, "blocked");
 }
 
@@ -155,7 +136,7 @@ update_state (OpenIotThingPage *self)
   if (self->live)
     {
       adw_window_title_set_subtitle (self->window_title, _("Live"));
-      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+      openiot_banner_hide (self->banner);
       return;
     }
 
@@ -167,7 +148,7 @@ update_state (OpenIotThingPage *self)
       g_autofree char *text = self->updated
         ? g_strdup_printf (_("The hub is not reachable. These values are from %s; they update by themselves when it is back."), age)
         : g_strdup (_("The hub is not reachable. Check that it is on, and your network."));
-      show_banner (self, text, _("_Retry"), "thing.refresh", FALSE);
+      openiot_banner_show (self->banner, text, _("_Retry"), "thing.refresh", FALSE);
     }
 }
 
@@ -612,13 +593,6 @@ on_refresh_clicked (OpenIotThingPage *self)
 }
 
 static void
-on_banner_clicked (OpenIotThingPage *self)
-{
-  if (gtk_actionable_get_action_name (GTK_ACTIONABLE (self->banner_button)) == NULL)
-    refresh (self);
-}
-
-static void
 refresh_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -740,7 +714,7 @@ openiot_thing_page_clear (OpenIotThingPage *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
     }
   clear_rows (self);
-  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  openiot_banner_hide (self->banner);
 }
 
 /**
@@ -854,12 +828,10 @@ openiot_thing_page_class_init (OpenIotThingPageClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (OPENIOT_TYPE_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-thing-page.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, window_title);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, banner);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, banner_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, stack);
   gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, error_page);
@@ -867,7 +839,6 @@ openiot_thing_page_class_init (OpenIotThingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, blocked_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, preferences);
   gtk_widget_class_bind_template_callback (widget_class, on_refresh_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_banner_clicked);
   gtk_widget_class_install_action (widget_class, "thing.refresh", NULL, refresh_action);
 }
 
