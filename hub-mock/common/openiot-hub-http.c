@@ -85,12 +85,16 @@ openiot_hub_http_is_hop_by_hop (const char *header)
   return FALSE;
 }
 
-#define DISCONNECTED_KEY "openiot-hub-disconnected"
+/* Set on a message paused with openiot_hub_http_pause(): "watched" while
+ * its connection lasts, "disconnected" once it is gone. */
+#define CONNECTION_KEY "openiot-hub-connection"
+#define WATCHED        GINT_TO_POINTER (1)
+#define DISCONNECTED   GINT_TO_POINTER (2)
 
 static void
 on_disconnected (SoupServerMessage *msg)
 {
-  g_object_set_data (G_OBJECT (msg), DISCONNECTED_KEY, GINT_TO_POINTER (TRUE));
+  g_object_set_data (G_OBJECT (msg), CONNECTION_KEY, DISCONNECTED);
 }
 
 /* Pauses @msg while an answer is made elsewhere (a service, a thread).
@@ -100,19 +104,19 @@ on_disconnected (SoupServerMessage *msg)
 void
 openiot_hub_http_pause (SoupServerMessage *msg)
 {
-  if (g_object_get_data (G_OBJECT (msg), "openiot-hub-watched") == NULL)
+  if (g_object_get_data (G_OBJECT (msg), CONNECTION_KEY) == NULL)
     {
-      g_object_set_data (G_OBJECT (msg), "openiot-hub-watched", GINT_TO_POINTER (TRUE));
+      g_object_set_data (G_OBJECT (msg), CONNECTION_KEY, WATCHED);
       g_signal_connect (msg, "disconnected", G_CALLBACK (on_disconnected), NULL);
     }
   soup_server_message_pause (msg);
 }
 
 /* Whether the connection of @msg is still there to answer on. */
-gboolean
-openiot_hub_http_is_connected (SoupServerMessage *msg)
+static gboolean
+is_connected (SoupServerMessage *msg)
 {
-  return g_object_get_data (G_OBJECT (msg), DISCONNECTED_KEY) == NULL;
+  return g_object_get_data (G_OBJECT (msg), CONNECTION_KEY) != DISCONNECTED;
 }
 
 /* Unpauses @msg paused with openiot_hub_http_pause(), unless its
@@ -120,6 +124,6 @@ openiot_hub_http_is_connected (SoupServerMessage *msg)
 void
 openiot_hub_http_unpause (SoupServerMessage *msg)
 {
-  if (openiot_hub_http_is_connected (msg))
+  if (is_connected (msg))
     soup_server_message_unpause (msg);
 }

@@ -19,6 +19,5 @@ JsonNode *openiot_hub_http_parse_body   (SoupServerMessage *msg,
 gboolean openiot_hub_http_is_hop_by_hop (const char        *header);
 void     openiot_hub_http_pause         (SoupServerMessage *msg);
 void     openiot_hub_http_unpause       (SoupServerMessage *msg);
-gboolean openiot_hub_http_is_connected  (SoupServerMessage *msg);
 
 G_END_DECLS
