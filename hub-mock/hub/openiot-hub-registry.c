@@ -186,8 +186,8 @@ openiot_hub_registry_add (OpenIotHubRegistry  *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *fingerprint = NULL;
   g_autofree char *id = NULL;
-  OpenIotHubClient *known;
-  OpenIotHubClient *old = NULL;  /* the entry a renewal replaced */
+  OpenIotHubClient *known;  /* a renewal takes over the array's reference */
+  guint index = 0;
 
   if (!openiot_hub_registry_check_client (name, certificate_pem, &fingerprint, error))
     return NULL;
@@ -210,11 +210,8 @@ openiot_hub_registry_add (OpenIotHubRegistry  *self,
    * the admin wants this device in; renew it under its own id. */
   if (known != NULL)
     {
-      guint index = 0;
-
       g_ptr_array_find (self->clients, known, &index);
       client = openiot_hub_client_new (known->id, name, fingerprint, certificate_pem, known->registered, FALSE);
-      old = self->clients->pdata[index];
       self->clients->pdata[index] = openiot_hub_client_ref (client);
     }
   else
@@ -226,22 +223,20 @@ openiot_hub_registry_add (OpenIotHubRegistry  *self,
 
   if (!save_locked (self, error))
     {
-      if (old != NULL)
+      if (known != NULL)
         {
-          guint index = 0;
-
-          g_ptr_array_find (self->clients, client, &index);
           openiot_hub_client_unref (self->clients->pdata[index]);
-          self->clients->pdata[index] = g_steal_pointer (&old);
+          self->clients->pdata[index] = known;
         }
       else
         g_ptr_array_remove (self->clients, client);
       return NULL;
     }
 
-  g_message ("%s client %s (“%s”, %s)", old != NULL ? "Renewed" : "Registered", client->id, client->name,
+  g_message ("%s client %s (“%s”, %s)", known != NULL ? "Renewed" : "Registered", client->id, client->name,
              client->fingerprint);
-  g_clear_pointer (&old, openiot_hub_client_unref);
+  if (known != NULL)
+    openiot_hub_client_unref (known);
   return g_steal_pointer (&client);
 }
 
