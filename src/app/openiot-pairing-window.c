@@ -346,21 +346,6 @@ on_nearby_changed (OpenIotPairingWindow *self)
                           g_list_model_get_n_items (G_LIST_MODEL (self->discovery)) > 0);
 }
 
-static void use_address (OpenIotPairingWindow *self,
-                         const char           *host,
-                         guint16               pairing_port,
-                         const char           *announced_name);
-
-static void
-on_nearby_activated (OpenIotPairingWindow *self,
-                     GtkListBoxRow        *row)
-{
-  OpenIotDiscoveredHub *hub = g_object_get_data (G_OBJECT (row), "openiot-discovered-hub");
-
-  use_address (self, openiot_discovered_hub_get_address (hub), openiot_discovered_hub_get_pairing_port (hub),
-               openiot_discovered_hub_get_name (hub));
-}
-
 static void
 use_address (OpenIotPairingWindow *self,
              const char           *host,
@@ -384,6 +369,16 @@ use_address (OpenIotPairingWindow *self,
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
   clear_error (self);
   show_page (self, "code");
+}
+
+static void
+on_nearby_activated (OpenIotPairingWindow *self,
+                     GtkListBoxRow        *row)
+{
+  OpenIotDiscoveredHub *hub = g_object_get_data (G_OBJECT (row), "openiot-discovered-hub");
+
+  use_address (self, openiot_discovered_hub_get_address (hub), openiot_discovered_hub_get_pairing_port (hub),
+               openiot_discovered_hub_get_name (hub));
 }
 
 static void
