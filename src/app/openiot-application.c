@@ -73,6 +73,20 @@ get_or_create_window (OpenIotApplication *self)
   return OPENIOT_WINDOW (window);
 }
 
+
+/* A hub still referenced elsewhere (an open page) must not go on asking
+ * its hub once it left the list. */
+static void
+unmonitor_all (OpenIotApplication *self)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->hubs)); i++)
+    {
+      g_autoptr(OpenIotHub) hub = g_list_model_get_item (G_LIST_MODEL (self->hubs), i);
+
+      openiot_hub_set_monitored (hub, FALSE);
+    }
+}
+
 static void
 on_pins_listed (GObject      *source,
                 GAsyncResult *result,
@@ -88,6 +102,7 @@ on_pins_listed (GObject      *source,
       return;
     }
 
+  unmonitor_all (self);
   g_list_store_remove_all (self->hubs);
   for (guint i = 0; i < records->len; i++)
     openiot_application_add_hub (self, records->pdata[i], self->identity);
@@ -223,8 +238,16 @@ openiot_application_add_hub (OpenIotApplication *self,
   g_autoptr(OpenIotHub) hub = openiot_hub_new (record, identity, self->pin_store, self->cache);
   guint position;
 
+  /* Every paired hub, shown or not, keeps its status true by itself:
+   * the sidebar shows them all. */
+  openiot_hub_set_monitored (hub, TRUE);
   if (find_hub (self, openiot_hub_record_get_id (record), &position))
-    g_list_store_splice (self->hubs, position, 1, (gpointer *) &hub, 1);
+    {
+      g_autoptr(OpenIotHub) old = g_list_model_get_item (G_LIST_MODEL (self->hubs), position);
+
+      openiot_hub_set_monitored (old, FALSE);
+      g_list_store_splice (self->hubs, position, 1, (gpointer *) &hub, 1);
+    }
   else
     g_list_store_append (self->hubs, hub);
   return hub;  /* the store holds it */
@@ -241,6 +264,7 @@ openiot_application_remove_hub (OpenIotApplication *self,
 {
   guint position;
 
+  openiot_hub_set_monitored (hub, FALSE);
   if (g_list_store_find (self->hubs, hub, &position))
     g_list_store_remove (self->hubs, position);
 }
@@ -397,6 +421,7 @@ openiot_application_shutdown (GApplication *app)
   OpenIotApplication *self = OPENIOT_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  unmonitor_all (self);
   G_APPLICATION_CLASS (openiot_application_parent_class)->shutdown (app);
 }
 

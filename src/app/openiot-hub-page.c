@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "openiot-banner.h"
+#include "openiot-error-text.h"
 #include "openiot-hub-page.h"
 
 /*
@@ -101,38 +102,36 @@ static void
 show_status (OpenIotHubPage *self)
 {
   const GError *error = openiot_hub_get_error (self->hub);
-  const char *text;
+  g_autofree char *text = openiot_hub_dup_status_text (self->hub);
+  g_autofree char *reason = NULL;
 
-  openiot_banner_hide (self->banner);
   switch (openiot_hub_get_status (self->hub))
     {
-    case OPENIOT_HUB_STATUS_ONLINE:
-      text = _("Online");
-      break;
-    case OPENIOT_HUB_STATUS_CONNECTING:
-    case OPENIOT_HUB_STATUS_UNKNOWN:
-      text = _("Connecting…");
-      break;
     case OPENIOT_HUB_STATUS_OFFLINE:
-      text = _("Offline");
-      openiot_banner_show (self->banner, error ? error->message : _("The hub is not reachable."),
-                           _("_Retry"), "hub.refresh", FALSE);
+      reason = error ? openiot_error_text (error) : g_strdup (_("The hub is not reachable."));
+      openiot_banner_show (self->banner, reason, _("_Retry Now"), "hub.refresh", FALSE);
       break;
     case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
-      text = _("Blocked: its certificate changed");
-      openiot_banner_show (self->banner,
-                           openiot_hub_get_rotation_verified (self->hub)
-                             ? _("The hub says it replaced its certificate. Nothing is sent to it until you review the change.")
-                             : _("The hub presented a different certificate. This may be an attack: nothing is sent to it until you decide."),
-                           _("_Review…"), "win.review-certificate", FALSE);
+      if (openiot_hub_get_rotation_verified (self->hub))
+        openiot_banner_show (self->banner,
+                             _("The hub renewed its certificate and signed the new one with the one you trust. "
+                               "Nothing is sent to it until you review the change."),
+                             _("_Review…"), "win.review-certificate", FALSE);
+      else
+        openiot_banner_show (self->banner,
+                             _("Unverified certificate: something not proven to be your hub answered. This may be "
+                               "an attack. Nothing is sent to it; this clears by itself when your hub is back."),
+                             _("_Review…"), "win.review-certificate", TRUE);
       break;
     case OPENIOT_HUB_STATUS_NOT_REGISTERED:
-      text = _("This device was removed from the hub");
       openiot_banner_show (self->banner, _("This device was removed from the hub. Pair it again, or remove the hub here."),
                            _("_Pair Again…"), "win.pair-hub", FALSE);
       break;
+    case OPENIOT_HUB_STATUS_ONLINE:
+    case OPENIOT_HUB_STATUS_CONNECTING:
+    case OPENIOT_HUB_STATUS_UNKNOWN:
     default:
-      text = "";
+      openiot_banner_hide (self->banner);
       break;
     }
   adw_action_row_set_subtitle (self->status_row, text);
@@ -350,6 +349,7 @@ openiot_hub_page_init (OpenIotHubPage *self)
 
   self->hub_signals = g_signal_group_new (OPENIOT_TYPE_HUB);
   g_signal_group_connect_swapped (self->hub_signals, "notify::status", G_CALLBACK (on_status_changed), self);
+  g_signal_group_connect_swapped (self->hub_signals, "notify::status-text", G_CALLBACK (show_status), self);
   g_signal_group_connect_swapped (self->hub_signals, "notify::record", G_CALLBACK (on_record_changed), self);
   self->connection_signals = g_signal_group_new (OPENIOT_TYPE_HUB_CONNECTION);
   g_signal_group_connect_swapped (self->connection_signals, "notify::route", G_CALLBACK (show_route), self);

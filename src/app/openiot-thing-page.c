@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "openiot-action-row.h"
+#include "openiot-error-text.h"
 #include "openiot-event-row.h"
 #include "openiot-toast.h"
 #include "openiot-value-editor.h"
@@ -95,14 +96,51 @@ show_blocked (OpenIotThingPage *self,
               const char       *title,
               const char       *description,
               const char       *button,
-              const char       *action)
+              const char       *action,
+              gboolean          alarming)
 {
+  /* An unverified certificate may be an attack: it reads as a warning,
+   * and nothing suggests trusting it. A signed renewal is a calm notice. */
+  adw_status_page_set_icon_name (self->blocked_page, alarming ? "dialog-warning-symbolic" : "channel-secure-symbolic");
+  if (alarming)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->blocked_page), "alarming");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->blocked_button), "suggested-action");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->blocked_page), "alarming");
+      gtk_widget_add_css_class (GTK_WIDGET (self->blocked_button), "suggested-action");
+    }
   adw_status_page_set_title (self->blocked_page, title);
   adw_status_page_set_description (self->blocked_page, description);
   gtk_button_set_label (self->blocked_button, button);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->blocked_button), action);
   openiot_banner_hide (self->banner);
   gtk_stack_set_visible_child_name (self->stack, "blocked");
+}
+
+/* Writes and actions that could only fail are insensitive while the
+ * hub cannot be reached; the banner says why, once. */
+static void
+update_controls (OpenIotThingPage *self,
+                 OpenIotHubStatus  status)
+{
+  gboolean usable = status != OPENIOT_HUB_STATUS_OFFLINE && status != OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED &&
+                    status != OPENIOT_HUB_STATUS_NOT_REGISTERED;
+  GHashTableIter iter;
+  gpointer editor;
+
+  g_hash_table_iter_init (&iter, self->editors);
+  while (g_hash_table_iter_next (&iter, NULL, &editor))
+    if (g_object_get_data (editor, "openiot-writable") != NULL)
+      openiot_value_editor_set_reachable (editor, usable);
+  for (guint i = 0; i < self->action_rows->len; i++)
+    {
+      GtkWidget *row = self->action_rows->pdata[i];
+
+      gtk_widget_set_sensitive (row, usable && g_object_get_data (G_OBJECT (row), "openiot-reachable") != NULL);
+    }
 }
 
 /* The subtitle says how fresh the values are; the banner why when stale. */
@@ -113,13 +151,22 @@ update_state (OpenIotThingPage *self)
   g_autofree char *age = age_text (self->updated);
   g_autofree char *stale = NULL;
 
+  update_controls (self, status);
+
   if (status == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED)
     {
       adw_window_title_set_subtitle (self->window_title, _("Blocked"));
-      show_blocked (self, _("The Hub's Certificate Changed"),
-                    _("Nothing is sent to the hub, and its last known values are hidden, until you decide "
-                      "whether to trust its new certificate."),
-                    _("_Review Certificate…"), "win.review-certificate");
+      if (openiot_hub_get_rotation_verified (self->hub))
+        show_blocked (self, _("The Hub Renewed Its Certificate"),
+                      _("The hub signed its new certificate with the one you trust. Nothing is sent to it, and its "
+                        "last known values are hidden, until you review the new certificate."),
+                      _("_Review Certificate…"), "win.review-certificate", FALSE);
+      else
+        show_blocked (self, _("Unverified Certificate — Maybe an Attack"),
+                      _("Something that is not proven to be your hub answered at its address. Nothing is sent to "
+                        "it. If you did not reset the hub yourself, do not trust it: this page unblocks by "
+                        "itself when your hub is back."),
+                      _("_Review Certificate…"), "win.review-certificate", TRUE);
       return;
     }
   if (status == OPENIOT_HUB_STATUS_NOT_REGISTERED)
@@ -128,7 +175,7 @@ update_state (OpenIotThingPage *self)
       show_blocked (self, _("This Device Was Removed"),
                     _("The hub no longer accepts this device. Pair it again with a new code from the hub to "
                       "use it."),
-                    _("_Pair Again…"), "win.pair-hub");
+                    _("_Pair Again…"), "win.pair-hub", FALSE);
       return;
     }
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "blocked") == 0)
@@ -242,7 +289,10 @@ on_written (GObject      *source,
     store_value (self, write->name, write->value);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_autofree char *message = g_strdup_printf (_("Could not change it: %s"), error->message);
+      g_autofree char *reason = openiot_error_text (error);
+      /* TRANSLATORS: %s is a property's title ("Target temperature"), then why it failed */
+      g_autofree char *message = g_strdup_printf (_("Could not set %s: %s"),
+                                                  openiot_value_editor_get_title (write->editor), reason);
 
       /* Roll back to what the device last said. */
       openiot_value_editor_set_value (write->editor, json_object_get_member (self->values, write->name));
@@ -331,6 +381,8 @@ build_properties (OpenIotThingPage *self,
                               g_strdup (openiot_interaction_get_name (property)), g_free);
       g_signal_connect_object (editor, "changed", G_CALLBACK (on_editor_changed), self, 0);
       gtk_widget_set_sensitive (openiot_value_editor_get_row (editor), openiot_interaction_get_reachable (property));
+      if (openiot_interaction_get_writable (property) && openiot_interaction_get_reachable (property))
+        g_object_set_data (G_OBJECT (editor), "openiot-writable", GINT_TO_POINTER (TRUE));
       adw_preferences_group_add (group, openiot_value_editor_get_row (editor));
       g_hash_table_insert (self->editors, g_strdup (openiot_interaction_get_name (property)), editor);
     }
@@ -353,6 +405,8 @@ build_actions_and_events (OpenIotThingPage *self,
           GtkWidget *row = openiot_action_row_new (action);
 
           gtk_widget_set_sensitive (row, openiot_interaction_get_reachable (action));
+          if (openiot_interaction_get_reachable (action))
+            g_object_set_data (G_OBJECT (row), "openiot-reachable", GINT_TO_POINTER (TRUE));
           adw_preferences_group_add (group, row);
           g_ptr_array_add (self->action_rows, row);
         }
@@ -544,8 +598,10 @@ on_thing_fetched (GObject      *source,
       gtk_spinner_stop (self->loading_spinner);
       if (self->shown_td == NULL)
         {
+          g_autofree char *text = openiot_error_text (error);
+
           adw_status_page_set_title (self->error_page, _("Could Not Load This Device"));
-          adw_status_page_set_description (self->error_page, error->message);
+          adw_status_page_set_description (self->error_page, text);
           gtk_stack_set_visible_child_name (self->stack, "error");
         }
       return;
@@ -621,6 +677,10 @@ on_hub_status (OpenIotHub       *hub,
        * certificate the page has to ask again by itself. */
       if (self->thing == NULL && !self->fetching)
         refresh (self);
+      else if (self->thing != NULL && !self->live && openiot_hub_get_status (hub) == OPENIOT_HUB_STATUS_ONLINE)
+        /* The hub is back: reconnect now, not when the streams' own
+         * back-off next tries. */
+        start_observations (self);
       else
         update_state (self);
       break;
@@ -680,7 +740,8 @@ openiot_thing_page_show (OpenIotThingPage *self,
     }
 
   update_state (self);
-  self->age_timer = g_timeout_add_seconds (30, on_age_timer, self);
+  /* "Updated 2 minutes ago" never lags more than 10 s */
+  self->age_timer = g_timeout_add_seconds (10, on_age_timer, self);
   refresh (self);
 }
 

@@ -45,6 +45,7 @@ struct _OpenIotValueEditor
   JsonNode          *value;
   gboolean           updating;
   gboolean           busy;
+  gboolean           unreachable;
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotValueEditor, openiot_value_editor, G_TYPE_OBJECT)
@@ -461,6 +462,12 @@ openiot_value_editor_get_value (OpenIotValueEditor *self)
   return self->value;
 }
 
+static void
+update_sensitive (OpenIotValueEditor *self)
+{
+  gtk_widget_set_sensitive (self->control != NULL ? self->control : self->row, !self->busy && !self->unreachable);
+}
+
 /**
  * openiot_value_editor_set_busy:
  *
@@ -475,7 +482,23 @@ openiot_value_editor_set_busy (OpenIotValueEditor *self,
   self->busy = busy;
   gtk_widget_set_visible (self->spinner, busy);
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
-  gtk_widget_set_sensitive (self->control != NULL ? self->control : self->row, !busy);
+  update_sensitive (self);
+}
+
+/**
+ * openiot_value_editor_set_reachable:
+ *
+ * While the hub cannot be reached (offline, blocked), a control that
+ * would only fail is insensitive; the page says why, once.
+ */
+void
+openiot_value_editor_set_reachable (OpenIotValueEditor *self,
+                                    gboolean            reachable)
+{
+  g_return_if_fail (OPENIOT_IS_VALUE_EDITOR (self));
+
+  self->unreachable = !reachable;
+  update_sensitive (self);
 }
 
 gboolean
@@ -483,6 +506,18 @@ openiot_value_editor_get_busy (OpenIotValueEditor *self)
 {
   g_return_val_if_fail (OPENIOT_IS_VALUE_EDITOR (self), FALSE);
   return self->busy;
+}
+
+/**
+ * openiot_value_editor_get_title:
+ *
+ * Returns: (transfer none): the property's title, as its row shows it
+ */
+const char *
+openiot_value_editor_get_title (OpenIotValueEditor *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_VALUE_EDITOR (self), NULL);
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->row));
 }
 
 /**

@@ -14,6 +14,9 @@ OpenIotValueEditor *openiot_value_editor_new       (OpenIotDataSchema  *schema,
                                                     const char         *title,
                                                     const char         *description,
                                                     gboolean            editable);
+void                openiot_value_editor_set_reachable (OpenIotValueEditor *self,
+                                                        gboolean            reachable);
+const char         *openiot_value_editor_get_title (OpenIotValueEditor *self);
 GtkWidget          *openiot_value_editor_get_row   (OpenIotValueEditor *self);
 GtkWidget          *openiot_value_editor_get_control (OpenIotValueEditor *self);
 JsonNode           *openiot_value_editor_get_value (OpenIotValueEditor *self);

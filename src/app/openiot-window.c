@@ -245,6 +245,21 @@ remove_hub_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* F5 and Ctrl+R refresh what is shown. The pages own their refresh
+ * actions, which a key bound at the window level cannot reach. */
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  OpenIotWindow *self = OPENIOT_WINDOW (widget);
+
+  if (adw_leaflet_get_visible_child (self->content_leaflet) == GTK_WIDGET (self->thing_page))
+    gtk_widget_activate_action (GTK_WIDGET (self->thing_page), "thing.refresh", NULL);
+  else if (openiot_hub_page_get_hub (self->hub_page) != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->hub_page), "hub.refresh", NULL);
+}
+
 static void
 reload_action (GtkWidget  *widget,
                const char *action_name,
@@ -254,32 +269,44 @@ reload_action (GtkWidget  *widget,
 }
 
 static const char *
-status_text (OpenIotHub *hub)
+status_icon_name (OpenIotHub *hub)
 {
   switch (openiot_hub_get_status (hub))
     {
     case OPENIOT_HUB_STATUS_ONLINE:
-      return _("Online");
+      return "network-server-symbolic";
     case OPENIOT_HUB_STATUS_OFFLINE:
-      return _("Offline");
+      return "network-offline-symbolic";
     case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
-      return _("Certificate changed");
+      return openiot_hub_get_rotation_verified (hub) ? "dialog-information-symbolic" : "dialog-warning-symbolic";
     case OPENIOT_HUB_STATUS_NOT_REGISTERED:
-      return _("Removed from the hub");
+      return "action-unavailable-symbolic";
     case OPENIOT_HUB_STATUS_CONNECTING:
     case OPENIOT_HUB_STATUS_UNKNOWN:
     default:
-      return _("Connecting…");
+      return "network-server-symbolic";
     }
 }
 
+/* Every row tells its hub's own status, selected or not, from the one
+ * status model of OpenIotHub. */
 static void
 update_hub_row (GtkWidget  *row,
                 GParamSpec *pspec,
                 OpenIotHub *hub)
 {
+  GtkImage *icon = g_object_get_data (G_OBJECT (row), "openiot-status-icon");
+  g_autofree char *status = openiot_hub_dup_status_text (hub);
+  gboolean alarming = openiot_hub_get_status (hub) == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED &&
+                      !openiot_hub_get_rotation_verified (hub);
+
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), openiot_hub_record_get_name (openiot_hub_get_record (hub)));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), status_text (hub));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), status);
+  gtk_image_set_from_icon_name (icon, status_icon_name (hub));
+  if (alarming)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
 }
 
 static GtkWidget *
@@ -288,11 +315,13 @@ create_hub_row (gpointer item,
 {
   OpenIotHub *hub = item;
   GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new ();
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("network-server-symbolic"));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  g_object_set_data (G_OBJECT (row), "openiot-status-icon", icon);
   update_hub_row (row, NULL, hub);
-  g_signal_connect_object (hub, "notify::status", G_CALLBACK (update_hub_row), row, G_CONNECT_SWAPPED);
+  g_signal_connect_object (hub, "notify::status-text", G_CALLBACK (update_hub_row), row, G_CONNECT_SWAPPED);
   g_signal_connect_object (hub, "notify::record", G_CALLBACK (update_hub_row), row, G_CONNECT_SWAPPED);
   g_object_set_data_full (G_OBJECT (row), "openiot-hub", g_object_ref (hub), g_object_unref);
   return row;
@@ -624,7 +653,9 @@ openiot_window_class_init (OpenIotWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair-hub", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.go-back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "hub.refresh", NULL);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
 }
 
 static void

@@ -43,7 +43,26 @@ struct _OpenIotHub
   char                 *presented_pem;
   GDateTime            *presented_since;
   gboolean              rotation_verified;
+
+  /* Monitoring: see openiot_hub_set_monitored() */
+  gboolean              monitored;
+  GNetworkMonitor      *network_monitor;
+  GCancellable         *monitor_cancellable;
+  guint                 retry_source;
+  guint                 tick_source;
+  guint                 failures;
+  guint                 attempts_in_flight;
+  gint64                next_attempt;     /* monotonic µs; 0: none */
+  GDateTime            *offline_since;
 };
+
+/* Seconds between attempts while a hub is offline or blocked, one step
+ * per failed attempt: quick at first (a hub that restarts is back within
+ * seconds), then steady without hammering it. */
+static const guint retry_delays[] = { 1, 2, 3, 5 };
+/* An online hub is asked again this often, so that a hub that went away
+ * quietly (no event stream open) shows as offline within this time. */
+#define HEARTBEAT_SECONDS 30
 
 G_DEFINE_FINAL_TYPE (OpenIotHub, openiot_hub, G_TYPE_OBJECT)
 
@@ -52,10 +71,15 @@ enum {
   PROP_RECORD,
   PROP_CONNECTION,
   PROP_STATUS,
+  PROP_MONITORED,
+  PROP_OFFLINE_SINCE,
+  PROP_STATUS_TEXT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void schedule_attempt (OpenIotHub *self);
 
 static void
 set_state (OpenIotHub      *self,
@@ -64,7 +88,30 @@ set_state (OpenIotHub      *self,
   if (self->state == state)
     return;
   self->state = state;
+
+  if (state == OPENIOT_HUB_STATUS_OFFLINE && self->offline_since == NULL)
+    {
+      self->offline_since = g_date_time_new_now_utc ();
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFLINE_SINCE]);
+    }
+  else if (state == OPENIOT_HUB_STATUS_ONLINE && self->offline_since != NULL)
+    {
+      g_clear_pointer (&self->offline_since, g_date_time_unref);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFLINE_SINCE]);
+    }
+  if (state == OPENIOT_HUB_STATUS_ONLINE)
+    {
+      /* The hub answers with the pinned certificate: whatever was
+       * presented meanwhile (an impostor that left) is history. */
+      g_clear_pointer (&self->presented_fingerprint, g_free);
+      g_clear_pointer (&self->presented_pem, g_free);
+      g_clear_pointer (&self->presented_since, g_date_time_unref);
+      self->rotation_verified = FALSE;
+    }
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
+  schedule_attempt (self);
 }
 
 static void
@@ -113,6 +160,8 @@ openiot_hub_report_error (OpenIotHub   *self,
         }
       self->rotation_verified = openiot_hub_connection_get_rotation_verified (self->connection);
       set_state (self, OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED);
+      /* The same state, maybe another kind of change */
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
     }
   else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_REGISTERED))
     set_state (self, OPENIOT_HUB_STATUS_NOT_REGISTERED);
@@ -169,19 +218,25 @@ on_services (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   guint status = 0;
 
+  self->attempts_in_flight--;
   if (!(body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, &status, &error)) ||
       !_openiot_protocol_response_error (status, body, &error) ||
       !update_services (self, body, &error))
     {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        self->failures++;
       openiot_hub_report_error (self, error);
       if (self->state == OPENIOT_HUB_STATUS_CONNECTING)
         set_state (self, OPENIOT_HUB_STATUS_OFFLINE);
+      schedule_attempt (self);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
+  self->failures = 0;
   g_clear_error (&self->error);
   set_state (self, OPENIOT_HUB_STATUS_ONLINE);
+  schedule_attempt (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -201,8 +256,13 @@ openiot_hub_refresh_async (OpenIotHub          *self,
   g_return_if_fail (OPENIOT_IS_HUB (self));
 
   g_task_set_source_tag (task, openiot_hub_refresh_async);
-  if (self->state != OPENIOT_HUB_STATUS_ONLINE && self->state != OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED)
+  /* Offline and blocked stay what they are until the answer says
+   * otherwise: a retry is not news. */
+  self->attempts_in_flight++;
+  if (self->state == OPENIOT_HUB_STATUS_UNKNOWN)
     set_state (self, OPENIOT_HUB_STATUS_CONNECTING);
+  else
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
   openiot_hub_connection_send_async (self->connection, "GET", OPENIOT_PATH_SERVICES, NULL, NULL, cancellable,
                                      on_services, g_object_ref (task));
 }
@@ -214,6 +274,226 @@ openiot_hub_refresh_finish (OpenIotHub    *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_monitor_refreshed (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  openiot_hub_refresh_finish (OPENIOT_HUB (source), result, NULL);  /* the status tells */
+}
+
+static void
+attempt_now (OpenIotHub *self)
+{
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  self->next_attempt = 0;
+  openiot_hub_refresh_async (self, self->monitor_cancellable, on_monitor_refreshed, NULL);
+}
+
+static gboolean
+on_retry (gpointer user_data)
+{
+  OpenIotHub *self = user_data;
+
+  self->retry_source = 0;
+  attempt_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* While offline the status text counts down to the next attempt. */
+static gboolean
+on_tick (gpointer user_data)
+{
+  OpenIotHub *self = user_data;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+next_delay (OpenIotHub *self)
+{
+  guint step = self->failures > 0 ? self->failures - 1 : 0;
+
+  if (self->state == OPENIOT_HUB_STATUS_ONLINE)
+    return HEARTBEAT_SECONDS;
+  return retry_delays[MIN (step, G_N_ELEMENTS (retry_delays) - 1)];
+}
+
+/* Plans the next attempt of a monitored hub from its state: none while
+ * one is under way (its answer plans the next) or once this device was
+ * removed (only pairing again helps). */
+static void
+schedule_attempt (OpenIotHub *self)
+{
+  gboolean counting_down;
+  guint delay;
+
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  self->next_attempt = 0;
+  counting_down = FALSE;
+
+  if (self->monitored && self->attempts_in_flight == 0 && self->state != OPENIOT_HUB_STATUS_NOT_REGISTERED)
+    {
+      delay = next_delay (self);
+      self->next_attempt = g_get_monotonic_time () + delay * G_USEC_PER_SEC;
+      self->retry_source = g_timeout_add_seconds (delay, on_retry, self);
+      counting_down = self->state == OPENIOT_HUB_STATUS_OFFLINE;
+    }
+
+  if (counting_down && self->tick_source == 0)
+    self->tick_source = g_timeout_add_seconds (1, on_tick, self);
+  else if (!counting_down)
+    g_clear_handle_id (&self->tick_source, g_source_remove);
+}
+
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    gpointer         user_data)
+{
+  OpenIotHub *self = user_data;
+
+  /* The connection races the addresses again; a hub that was offline
+   * may be reachable over the new network right now. */
+  if (self->state != OPENIOT_HUB_STATUS_ONLINE && self->state != OPENIOT_HUB_STATUS_NOT_REGISTERED &&
+      self->attempts_in_flight == 0 && available)
+    {
+      self->failures = 0;
+      attempt_now (self);
+    }
+}
+
+/**
+ * openiot_hub_set_monitored:
+ * @monitored: whether to keep the status of the hub current
+ *
+ * A monitored hub keeps its status true by itself: it is asked at once,
+ * again after 1, 2, 3 and then every 5 seconds while it is offline or
+ * blocked by a certificate change (so that it recovers without a click
+ * when it returns, or when an impostor leaves), every 30 seconds while
+ * it is online, and at once when the network changes. A device removed
+ * from the hub is not asked again.
+ */
+void
+openiot_hub_set_monitored (OpenIotHub *self,
+                           gboolean    monitored)
+{
+  g_return_if_fail (OPENIOT_IS_HUB (self));
+
+  monitored = !!monitored;
+  if (self->monitored == monitored)
+    return;
+  self->monitored = monitored;
+
+  if (monitored)
+    {
+      self->monitor_cancellable = g_cancellable_new ();
+      self->network_monitor = g_object_ref (g_network_monitor_get_default ());
+      g_signal_connect_object (self->network_monitor, "network-changed", G_CALLBACK (on_network_changed), self, 0);
+      if (self->attempts_in_flight == 0)
+        attempt_now (self);
+    }
+  else
+    {
+      g_cancellable_cancel (self->monitor_cancellable);
+      g_clear_object (&self->monitor_cancellable);
+      if (self->network_monitor != NULL)
+        g_signal_handlers_disconnect_by_data (self->network_monitor, self);
+      g_clear_object (&self->network_monitor);
+      schedule_attempt (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITORED]);
+}
+
+gboolean
+openiot_hub_get_monitored (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), FALSE);
+  return self->monitored;
+}
+
+/**
+ * openiot_hub_get_offline_since:
+ *
+ * Returns: (nullable) (transfer none): when the hub was first found
+ *   unreachable, while it still is
+ */
+GDateTime *
+openiot_hub_get_offline_since (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), NULL);
+  return self->offline_since;
+}
+
+static char *
+offline_text (OpenIotHub *self)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (self->offline_since);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *since = NULL;
+  gint64 remaining;
+  guint seconds;
+
+  /* A time of day for today, a date before */
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    since = g_date_time_format (local, "%R");
+  else
+    since = g_date_time_format (local, "%x");
+
+  if (self->next_attempt == 0)
+    {
+      if (self->attempts_in_flight > 0)
+        /* Translators: %s is a time of day or a date */
+        return g_strdup_printf (_("Offline since %s · trying again…"), since);
+      /* Translators: %s is a time of day or a date */
+      return g_strdup_printf (_("Offline since %s"), since);
+    }
+
+  remaining = self->next_attempt - g_get_monotonic_time ();
+  seconds = (guint) MAX (1, (remaining + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  /* Translators: %s is a time of day or a date, %u a number of seconds */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline since %s · retrying in %u second",
+                                       "Offline since %s · retrying in %u seconds", seconds),
+                          since, seconds);
+}
+
+/**
+ * openiot_hub_dup_status_text:
+ *
+ * The status as one short sentence for people, the same in every view
+ * (and in the CLI): "Online", "Offline since 18:40 · retrying in 3
+ * seconds", "Blocked: the hub renewed its certificate", "Blocked: unverified
+ * certificate, maybe an attack", "This device was removed from the hub".
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+openiot_hub_dup_status_text (OpenIotHub *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), NULL);
+
+  switch (self->state)
+    {
+    case OPENIOT_HUB_STATUS_ONLINE:
+      return g_strdup (_("Online"));
+    case OPENIOT_HUB_STATUS_OFFLINE:
+      if (self->offline_since != NULL)
+        return offline_text (self);
+      return g_strdup (_("Offline"));
+    case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
+      return g_strdup (self->rotation_verified ? _("Blocked: the hub renewed its certificate")
+                                               : _("Blocked: unverified certificate, maybe an attack"));
+    case OPENIOT_HUB_STATUS_NOT_REGISTERED:
+      return g_strdup (_("This device was removed from the hub"));
+    case OPENIOT_HUB_STATUS_CONNECTING:
+    case OPENIOT_HUB_STATUS_UNKNOWN:
+    default:
+      return g_strdup (_("Connecting…"));
+    }
 }
 
 static void
@@ -238,7 +518,10 @@ on_new_pin_saved (GObject      *source,
   g_clear_error (&self->error);
   self->rotation_verified = FALSE;
   set_record (self, record);
+  self->failures = 0;
   set_state (self, OPENIOT_HUB_STATUS_UNKNOWN);
+  if (self->monitored && self->attempts_in_flight == 0)
+    attempt_now (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -531,8 +814,40 @@ openiot_hub_finalize (GObject *object)
   g_free (self->presented_fingerprint);
   g_free (self->presented_pem);
   g_clear_pointer (&self->presented_since, g_date_time_unref);
+  g_clear_pointer (&self->offline_since, g_date_time_unref);
 
   G_OBJECT_CLASS (openiot_hub_parent_class)->finalize (object);
+}
+
+static void
+openiot_hub_dispose (GObject *object)
+{
+  OpenIotHub *self = OPENIOT_HUB (object);
+
+  /* Pending attempts hold a reference; only timers are left to stop */
+  openiot_hub_set_monitored (self, FALSE);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+
+  G_OBJECT_CLASS (openiot_hub_parent_class)->dispose (object);
+}
+
+static void
+openiot_hub_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  OpenIotHub *self = OPENIOT_HUB (object);
+
+  switch (prop_id)
+    {
+    case PROP_MONITORED:
+      openiot_hub_set_monitored (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -554,6 +869,15 @@ openiot_hub_get_property (GObject    *object,
     case PROP_STATUS:
       g_value_set_enum (value, self->state);
       break;
+    case PROP_MONITORED:
+      g_value_set_boolean (value, self->monitored);
+      break;
+    case PROP_OFFLINE_SINCE:
+      g_value_set_boxed (value, self->offline_since);
+      break;
+    case PROP_STATUS_TEXT:
+      g_value_take_string (value, openiot_hub_dup_status_text (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -564,8 +888,10 @@ openiot_hub_class_init (OpenIotHubClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = openiot_hub_dispose;
   object_class->finalize = openiot_hub_finalize;
   object_class->get_property = openiot_hub_get_property;
+  object_class->set_property = openiot_hub_set_property;
 
   properties[PROP_RECORD] =
     g_param_spec_object ("record", NULL, NULL, OPENIOT_TYPE_HUB_RECORD,
@@ -576,6 +902,27 @@ openiot_hub_class_init (OpenIotHubClass *klass)
   properties[PROP_STATUS] =
     g_param_spec_enum ("status", NULL, NULL, OPENIOT_TYPE_HUB_STATUS, OPENIOT_HUB_STATUS_UNKNOWN,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * OpenIotHub:monitored:
+   *
+   * Whether the hub keeps its status current by itself; see
+   * [method@OpenIot.Hub.set_monitored].
+   */
+  properties[PROP_MONITORED] =
+    g_param_spec_boolean ("monitored", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OFFLINE_SINCE] =
+    g_param_spec_boxed ("offline-since", NULL, NULL, G_TYPE_DATE_TIME,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * OpenIotHub:status-text:
+   *
+   * [method@OpenIot.Hub.dup_status_text]; notified when it changes,
+   * every second while it counts down to the next attempt.
+   */
+  properties[PROP_STATUS_TEXT] =
+    g_param_spec_string ("status-text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

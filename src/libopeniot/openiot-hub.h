@@ -50,6 +50,11 @@ GListModel           *openiot_hub_get_services             (OpenIotHub          
 const char           *openiot_hub_get_presented_fingerprint (OpenIotHub          *self);
 GDateTime            *openiot_hub_get_presented_since      (OpenIotHub           *self);
 gboolean              openiot_hub_get_rotation_verified    (OpenIotHub           *self);
+void                  openiot_hub_set_monitored            (OpenIotHub           *self,
+                                                            gboolean              monitored);
+gboolean              openiot_hub_get_monitored            (OpenIotHub           *self);
+GDateTime            *openiot_hub_get_offline_since        (OpenIotHub           *self);
+char                 *openiot_hub_dup_status_text          (OpenIotHub           *self);
 void                  openiot_hub_report_error             (OpenIotHub           *self,
                                                             const GError         *error);
 void                  openiot_hub_refresh_async            (OpenIotHub           *self,

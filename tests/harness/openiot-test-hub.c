@@ -38,7 +38,8 @@ spawn_hub (OpenIotTestHub *hub)
   g_autofree char *port = g_strdup_printf ("%u", hub->port);
   g_autofree char *admin = g_build_filename (hub->state_dir, "admin.sock", NULL);
   const char *binary = g_getenv ("OPENIOT_HUB");
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  /* Two cores running two tests, each with several processes */
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
   g_assert_nonnull (binary);
   g_unlink (admin);
@@ -58,6 +59,14 @@ spawn_hub (OpenIotTestHub *hub)
 OpenIotTestHub *
 openiot_test_hub_start (void)
 {
+  return openiot_test_hub_start_on_port (free_port_pair ());
+}
+
+/* Another hub (its own state, key and certificate) where one was: an
+ * impostor on a stopped hub's port. */
+OpenIotTestHub *
+openiot_test_hub_start_on_port (guint16 port)
+{
   g_autoptr(GError) error = NULL;
   OpenIotTestHub *hub = g_new0 (OpenIotTestHub, 1);
 
@@ -66,7 +75,7 @@ openiot_test_hub_start (void)
   hub->state_dir = g_build_filename (hub->dir, "state", NULL);
   hub->services_dir = g_build_filename (hub->dir, "services", NULL);
   hub->services = g_ptr_array_new_with_free_func (g_object_unref);
-  hub->port = free_port_pair ();
+  hub->port = port;
   spawn_hub (hub);
   return hub;
 }
@@ -96,7 +105,8 @@ openiot_test_hub_start_service (OpenIotTestHub *hub,
   g_autoptr(GError) error = NULL;
   g_autofree char *socket = g_build_filename (hub->services_dir, type, "interface.sock", NULL);
   const char *binary = g_getenv ("OPENIOT_DEMO_SERVICE");
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  /* Two cores running two tests, each with several processes */
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   GSubprocess *process;
 
   g_assert_nonnull (binary);

@@ -18,6 +18,7 @@ typedef struct
 } OpenIotTestHub;
 
 OpenIotTestHub     *openiot_test_hub_start     (void);
+OpenIotTestHub     *openiot_test_hub_start_on_port (guint16 port);
 void                openiot_test_hub_start_service (OpenIotTestHub *hub,
                                                     const char     *type);
 void                openiot_test_hub_stop      (OpenIotTestHub *hub);

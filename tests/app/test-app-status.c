@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * The app tells the truth about every paired hub, and recovers by
+ * itself, against two real hubs under Xvfb: the shown hub stops and comes
+ * back, an impostor takes its port and leaves, the hub renews its
+ * certificate; the other hub's row keeps telling its own state all along.
+ * No click is made to recover: only the hubs' own monitoring runs.
+ * Screenshots at phone and desktop sizes go to the build directory.
+ */
+#include "config.h"
+
+#include "openiot-application.h"
+#include "openiot-test-hub.h"
+#include "openiot-test-ui.h"
+#include "openiot-thing-page.h"
+#include "openiot-value-editor.h"
+#include "openiot-window.h"
+
+static OpenIotApplication *app;
+
+typedef struct
+{
+  OpenIotWindow    *window;
+  OpenIotHub       *shown;      /* hub A, its thermostat on screen */
+  OpenIotHub       *other;      /* hub B, only in the sidebar */
+  OpenIotThingPage *thing_page;
+} Scene;
+
+static void
+wait_until (OpenIotTestCondition  condition,
+            gpointer              data,
+            guint                 seconds,
+            const char           *what)
+{
+  if (!openiot_test_ui_wait (condition, data, seconds))
+    g_error ("timed out after %u s waiting for %s", seconds, what);
+}
+
+static gboolean
+app_loaded (gpointer data)
+{
+  return !openiot_application_get_loading (app);
+}
+
+static OpenIotIdentity *
+load_identity (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  OpenIotIdentity *identity;
+
+  openiot_application_load_identity_async (app, "Status test", NULL, openiot_test_ui_store_result, &result);
+  wait_until (openiot_test_ui_result_ready, &result, 30, "this device's identity");
+  identity = openiot_application_load_identity_finish (app, result, &error);
+  g_assert_no_error (error);
+  return identity;
+}
+
+/* Pairs through the library, as the wizard does, and adds the hub to
+ * the app: this test is about what comes after pairing. */
+static OpenIotHub *
+pair (OpenIotTestHub  *test_hub,
+      OpenIotIdentity *identity)
+{
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (test_hub);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OpenIotPairingResult) paired = NULL;
+  g_autoptr(OpenIotHubRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  openiot_pair_async (link, "Status test", openiot_identity_get_certificate_pem (identity), NULL,
+                      openiot_test_ui_store_result, &result);
+  wait_until (openiot_test_ui_result_ready, &result, 30, "pairing");
+  paired = openiot_pair_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  record = openiot_hub_record_new_from_pairing (paired);
+  openiot_pin_store_save_async (openiot_application_get_pin_store (app), record, NULL,
+                                openiot_test_ui_store_result, &result);
+  wait_until (openiot_test_ui_result_ready, &result, 30, "the pin to be saved");
+  g_assert_true (openiot_pin_store_save_finish (openiot_application_get_pin_store (app), result, &error));
+  g_assert_no_error (error);
+
+  return g_object_ref (openiot_application_add_hub (app, record, identity));
+}
+
+static GtkWidget *
+window_child (OpenIotWindow *window,
+              const char    *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), OPENIOT_TYPE_WINDOW, name));
+}
+
+static const char *
+row_subtitle (Scene *scene,
+              int    index)
+{
+  GtkListBox *list = GTK_LIST_BOX (window_child (scene->window, "hubs_list"));
+
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_list_box_get_row_at_index (list, index)));
+}
+
+static gboolean
+both_online (gpointer data)
+{
+  Scene *scene = data;
+
+  return openiot_hub_get_status (scene->shown) == OPENIOT_HUB_STATUS_ONLINE &&
+         openiot_hub_get_status (scene->other) == OPENIOT_HUB_STATUS_ONLINE;
+}
+
+static gboolean
+shown_offline (gpointer data)
+{
+  Scene *scene = data;
+
+  return openiot_hub_get_status (scene->shown) == OPENIOT_HUB_STATUS_OFFLINE &&
+         !openiot_thing_page_get_live (scene->thing_page);
+}
+
+static gboolean
+thing_live (gpointer data)
+{
+  Scene *scene = data;
+  GObject *temperature = openiot_thing_page_get_editor (scene->thing_page, "temperature");
+
+  return openiot_hub_get_status (scene->shown) == OPENIOT_HUB_STATUS_ONLINE &&
+         openiot_thing_page_get_live (scene->thing_page) && temperature != NULL &&
+         openiot_value_editor_get_value (OPENIOT_VALUE_EDITOR (temperature)) != NULL;
+}
+
+static gboolean
+blocked_by_impostor (gpointer data)
+{
+  Scene *scene = data;
+
+  return openiot_hub_get_status (scene->shown) == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED &&
+         !openiot_hub_get_rotation_verified (scene->shown);
+}
+
+static gboolean
+blocked_by_renewal (gpointer data)
+{
+  Scene *scene = data;
+
+  return openiot_hub_get_status (scene->shown) == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED &&
+         openiot_hub_get_rotation_verified (scene->shown);
+}
+
+static GtkWidget *
+thing_child (Scene      *scene,
+             const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (scene->thing_page), OPENIOT_TYPE_THING_PAGE, name));
+}
+
+static void
+screenshots (Scene      *scene,
+             const char *name)
+{
+  const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s-%dx%d", name, sizes[i][0], sizes[i][1]);
+
+      gtk_window_set_default_size (GTK_WINDOW (scene->window), sizes[i][0], sizes[i][1]);
+      openiot_test_ui_iterate (300);
+      openiot_test_ui_wait_for_frame (GTK_WINDOW (scene->window));
+      openiot_test_ui_screenshot (GTK_WINDOW (scene->window), file);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (scene->window), 1280, 800);
+}
+
+static void
+assert_controls_sensitive (Scene    *scene,
+                           gboolean  sensitive)
+{
+  GObject *target = openiot_thing_page_get_editor (scene->thing_page, "targetTemperature");
+  OpenIotActionRow *boost = openiot_thing_page_get_action (scene->thing_page, "boost");
+
+  g_assert_cmpint (gtk_widget_get_sensitive (openiot_value_editor_get_control (OPENIOT_VALUE_EDITOR (target))), ==,
+                   sensitive);
+  g_assert_cmpint (gtk_widget_get_sensitive (GTK_WIDGET (boost)), ==, sensitive);
+}
+
+static void
+test_status (void)
+{
+  g_autoptr(OpenIotTestHub) hub_a = openiot_test_hub_start ();
+  g_autoptr(OpenIotTestHub) hub_b = openiot_test_hub_start ();
+  g_autoptr(OpenIotTestHub) impostor = NULL;
+  g_autoptr(OpenIotIdentity) identity = NULL;
+  g_autoptr(JsonNode) rotated = NULL;
+  Scene scene = { 0 };
+
+  openiot_test_hub_start_service (hub_a, "thermostat");
+  wait_until (app_loaded, NULL, 30, "the app to load");
+  identity = load_identity ();
+
+  scene.window = openiot_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (scene.window));
+  scene.shown = pair (hub_a, identity);
+  scene.other = pair (hub_b, identity);
+  scene.thing_page = OPENIOT_THING_PAGE (window_child (scene.window, "thing_page"));
+
+  /* Both hubs' rows tell their own state, selected or not */
+  wait_until (both_online, &scene, 20, "both hubs online");
+  openiot_window_show_hub (scene.window, scene.shown);
+  openiot_window_show_service (scene.window, "thermostat", "Living-room thermostat");
+  wait_until (thing_live, &scene, 20, "live thermostat values");
+  assert_controls_sensitive (&scene, TRUE);
+  g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Online");
+  g_assert_cmpstr (row_subtitle (&scene, 1), ==, "Online");
+
+  /* Hub A stops: every view says offline, since when and when it tries
+   * again; controls that could only fail are insensitive; B is online */
+  openiot_test_hub_stop (hub_a);
+  wait_until (shown_offline, &scene, 20, "hub A offline");
+  openiot_test_ui_iterate (1500);
+  g_assert_true (g_str_has_prefix (row_subtitle (&scene, 0), "Offline since "));
+  g_assert_nonnull (strstr (row_subtitle (&scene, 0), "retrying in"));
+  g_assert_nonnull (openiot_hub_get_offline_since (scene.shown));
+  g_assert_cmpstr (row_subtitle (&scene, 1), ==, "Online");
+  assert_controls_sensitive (&scene, FALSE);
+  screenshots (&scene, "status-offline");
+
+  /* It comes back: live again within 10 s, without a click */
+  openiot_test_hub_restart (hub_a);
+  wait_until (thing_live, &scene, 10, "hub A and its thermostat live again by themselves");
+  g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Online");
+  g_assert_null (openiot_hub_get_offline_since (scene.shown));
+  assert_controls_sensitive (&scene, TRUE);
+  screenshots (&scene, "status-recovered");
+
+  /* An impostor takes its port: blocked, and it reads as a warning */
+  openiot_test_hub_stop (hub_a);
+  impostor = openiot_test_hub_start_on_port (hub_a->port);
+  wait_until (blocked_by_impostor, &scene, 20, "the impostor to be refused");
+  openiot_test_ui_iterate (300);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (thing_child (&scene, "stack"))), ==, "blocked");
+  g_assert_true (gtk_widget_has_css_class (thing_child (&scene, "blocked_page"), "alarming"));
+  g_assert_false (gtk_widget_has_css_class (thing_child (&scene, "blocked_button"), "suggested-action"));
+  g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Blocked: unverified certificate, maybe an attack");
+  g_assert_cmpstr (row_subtitle (&scene, 1), ==, "Online");
+  screenshots (&scene, "blocked-impostor");
+
+  /* The impostor leaves, the real hub is back: unblocked by itself */
+  g_clear_pointer (&impostor, openiot_test_hub_free);
+  openiot_test_hub_restart (hub_a);
+  wait_until (thing_live, &scene, 15, "unblocked by itself once the real hub is back");
+  g_assert_null (openiot_hub_get_presented_fingerprint (scene.shown));
+
+  /* A signed renewal, found by F5: blocked, as a calm notice */
+  rotated = openiot_test_hub_admin (hub_a, "rotate-certificate", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.refresh", NULL));
+  wait_until (blocked_by_renewal, &scene, 20, "the renewal to be noticed");
+  openiot_test_ui_iterate (300);
+  g_assert_false (gtk_widget_has_css_class (thing_child (&scene, "blocked_page"), "alarming"));
+  g_assert_true (gtk_widget_has_css_class (thing_child (&scene, "blocked_button"), "suggested-action"));
+  g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Blocked: the hub renewed its certificate");
+  screenshots (&scene, "blocked-renewal");
+
+  gtk_window_destroy (GTK_WINDOW (scene.window));
+  g_object_unref (scene.shown);
+  g_object_unref (scene.other);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = openiot_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/app/status", test_status);
+
+  return g_test_run ();
+}
