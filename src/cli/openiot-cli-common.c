@@ -220,3 +220,15 @@ openiot_cli_save_hub (OpenIotHubRecord  *record,
   openiot_pin_store_save_async (store, record, NULL, openiot_cli_store_result, &result);
   return openiot_pin_store_save_finish (store, openiot_cli_wait (&result), error);
 }
+
+/* The Thing cache of this device; with --store, inside that directory
+ * like everything else of it. */
+OpenIotThingCache *
+openiot_cli_new_cache (void)
+{
+  g_autofree char *directory = NULL;
+
+  if (openiot_cli_options.store_dir != NULL)
+    directory = g_build_filename (openiot_cli_options.store_dir, "cache", NULL);
+  return openiot_thing_cache_new (directory);
+}

@@ -36,6 +36,7 @@ const char       *openiot_cli_verification_text (OpenIotVerification verificatio
 void              openiot_cli_print_fingerprint (const char     *label,
                                                  const char     *fingerprint);
 gboolean          openiot_cli_confirm           (const char     *question);
+OpenIotThingCache *openiot_cli_new_cache       (void);
 gboolean          openiot_cli_save_hub          (OpenIotHubRecord *record,
                                                  GError        **error);
 

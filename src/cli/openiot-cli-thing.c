@@ -18,17 +18,6 @@ explain_certificate_change (OpenIotHubRecord     *hub,
                 openiot_hub_connection_get_presented_fingerprint (connection));
 }
 
-static OpenIotThingCache *
-new_cache (void)
-{
-  g_autofree char *directory = NULL;
-
-  /* With --store, everything of this device stays in that directory. */
-  if (openiot_cli_options.store_dir != NULL)
-    directory = g_build_filename (openiot_cli_options.store_dir, "cache", NULL);
-  return openiot_thing_cache_new (directory);
-}
-
 /* Fetches the Thing Description from the hub and caches it. */
 gboolean
 openiot_cli_thing_refresh (OpenIotCliThing  *self,
@@ -75,7 +64,7 @@ openiot_cli_thing_open (const char  *hub_name,
     return NULL;
 
   self->connection = openiot_hub_connection_new (self->hub, identity);
-  self->cache = new_cache ();
+  self->cache = openiot_cli_new_cache ();
 
   if (!fresh && (cached = openiot_thing_cache_load_thing (self->cache, openiot_hub_record_get_id (self->hub), service_id)))
     {
