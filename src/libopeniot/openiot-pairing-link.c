@@ -18,8 +18,6 @@
 /* Interface names (the zone of a link-local address) are this short on
  * Linux and the BSDs; anything longer cannot name a real interface. */
 #define MAX_ZONE_LENGTH (IF_NAMESIZE - 1)
-#define MAX_DNS_NAME_LENGTH 253
-#define MAX_DNS_LABEL_LENGTH 63
 
 /**
  * OpenIotPairingLink:
@@ -99,40 +97,6 @@ canonical_ip_literal (const char *text)
   return g_strconcat (canonical, "%", zone, NULL);
 }
 
-/* RFC 1123 host names: letters, digits and inner hyphens. The last label
- * must not be all digits, so that "256.1.1.1" or "10.1" are refused as
- * broken IPv4 addresses rather than looked up as names. */
-static gboolean
-is_dns_name (const char *name)
-{
-  g_auto(GStrv) labels = NULL;
-  const char *last = name;
-  gsize len = strlen (name);
-
-  if (len == 0 || len > MAX_DNS_NAME_LENGTH)
-    return FALSE;
-
-  labels = g_strsplit (name, ".", -1);
-  for (guint i = 0; labels[i] != NULL; i++)
-    {
-      gsize label_len = strlen (labels[i]);
-
-      if (label_len == 0 || label_len > MAX_DNS_LABEL_LENGTH ||
-          labels[i][0] == '-' || labels[i][label_len - 1] == '-')
-        return FALSE;
-
-      for (gsize j = 0; j < label_len; j++)
-        {
-          if (!g_ascii_isalnum (labels[i][j]) && labels[i][j] != '-')
-            return FALSE;
-        }
-
-      last = labels[i];
-    }
-
-  return strspn (last, "0123456789") != strlen (last);
-}
-
 /* An IP literal in canonical form, or a DNS name in lowercase (DNS is
  * case-insensitive); NULL for anything else. */
 static char *
@@ -143,7 +107,7 @@ canonical_host (const char *host)
   if ((canonical = canonical_ip_literal (host)) != NULL)
     return canonical;
 
-  if (strchr (host, ':') == NULL && is_dns_name (host))
+  if (strchr (host, ':') == NULL && _openiot_host_name_is_valid (host))
     return g_ascii_strdown (host, -1);
 
   return NULL;

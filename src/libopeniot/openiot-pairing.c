@@ -129,20 +129,30 @@ connect_to_hub (PairData       *data,
 
   for (guint i = 0; addresses[i] != NULL; i++)
     {
-      g_autoptr(GSocketAddress) address =
-        g_inet_socket_address_new_from_string (addresses[i], openiot_pairing_link_get_pairing_port (data->link));
+      guint16 port = openiot_pairing_link_get_pairing_port (data->link);
+      g_autoptr(GSocketConnectable) target = NULL;
+      g_autoptr(GSocketAddress) remote = NULL;
       GSocketConnection *connection;
 
-      if (address == NULL)
+      /* An IP literal (with its %scope), or a name ("hub.local",
+       * "localhost"): GSocketClient resolves it and tries its addresses
+       * in the resolver's order (RFC 6724: link-local last). */
+      target = G_SOCKET_CONNECTABLE (g_inet_socket_address_new_from_string (addresses[i], port));
+      if (target == NULL && _openiot_host_name_is_valid (addresses[i]))
+        target = g_network_address_new (addresses[i], port);
+      if (target == NULL)
         continue;
 
       g_clear_error (&last_error);
-      connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), cancellable, &last_error);
-      if (connection != NULL)
+      connection = g_socket_client_connect (client, target, cancellable, &last_error);
+      if (connection != NULL &&
+          (remote = g_socket_connection_get_remote_address (connection, &last_error)) != NULL &&
+          G_IS_INET_SOCKET_ADDRESS (remote))
         {
-          *connected = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+          *connected = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
           return connection;
         }
+      g_clear_object (&connection);
       if (g_error_matches (last_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         break;
     }

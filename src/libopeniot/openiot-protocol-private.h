@@ -32,6 +32,7 @@ gboolean  _openiot_protocol_response_error (guint        status,
                                            GBytes      *body,
                                            GError     **error);
 gboolean  _openiot_service_id_is_valid   (const char  *service_id);
+gboolean  _openiot_host_name_is_valid    (const char  *name);
 gboolean  _openiot_path_is_safe          (const char  *path);
 gboolean  _openiot_pairing_code_is_valid (const char  *code);
 GBytes   *_openiot_rotation_message      (const char  *previous_fingerprint,

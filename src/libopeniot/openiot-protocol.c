@@ -216,3 +216,37 @@ _openiot_rotation_message (const char *previous_fingerprint,
                              new_fingerprint);
   return g_bytes_new_take (message, strlen (message));
 }
+
+/* RFC 1123 host names: letters, digits and inner hyphens. The last label
+ * must not be all digits, so that "256.1.1.1" or "10.1" are refused as
+ * broken IPv4 addresses rather than looked up as names. */
+gboolean
+_openiot_host_name_is_valid (const char *name)
+{
+  g_auto(GStrv) labels = NULL;
+  const char *last = name;
+  gsize len = strlen (name);
+
+  if (len == 0 || len > 253)
+    return FALSE;
+
+  labels = g_strsplit (name, ".", -1);
+  for (guint i = 0; labels[i] != NULL; i++)
+    {
+      gsize label_len = strlen (labels[i]);
+
+      if (label_len == 0 || label_len > 63 ||
+          labels[i][0] == '-' || labels[i][label_len - 1] == '-')
+        return FALSE;
+
+      for (gsize j = 0; j < label_len; j++)
+        {
+          if (!g_ascii_isalnum (labels[i][j]) && labels[i][j] != '-')
+            return FALSE;
+        }
+
+      last = labels[i];
+    }
+
+  return strspn (last, "0123456789") != strlen (last);
+}

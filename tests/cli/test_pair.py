@@ -82,6 +82,19 @@ class TestPairing(unittest.TestCase):
         self.assertIn("Verified with the pairing code", result.stdout)
         self.assertIn("Paired with “Test Hub”", result.stdout)
 
+    def test_pair_by_host_name(self):
+        # A name, not an IP literal: the library resolves it ("localhost"
+        # is ::1 and 127.0.0.1; the hub listens on ::1 only)
+        code = self.hub.open_code()
+        result = openiot("pair", "--address", f"localhost:{self.hub.pairing_port}", "--code", code, "--yes",
+                         "--json", store=self.store)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        record = json.loads(result.stdout)
+        self.assertEqual(record["certificate"], self.hub_fingerprint())
+        # it then works through the address it paired over
+        result = openiot("hubs", "--json", store=self.store)
+        self.assertEqual(json.loads(result.stdout)[0]["status"], "online", result.stderr)
+
     def test_not_confirmed_saves_nothing(self):
         result = openiot("pair", self.link(), store=self.store)
         self.assertEqual(result.returncode, 3, result.stderr)
