@@ -484,7 +484,7 @@ openiot_application_init (OpenIotApplication *self)
 {
   const GOptionEntry options[] = {
     { "store", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Keep this device's key and pins in DIR (0600 files) instead of the keyring"), N_("DIR") },
+      N_("Keep this device’s key and pins in DIR (0600 files) instead of the keyring"), N_("DIR") },
     { NULL }
   };
 

@@ -6,26 +6,30 @@
 #include <glib/gi18n.h>
 
 #include "openiot-certificate-dialog.h"
+#include "openiot-error-text.h"
 #include "openiot-toast.h"
 
 /*
  * OpenIotCertificateDialog:
  *
  * The decision about a hub that presents another certificate than the
- * pinned one: both fingerprints side by side (one above the other on a
- * phone, where they do not fit side by side) with when each was first
- * seen, and whether the hub's rotation proof verifies ("the hub says it
- * replaced its certificate") or not ("this may be an attack").
+ * pinned one: both fingerprints, one above the other, with when the old
+ * one was trusted and when the new one was first seen, and whether the
+ * hub's rotation proof verifies (a renewal, a calm notice) or not (an
+ * unverified certificate, a warning).
  *
  * Closing it, Escape and Enter all keep blocking; trusting the new
  * certificate needs ticking the comparison box first, then the button.
- * What is accepted is the fingerprint shown, nothing else.
+ * What is accepted is the fingerprint shown, nothing else. Tab goes from
+ * the heading to the box to the buttons: the fingerprints are read, not
+ * visited, and copied with their buttons.
  */
 struct _OpenIotCertificateDialog
 {
   AdwMessageDialog  parent_instance;
 
-  GtkWidget        *fingerprints;
+  GtkWidget        *previous_copy;
+  GtkWidget        *presented_copy;
   GtkLabel         *previous_label;
   GtkLabel         *previous_since;
   GtkLabel         *presented_label;
@@ -54,6 +58,17 @@ on_confirm_toggled (OpenIotCertificateDialog *self)
 }
 
 static void
+on_copy_clicked (OpenIotCertificateDialog *self,
+                 GtkWidget                *button)
+{
+  const char *fingerprint = button == self->previous_copy
+    ? openiot_hub_record_get_fingerprint (openiot_hub_get_record (self->hub))
+    : self->presented;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (button), fingerprint);
+}
+
+static void
 on_accepted (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -63,8 +78,10 @@ on_accepted (GObject      *source,
 
   if (!openiot_hub_accept_certificate_finish (OPENIOT_HUB (source), result, &error))
     {
+      g_autofree char *text = openiot_error_text (error);
+
       g_warning ("Certificate not accepted: %s", error->message);
-      openiot_toast_show (GTK_WIDGET (parent), error->message);
+      openiot_toast_show (GTK_WIDGET (parent), text);
     }
 }
 
@@ -88,7 +105,7 @@ openiot_certificate_dialog_new (GtkWindow  *parent,
   OpenIotHubRecord *record = openiot_hub_get_record (hub);
   g_autofree char *previous = openiot_fingerprint_format_grouped (openiot_hub_record_get_fingerprint (record));
   g_autofree char *presented = openiot_fingerprint_format_grouped (openiot_hub_get_presented_fingerprint (hub));
-  g_autofree char *paired = local_date (openiot_hub_record_get_paired (record));
+  g_autofree char *paired = local_date (openiot_hub_record_get_trusted (record));
   g_autofree char *seen = local_date (openiot_hub_get_presented_since (hub));
   g_autofree char *previous_since = g_strdup_printf (_("Trusted since %s"), paired);
   g_autofree char *presented_since = g_strdup_printf (_("First seen %s"), seen);
@@ -97,6 +114,8 @@ openiot_certificate_dialog_new (GtkWindow  *parent,
   self->hub = g_object_ref (hub);
   self->presented = g_strdup (openiot_hub_get_presented_fingerprint (hub));
 
+  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), rotated ? _("The Hub Renewed Its Certificate")
+                                                                      : _("Unverified Certificate"));
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (self), rotated
     ? _("“%s” says it replaced its certificate, and the new one is signed by the certificate you trusted. "
         "If you or its admin renewed it, trust the new one. Until you do, nothing is sent to the hub.")
@@ -135,13 +154,15 @@ openiot_certificate_dialog_class_init (OpenIotCertificateDialogClass *klass)
   object_class->finalize = openiot_certificate_dialog_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-certificate-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, fingerprints);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, previous_copy);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, presented_copy);
   gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, previous_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, previous_since);
   gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, presented_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, presented_since);
   gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, confirm_check);
   gtk_widget_class_bind_template_callback (widget_class, on_confirm_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
 }
 
 static void

@@ -21,7 +21,7 @@ openiot_cli_parse (int                 *argc,
   const GOptionEntry common[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &openiot_cli_options.json, N_("Machine-readable output"), NULL },
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &openiot_cli_options.store_dir,
-      N_("Keep this device's key and pins in DIR (0600 files) instead of the keyring"), N_("DIR") },
+      N_("Keep this device’s key and pins in DIR (0600 files) instead of the keyring"), N_("DIR") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (parameters);
@@ -150,7 +150,7 @@ openiot_cli_find_hub (const char  *hub,
           if (found != NULL)
             {
               g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
-                           _("Several hubs are called “%s”: use the hub's id (see “openiot hubs”)."), hub);
+                           _("Several hubs are called “%s”: use the hub’s id (see “openiot hubs”)."), hub);
               return NULL;
             }
           found = record;

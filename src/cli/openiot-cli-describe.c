@@ -122,7 +122,7 @@ openiot_cli_describe (int    argc,
   OpenIotThing *thing;
 
   if (!openiot_cli_parse (&argc, &argv, _("SERVICE"),
-                          _("Describe a service's Thing: its properties, actions and events."), entries) ||
+                          _("Describe a service’s Thing: its properties, actions and events."), entries) ||
       argc != 2)
     return OPENIOT_CLI_EXIT_USAGE;
 

@@ -193,7 +193,7 @@ openiot_cli_identity (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *grouped = NULL;
 
-  if (!openiot_cli_parse (&argc, &argv, "", _("Show this device's certificate fingerprint (made on first use)."), NULL) ||
+  if (!openiot_cli_parse (&argc, &argv, "", _("Show this device’s certificate fingerprint (made on first use)."), NULL) ||
       argc != 1)
     return OPENIOT_CLI_EXIT_USAGE;
 

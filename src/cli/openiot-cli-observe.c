@@ -97,7 +97,7 @@ openiot_cli_observe (int    argc,
   Watch watch = { 0 };
 
   if (!openiot_cli_parse (&argc, &argv, _("SERVICE (PROPERTY | --event EVENT)"),
-                          _("Print a property's values, or an event's data, as they come, one JSON value a line."),
+                          _("Print a property’s values, or an event’s data, as they come, one JSON value a line."),
                           entries))
     return OPENIOT_CLI_EXIT_USAGE;
   if (argc != (event != NULL ? 2 : 3) || count < 0 || timeout < 0)

@@ -71,7 +71,7 @@ openiot_cli_pair (int    argc,
   g_autofree char *code = NULL;
   gboolean yes = FALSE;
   const GOptionEntry entries[] = {
-    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("This device's name on the hub (default: the host name)"), N_("NAME") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("This device’s name on the hub (default: the host name)"), N_("NAME") },
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("Pair with the hub at ADDR (default port 8444)"), N_("ADDR[:PORT]") },
     { "code", 0, 0, G_OPTION_ARG_STRING, &code, N_("The pairing code the hub shows"), N_("CODE") },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Trust the hub without asking"), NULL },

@@ -28,7 +28,7 @@ openiot_cli_services (int    argc,
   JsonArray *services;
   guint status = 0;
 
-  if (!openiot_cli_parse (&argc, &argv, "", _("List the hub's services."), entries) || argc != 1)
+  if (!openiot_cli_parse (&argc, &argv, "", _("List the hub’s services."), entries) || argc != 1)
     return OPENIOT_CLI_EXIT_USAGE;
 
   if (!(hub = openiot_cli_find_hub (hub_name, &error)) ||

@@ -29,11 +29,11 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
-  { "identity", N_("Show this device's certificate fingerprint"), openiot_cli_identity },
+  { "identity", N_("Show this device’s certificate fingerprint"), openiot_cli_identity },
   { "pair", N_("Pair with a hub (LINK, or --address ADDR --code CODE)"), openiot_cli_pair },
   { "hubs", N_("List the paired hubs"), openiot_cli_hubs },
-  { "services", N_("List a hub's services"), openiot_cli_services },
-  { "describe", N_("Describe a service's properties, actions and events"), openiot_cli_describe },
+  { "services", N_("List a hub’s services"), openiot_cli_services },
+  { "describe", N_("Describe a service’s properties, actions and events"), openiot_cli_describe },
   { "get", N_("Read a property"), openiot_cli_get },
   { "set", N_("Write a property"), openiot_cli_set },
   { "invoke", N_("Invoke an action"), openiot_cli_invoke },

@@ -32,6 +32,7 @@ struct _OpenIotHubRecord
   GStrv                scopes;
   OpenIotVerification  verification;
   GDateTime           *paired;
+  GDateTime           *trusted;   /* when this certificate was first trusted */
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotHubRecord, openiot_hub_record, G_TYPE_OBJECT)
@@ -51,6 +52,7 @@ openiot_hub_record_new_from_pairing (OpenIotPairingResult *result)
   self->scopes = g_strdupv ((GStrv) openiot_pairing_result_get_scopes (result));
   self->verification = openiot_pairing_result_get_verification (result);
   self->paired = g_date_time_new_now_utc ();
+  self->trusted = g_date_time_ref (self->paired);
   return self;
 }
 
@@ -79,6 +81,12 @@ openiot_hub_record_with_certificate (OpenIotHubRecord  *self,
 
   json_object_set_string_member (object, "certificate", fingerprint);
   json_object_set_string_member (object, "certificate_pem", certificate_pem);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *trusted = g_date_time_format_iso8601 (now);
+
+    json_object_set_string_member (object, "trusted", trusted);
+  }
   return openiot_hub_record_new_from_json (node, error);
 }
 
@@ -122,6 +130,7 @@ openiot_hub_record_to_json (OpenIotHubRecord *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *paired = g_date_time_format_iso8601 (self->paired);
+  g_autofree char *trusted = g_date_time_format_iso8601 (self->trusted);
   GEnumClass *verification = g_type_class_ref (OPENIOT_TYPE_VERIFICATION);
 
   json_builder_begin_object (builder);
@@ -143,6 +152,8 @@ openiot_hub_record_to_json (OpenIotHubRecord *self)
   json_builder_add_string_value (builder, g_enum_get_value (verification, self->verification)->value_nick);
   json_builder_set_member_name (builder, "paired");
   json_builder_add_string_value (builder, paired);
+  json_builder_set_member_name (builder, "trusted");
+  json_builder_add_string_value (builder, trusted);
   json_builder_end_object (builder);
 
   g_type_class_unref (verification);
@@ -158,6 +169,7 @@ openiot_hub_record_new_from_json (JsonNode  *node,
   GEnumValue *verification;
   JsonObject *object;
   const char *paired;
+  const char *trusted;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -176,6 +188,11 @@ openiot_hub_record_new_from_json (JsonNode  *node,
   self->scopes = get_strv (object, "scopes");
   paired = json_object_get_string_member_with_default (object, "paired", NULL);
   self->paired = paired ? g_date_time_new_from_iso8601 (paired, NULL) : NULL;
+  /* Records from before "trusted" existed: trusted since pairing */
+  trusted = json_object_get_string_member_with_default (object, "trusted", NULL);
+  self->trusted = trusted ? g_date_time_new_from_iso8601 (trusted, NULL) : NULL;
+  if (self->trusted == NULL && self->paired != NULL)
+    self->trusted = g_date_time_ref (self->paired);
 
   verification_class = g_type_class_ref (OPENIOT_TYPE_VERIFICATION);
   verification = g_enum_get_value_by_nick (verification_class,
@@ -268,6 +285,18 @@ openiot_hub_record_get_paired (OpenIotHubRecord *self)
   return self->paired;
 }
 
+/**
+ * openiot_hub_record_get_trusted:
+ *
+ * Returns: (transfer none): when the user trusted the pinned certificate:
+ *   at pairing, or when they accepted a changed one
+ */
+GDateTime *
+openiot_hub_record_get_trusted (OpenIotHubRecord *self)
+{
+  return self->trusted;
+}
+
 static void
 openiot_hub_record_finalize (GObject *object)
 {
@@ -281,6 +310,7 @@ openiot_hub_record_finalize (GObject *object)
   g_strfreev (self->addresses);
   g_strfreev (self->scopes);
   g_clear_pointer (&self->paired, g_date_time_unref);
+  g_clear_pointer (&self->trusted, g_date_time_unref);
 
   G_OBJECT_CLASS (openiot_hub_record_parent_class)->finalize (object);
 }

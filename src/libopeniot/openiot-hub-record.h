@@ -32,5 +32,6 @@ const char * const  *openiot_hub_record_get_addresses     (OpenIotHubRecord     
 const char * const  *openiot_hub_record_get_scopes        (OpenIotHubRecord      *self);
 OpenIotVerification  openiot_hub_record_get_verification  (OpenIotHubRecord      *self);
 GDateTime           *openiot_hub_record_get_paired        (OpenIotHubRecord      *self);
+GDateTime           *openiot_hub_record_get_trusted       (OpenIotHubRecord      *self);
 
 G_END_DECLS

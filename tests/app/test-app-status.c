@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "openiot-application.h"
+#include "openiot-certificate-dialog.h"
 #include "openiot-test-hub.h"
 #include "openiot-test-ui.h"
 #include "openiot-thing-page.h"
@@ -185,6 +186,37 @@ assert_controls_sensitive (Scene    *scene,
   g_assert_cmpint (gtk_widget_get_sensitive (GTK_WIDGET (boost)), ==, sensitive);
 }
 
+static GtkWidget *
+dialog_child (GtkWindow  *dialog,
+              const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), OPENIOT_TYPE_CERTIFICATE_DIALOG, name));
+}
+
+/* The dialog names the kind of change, and Tab visits only the
+ * comparison box and the buttons: the fingerprints are read and copied. */
+static void
+review_certificate (Scene      *scene,
+                    const char *heading,
+                    const char *screenshot)
+{
+  const char * const unvisited[] = { "previous_label", "presented_label", "previous_copy", "presented_copy" };
+  GtkWindow *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->window), "win.review-certificate", NULL));
+  openiot_test_ui_iterate (200);
+  dialog = openiot_test_ui_find_toplevel (OPENIOT_TYPE_CERTIFICATE_DIALOG);
+  g_assert_nonnull (dialog);
+  openiot_test_ui_wait_for_frame (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, heading);
+  for (guint i = 0; i < G_N_ELEMENTS (unvisited); i++)
+    g_assert_false (gtk_widget_get_focusable (dialog_child (dialog, unvisited[i])));
+  g_assert_true (gtk_widget_get_focusable (dialog_child (dialog, "confirm_check")));
+  openiot_test_ui_screenshot (dialog, screenshot);
+  openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "keep");
+  openiot_test_ui_iterate (200);
+}
+
 static void
 test_status (void)
 {
@@ -248,6 +280,7 @@ test_status (void)
   g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Blocked: unverified certificate, maybe an attack");
   g_assert_cmpstr (row_subtitle (&scene, 1), ==, "Online");
   screenshots (&scene, "blocked-impostor");
+  review_certificate (&scene, "Unverified Certificate", "certificate-impostor");
 
   /* The impostor leaves, the real hub is back: unblocked by itself */
   g_clear_pointer (&impostor, openiot_test_hub_free);
@@ -264,6 +297,7 @@ test_status (void)
   g_assert_true (gtk_widget_has_css_class (thing_child (&scene, "blocked_button"), "suggested-action"));
   g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Blocked: the hub renewed its certificate");
   screenshots (&scene, "blocked-renewal");
+  review_certificate (&scene, "The Hub Renewed Its Certificate", "certificate-renewal");
 
   gtk_window_destroy (GTK_WINDOW (scene.window));
   g_object_unref (scene.shown);
