@@ -123,6 +123,21 @@ admin_call (const CommonOptions *options,
   return json_node_ref (json_parser_get_root (parser));
 }
 
+/* Grouped in capitals, four groups a line, exactly as the app and the
+ * CLI show it: people compare the two by eye or read them aloud. */
+static void
+print_fingerprint (const char *label,
+                   const char *fingerprint)
+{
+  g_autofree char *grouped = openiot_fingerprint_is_valid (fingerprint)
+    ? openiot_fingerprint_format_grouped (fingerprint) : g_strdup (fingerprint ? fingerprint : "?");
+  g_auto(GStrv) lines = g_strsplit (grouped, "\n", -1);
+
+  g_print ("%s\n", label);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_print ("    %s\n", lines[i]);
+}
+
 static void
 print_json (JsonNode *node)
 {
@@ -167,6 +182,8 @@ openiot_hub_admin_client_pairing_code (int    argc,
   g_print ("Pairing code: %.4s %.4s   (valid until %s)\n", code, code + 4,
            json_object_get_string_member (object, "expires"));
   g_print ("Pairing link: %s\n", json_object_get_string_member (object, "link"));
+  print_fingerprint ("Certificate fingerprint (SHA-256):",
+                     json_object_get_string_member_with_default (object, "certificate", NULL));
   if (!no_qr && (qr = openiot_hub_qr_render_terminal (json_object_get_string_member (object, "link"))))
     g_print ("\n%s", qr);
   g_print ("\nOn the device: openiot pair '%s'\n", json_object_get_string_member (object, "link"));
@@ -195,9 +212,9 @@ openiot_hub_admin_client_rotate (int    argc,
     }
 
   object = json_node_get_object (reply);
-  g_print ("Rotated the hub certificate.\n  previous %s\n  new      %s\n",
-           json_object_get_string_member (object, "previous"),
-           json_object_get_string_member (object, "certificate"));
+  g_print ("Rotated the hub certificate.\n");
+  print_fingerprint ("Previous fingerprint (SHA-256):", json_object_get_string_member (object, "previous"));
+  print_fingerprint ("New fingerprint (SHA-256):", json_object_get_string_member (object, "certificate"));
   g_print ("Clients will ask their users to confirm the new certificate; it is signed by the previous one.\n");
   return 0;
 }
@@ -295,7 +312,7 @@ openiot_hub_admin_client_status (int    argc,
   addresses = json_object_get_array_member (object, "addresses");
   g_print ("Hub “%s” (%s)\n", json_object_get_string_member (object, "name"),
            json_object_get_string_member (object, "id"));
-  g_print ("  certificate  %s\n", json_object_get_string_member (object, "certificate"));
+  print_fingerprint ("  certificate fingerprint (SHA-256):", json_object_get_string_member (object, "certificate"));
   g_print ("  ports        %" G_GINT64_FORMAT " (HTTPS), %" G_GINT64_FORMAT " (pairing)\n",
            json_object_get_int_member (object, "port"), json_object_get_int_member (object, "pairing_port"));
   for (guint i = 0; i < json_array_get_length (addresses); i++)

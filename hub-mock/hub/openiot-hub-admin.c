@@ -151,6 +151,7 @@ respond_pairing_code (OpenIotHubAdmin   *self,
   add_string (builder, "code", code);
   add_string (builder, "expires", expires_text);
   add_string (builder, "link", link_text);
+  add_string (builder, "certificate", openiot_hub_state_get_fingerprint (self->state));
   json_builder_set_member_name (builder, "addresses");
   json_builder_add_value (builder, json_node_copy (self->addresses));
   json_builder_end_object (builder);

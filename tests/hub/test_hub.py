@@ -346,6 +346,13 @@ class TestAdmin(HubTestCase):
         self.assertRegex(result.stdout, r"Pairing code: \d{4} \d{4}")
         self.assertIn("openiot://", result.stdout)
         self.assertIn("█", result.stdout, "a QR code of the link")
+        # the fingerprint as the app and the CLI show it: capitals, groups of four
+        hexdigits = self.hub.admin("status")["certificate"][len("sha256:"):].upper()
+        lines = [" ".join(hexdigits[i + j:i + j + 4] for j in range(0, 16, 4)) for i in range(0, 64, 16)]
+        self.assertIn("\n".join("    " + line for line in lines), result.stdout)
+        result = subprocess.run([os.environ["OPENIOT_HUB"], "status", "--state-dir", self.hub.state],
+                                capture_output=True, text=True, timeout=30)
+        self.assertIn("\n".join("    " + line for line in lines), result.stdout)
 
 
 class TestTimeouts(unittest.TestCase):
