@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Services are semi-trusted (docs/security.md, "A malicious service"):
+hostile Python services behind the real hub, issue 16 findings 6-9. Each
+test ends with the hub up and serving; memory is read from
+/proc/PID/status while the abuse goes on."""
+
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
+from openiot_testlib import ClientIdentity, Hub, ScriptedService, rss_kib  # noqa: E402
+
+MIB = 1024 * 1024
+# what a hostile service may cost the hub, over its baseline
+RSS_BOUND_KIB = 64 * 1024
+
+
+class HostileService(ScriptedService):
+    """ScriptedService with more modes, by the first path segment:
+
+    .well-known     the Thing Description in self.td: bytes, or a size to
+                    stream (no Content-Length, then close)
+    headers         200 with headers a service must not give a client
+    double-length   two different Content-Lengths
+    huge            512 MiB of body, as fast as the hub takes it
+    flood           an event stream, events as fast as possible for 5 s
+    """
+
+    def __init__(self, services_dir, name, td=b'{"title": "Hostile"}'):
+        self.td = td
+        super().__init__(services_dir, name)
+
+    def _send_stream(self, conn, head, total, piece):
+        conn.sendall(head)
+        try:
+            sent = 0
+            while sent < total:
+                conn.sendall(piece)
+                sent += len(piece)
+        except OSError:
+            pass
+        conn.close()
+
+    def _answer(self, conn, mode, head):
+        if mode == ".well-known" and isinstance(self.td, int):
+            self._send_stream(conn, b"HTTP/1.1 200 OK\r\nContent-Type: application/td+json\r\n"
+                              b"Connection: close\r\n\r\n", self.td, b" " * MIB)
+        elif mode == ".well-known":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/td+json\r\nContent-Length: %d\r\n"
+                         b"Connection: close\r\n\r\n%s" % (len(self.td), self.td))
+            conn.close()
+        elif mode == "headers":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                         b"Set-Cookie: session=stolen; Path=/\r\n"
+                         b"Alt-Svc: h3=\":443\"; ma=86400\r\n"
+                         b"Strict-Transport-Security: max-age=31536000\r\n"
+                         b"Location: https://evil.example/\r\n"
+                         b"X-Open-IoT-Client-Id: forged\r\n"
+                         b"X_Open_IoT_Client_Name: forged\r\n"
+                         b"Connection: close, X-Secret\r\n"
+                         b"X-Secret: hop\r\n"
+                         b"X-Kept: yes\r\n\r\n{}")
+            conn.close()
+        elif mode == "double-length":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                         b"Content-Length: 12\r\nConnection: close\r\n\r\n{}{\"more\":1}")
+            time.sleep(0.2)
+            conn.close()
+        elif mode == "huge":
+            self._send_stream(conn, b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                              b"Content-Length: %d\r\n\r\n" % (512 * MIB), 512 * MIB, b"x" * MIB)
+        elif mode == "flood":
+            event = b"data: " + b"e" * 1000 + b"\n\n"
+            chunk = (b"%x\r\n%s\r\n" % (len(event), event)) * 64
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+            deadline = time.monotonic() + 5
+            try:
+                while time.monotonic() < deadline:
+                    conn.sendall(chunk)
+            except OSError:
+                pass
+            conn.close()
+        else:
+            super()._answer(conn, mode, head)
+
+
+class AbuseTestCase(unittest.TestCase):
+    services = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=("lock",))
+        cls.hostile = {name: HostileService(cls.hub.services_dir, name, td) for name, td in cls.services}
+        cls.client = ClientIdentity(os.path.join(cls.tmp.name, "client"))
+        cls.hub.register(cls.client)
+
+    @classmethod
+    def tearDownClass(cls):
+        for service in cls.hostile.values():
+            service.close()
+        cls.hub.close()
+        cls.tmp.cleanup()
+
+    def assertServing(self):
+        self.assertTrue(self.hub.alive(), "the hub died:\n" + self.hub.log()[-3000:])
+        status, _ = self.hub.curl_json("/services/lock/properties/state", self.client, timeout=5)
+        self.assertEqual(status, 200, "the hub stopped serving others")
+
+    def listing(self):
+        status, services = self.hub.curl_json("/open-iot/v1/services", self.client, timeout=10)
+        self.assertEqual(status, 200)
+        return {service["id"]: service for service in services}
+
+    def rss_while(self, seconds):
+        """The hub's largest VmRSS, sampled while @seconds pass."""
+        peak, deadline = 0, time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            peak = max(peak, rss_kib(self.hub.proc.pid))
+            time.sleep(0.1)
+        return peak
+
+    def stalled_request(self, path):
+        """A client that asks for @path, reads the response head, then
+        stops reading. Returns the socket and what it read."""
+        sock = self.hub.tls_socket(self.client, timeout=10)
+        sock.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: hub.invalid\r\n\r\n")
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(4096)
+        return sock, head
+
+
+class TestThingDescriptions(AbuseTestCase):
+    """Findings 6 and 7 (the listing's TD read)."""
+    services = (("deep", b"[" * 100000 + b"]" * 100000),
+                ("bigtd", 256 * MIB),
+                ("fine", b'{"title": "Fine"}'))
+
+    def test_deep_td_leaves_hub_up_and_service_down(self):
+        listing = self.listing()
+        self.assertServing()
+        self.assertEqual(listing["deep"]["state"], "down")
+        self.assertIn("reason", listing["deep"])
+        self.assertEqual(listing["fine"]["state"], "up")
+        self.assertEqual(listing["fine"]["title"], "Fine")
+        self.assertIn("deep", self.hub.log())
+
+    def test_huge_td_is_refused_with_bounded_memory(self):
+        before = rss_kib(self.hub.proc.pid, "VmHWM")
+        listing = self.listing()
+        self.assertEqual(listing["bigtd"]["state"], "down")
+        self.assertIn("too large", listing["bigtd"].get("reason", ""))
+        self.assertLess(rss_kib(self.hub.proc.pid, "VmHWM") - before, RSS_BOUND_KIB,
+                        "the hub read the whole TD")
+        self.assertServing()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
