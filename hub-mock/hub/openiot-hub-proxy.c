@@ -202,28 +202,38 @@ read_next_chunk (ProxyRequest *request)
 
 typedef gboolean (*HeaderFilter) (const char *name);
 
+/* Whether @name is one of the headers the sender's Connection header
+ * names: those concern its hop only (RFC 9110 §7.6.1), whatever they are
+ * called. */
+static gboolean
+is_connection_named (const char *name,
+                     GSList     *connection)
+{
+  for (GSList *l = connection; l != NULL; l = l->next)
+    {
+      if (g_ascii_strcasecmp (name, l->data) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 copy_headers (SoupMessageHeaders *from,
               SoupMessageHeaders *to,
               HeaderFilter        skip)
 {
+  const char *connection_header = soup_message_headers_get_list (from, "Connection");
+  GSList *connection = connection_header ? soup_header_parse_list (connection_header) : NULL;
   SoupMessageHeadersIter iter;
   const char *name, *value;
 
   soup_message_headers_iter_init (&iter, from);
   while (soup_message_headers_iter_next (&iter, &name, &value))
     {
-      if (!openiot_hub_http_is_hop_by_hop (name) && !skip (name))
+      if (!openiot_hub_http_is_hop_by_hop (name) && !is_connection_named (name, connection) && !skip (name))
         soup_message_headers_append (to, name, value);
     }
-}
-
-/* libsoup frames the body itself; the date is the hub's to give. */
-static gboolean
-skip_response_header (const char *name)
-{
-  return g_ascii_strcasecmp (name, "Content-Length") == 0 ||
-         g_ascii_strcasecmp (name, "Date") == 0;
+  soup_header_free_list (connection);
 }
 
 /* Whether @name is X-Open-IoT-* with any of its dashes written as
@@ -249,6 +259,27 @@ is_openiot_header (const char *name)
   return TRUE;
 }
 
+/* A service speaks for one path below /services/<id>/, never for the
+ * hub's origin: cookies, HTTPS policy and other protocols offered for the
+ * whole origin, redirects anywhere, and the hub's own X-Open-IoT-* words
+ * are not its to give (docs/protocol.md, "the proxy"). libsoup frames the
+ * body itself; the date is the hub's to give. */
+static gboolean
+skip_response_header (const char *name)
+{
+  static const char *dropped[] = {
+    "Content-Length", "Date", "Set-Cookie", "Set-Cookie2", "Alt-Svc",
+    "Strict-Transport-Security", "Location",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dropped); i++)
+    {
+      if (g_ascii_strcasecmp (name, dropped[i]) == 0)
+        return TRUE;
+    }
+  return is_openiot_header (name);
+}
+
 /* X-Open-IoT-* are the hub's word on who is asking: a client never gets to
  * say it itself. */
 static gboolean
@@ -257,6 +288,23 @@ skip_request_header (const char *name)
   return g_ascii_strcasecmp (name, "Host") == 0 ||
          g_ascii_strcasecmp (name, "Content-Length") == 0 ||
          is_openiot_header (name);
+}
+
+/* Whether the service gave two different Content-Lengths: the body's end
+ * is then anybody's guess (RFC 9112 §6.3), and forwarding one of them
+ * would let the service smuggle a response. Repeating one is allowed. */
+static gboolean
+has_conflicting_lengths (SoupMessageHeaders *headers)
+{
+  const char *list = soup_message_headers_get_list (headers, "Content-Length");
+  g_auto(GStrv) values = list ? g_strsplit (list, ",", -1) : NULL;
+
+  for (guint i = 1; values != NULL && values[i] != NULL; i++)
+    {
+      if (g_strcmp0 (g_strstrip (values[i]), g_strstrip (values[0])) != 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -285,9 +333,19 @@ on_upstream_sent (GObject      *source,
       return;
     }
 
+  upstream_headers = soup_message_get_response_headers (request->upstream);
+  if (has_conflicting_lengths (upstream_headers))
+    {
+      g_warning ("Service “%s” sent two different Content-Lengths", request->service_id);
+      openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
+                                      "The service “%s” sent a malformed response", request->service_id);
+      openiot_hub_http_unpause (request->msg);
+      proxy_request_free (request);
+      return;
+    }
+
   soup_server_message_set_status (request->msg, soup_message_get_status (request->upstream),
                                   soup_message_get_reason_phrase (request->upstream));
-  upstream_headers = soup_message_get_response_headers (request->upstream);
   response_headers = soup_server_message_get_response_headers (request->msg);
   copy_headers (upstream_headers, response_headers, skip_response_header);
 

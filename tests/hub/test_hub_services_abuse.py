@@ -163,5 +163,37 @@ class TestThingDescriptions(AbuseTestCase):
         self.assertServing()
 
 
+class TestHeaders(AbuseTestCase):
+    """Finding 9: what a service may not say to a client, and paths."""
+    services = (("hostile", b'{"title": "Hostile"}'),)
+
+    def test_dropped_response_headers(self):
+        status, head, body = self.hub.curl("/services/hostile/headers", self.client)
+        self.assertEqual(status, 200)
+        self.assertEqual(body, b"{}")
+        lower = head.lower()
+        for name in ("set-cookie", "alt-svc", "strict-transport-security", "location",
+                     "x-open-iot-client-id", "x_open_iot_client_name", "x-secret"):
+            with self.subTest(header=name):
+                self.assertNotIn(name + ":", lower)
+        self.assertIn("x-kept: yes", lower)
+        self.assertServing()
+
+    def test_two_content_lengths_give_502(self):
+        status, _, body = self.hub.curl("/services/hostile/double-length", self.client)
+        self.assertEqual(status, 502)
+        self.assertEqual(json.loads(body)["error"], "service-unavailable")
+        self.assertServing()
+
+    def test_encoded_slash_after_service_id_is_400(self):
+        before = len(self.hostile["hostile"].requests)
+        for path in ("/services/hostile/a%2Fb", "/services/hostile%2Fecho", "/services/hostile/echo%2f..%2flock"):
+            with self.subTest(path=path):
+                status, _, body = self.hub.curl(path, self.client)
+                self.assertEqual(status, 400, body)
+        self.assertEqual(len(self.hostile["hostile"].requests), before, "a request reached the service")
+        self.assertServing()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
