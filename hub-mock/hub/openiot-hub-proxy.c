@@ -4,12 +4,13 @@
 #include "config.h"
 
 #include <string.h>
-#include <gio/gunixsocketaddress.h>
 #include <libopeniot.h>
 
 #include "openiot-protocol-private.h"
 
 #include "openiot-hub-http.h"
+#include "openiot-hub-service-socket.h"
+
 #include "openiot-hub-proxy.h"
 
 #define RESPONSE_TIMEOUT_SECONDS 30
@@ -110,9 +111,7 @@ static gboolean
 service_exists (OpenIotHubProxy *self,
                 const char      *service_id)
 {
-  g_autofree char *service_dir = g_build_filename (self->services_dir, service_id, NULL);
-
-  return g_file_test (service_dir, G_FILE_TEST_IS_DIR);
+  return openiot_hub_service_socket_dir_exists (self->services_dir, service_id);
 }
 
 static void
@@ -376,28 +375,16 @@ on_upstream_sent (GObject      *source,
   read_next_chunk (request);
 }
 
-char *
-openiot_hub_proxy_get_socket_path (OpenIotHubProxy *self,
-                                   const char      *service_id)
-{
-  g_assert (_openiot_service_id_is_valid (service_id));
-
-  return g_build_filename (self->services_dir, service_id, "interface.sock", NULL);
-}
-
 /* Returns: (transfer none): the session that talks to @service_id's socket */
 SoupSession *
 openiot_hub_proxy_get_session (OpenIotHubProxy *self,
                                const char      *service_id)
 {
   SoupSession *session = g_hash_table_lookup (self->sessions, service_id);
-  g_autofree char *path = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketConnectable) address = NULL;
 
   if (session != NULL)
     return session;
-
-  path = openiot_hub_proxy_get_socket_path (self, service_id);
 
   /* A short idle timeout: a connection to a UNIX socket costs next to
    * nothing to open again, while libsoup 3.2 probes every idle connection
@@ -405,7 +392,7 @@ openiot_hub_proxy_get_session (OpenIotHubProxy *self,
    * times per request. With 60 s, the connections left over from a burst
    * of 16 clients cost every later request ~45 system calls (a third of
    * its time on one kept-alive client, bench/RESULTS.md). */
-  address = g_unix_socket_address_new (path);
+  address = openiot_hub_service_socket_new (self->services_dir, service_id);
   session = soup_session_new_with_options ("remote-connectable", address,
                                            "proxy-resolver", NULL,
                                            "timeout", 0,
@@ -468,6 +455,7 @@ openiot_hub_proxy_forward (OpenIotHubProxy   *self,
   request->cancellable = g_cancellable_new ();
   request->upstream = soup_message_new_from_uri (soup_server_message_get_method (msg), uri);
   soup_message_add_flags (request->upstream, SOUP_MESSAGE_NO_REDIRECT);
+  openiot_hub_service_socket_watch (request->upstream);
 
   upstream_headers = soup_message_get_request_headers (request->upstream);
   copy_headers (request_headers, upstream_headers, skip_request_header);

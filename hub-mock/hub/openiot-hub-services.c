@@ -8,6 +8,8 @@
 #include "openiot-protocol-private.h"
 #include "openiot-td-private.h"
 
+#include "openiot-hub-service-socket.h"
+
 #include "openiot-hub-services.h"
 
 /* A service that cannot hand over its Thing Description this fast is
@@ -75,12 +77,10 @@ openiot_hub_services_scan (OpenIotHubProxy *proxy)
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *path = NULL;
-
       if (!_openiot_service_id_is_valid (name))
         continue;
-      path = g_build_filename (openiot_hub_proxy_get_services_dir (proxy), name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+      /* a symlink to a directory elsewhere is no service (finding 8) */
+      if (openiot_hub_service_socket_dir_exists (openiot_hub_proxy_get_services_dir (proxy), name))
         g_strv_builder_add (builder, name);
     }
 
@@ -297,6 +297,7 @@ openiot_hub_services_list_async (OpenIotHubProxy     *proxy,
       probe->entry = entry;
       probe->msg = soup_message_new ("GET", "http://localhost" OPENIOT_SERVICE_TD_PATH);
       probe->td = g_byte_array_new ();
+      openiot_hub_service_socket_watch (probe->msg);
       data->pending++;
       soup_session_send_async (openiot_hub_proxy_get_session (proxy, ids[i]), probe->msg,
                                G_PRIORITY_DEFAULT, data->probes, on_probe_sent, probe);

@@ -195,5 +195,43 @@ class TestHeaders(AbuseTestCase):
         self.assertServing()
 
 
+class TestSymlinks(AbuseTestCase):
+    """Finding 8: a service socket is never found through a symlink, and
+    the admin socket is never the proxy's upstream."""
+    services = (("hostile", b'{"title": "Hostile"}'),)
+
+    def assertNoAdmin(self, service):
+        admin = os.path.join(self.hub.state, "admin.sock")
+        for path in ("status", "clients"):
+            status, _, body = self.hub.curl(f"/services/{service}/{path}", self.client)
+            self.assertIn(status, (404, 502), body)
+            self.assertNotIn(b"fingerprint", body)
+            self.assertNotIn(self.client.name.encode(), body)
+        self.assertTrue(os.path.exists(admin))
+        self.assertServing()
+
+    def test_socket_symlinked_to_admin_socket(self):
+        os.makedirs(os.path.join(self.hub.services_dir, "evil"))
+        os.symlink(os.path.join(self.hub.state, "admin.sock"),
+                   os.path.join(self.hub.services_dir, "evil", "interface.sock"))
+        self.assertNoAdmin("evil")
+
+    def test_admin_socket_hard_linked(self):
+        os.makedirs(os.path.join(self.hub.services_dir, "hardlink"))
+        os.link(os.path.join(self.hub.state, "admin.sock"),
+                os.path.join(self.hub.services_dir, "hardlink", "interface.sock"))
+        self.assertNoAdmin("hardlink")
+
+    def test_service_dir_symlinked_out_of_services_dir(self):
+        outside = os.path.join(self.tmp.name, "outside")
+        elsewhere = HostileService(outside, "real")
+        self.addCleanup(elsewhere.close)
+        os.symlink(os.path.join(outside, "real"), os.path.join(self.hub.services_dir, "away"))
+        status, _, body = self.hub.curl("/services/away/echo", self.client)
+        self.assertIn(status, (404, 502), body)
+        self.assertEqual(elsewhere.requests, [], "the hub followed the symlink")
+        self.assertNoAdmin("away")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
