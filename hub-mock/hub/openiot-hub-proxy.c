@@ -17,6 +17,11 @@
 #define BODY_IDLE_TIMEOUT_SECONDS 30
 #define READ_CHUNK_SIZE 16384
 #define UPSTREAM_IDLE_TIMEOUT_SECONDS 2
+/* How much of a response may wait in the hub for a client to take it:
+ * beyond it the proxy stops reading from the service (back-pressure), so
+ * a client that stops reading costs the hub this much, not the whole
+ * reply (a 512 MiB reply once took the hub to 577 MB, issue 16). */
+#define CLIENT_WINDOW_BYTES (64 * 1024)
 
 /*
  * A streaming reverse proxy from the main port to each service's UNIX
@@ -44,6 +49,9 @@ typedef struct
   char              *service_id;
   gulong             finished_id;
   gulong             disconnected_id;
+  gulong             wrote_id;
+  gsize              queued;     /* appended, not yet written to the client */
+  gboolean           waiting;    /* no read pending: the client is behind */
   guint              timeout_id;
   guint              idle_timeout_seconds;
   gint64             last_activity;
@@ -60,6 +68,7 @@ proxy_request_free (ProxyRequest *request)
   g_clear_handle_id (&request->timeout_id, g_source_remove);
   g_clear_signal_handler (&request->finished_id, request->msg);
   g_clear_signal_handler (&request->disconnected_id, request->msg);
+  g_clear_signal_handler (&request->wrote_id, request->msg);
   g_clear_object (&request->msg);
   g_clear_object (&request->upstream);
   g_clear_object (&request->body);
@@ -71,12 +80,42 @@ proxy_request_free (ProxyRequest *request)
 
 /* The client went away (or the response is complete): stop the upstream
  * request; its callbacks then see G_IO_ERROR_CANCELLED and clean up. */
+static gboolean
+free_request_idle (gpointer data)
+{
+  proxy_request_free (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_client_finished (SoupServerMessage *msg,
                     ProxyRequest      *request)
 {
+  if (request->finished)
+    return;
   request->finished = TRUE;
   g_cancellable_cancel (request->cancellable);
+  /* No callback of ours is pending to clean up: do it here, once the
+   * signal is done with the message. */
+  if (request->waiting)
+    g_idle_add (free_request_idle, request);
+}
+
+/* The response was cut short (the service broke off or went quiet): all
+ * that is left is to end the body; the log says why. */
+static void
+end_broken_response (ProxyRequest *request,
+                     const char   *reason)
+{
+  g_warning ("Service “%s” broke off its response: %s", request->service_id, reason);
+  /* A body shorter than its Content-Length cannot be ended in the
+   * protocol: close the connection, so that the client sees a cut
+   * response rather than waiting, or reading the next one as its rest. */
+  if (request->content_length && soup_server_message_get_socket (request->msg) != NULL)
+    g_socket_shutdown (soup_server_message_get_socket (request->msg), TRUE, TRUE, NULL);
+  soup_message_body_complete (soup_server_message_get_response_body (request->msg));
+  openiot_hub_http_unpause (request->msg);
+  proxy_request_free (request);
 }
 
 /* One timer per request, armed when it is forwarded: first the response
@@ -104,6 +143,9 @@ on_timeout (gpointer data)
 
   request->timed_out = TRUE;
   g_cancellable_cancel (request->cancellable);
+  /* Waiting on a client that takes nothing: no read to cancel. */
+  if (request->waiting)
+    end_broken_response (request, "the client stopped reading");
   return G_SOURCE_REMOVE;
 }
 
@@ -163,18 +205,7 @@ on_chunk_read (GObject      *source,
 
   if (chunk == NULL)
     {
-      /* Headers are gone already: all that is left is to end the body. The
-       * log says why the response was cut short. */
-      g_warning ("Service “%s” broke off its response: %s", request->service_id,
-                 request->timed_out ? "timed out" : error->message);
-      /* A body shorter than its Content-Length cannot be ended in the
-       * protocol: close the connection, so that the client sees a cut
-       * response rather than waiting, or reading the next one as its rest. */
-      if (request->content_length && soup_server_message_get_socket (request->msg) != NULL)
-        g_socket_shutdown (soup_server_message_get_socket (request->msg), TRUE, TRUE, NULL);
-      soup_message_body_complete (body);
-      openiot_hub_http_unpause (request->msg);
-      proxy_request_free (request);
+      end_broken_response (request, request->timed_out ? "timed out" : error->message);
       return;
     }
 
@@ -187,9 +218,29 @@ on_chunk_read (GObject      *source,
     }
 
   soup_message_body_append_bytes (body, chunk);
+  request->queued += g_bytes_get_size (chunk);
   openiot_hub_http_unpause (request->msg);
   request->last_activity = g_get_monotonic_time ();
-  read_next_chunk (request);
+  if (request->queued < CLIENT_WINDOW_BYTES)
+    read_next_chunk (request);
+  else
+    request->waiting = TRUE;
+}
+
+/* The client took @size bytes: read on from the service once what waits
+ * for it is below the window again. */
+static void
+on_wrote_body_data (SoupServerMessage *msg,
+                    guint              size,
+                    ProxyRequest      *request)
+{
+  request->queued -= MIN (request->queued, size);
+  request->last_activity = g_get_monotonic_time ();
+  if (request->waiting && !request->finished && request->queued < CLIENT_WINDOW_BYTES)
+    {
+      request->waiting = FALSE;
+      read_next_chunk (request);
+    }
 }
 
 static void
@@ -371,6 +422,10 @@ on_upstream_sent (GObject      *source,
   if (request->idle_timeout_seconds == 0)
     g_clear_handle_id (&request->timeout_id, g_source_remove);
 
+  /* Written chunks are let go of, not kept for the life of the message:
+   * an event stream that runs for days would otherwise keep every event. */
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (request->msg), FALSE);
+  request->wrote_id = g_signal_connect (request->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), request);
   openiot_hub_http_unpause (request->msg);
   read_next_chunk (request);
 }

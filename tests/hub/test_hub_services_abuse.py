@@ -30,6 +30,7 @@ class HostileService(ScriptedService):
     headers         200 with headers a service must not give a client
     double-length   two different Content-Lengths
     huge            512 MiB of body, as fast as the hub takes it
+    big             32 MiB of body (for a client that reads it all)
     flood           an event stream, events as fast as possible for 5 s
     """
 
@@ -76,6 +77,9 @@ class HostileService(ScriptedService):
         elif mode == "huge":
             self._send_stream(conn, b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
                               b"Content-Length: %d\r\n\r\n" % (512 * MIB), 512 * MIB, b"x" * MIB)
+        elif mode == "big":
+            self._send_stream(conn, b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                              b"Content-Length: %d\r\n\r\n" % (32 * MIB), 32 * MIB, b"x" * MIB)
         elif mode == "flood":
             event = b"data: " + b"e" * 1000 + b"\n\n"
             chunk = (b"%x\r\n%s\r\n" % (len(event), event)) * 64
@@ -161,6 +165,39 @@ class TestThingDescriptions(AbuseTestCase):
         self.assertLess(rss_kib(self.hub.proc.pid, "VmHWM") - before, RSS_BOUND_KIB,
                         "the hub read the whole TD")
         self.assertServing()
+
+
+class TestBackPressure(AbuseTestCase):
+    """Finding 7: a client that stops reading holds the service, not the
+    hub's memory."""
+    services = (("hostile", b'{"title": "Hostile"}'),)
+
+    def stall_and_measure(self, path, expect):
+        baseline = rss_kib(self.hub.proc.pid)
+        sock, head = self.stalled_request(path)
+        try:
+            self.assertIn(expect, head.lower())
+            peak = self.rss_while(6)
+        finally:
+            sock.close()
+        print(f"\n{path.decode()}: RSS {baseline} KiB before, {peak} KiB at most while stalled",
+              file=sys.stderr)
+        self.assertLess(peak - baseline, RSS_BOUND_KIB,
+                        f"RSS grew {(peak - baseline) // 1024} MiB behind a stalled client")
+        self.assertServing()
+
+    def test_reading_client_gets_every_byte(self):
+        # back-pressure resumes: the whole body arrives, in order
+        status, _, body = self.hub.curl("/services/hostile/big", self.client, timeout=60)
+        self.assertEqual(status, 200)
+        self.assertEqual(len(body), 32 * MIB)
+        self.assertEqual(body.count(b"x"), 32 * MIB)
+
+    def test_512_mib_reply_to_stalled_client(self):
+        self.stall_and_measure(b"/services/hostile/huge", b"content-length: 536870912")
+
+    def test_event_flood_to_stalled_client(self):
+        self.stall_and_measure(b"/services/hostile/flood", b"text/event-stream")
 
 
 class TestHeaders(AbuseTestCase):
