@@ -15,7 +15,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub, ScriptedService, rss_kib  # noqa: E402
+from openiot_testlib import ClientIdentity, Hub, ScriptedService, rss_kib, wait_for  # noqa: E402
 
 MIB = 1024 * 1024
 # what a hostile service may cost the hub, over its baseline
@@ -36,6 +36,7 @@ class HostileService(ScriptedService):
 
     def __init__(self, services_dir, name, td=b'{"title": "Hostile"}'):
         self.td = td
+        self.streams_ended = 0  # bodies the hub stopped taking, or took whole
         super().__init__(services_dir, name)
 
     def _send_stream(self, conn, head, total, piece):
@@ -48,6 +49,7 @@ class HostileService(ScriptedService):
         except OSError:
             pass
         conn.close()
+        self.streams_ended += 1
 
     def _answer(self, conn, mode, head):
         if mode == ".well-known" and isinstance(self.td, int):
@@ -91,6 +93,7 @@ class HostileService(ScriptedService):
             except OSError:
                 pass
             conn.close()
+            self.streams_ended += 1
         else:
             super()._answer(conn, mode, head)
 
@@ -173,13 +176,19 @@ class TestBackPressure(AbuseTestCase):
     services = (("hostile", b'{"title": "Hostile"}'),)
 
     def stall_and_measure(self, path, expect):
+        service = self.hostile["hostile"]
         baseline = rss_kib(self.hub.proc.pid)
+        ended = service.streams_ended
         sock, head = self.stalled_request(path)
         try:
             self.assertIn(expect, head.lower())
             peak = self.rss_while(6)
+            self.assertEqual(service.streams_ended, ended, "the service got to send it all")
         finally:
             sock.close()
+        # the client left while the hub waited on it: the hub lets go of
+        # the service's connection too
+        wait_for(lambda: service.streams_ended > ended, timeout=10, what="the hub to drop the upstream")
         print(f"\n{path.decode()}: RSS {baseline} KiB before, {peak} KiB at most while stalled",
               file=sys.stderr)
         self.assertLess(peak - baseline, RSS_BOUND_KIB,
@@ -220,6 +229,7 @@ class TestHeaders(AbuseTestCase):
         status, _, body = self.hub.curl("/services/hostile/double-length", self.client)
         self.assertEqual(status, 502)
         self.assertEqual(json.loads(body)["error"], "service-unavailable")
+        self.assertIn("two different Content-Lengths", self.hub.log())
         self.assertServing()
 
     def test_encoded_slash_after_service_id_is_400(self):
