@@ -37,6 +37,7 @@ class HostileService(ScriptedService):
     def __init__(self, services_dir, name, td=b'{"title": "Hostile"}'):
         self.td = td
         self.streams_ended = 0  # bodies the hub stopped taking, or took whole
+        self.streams_sent_whole = 0
         super().__init__(services_dir, name)
 
     def _send_stream(self, conn, head, total, piece):
@@ -49,6 +50,7 @@ class HostileService(ScriptedService):
         except OSError:
             pass
         conn.close()
+        self.streams_sent_whole += sent >= total
         self.streams_ended += 1
 
     def _answer(self, conn, mode, head):
@@ -167,6 +169,9 @@ class TestThingDescriptions(AbuseTestCase):
         self.assertIn("too large", listing["bigtd"].get("reason", ""))
         self.assertLess(rss_kib(self.hub.proc.pid, "VmHWM") - before, RSS_BOUND_KIB,
                         "the hub read the whole TD")
+        service = self.hostile["bigtd"]
+        wait_for(lambda: service.streams_ended > 0, timeout=10, what="the hub to drop the TD")
+        self.assertEqual(service.streams_sent_whole, 0, "the hub read the rest of the TD anyway")
         self.assertServing()
 
 
@@ -178,7 +183,7 @@ class TestBackPressure(AbuseTestCase):
     def stall_and_measure(self, path, expect):
         service = self.hostile["hostile"]
         baseline = rss_kib(self.hub.proc.pid)
-        ended = service.streams_ended
+        ended, whole = service.streams_ended, service.streams_sent_whole
         sock, head = self.stalled_request(path)
         try:
             self.assertIn(expect, head.lower())
@@ -189,6 +194,7 @@ class TestBackPressure(AbuseTestCase):
         # the client left while the hub waited on it: the hub lets go of
         # the service's connection too
         wait_for(lambda: service.streams_ended > ended, timeout=10, what="the hub to drop the upstream")
+        self.assertEqual(service.streams_sent_whole, whole, "the hub read the rest of the reply anyway")
         print(f"\n{path.decode()}: RSS {baseline} KiB before, {peak} KiB at most while stalled",
               file=sys.stderr)
         self.assertLess(peak - baseline, RSS_BOUND_KIB,
