@@ -78,8 +78,6 @@ proxy_request_free (ProxyRequest *request)
   g_free (request);
 }
 
-/* The client went away (or the response is complete): stop the upstream
- * request; its callbacks then see G_IO_ERROR_CANCELLED and clean up. */
 static gboolean
 free_request_idle (gpointer data)
 {
@@ -87,6 +85,8 @@ free_request_idle (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The client went away (or the response is complete): stop the upstream
+ * request; its callbacks then see G_IO_ERROR_CANCELLED and clean up. */
 static void
 on_client_finished (SoupServerMessage *msg,
                     ProxyRequest      *request)
@@ -101,13 +101,14 @@ on_client_finished (SoupServerMessage *msg,
     g_idle_add (free_request_idle, request);
 }
 
-/* The response was cut short (the service broke off or went quiet): all
- * that is left is to end the body; the log says why. */
+/* The response was cut short (the service broke off or went quiet, or the
+ * client took nothing for too long): all that is left is to end the body;
+ * the log says why. */
 static void
 end_broken_response (ProxyRequest *request,
                      const char   *reason)
 {
-  g_warning ("Service “%s” broke off its response: %s", request->service_id, reason);
+  g_warning ("A response of service “%s” was cut short: %s", request->service_id, reason);
   /* A body shorter than its Content-Length cannot be ended in the
    * protocol: close the connection, so that the client sees a cut
    * response rather than waiting, or reading the next one as its rest. */
@@ -143,9 +144,14 @@ on_timeout (gpointer data)
 
   request->timed_out = TRUE;
   g_cancellable_cancel (request->cancellable);
-  /* Waiting on a client that takes nothing: no read to cancel. */
+  /* Waiting on a client that takes nothing: no read to cancel. Whatever
+   * the framing, it gets no well-ended body it did not read. */
   if (request->waiting)
-    end_broken_response (request, "the client stopped reading");
+    {
+      if (soup_server_message_get_socket (request->msg) != NULL)
+        g_socket_shutdown (soup_server_message_get_socket (request->msg), TRUE, TRUE, NULL);
+      end_broken_response (request, "the client stopped reading");
+    }
   return G_SOURCE_REMOVE;
 }
 

@@ -122,6 +122,7 @@ class AbuseTestCase(unittest.TestCase):
         self.assertTrue(self.hub.alive(), "the hub died:\n" + self.hub.log()[-3000:])
         status, _ = self.hub.curl_json("/services/lock/properties/state", self.client, timeout=5)
         self.assertEqual(status, 200, "the hub stopped serving others")
+        self.assertNotIn("CRITICAL", self.hub.log())
 
     def listing(self):
         status, services = self.hub.curl_json("/open-iot/v1/services", self.client, timeout=10)
@@ -199,6 +200,17 @@ class TestBackPressure(AbuseTestCase):
               file=sys.stderr)
         self.assertLess(peak - baseline, RSS_BOUND_KIB,
                         f"RSS grew {(peak - baseline) // 1024} MiB behind a stalled client")
+        self.assertServing()
+
+    def test_stalled_client_is_cut_after_idle_timeout(self):
+        # 30 s without the client taking a byte of a body that is not an
+        # event stream: the hub ends the response and lets the service go
+        service = self.hostile["hostile"]
+        ended = service.streams_ended
+        sock, _ = self.stalled_request(b"/services/hostile/huge")
+        self.addCleanup(sock.close)
+        wait_for(lambda: service.streams_ended > ended, timeout=45, what="the hub to give up on the client")
+        self.assertIn("the client stopped reading", self.hub.log())
         self.assertServing()
 
     def test_reading_client_gets_every_byte(self):
