@@ -15,10 +15,10 @@
 /* json-glib's parser recurses once per nesting level, so a document of a
  * million '[' would exhaust the stack before any check of ours could run.
  * This scan, which skips strings, refuses such documents first. */
-gboolean
-_openiot_td_check_nesting (const char *data,
-                           gsize       len,
-                           guint       max_depth)
+static gboolean
+check_nesting (const char *data,
+               gsize       len,
+               guint       max_depth)
 {
   gboolean in_string = FALSE;
   guint depth = 0;
@@ -164,7 +164,7 @@ _openiot_td_parse (GBytes      *bytes,
                            _("The Thing Description is not valid JSON: the document is empty."));
       return NULL;
     }
-  if (!_openiot_td_check_nesting (data, len, OPENIOT_TD_MAX_JSON_DEPTH))
+  if (!check_nesting (data, len, OPENIOT_TD_MAX_JSON_DEPTH))
     {
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
                    _("The Thing Description is nested too deeply (over %u levels)."), OPENIOT_TD_MAX_JSON_DEPTH);

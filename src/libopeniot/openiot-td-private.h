@@ -23,9 +23,6 @@ typedef struct
   guint schemas_left;
 } OpenIotTdBudget;
 
-gboolean    _openiot_td_check_nesting   (const char  *data,
-                                         gsize        len,
-                                         guint        max_depth);
 JsonObject *_openiot_td_parse           (GBytes      *bytes,
                                          JsonParser  *parser,
                                          GError     **error);
