@@ -4,18 +4,24 @@
 #include "config.h"
 
 #include <string.h>
-#include <gio/gunixsocketaddress.h>
 #include <libopeniot.h>
 
 #include "openiot-protocol-private.h"
 
 #include "openiot-hub-http.h"
+#include "openiot-hub-service-socket.h"
+
 #include "openiot-hub-proxy.h"
 
 #define RESPONSE_TIMEOUT_SECONDS 30
 #define BODY_IDLE_TIMEOUT_SECONDS 30
 #define READ_CHUNK_SIZE 16384
 #define UPSTREAM_IDLE_TIMEOUT_SECONDS 2
+/* How much of a response may wait in the hub for a client to take it:
+ * beyond it the proxy stops reading from the service (back-pressure), so
+ * a client that stops reading costs the hub this much, not the whole
+ * reply (a 512 MiB reply once took the hub to 577 MB, issue 16). */
+#define CLIENT_WINDOW_BYTES (64 * 1024)
 
 /*
  * A streaming reverse proxy from the main port to each service's UNIX
@@ -43,6 +49,9 @@ typedef struct
   char              *service_id;
   gulong             finished_id;
   gulong             disconnected_id;
+  gulong             wrote_id;
+  gsize              queued;     /* appended, not yet written to the client */
+  gboolean           waiting;    /* no read pending: the client is behind */
   guint              timeout_id;
   guint              idle_timeout_seconds;
   gint64             last_activity;
@@ -59,6 +68,7 @@ proxy_request_free (ProxyRequest *request)
   g_clear_handle_id (&request->timeout_id, g_source_remove);
   g_clear_signal_handler (&request->finished_id, request->msg);
   g_clear_signal_handler (&request->disconnected_id, request->msg);
+  g_clear_signal_handler (&request->wrote_id, request->msg);
   g_clear_object (&request->msg);
   g_clear_object (&request->upstream);
   g_clear_object (&request->body);
@@ -68,14 +78,45 @@ proxy_request_free (ProxyRequest *request)
   g_free (request);
 }
 
+static gboolean
+free_request_idle (gpointer data)
+{
+  proxy_request_free (data);
+  return G_SOURCE_REMOVE;
+}
+
 /* The client went away (or the response is complete): stop the upstream
  * request; its callbacks then see G_IO_ERROR_CANCELLED and clean up. */
 static void
 on_client_finished (SoupServerMessage *msg,
                     ProxyRequest      *request)
 {
+  if (request->finished)
+    return;
   request->finished = TRUE;
   g_cancellable_cancel (request->cancellable);
+  /* No callback of ours is pending to clean up: do it here, once the
+   * signal is done with the message. */
+  if (request->waiting)
+    g_idle_add (free_request_idle, request);
+}
+
+/* The response was cut short (the service broke off or went quiet, or the
+ * client took nothing for too long): all that is left is to end the body;
+ * the log says why. */
+static void
+end_broken_response (ProxyRequest *request,
+                     const char   *reason)
+{
+  g_warning ("A response of service “%s” was cut short: %s", request->service_id, reason);
+  /* A body shorter than its Content-Length cannot be ended in the
+   * protocol: close the connection, so that the client sees a cut
+   * response rather than waiting, or reading the next one as its rest. */
+  if (request->content_length && soup_server_message_get_socket (request->msg) != NULL)
+    g_socket_shutdown (soup_server_message_get_socket (request->msg), TRUE, TRUE, NULL);
+  soup_message_body_complete (soup_server_message_get_response_body (request->msg));
+  openiot_hub_http_unpause (request->msg);
+  proxy_request_free (request);
 }
 
 /* One timer per request, armed when it is forwarded: first the response
@@ -103,6 +144,14 @@ on_timeout (gpointer data)
 
   request->timed_out = TRUE;
   g_cancellable_cancel (request->cancellable);
+  /* Waiting on a client that takes nothing: no read to cancel. Whatever
+   * the framing, it gets no well-ended body it did not read. */
+  if (request->waiting)
+    {
+      if (soup_server_message_get_socket (request->msg) != NULL)
+        g_socket_shutdown (soup_server_message_get_socket (request->msg), TRUE, TRUE, NULL);
+      end_broken_response (request, "the client stopped reading");
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -110,9 +159,7 @@ static gboolean
 service_exists (OpenIotHubProxy *self,
                 const char      *service_id)
 {
-  g_autofree char *service_dir = g_build_filename (self->services_dir, service_id, NULL);
-
-  return g_file_test (service_dir, G_FILE_TEST_IS_DIR);
+  return openiot_hub_service_socket_dir_exists (self->services_dir, service_id);
 }
 
 static void
@@ -164,18 +211,7 @@ on_chunk_read (GObject      *source,
 
   if (chunk == NULL)
     {
-      /* Headers are gone already: all that is left is to end the body. The
-       * log says why the response was cut short. */
-      g_warning ("Service “%s” broke off its response: %s", request->service_id,
-                 request->timed_out ? "timed out" : error->message);
-      /* A body shorter than its Content-Length cannot be ended in the
-       * protocol: close the connection, so that the client sees a cut
-       * response rather than waiting, or reading the next one as its rest. */
-      if (request->content_length && soup_server_message_get_socket (request->msg) != NULL)
-        g_socket_shutdown (soup_server_message_get_socket (request->msg), TRUE, TRUE, NULL);
-      soup_message_body_complete (body);
-      openiot_hub_http_unpause (request->msg);
-      proxy_request_free (request);
+      end_broken_response (request, request->timed_out ? "timed out" : error->message);
       return;
     }
 
@@ -188,9 +224,29 @@ on_chunk_read (GObject      *source,
     }
 
   soup_message_body_append_bytes (body, chunk);
+  request->queued += g_bytes_get_size (chunk);
   openiot_hub_http_unpause (request->msg);
   request->last_activity = g_get_monotonic_time ();
-  read_next_chunk (request);
+  if (request->queued < CLIENT_WINDOW_BYTES)
+    read_next_chunk (request);
+  else
+    request->waiting = TRUE;
+}
+
+/* The client took @size bytes: read on from the service once what waits
+ * for it is below the window again. */
+static void
+on_wrote_body_data (SoupServerMessage *msg,
+                    guint              size,
+                    ProxyRequest      *request)
+{
+  request->queued -= MIN (request->queued, size);
+  request->last_activity = g_get_monotonic_time ();
+  if (request->waiting && !request->finished && request->queued < CLIENT_WINDOW_BYTES)
+    {
+      request->waiting = FALSE;
+      read_next_chunk (request);
+    }
 }
 
 static void
@@ -202,28 +258,38 @@ read_next_chunk (ProxyRequest *request)
 
 typedef gboolean (*HeaderFilter) (const char *name);
 
+/* Whether @name is one of the headers the sender's Connection header
+ * names: those concern its hop only (RFC 9110 §7.6.1), whatever they are
+ * called. */
+static gboolean
+is_connection_named (const char *name,
+                     GSList     *connection)
+{
+  for (GSList *l = connection; l != NULL; l = l->next)
+    {
+      if (g_ascii_strcasecmp (name, l->data) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 copy_headers (SoupMessageHeaders *from,
               SoupMessageHeaders *to,
               HeaderFilter        skip)
 {
+  const char *connection_header = soup_message_headers_get_list (from, "Connection");
+  GSList *connection = connection_header ? soup_header_parse_list (connection_header) : NULL;
   SoupMessageHeadersIter iter;
   const char *name, *value;
 
   soup_message_headers_iter_init (&iter, from);
   while (soup_message_headers_iter_next (&iter, &name, &value))
     {
-      if (!openiot_hub_http_is_hop_by_hop (name) && !skip (name))
+      if (!openiot_hub_http_is_hop_by_hop (name) && !is_connection_named (name, connection) && !skip (name))
         soup_message_headers_append (to, name, value);
     }
-}
-
-/* libsoup frames the body itself; the date is the hub's to give. */
-static gboolean
-skip_response_header (const char *name)
-{
-  return g_ascii_strcasecmp (name, "Content-Length") == 0 ||
-         g_ascii_strcasecmp (name, "Date") == 0;
+  soup_header_free_list (connection);
 }
 
 /* Whether @name is X-Open-IoT-* with any of its dashes written as
@@ -249,6 +315,27 @@ is_openiot_header (const char *name)
   return TRUE;
 }
 
+/* A service speaks for one path below /services/<id>/, never for the
+ * hub's origin: cookies, HTTPS policy and other protocols offered for the
+ * whole origin, redirects anywhere, and the hub's own X-Open-IoT-* words
+ * are not its to give (docs/protocol.md, "the proxy"). libsoup frames the
+ * body itself; the date is the hub's to give. */
+static gboolean
+skip_response_header (const char *name)
+{
+  static const char *dropped[] = {
+    "Content-Length", "Date", "Set-Cookie", "Set-Cookie2", "Alt-Svc",
+    "Strict-Transport-Security", "Location",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dropped); i++)
+    {
+      if (g_ascii_strcasecmp (name, dropped[i]) == 0)
+        return TRUE;
+    }
+  return is_openiot_header (name);
+}
+
 /* X-Open-IoT-* are the hub's word on who is asking: a client never gets to
  * say it itself. */
 static gboolean
@@ -257,6 +344,23 @@ skip_request_header (const char *name)
   return g_ascii_strcasecmp (name, "Host") == 0 ||
          g_ascii_strcasecmp (name, "Content-Length") == 0 ||
          is_openiot_header (name);
+}
+
+/* Whether the service gave two different Content-Lengths: the body's end
+ * is then anybody's guess (RFC 9112 §6.3), and forwarding one of them
+ * would let the service smuggle a response. Repeating one is allowed. */
+static gboolean
+has_conflicting_lengths (SoupMessageHeaders *headers)
+{
+  const char *list = soup_message_headers_get_list (headers, "Content-Length");
+  g_auto(GStrv) values = list ? g_strsplit (list, ",", -1) : NULL;
+
+  for (guint i = 1; values != NULL && values[i] != NULL; i++)
+    {
+      if (g_strcmp0 (g_strstrip (values[i]), g_strstrip (values[0])) != 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -285,9 +389,19 @@ on_upstream_sent (GObject      *source,
       return;
     }
 
+  upstream_headers = soup_message_get_response_headers (request->upstream);
+  if (has_conflicting_lengths (upstream_headers))
+    {
+      g_warning ("Service “%s” sent two different Content-Lengths", request->service_id);
+      openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
+                                      "The service “%s” sent a malformed response", request->service_id);
+      openiot_hub_http_unpause (request->msg);
+      proxy_request_free (request);
+      return;
+    }
+
   soup_server_message_set_status (request->msg, soup_message_get_status (request->upstream),
                                   soup_message_get_reason_phrase (request->upstream));
-  upstream_headers = soup_message_get_response_headers (request->upstream);
   response_headers = soup_server_message_get_response_headers (request->msg);
   copy_headers (upstream_headers, response_headers, skip_response_header);
 
@@ -314,17 +428,12 @@ on_upstream_sent (GObject      *source,
   if (request->idle_timeout_seconds == 0)
     g_clear_handle_id (&request->timeout_id, g_source_remove);
 
+  /* Written chunks are let go of, not kept for the life of the message:
+   * an event stream that runs for days would otherwise keep every event. */
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (request->msg), FALSE);
+  request->wrote_id = g_signal_connect (request->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), request);
   openiot_hub_http_unpause (request->msg);
   read_next_chunk (request);
-}
-
-char *
-openiot_hub_proxy_get_socket_path (OpenIotHubProxy *self,
-                                   const char      *service_id)
-{
-  g_assert (_openiot_service_id_is_valid (service_id));
-
-  return g_build_filename (self->services_dir, service_id, "interface.sock", NULL);
 }
 
 /* Returns: (transfer none): the session that talks to @service_id's socket */
@@ -333,13 +442,10 @@ openiot_hub_proxy_get_session (OpenIotHubProxy *self,
                                const char      *service_id)
 {
   SoupSession *session = g_hash_table_lookup (self->sessions, service_id);
-  g_autofree char *path = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketConnectable) address = NULL;
 
   if (session != NULL)
     return session;
-
-  path = openiot_hub_proxy_get_socket_path (self, service_id);
 
   /* A short idle timeout: a connection to a UNIX socket costs next to
    * nothing to open again, while libsoup 3.2 probes every idle connection
@@ -347,7 +453,7 @@ openiot_hub_proxy_get_session (OpenIotHubProxy *self,
    * times per request. With 60 s, the connections left over from a burst
    * of 16 clients cost every later request ~45 system calls (a third of
    * its time on one kept-alive client, bench/RESULTS.md). */
-  address = g_unix_socket_address_new (path);
+  address = openiot_hub_service_socket_new (self->services_dir, service_id);
   session = soup_session_new_with_options ("remote-connectable", address,
                                            "proxy-resolver", NULL,
                                            "timeout", 0,
@@ -410,6 +516,7 @@ openiot_hub_proxy_forward (OpenIotHubProxy   *self,
   request->cancellable = g_cancellable_new ();
   request->upstream = soup_message_new_from_uri (soup_server_message_get_method (msg), uri);
   soup_message_add_flags (request->upstream, SOUP_MESSAGE_NO_REDIRECT);
+  openiot_hub_service_socket_watch (request->upstream);
 
   upstream_headers = soup_message_get_request_headers (request->upstream);
   copy_headers (request_headers, upstream_headers, skip_request_header);

@@ -13,8 +13,6 @@ G_DECLARE_FINAL_TYPE (OpenIotHubProxy, openiot_hub_proxy, OPENIOT, HUB_PROXY, GO
 
 OpenIotHubProxy *openiot_hub_proxy_new              (const char        *services_dir);
 const char      *openiot_hub_proxy_get_services_dir (OpenIotHubProxy   *self);
-char            *openiot_hub_proxy_get_socket_path  (OpenIotHubProxy   *self,
-                                                     const char        *service_id);
 SoupSession     *openiot_hub_proxy_get_session      (OpenIotHubProxy   *self,
                                                      const char        *service_id);
 void             openiot_hub_proxy_forward          (OpenIotHubProxy   *self,

@@ -608,6 +608,10 @@ openiot_hub_server_new (OpenIotHubState    *state,
 
   self->soup = soup_server_new ("tls-certificate", openiot_hub_state_get_tls_certificate (state),
                                 "server-header", NULL,
+                                /* Routing and openiot_hub_path_is_safe() see the
+                                 * path as sent: decoded, "%2F" after a service id
+                                 * would become a "/" and route (issue 16). */
+                                "raw-paths", TRUE,
                                 NULL);
   soup_server_set_tls_auth_mode (self->soup, G_TLS_AUTHENTICATION_REQUESTED);
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);

@@ -6,18 +6,22 @@
 #include <libopeniot.h>
 
 #include "openiot-protocol-private.h"
+#include "openiot-td-private.h"
+
+#include "openiot-hub-service-socket.h"
 
 #include "openiot-hub-services.h"
 
 /* A service that cannot hand over its Thing Description this fast is
  * reported "down" rather than holding up the whole list. */
 #define PROBE_TIMEOUT_SECONDS 2
-#define MAX_TD_BYTES (1024 * 1024)
+#define PROBE_READ_SIZE 16384
 
 typedef struct
 {
   char  *id;
   char  *title;
+  char  *reason; /* why a service that answered is not usable */
   gboolean up;
 } ServiceEntry;
 
@@ -34,6 +38,7 @@ service_entry_free (ServiceEntry *entry)
 {
   g_free (entry->id);
   g_free (entry->title);
+  g_free (entry->reason);
   g_free (entry);
 }
 
@@ -72,12 +77,10 @@ openiot_hub_services_scan (OpenIotHubProxy *proxy)
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *path = NULL;
-
       if (!_openiot_service_id_is_valid (name))
         continue;
-      path = g_build_filename (openiot_hub_proxy_get_services_dir (proxy), name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+      /* a symlink to a directory elsewhere is no service (finding 8) */
+      if (openiot_hub_service_socket_dir_exists (openiot_hub_proxy_get_services_dir (proxy), name))
         g_strv_builder_add (builder, name);
     }
 
@@ -86,21 +89,28 @@ openiot_hub_services_scan (OpenIotHubProxy *proxy)
   return g_steal_pointer (&ids);
 }
 
-static char *
-title_from_td (GBytes *td)
+/* A service is semi-trusted: its TD goes through the client's own checks
+ * (size, nesting, plain JSON) before json-glib parses it, and one that
+ * fails them leaves its service "down" with the reason, the hub up. */
+static void
+entry_take_td (ServiceEntry *entry,
+               GBytes       *td)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
   JsonObject *object;
   const char *title;
 
-  if (td == NULL || g_bytes_get_size (td) > MAX_TD_BYTES ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (td, NULL), g_bytes_get_size (td), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return NULL;
+  if (!(object = _openiot_td_parse (td, parser, &error)))
+    {
+      g_warning ("Service “%s” serves an unusable Thing Description: %s", entry->id, error->message);
+      entry->reason = g_strdup (error->message);
+      return;
+    }
 
-  object = json_node_get_object (json_parser_get_root (parser));
+  entry->up = TRUE;
   title = json_object_get_string_member_with_default (object, "title", NULL);
-  return title && g_utf8_validate (title, -1, NULL) ? g_strdup (title) : NULL;
+  entry->title = title && g_utf8_validate (title, -1, NULL) ? g_strdup (title) : NULL;
 }
 
 static JsonNode *
@@ -123,6 +133,11 @@ entries_to_json (GPtrArray *entries)
       json_builder_add_string_value (builder, td);
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, entry->up ? "up" : "down");
+      if (entry->reason != NULL)
+        {
+          json_builder_set_member_name (builder, "reason");
+          json_builder_add_string_value (builder, entry->reason);
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -144,26 +159,102 @@ typedef struct
   GTask        *task;
   ServiceEntry *entry;
   SoupMessage  *msg;
+  GInputStream *body;
+  GByteArray   *td;
 } Probe;
 
 static void
-on_probe_read (GObject      *source,
+probe_free (Probe *probe)
+{
+  probe_done (probe->task);
+  g_object_unref (probe->msg);
+  g_clear_object (&probe->body);
+  g_byte_array_unref (probe->td);
+  g_object_unref (probe->task);
+  g_free (probe);
+}
+
+static void
+probe_refuse_size (Probe *probe)
+{
+  g_warning ("Service “%s” serves a Thing Description over %u KiB", probe->entry->id, OPENIOT_TD_MAX_SIZE / 1024);
+  probe->entry->reason = g_strdup_printf ("The Thing Description is too large (over %u KiB).",
+                                          OPENIOT_TD_MAX_SIZE / 1024);
+}
+
+static void read_td (Probe *probe);
+
+/* The TD is read while it stays within the size a client accepts, and
+ * refused at the first byte past it: never read whole and judged after
+ * (a 256 MB TD once took the hub to 519 MB). */
+static void
+on_td_read (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Probe *probe = user_data;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  g_autoptr(GBytes) td = NULL;
+
+  if (chunk == NULL)
+    {
+      probe_free (probe);
+      return;
+    }
+  if (g_bytes_get_size (chunk) > 0)
+    {
+      g_byte_array_append (probe->td, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+      if (probe->td->len > OPENIOT_TD_MAX_SIZE)
+        probe_refuse_size (probe);
+      else
+        {
+          read_td (probe);
+          return;
+        }
+    }
+  else
+    {
+      td = g_bytes_new (probe->td->data, probe->td->len);
+      entry_take_td (probe->entry, td);
+    }
+
+  /* Closing an unfinished body drops its connection rather than reading
+   * the rest: nothing more of a refused TD is read. */
+  probe_free (probe);
+}
+
+static void
+read_td (Probe *probe)
+{
+  ListData *data = g_task_get_task_data (probe->task);
+
+  g_input_stream_read_bytes_async (probe->body, PROBE_READ_SIZE, G_PRIORITY_DEFAULT, data->probes,
+                                   on_td_read, probe);
+}
+
+static void
+on_probe_sent (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
   Probe *probe = user_data;
-  g_autoptr(GBytes) td = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (probe->msg);
 
-  if (td != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (probe->msg)))
+  probe->body = soup_session_send_finish (SOUP_SESSION (source), result, NULL);
+  if (probe->body == NULL || !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (probe->msg)))
     {
-      probe->entry->up = TRUE;
-      probe->entry->title = title_from_td (td);
+      probe_free (probe);
+      return;
+    }
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > OPENIOT_TD_MAX_SIZE)
+    {
+      probe_refuse_size (probe);
+      probe_free (probe);
+      return;
     }
 
-  probe_done (probe->task);
-  g_object_unref (probe->msg);
-  g_object_unref (probe->task);
-  g_free (probe);
+  read_td (probe);
 }
 
 static gboolean
@@ -205,9 +296,11 @@ openiot_hub_services_list_async (OpenIotHubProxy     *proxy,
       probe->task = g_object_ref (task);
       probe->entry = entry;
       probe->msg = soup_message_new ("GET", "http://localhost" OPENIOT_SERVICE_TD_PATH);
+      probe->td = g_byte_array_new ();
+      openiot_hub_service_socket_watch (probe->msg);
       data->pending++;
-      soup_session_send_and_read_async (openiot_hub_proxy_get_session (proxy, ids[i]), probe->msg,
-                                        G_PRIORITY_DEFAULT, data->probes, on_probe_read, probe);
+      soup_session_send_async (openiot_hub_proxy_get_session (proxy, ids[i]), probe->msg,
+                               G_PRIORITY_DEFAULT, data->probes, on_probe_sent, probe);
     }
 
   probe_done (task);

@@ -206,7 +206,9 @@ skip_string (const char *p,
  * So: UTF-8 throughout (without NUL); outside strings nothing but
  * brackets, separators, whitespace and bare words (numbers, true, false,
  * null); strings with valid escapes and whole surrogate pairs; one value.
- * Blank text is no value. json-glib judges the rest (the order of tokens,
+ * Blank text is no value. Brackets nest at most %OPENIOT_JSON_MAX_DEPTH
+ * deep: json-glib recurses once per level, and the stack is the limit
+ * otherwise. json-glib judges the rest (the order of tokens,
  * numbers, matching brackets).
  *
  * Returns: whether json-glib may parse @data
@@ -243,7 +245,8 @@ _openiot_json_is_plain (const char *data,
         }
       else if (*p == '{' || *p == '[')
         {
-          depth++;
+          if (++depth > OPENIOT_JSON_MAX_DEPTH)
+            return FALSE;
           p++;
         }
       else if (*p == '}' || *p == ']')

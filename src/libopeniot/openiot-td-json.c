@@ -5,15 +5,20 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
+#include "openiot-error.h"
+#include "openiot-json-private.h"
+
 #include "openiot-td-private.h"
 
 /* json-glib's parser recurses once per nesting level, so a document of a
  * million '[' would exhaust the stack before any check of ours could run.
  * This scan, which skips strings, refuses such documents first. */
-gboolean
-_openiot_td_check_nesting (const char *data,
-                           gsize       len,
-                           guint       max_depth)
+static gboolean
+check_nesting (const char *data,
+               gsize       len,
+               guint       max_depth)
 {
   gboolean in_string = FALSE;
   guint depth = 0;
@@ -123,4 +128,73 @@ _openiot_td_number (JsonObject *object,
     return FALSE;
   *value = json_node_get_double (node);
   return TRUE;
+}
+
+/*
+ * _openiot_td_parse:
+ * @bytes: a Thing Description as a service or hub sent it
+ * @parser: the parser that will own the result
+ *
+ * The one way a Thing Description is parsed, by the client and by the
+ * hub's services listing: the limits are checked before json-glib sees a
+ * byte, since its parser recurses once per nesting level and a document of
+ * 100k '[' takes down whoever parses it.
+ *
+ * Returns: (transfer none) (nullable): the root object, owned by @parser
+ */
+JsonObject *
+_openiot_td_parse (GBytes      *bytes,
+                   JsonParser  *parser,
+                   GError     **error)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autoptr(GError) parse_error = NULL;
+  JsonNode *root;
+
+  if (len > OPENIOT_TD_MAX_SIZE)
+    {
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   _("The Thing Description is too large (over %u KiB)."), OPENIOT_TD_MAX_SIZE / 1024);
+      return NULL;
+    }
+  if (len == 0)
+    {
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                           _("The Thing Description is not valid JSON: the document is empty."));
+      return NULL;
+    }
+  if (!check_nesting (data, len, OPENIOT_TD_MAX_JSON_DEPTH))
+    {
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   _("The Thing Description is nested too deeply (over %u levels)."), OPENIOT_TD_MAX_JSON_DEPTH);
+      return NULL;
+    }
+  /* json-glib leaks on some documents that are not plain JSON, and can
+   * hand out strings that are not UTF-8 from others. */
+  if (!_openiot_json_is_plain (data, len))
+    {
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                           _("The Thing Description is not valid JSON: it must be a single JSON value in UTF-8, "
+                             "without comments, control characters in strings or broken escapes."));
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, data, len, &parse_error))
+    {
+      /* json-glib quotes the token it stopped at, cut to a number of
+       * bytes that can end inside a character. */
+      g_autofree char *reason = g_utf8_make_valid (parse_error->message, -1);
+
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   _("The Thing Description is not valid JSON: %s"), reason);
+      return NULL;
+    }
+  /* Blank text parses into no root at all. */
+  if ((root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                           _("The Thing Description is not a JSON object."));
+      return NULL;
+    }
+  return json_node_get_object (root);
 }

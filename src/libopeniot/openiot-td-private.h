@@ -3,13 +3,15 @@
 
 #include <json-glib/json-glib.h>
 
+#include "openiot-json-private.h"
+
 G_BEGIN_DECLS
 
 /* Limits that keep a hostile Thing Description from exhausting memory,
  * the stack or the user's patience. Generous for real devices: the largest
  * TD of the corpus in ../shared/td-corpus is 60 KiB with 5 levels. */
 #define OPENIOT_TD_MAX_SIZE          (1024 * 1024)
-#define OPENIOT_TD_MAX_JSON_DEPTH    64
+#define OPENIOT_TD_MAX_JSON_DEPTH    OPENIOT_JSON_MAX_DEPTH
 #define OPENIOT_TD_MAX_SCHEMA_DEPTH  16
 #define OPENIOT_TD_MAX_SCHEMAS       20000
 #define OPENIOT_TD_MAX_INTERACTIONS  2048
@@ -21,9 +23,9 @@ typedef struct
   guint schemas_left;
 } OpenIotTdBudget;
 
-gboolean    _openiot_td_check_nesting   (const char  *data,
-                                         gsize        len,
-                                         guint        max_depth);
+JsonObject *_openiot_td_parse           (GBytes      *bytes,
+                                         JsonParser  *parser,
+                                         GError     **error);
 const char *_openiot_td_localized       (JsonObject  *object,
                                          const char  *member);
 const char *_openiot_td_string          (JsonObject  *object,

@@ -8,7 +8,6 @@
 #include "openiot-error.h"
 #include "openiot-form-private.h"
 #include "openiot-interaction-private.h"
-#include "openiot-json-private.h"
 #include "openiot-protocol-private.h"
 
 #include "openiot-thing.h"
@@ -99,63 +98,6 @@ parse_interactions (OpenIotThing           *self,
     }
 }
 
-static JsonObject *
-parse_document (GBytes      *bytes,
-                JsonParser  *parser,
-                GError     **error)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-  g_autoptr(GError) parse_error = NULL;
-  JsonNode *root;
-
-  if (len > OPENIOT_TD_MAX_SIZE)
-    {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   _("The Thing Description is too large (over %u KiB)."), OPENIOT_TD_MAX_SIZE / 1024);
-      return NULL;
-    }
-  if (len == 0)
-    {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                           _("The Thing Description is not valid JSON: the document is empty."));
-      return NULL;
-    }
-  if (!_openiot_td_check_nesting (data, len, OPENIOT_TD_MAX_JSON_DEPTH))
-    {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   _("The Thing Description is nested too deeply (over %u levels)."), OPENIOT_TD_MAX_JSON_DEPTH);
-      return NULL;
-    }
-  /* json-glib leaks on some documents that are not plain JSON, and can
-   * hand out strings that are not UTF-8 from others. */
-  if (!_openiot_json_is_plain (data, len))
-    {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                           _("The Thing Description is not valid JSON: it must be a single JSON value in UTF-8, "
-                             "without comments, control characters in strings or broken escapes."));
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, len, &parse_error))
-    {
-      /* json-glib quotes the token it stopped at, cut to a number of
-       * bytes that can end inside a character. */
-      g_autofree char *reason = g_utf8_make_valid (parse_error->message, -1);
-
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   _("The Thing Description is not valid JSON: %s"), reason);
-      return NULL;
-    }
-  /* Blank text parses into no root at all. */
-  if ((root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                           _("The Thing Description is not a JSON object."));
-      return NULL;
-    }
-  return json_node_get_object (root);
-}
-
 /**
  * openiot_thing_new_from_bytes:
  * @bytes: the Thing Description, JSON
@@ -186,7 +128,7 @@ openiot_thing_new_from_bytes (GBytes      *bytes,
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” is not a valid service id."), service_id);
       return NULL;
     }
-  if (!(root = parse_document (bytes, parser, error)))
+  if (!(root = _openiot_td_parse (bytes, parser, error)))
     return NULL;
 
   self = g_object_new (OPENIOT_TYPE_THING, NULL);

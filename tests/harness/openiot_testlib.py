@@ -76,6 +76,15 @@ class ClientIdentity:
         self.fingerprint = fingerprint_of_pem(self.cert)
 
 
+def rss_kib(pid, field="VmRSS"):
+    """A process's resident memory (or its peak, "VmHWM") in KiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field}")
+
+
 class Hub:
     """openiot-hub serving on ::1 with the four demo services."""
 

@@ -20,7 +20,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub, ScriptedService, SseReader, wait_for  # noqa: E402
+from openiot_testlib import ClientIdentity, Hub, ScriptedService, SseReader, rss_kib, wait_for  # noqa: E402
 
 HUB = os.environ["OPENIOT_HUB"]
 
@@ -43,14 +43,6 @@ def json_body(response):
             body = rest[size + 2:]
         body = decoded
     return json.loads(body)
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
 
 
 class FaultTestCase(unittest.TestCase):

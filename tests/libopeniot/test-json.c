@@ -55,6 +55,31 @@ test_json_plain_refuses (void)
   g_assert_false (_openiot_json_is_plain (NULL, 0));
 }
 
+/* json-glib recurses once per level: 100k '[' crashed the hub (issue 16). */
+static void
+test_json_plain_depth (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < OPENIOT_JSON_MAX_DEPTH; i++)
+    g_string_append (text, "[\"[\", {\"a\": ");
+  g_string_append (text, "1");
+  for (guint i = 0; i < OPENIOT_JSON_MAX_DEPTH; i++)
+    g_string_append (text, "}]");
+  g_assert_false (is_plain (text->str));
+
+  g_string_truncate (text, 0);
+  for (guint i = 0; i < OPENIOT_JSON_MAX_DEPTH; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < OPENIOT_JSON_MAX_DEPTH; i++)
+    g_string_append_c (text, ']');
+  g_assert_true (is_plain (text->str));
+
+  g_string_prepend_c (text, '[');
+  g_string_append_c (text, ']');
+  g_assert_false (is_plain (text->str));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -63,6 +88,7 @@ main (int   argc,
 
   g_test_add_func ("/json/plain-accepts", test_json_plain_accepts);
   g_test_add_func ("/json/plain-refuses", test_json_plain_refuses);
+  g_test_add_func ("/json/plain-depth", test_json_plain_depth);
 
   return g_test_run ();
 }
