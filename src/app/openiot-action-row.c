@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "openiot-error-text.h"
 #include "openiot-toast.h"
 #include "openiot-value-editor.h"
 
@@ -14,10 +15,14 @@
  * OpenIotActionRow:
  *
  * An action of a Thing: expands to a small form built from its input
- * schema (one row per member, starting from sensible values), a Run
- * button, and the output once the action answered; an action without
- * input has its Run button on the row itself. While it runs, a spinner
- * turns, and the button cancels.
+ * schema (one row per member, starting from sensible values) and a
+ * button named after the action ("Boost"); an action without input has
+ * its button on the row itself ("Unlock"). The button is active only
+ * while the input is valid, and the row says which field is not. An
+ * action that opens, erases or resets something
+ * (openiot_interaction_get_needs_confirmation(), docs/actions.md) asks
+ * first, naming the device. While it runs, a spinner turns and the
+ * button cancels; its result is the row's subtitle right after.
  */
 struct _OpenIotActionRow
 {
@@ -29,9 +34,11 @@ struct _OpenIotActionRow
   JsonNode             *input_value;
   GtkWidget            *run_button;
   GtkWidget            *spinner;
-  GtkWidget            *output_row;
-  OpenIotValueEditor   *output;
+  GtkWidget            *run_row;       /* with an input form: the row of the button */
   GCancellable         *cancellable;
+  JsonNode             *last_output;
+  gboolean              input_valid;
+  gboolean              redundant;     /* the Thing is already where it would take it */
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotActionRow, openiot_action_row, ADW_TYPE_EXPANDER_ROW)
@@ -73,6 +80,26 @@ initial_value (OpenIotDataSchema *schema)
 }
 
 static void
+update_button (OpenIotActionRow *self)
+{
+  gtk_widget_set_sensitive (self->run_button, self->cancellable != NULL || (self->input_valid && !self->redundant));
+}
+
+/* The button is active only for an input the Thing would accept; the
+ * row names the field that is not right. */
+static void
+validate_input (OpenIotActionRow *self)
+{
+  OpenIotDataSchema *schema = openiot_interaction_get_schema (self->action);
+  g_autoptr(GError) error = NULL;
+
+  self->input_valid = schema == NULL || openiot_data_schema_validate (schema, self->input_value, &error);
+  if (self->run_row != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->run_row), error ? error->message : "");
+  update_button (self);
+}
+
+static void
 on_input_changed (OpenIotValueEditor *editor,
                   JsonNode           *value,
                   OpenIotActionRow   *self)
@@ -80,6 +107,7 @@ on_input_changed (OpenIotValueEditor *editor,
   g_clear_pointer (&self->input_value, json_node_unref);
   self->input_value = json_node_copy (value);
   openiot_value_editor_set_value (editor, value);
+  validate_input (self);
 }
 
 static void
@@ -90,6 +118,7 @@ on_member_input_changed (OpenIotValueEditor *editor,
   json_object_set_member (json_node_get_object (self->input_value),
                           g_object_get_data (G_OBJECT (editor), "openiot-member"), json_node_copy (value));
   openiot_value_editor_set_value (editor, value);
+  validate_input (self);
 }
 
 static void
@@ -98,7 +127,44 @@ set_running (OpenIotActionRow *self,
 {
   gtk_widget_set_visible (self->spinner, running);
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), running);
-  gtk_button_set_label (GTK_BUTTON (self->run_button), running ? _("Cancel") : _("Run"));
+  gtk_button_set_label (GTK_BUTTON (self->run_button),
+                        running ? _("Cancel") : openiot_interaction_get_title (self->action));
+  update_button (self);
+}
+
+/* One line for the row: "State: Unlocked", "Until: 22:48", "Done". */
+static char *
+summarize_output (OpenIotActionRow *self,
+                  JsonNode         *output)
+{
+  OpenIotDataSchema *schema = openiot_interaction_get_output_schema (self->action);
+  g_autoptr(GString) text = NULL;
+  JsonObject *object;
+
+  if (json_node_is_null (output))
+    return g_strdup (_("Done"));
+  if (schema == NULL || !JSON_NODE_HOLDS_OBJECT (output))
+    return schema ? openiot_data_schema_format_value (schema, output) : json_to_string (output, FALSE);
+
+  text = g_string_new (NULL);
+  object = json_node_get_object (output);
+  for (const char * const *names = openiot_data_schema_get_property_names (schema); names && *names; names++)
+    {
+      OpenIotDataSchema *member = openiot_data_schema_get_property (schema, *names);
+      JsonNode *value = json_object_get_member (object, *names);
+      const char *title = openiot_data_schema_get_title (member);
+      g_autofree char *formatted = NULL;
+      g_autofree char *label = NULL;
+
+      if (value == NULL)
+        continue;
+      formatted = openiot_data_schema_format_value (member, value);
+      label = title ? g_strdup (title) : g_strdup (*names);
+      label[0] = g_ascii_toupper (label[0]);
+      /* TRANSLATORS: one member of an action's result, "State: Unlocked"; joined with " · " */
+      g_string_append_printf (text, text->len ? _(" · %s: %s") : _("%s: %s"), label, formatted);
+    }
+  return text->len ? g_string_free (g_steal_pointer (&text), FALSE) : g_strdup (_("Done"));
 }
 
 static void
@@ -117,24 +183,23 @@ on_invoked (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
+          g_autofree char *reason = openiot_error_text (error);
+          /* TRANSLATORS: an action's title ("Unlock"), then why it failed */
           g_autofree char *message = g_strdup_printf (_("%s failed: %s"),
-                                                      openiot_interaction_get_title (self->action), error->message);
+                                                      openiot_interaction_get_title (self->action), reason);
           openiot_toast_show (GTK_WIDGET (self), message);
         }
       return;
     }
 
-  if (json_node_is_null (output))
-    {
-      /* TRANSLATORS: %s is an action's title, such as "Unlock" */
-      g_autofree char *message = g_strdup_printf (_("%s: done"), openiot_interaction_get_title (self->action));
-      openiot_toast_show (GTK_WIDGET (self), message);
-      return;
-    }
-  openiot_value_editor_set_value (self->output, output);
-  gtk_widget_set_visible (self->output_row, TRUE);
-  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (self), TRUE);
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self), TRUE);
+  /* The result, right in the row, where the button was pressed */
+  {
+    g_autofree char *summary = summarize_output (self, output);
+
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), summary);
+  }
+  g_clear_pointer (&self->last_output, json_node_unref);
+  self->last_output = json_node_ref (output);
 }
 
 /**
@@ -160,10 +225,45 @@ openiot_action_row_run (OpenIotActionRow *self)
 }
 
 static void
+on_confirm_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     OpenIotActionRow *self)
+{
+  if (g_strcmp0 (response, "run") == 0)
+    openiot_action_row_run (self);
+}
+
+/* Opening a lock or erasing data is never one slip of a finger away. */
+static void
+confirm_and_run (OpenIotActionRow *self)
+{
+  const char *device = openiot_thing_get_title (openiot_consumed_thing_get_thing (self->thing));
+  const char *title = openiot_interaction_get_title (self->action);
+  GtkWidget *dialog;
+
+  /* TRANSLATORS: an action's title, then a device's: "Unlock “Front door lock”?" */
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("%s “%s”?"), title, device);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” does this at once, and it cannot be taken back from here."), device);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), NULL);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "run", title);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "run", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 on_run_clicked (GtkButton        *button,
                 OpenIotActionRow *self)
 {
-  openiot_action_row_run (self);
+  if (self->cancellable == NULL && self->thing != NULL &&
+      openiot_interaction_get_needs_confirmation (self->action))
+    confirm_and_run (self);
+  else
+    openiot_action_row_run (self);
 }
 
 GtkWidget *
@@ -205,35 +305,32 @@ openiot_action_row_new (OpenIotInteraction *action)
         }
     }
 
-  self->run_button = gtk_button_new_with_label (_("Run"));
+  /* Named after the action; not suggested: a page has many actions, and
+   * none of them is the obvious next step for everyone. */
+  self->run_button = gtk_button_new_with_label (openiot_interaction_get_title (action));
   gtk_widget_set_valign (self->run_button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (self->run_button, "suggested-action");
+  if (openiot_interaction_get_needs_confirmation (action))
+    gtk_widget_add_css_class (self->run_button, "destructive-action");
   g_signal_connect (self->run_button, "clicked", G_CALLBACK (on_run_clicked), self);
   self->spinner = gtk_spinner_new ();
   gtk_widget_set_visible (self->spinner, FALSE);
   if (input == NULL)
     {
-      /* Nothing to fill in: one click, right on the row ("Unlock").
-       * It only expands once there is a result to show. */
+      /* Nothing to fill in: one click, right on the row ("Unlock") */
       adw_expander_row_add_action (ADW_EXPANDER_ROW (self), self->spinner);
       adw_expander_row_add_action (ADW_EXPANDER_ROW (self), self->run_button);
       adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (self), FALSE);
     }
   else
     {
-      GtkWidget *run_row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (run_row), openiot_interaction_get_title (action));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (run_row), self->spinner);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (run_row), self->run_button);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (self), run_row);
+      self->run_row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->run_row), FALSE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (self->run_row), self->spinner);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (self->run_row), self->run_button);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (self), self->run_row);
     }
 
-  self->output = openiot_value_editor_new (openiot_interaction_get_output_schema (action), _("Result"), NULL, FALSE);
-  self->output_row = openiot_value_editor_get_row (self->output);
-  gtk_widget_set_visible (self->output_row, FALSE);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), self->output_row);
-
+  validate_input (self);
   return GTK_WIDGET (self);
 }
 
@@ -251,7 +348,33 @@ openiot_action_row_get_name (OpenIotActionRow *self)
 JsonNode *
 openiot_action_row_get_output (OpenIotActionRow *self)
 {
-  return gtk_widget_get_visible (self->output_row) ? openiot_value_editor_get_value (self->output) : NULL;
+  return self->last_output;
+}
+
+/**
+ * openiot_action_row_get_button:
+ *
+ * Returns: (transfer none): the button named after the action
+ */
+GtkWidget *
+openiot_action_row_get_button (OpenIotActionRow *self)
+{
+  return self->run_button;
+}
+
+/**
+ * openiot_action_row_set_redundant:
+ * @redundant: whether the Thing is already where the action would take
+ *   it (Unlock while unlocked)
+ *
+ * An action that would do nothing is insensitive.
+ */
+void
+openiot_action_row_set_redundant (OpenIotActionRow *self,
+                                  gboolean          redundant)
+{
+  self->redundant = redundant;
+  update_button (self);
 }
 
 void
@@ -270,7 +393,6 @@ openiot_action_row_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->thing);
   g_clear_object (&self->input);
-  g_clear_object (&self->output);
 
   G_OBJECT_CLASS (openiot_action_row_parent_class)->dispose (object);
 }
@@ -282,6 +404,7 @@ openiot_action_row_finalize (GObject *object)
 
   g_clear_object (&self->action);
   g_clear_pointer (&self->input_value, json_node_unref);
+  g_clear_pointer (&self->last_output, json_node_unref);
 
   G_OBJECT_CLASS (openiot_action_row_parent_class)->finalize (object);
 }

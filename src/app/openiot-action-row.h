@@ -16,5 +16,8 @@ void       openiot_action_row_set_thing (OpenIotActionRow     *self,
 void       openiot_action_row_run      (OpenIotActionRow   *self);
 const char *openiot_action_row_get_name   (OpenIotActionRow *self);
 JsonNode   *openiot_action_row_get_output (OpenIotActionRow *self);
+GtkWidget  *openiot_action_row_get_button (OpenIotActionRow *self);
+void        openiot_action_row_set_redundant (OpenIotActionRow *self,
+                                              gboolean          redundant);
 
 G_END_DECLS

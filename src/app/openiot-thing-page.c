@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "openiot-action-row.h"
+#include "openiot-action-state.h"
 #include "openiot-error-text.h"
 #include "openiot-event-row.h"
 #include "openiot-toast.h"
@@ -43,6 +44,7 @@ struct _OpenIotThingPage
   char                 *service_id;
   OpenIotConsumedThing *thing;
   GBytes               *shown_td;
+  OpenIotThing         *shown_thing;
   GPtrArray            *groups;         /* AdwPreferencesGroup */
   GHashTable           *editors;        /* property name → OpenIotValueEditor */
   GPtrArray            *action_rows;
@@ -218,6 +220,22 @@ set_live (OpenIotThingPage *self,
   update_state (self);
 }
 
+/* "Unlock" is insensitive while the lock says it is unlocked. */
+static void
+update_action_states (OpenIotThingPage *self)
+{
+  if (self->shown_thing == NULL)
+    return;
+  for (guint i = 0; i < self->action_rows->len; i++)
+    {
+      OpenIotActionRow *row = self->action_rows->pdata[i];
+
+      openiot_action_row_set_redundant (row, openiot_action_state_is_redundant (self->shown_thing,
+                                                                                openiot_action_row_get_name (row),
+                                                                                self->values));
+    }
+}
+
 static void
 store_value (OpenIotThingPage *self,
              const char       *name,
@@ -233,6 +251,7 @@ store_value (OpenIotThingPage *self,
    * freed, as criticals and empty rows). */
   if (json_object_get_member (self->values, name) != value)
     json_object_set_member (self->values, name, json_node_copy (value));
+  update_action_states (self);
 }
 
 static void
@@ -342,6 +361,7 @@ clear_rows (OpenIotThingPage *self)
   g_hash_table_remove_all (self->event_rows);
   g_ptr_array_set_size (self->action_rows, 0);
   g_clear_pointer (&self->shown_td, g_bytes_unref);
+  g_clear_object (&self->shown_thing);
 }
 
 static AdwPreferencesGroup *
@@ -440,6 +460,7 @@ show_thing (OpenIotThingPage *self,
 
   clear_rows (self);
   self->shown_td = g_bytes_ref (td);
+  g_set_object (&self->shown_thing, thing);
   if (openiot_thing_get_description (thing) != NULL)
     adw_preferences_group_set_description (add_group (self, NULL), openiot_thing_get_description (thing));
   build_properties (self, thing);

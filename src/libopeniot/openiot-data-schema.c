@@ -391,6 +391,55 @@ openiot_data_schema_get_unit_symbol (OpenIotDataSchema *self)
  * Returns: (transfer full): @value for people: numbers with their unit,
  *   booleans as “On”/“Off”, objects and lists as compact JSON
  */
+/* An enum's value in words, with a capital: "auto" → "Auto",
+ * "heatCool" → "Heat cool", "off_peak" → "Off peak". */
+static char *
+format_choice (const char *value)
+{
+  g_autoptr(GString) words = g_string_new (NULL);
+
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '_' || *p == '-')
+        g_string_append_c (words, ' ');
+      else if (g_ascii_isupper (*p) && p > value && g_ascii_islower (p[-1]))
+        g_string_append_printf (words, " %c", g_ascii_tolower (*p));
+      else
+        g_string_append_c (words, words->len == 0 ? g_ascii_toupper (*p) : *p);
+    }
+  return g_string_free (g_steal_pointer (&words), FALSE);
+}
+
+/* A date and time in this device's zone: the time alone today ("22:48"),
+ * the date and time otherwise. */
+static char *
+format_date_time (const char *value)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (value, NULL);
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  if (when == NULL)
+    return g_strdup (value);
+  local = g_date_time_to_local (when);
+  now = g_date_time_new_now_local ();
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (local, "%R");
+  return g_date_time_format (local, "%x %R");
+}
+
+static char *
+format_string (OpenIotDataSchema *self,
+               const char        *value)
+{
+  if (self->enum_values != NULL && g_utf8_validate (value, -1, NULL) && value[0] != '\0')
+    return format_choice (value);
+  if (g_strcmp0 (self->format, "date-time") == 0)
+    return format_date_time (value);
+  return g_strdup (value);
+}
+
 char *
 openiot_data_schema_format_value (OpenIotDataSchema *self,
                                   JsonNode          *value)
@@ -408,7 +457,7 @@ openiot_data_schema_format_value (OpenIotDataSchema *self,
       case G_TYPE_BOOLEAN:
         return g_strdup (json_node_get_boolean (value) ? _("On") : _("Off"));
       case G_TYPE_STRING:
-        return g_strdup (json_node_get_string (value));
+        return format_string (self, json_node_get_string (value));
       case G_TYPE_INT64:
         return symbol != NULL ? g_strdup_printf ("%" G_GINT64_FORMAT " %s", json_node_get_int (value), symbol)
                               : g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));

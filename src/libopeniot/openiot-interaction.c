@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "openiot-data-schema-private.h"
@@ -29,6 +30,8 @@ struct _OpenIotInteraction
   OpenIotDataSchema      *schema;
   OpenIotDataSchema      *output_schema;
   gboolean                observable;
+  gboolean                safe;
+  GStrv                   semantic_types;
   GPtrArray              *forms;
 };
 
@@ -145,6 +148,8 @@ _openiot_interaction_new (OpenIotInteractionKind   kind,
   self->title = g_strdup (_openiot_td_localized (object, "title"));
   self->description = g_strdup (_openiot_td_localized (object, "description"));
   self->observable = _openiot_td_boolean (object, "observable", FALSE);
+  self->safe = _openiot_td_boolean (object, "safe", FALSE);
+  self->semantic_types = _openiot_td_semantic_types (object);
 
   switch (kind)
     {
@@ -174,6 +179,95 @@ _openiot_interaction_new (OpenIotInteractionKind   kind,
     }
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * openiot_interaction_get_semantic_types:
+ *
+ * Returns: (transfer none): its `@type` annotations ("iot:UnlockAction",
+ *   "saref:OnOffFunction"…), empty when it has none
+ */
+const char * const *
+openiot_interaction_get_semantic_types (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), NULL);
+  return (const char * const *) self->semantic_types;
+}
+
+/* What an action does that people must confirm first: it opens, erases,
+ * resets or disarms something. Matched on the local name of a semantic
+ * type ("iot:UnlockAction", "saref:OpenCommand"), else on the words of the
+ * action's name and title ("unlock", "factoryReset", "Erase log"). */
+static const char * const confirm_verbs[] = {
+  "unlock", "open", "erase", "delete", "reset", "wipe", "disarm", "clear", "remove", NULL
+};
+
+static gboolean
+word_is_confirm_verb (const char *word,
+                      gsize       length)
+{
+  for (guint i = 0; confirm_verbs[i] != NULL; i++)
+    if (strlen (confirm_verbs[i]) == length && g_ascii_strncasecmp (word, confirm_verbs[i], length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Splits "factoryReset", "factory_reset", "Factory reset" or
+ * "UnlockAction" into words and looks for a verb among them. */
+static gboolean
+has_confirm_verb (const char *text)
+{
+  const char *start = text;
+
+  if (text == NULL)
+    return FALSE;
+  for (const char *p = text; ; p++)
+    {
+      gboolean boundary = *p == '\0' || !g_ascii_isalnum (*p) ||
+                          (p > start && g_ascii_isupper (*p) && g_ascii_islower (p[-1]));
+
+      if (boundary && p > start && word_is_confirm_verb (start, p - start))
+        return TRUE;
+      if (*p == '\0')
+        return FALSE;
+      if (boundary)
+        start = g_ascii_isalnum (*p) ? p : p + 1;
+    }
+}
+
+/**
+ * openiot_interaction_get_needs_confirmation:
+ *
+ * Whether an app should ask before invoking this action: docs/actions.md
+ * gives the rule. An action the Thing Description marks `"safe": true`
+ * never needs it; one with semantic types needs it when one of them names
+ * a confirm verb (its local name: "iot:UnlockAction" → "Unlock Action");
+ * one without, when its name or title does ("unlock", "Factory reset").
+ *
+ * Returns: whether to confirm first
+ */
+gboolean
+openiot_interaction_get_needs_confirmation (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), FALSE);
+
+  if (self->kind != OPENIOT_INTERACTION_ACTION || self->safe)
+    return FALSE;
+  if (self->semantic_types != NULL && self->semantic_types[0] != NULL)
+    {
+      for (guint i = 0; self->semantic_types[i] != NULL; i++)
+        {
+          const char *local = strrchr (self->semantic_types[i], ':');
+          const char *slash = strrchr (self->semantic_types[i], '/');
+          const char *hash = strrchr (self->semantic_types[i], '#');
+
+          local = MAX (MAX (local, slash), hash);
+          if (has_confirm_verb (local ? local + 1 : self->semantic_types[i]))
+            return TRUE;
+        }
+      return FALSE;
+    }
+  return has_confirm_verb (self->name) || has_confirm_verb (self->title);
 }
 
 OpenIotInteractionKind
@@ -332,6 +426,7 @@ openiot_interaction_finalize (GObject *object)
   g_free (self->name);
   g_free (self->title);
   g_free (self->description);
+  g_strfreev (self->semantic_types);
   g_clear_object (&self->schema);
   g_clear_object (&self->output_schema);
   g_clear_pointer (&self->forms, g_ptr_array_unref);

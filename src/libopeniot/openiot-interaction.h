@@ -42,5 +42,7 @@ GPtrArray              *openiot_interaction_get_forms         (OpenIotInteractio
 OpenIotForm            *openiot_interaction_find_form         (OpenIotInteraction *self,
                                                                OpenIotOperation    operation);
 gboolean                openiot_interaction_get_reachable     (OpenIotInteraction *self);
+const char * const     *openiot_interaction_get_semantic_types (OpenIotInteraction *self);
+gboolean                openiot_interaction_get_needs_confirmation (OpenIotInteraction *self);
 
 G_END_DECLS

@@ -102,6 +102,31 @@ _openiot_td_boolean (JsonObject *object,
   return json_node_get_boolean (node);
 }
 
+/* "@type": one string or an array of strings (TD 1.1 §5.3.1.1); other
+ * elements are skipped. */
+GStrv
+_openiot_td_semantic_types (JsonObject *object)
+{
+  JsonNode *node = json_object_get_member (object, "@type");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    g_strv_builder_add (builder, json_node_get_string (node));
+  else if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (element));
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
 JsonObject *
 _openiot_td_object (JsonObject *object,
                     const char *member)

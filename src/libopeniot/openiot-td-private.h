@@ -30,6 +30,7 @@ const char *_openiot_td_localized       (JsonObject  *object,
                                          const char  *member);
 const char *_openiot_td_string          (JsonObject  *object,
                                          const char  *member);
+GStrv       _openiot_td_semantic_types  (JsonObject  *object);
 gboolean    _openiot_td_boolean         (JsonObject  *object,
                                          const char  *member,
                                          gboolean     fallback);

@@ -11,6 +11,7 @@
 
 #include "openiot-application.h"
 #include "openiot-certificate-dialog.h"
+#include "openiot-test-app.h"
 #include "openiot-test-hub.h"
 #include "openiot-test-ui.h"
 #include "openiot-thing-page.h"
@@ -41,49 +42,6 @@ static gboolean
 app_loaded (gpointer data)
 {
   return !openiot_application_get_loading (app);
-}
-
-static OpenIotIdentity *
-load_identity (void)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  OpenIotIdentity *identity;
-
-  openiot_application_load_identity_async (app, "Status test", NULL, openiot_test_ui_store_result, &result);
-  wait_until (openiot_test_ui_result_ready, &result, 30, "this device's identity");
-  identity = openiot_application_load_identity_finish (app, result, &error);
-  g_assert_no_error (error);
-  return identity;
-}
-
-/* Pairs through the library, as the wizard does, and adds the hub to
- * the app: this test is about what comes after pairing. */
-static OpenIotHub *
-pair (OpenIotTestHub  *test_hub,
-      OpenIotIdentity *identity)
-{
-  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (test_hub);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(OpenIotPairingResult) paired = NULL;
-  g_autoptr(OpenIotHubRecord) record = NULL;
-  g_autoptr(GError) error = NULL;
-
-  openiot_pair_async (link, "Status test", openiot_identity_get_certificate_pem (identity), NULL,
-                      openiot_test_ui_store_result, &result);
-  wait_until (openiot_test_ui_result_ready, &result, 30, "pairing");
-  paired = openiot_pair_finish (result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
-
-  record = openiot_hub_record_new_from_pairing (paired);
-  openiot_pin_store_save_async (openiot_application_get_pin_store (app), record, NULL,
-                                openiot_test_ui_store_result, &result);
-  wait_until (openiot_test_ui_result_ready, &result, 30, "the pin to be saved");
-  g_assert_true (openiot_pin_store_save_finish (openiot_application_get_pin_store (app), result, &error));
-  g_assert_no_error (error);
-
-  return g_object_ref (openiot_application_add_hub (app, record, identity));
 }
 
 static GtkWidget *
@@ -223,19 +181,17 @@ test_status (void)
   g_autoptr(OpenIotTestHub) hub_a = openiot_test_hub_start ();
   g_autoptr(OpenIotTestHub) hub_b = openiot_test_hub_start ();
   g_autoptr(OpenIotTestHub) impostor = NULL;
-  g_autoptr(OpenIotIdentity) identity = NULL;
   g_autoptr(JsonNode) rotated = NULL;
   Scene scene = { 0 };
 
   openiot_test_hub_start_service (hub_a, "thermostat");
   wait_until (app_loaded, NULL, 30, "the app to load");
-  identity = load_identity ();
 
   scene.window = openiot_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
   gtk_window_present (GTK_WINDOW (scene.window));
-  scene.shown = pair (hub_a, identity);
-  scene.other = pair (hub_b, identity);
+  scene.shown = openiot_test_app_pair (app, hub_a);
+  scene.other = openiot_test_app_pair (app, hub_b);
   scene.thing_page = OPENIOT_THING_PAGE (window_child (scene.window, "thing_page"));
 
   /* Both hubs' rows tell their own state, selected or not */

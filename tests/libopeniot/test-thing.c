@@ -353,6 +353,48 @@ test_localized_titles (void)
   g_unsetenv ("LANGUAGE");
 }
 
+static gboolean
+needs_confirmation (OpenIotThing *thing,
+                    const char   *action)
+{
+  OpenIotInteraction *interaction = openiot_thing_lookup (thing, OPENIOT_INTERACTION_ACTION, action);
+
+  g_assert_nonnull (interaction);
+  return openiot_interaction_get_needs_confirmation (interaction);
+}
+
+/* docs/actions.md: semantic types decide where there are any, else the
+ * words of the name and title; "safe" actions never ask. */
+static void
+test_action_confirmation (void)
+{
+  g_autoptr(OpenIotThing) lock = demo_thing ("lock.td.json");
+  g_autoptr(OpenIotThing) thing = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *td =
+    "{\"title\": \"T\", \"actions\": {"
+    "\"factoryReset\": {\"forms\": [{\"href\": \"a/1\"}]},"
+    "\"erase\": {\"title\": \"Erase log\", \"forms\": [{\"href\": \"a/2\"}]},"
+    "\"go\": {\"@type\": \"iot:UnlockAction\", \"forms\": [{\"href\": \"a/3\"}]},"
+    "\"openValve\": {\"@type\": [\"saref:OnCommand\"], \"forms\": [{\"href\": \"a/4\"}]},"
+    "\"reopen\": {\"forms\": [{\"href\": \"a/5\"}]},"
+    "\"clearCache\": {\"safe\": true, \"forms\": [{\"href\": \"a/6\"}]},"
+    "\"boost\": {\"forms\": [{\"href\": \"a/7\"}]}}}";
+
+  g_assert_true (needs_confirmation (lock, "unlock"));
+  g_assert_false (needs_confirmation (lock, "lock"));
+
+  thing = thing_from_string (td, &error);
+  g_assert_no_error (error);
+  g_assert_true (needs_confirmation (thing, "factoryReset"));
+  g_assert_true (needs_confirmation (thing, "erase"));
+  g_assert_true (needs_confirmation (thing, "go"));          /* its semantic type says so */
+  g_assert_false (needs_confirmation (thing, "openValve"));  /* its semantic type says otherwise */
+  g_assert_false (needs_confirmation (thing, "reopen"));     /* a word, not a part of one */
+  g_assert_false (needs_confirmation (thing, "clearCache")); /* safe */
+  g_assert_false (needs_confirmation (thing, "boost"));
+}
+
 /* Real Thing Descriptions from device makers (ECHONET, Philips Hue,
  * WebThings, node-wot…): every one must load. */
 static void
@@ -411,6 +453,7 @@ main (int argc, char **argv)
   g_test_add_func ("/thing/off-hub-forms", test_off_hub_forms);
   g_test_add_func ("/thing/localized-titles", test_localized_titles);
   g_test_add_func ("/thing/corpus", test_corpus);
+  g_test_add_func ("/thing/action-confirmation", test_action_confirmation);
 
   return g_test_run ();
 }

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * Actions as people meet them, against a real hub and the demo lock and
+ * thermostat under Xvfb: buttons named after the action, "Lock"
+ * insensitive while locked, "Unlock" asking first (Cancel changes
+ * nothing), the result right in the row, "Boost" with its form.
+ * Screenshots at phone and desktop sizes go to the build directory.
+ */
+#include "config.h"
+
+#include "openiot-action-row.h"
+#include "openiot-test-app.h"
+#include "openiot-test-ui.h"
+#include "openiot-thing-page.h"
+#include "openiot-value-editor.h"
+#include "openiot-window.h"
+
+static OpenIotApplication *app;
+
+typedef struct
+{
+  OpenIotWindow    *window;
+  OpenIotHub       *hub;
+  OpenIotThingPage *page;
+} Scene;
+
+static void
+wait_until (OpenIotTestCondition  condition,
+            gpointer              data,
+            const char           *what)
+{
+  if (!openiot_test_ui_wait (condition, data, 30))
+    g_error ("timed out waiting for %s", what);
+}
+
+static gboolean
+app_loaded (gpointer data)
+{
+  return !openiot_application_get_loading (app);
+}
+
+static const char *
+lock_state (Scene *scene)
+{
+  GObject *editor = openiot_thing_page_get_editor (scene->page, "state");
+  JsonNode *value = editor ? openiot_value_editor_get_value (OPENIOT_VALUE_EDITOR (editor)) : NULL;
+
+  return value && JSON_NODE_HOLDS_VALUE (value) ? json_node_get_string (value) : NULL;
+}
+
+static gboolean
+locked_and_live (gpointer data)
+{
+  Scene *scene = data;
+
+  return openiot_thing_page_get_live (scene->page) && g_strcmp0 (lock_state (scene), "locked") == 0;
+}
+
+static gboolean
+unlocked (gpointer data)
+{
+  return g_strcmp0 (lock_state (data), "unlocked") == 0;
+}
+
+static gboolean
+answered (gpointer data)
+{
+  return openiot_action_row_get_output (data) != NULL;
+}
+
+static gboolean
+thermostat_live (gpointer data)
+{
+  Scene *scene = data;
+
+  return openiot_thing_page_get_live (scene->page) && openiot_thing_page_get_action (scene->page, "boost") != NULL;
+}
+
+static void
+screenshots (GtkWindow  *window,
+             const char *name)
+{
+  const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s-%dx%d", name, sizes[i][0], sizes[i][1]);
+
+      gtk_window_set_default_size (window, sizes[i][0], sizes[i][1]);
+      openiot_test_ui_iterate (300);
+      openiot_test_ui_wait_for_frame (window);
+      openiot_test_ui_screenshot (window, file);
+    }
+}
+
+static GtkWindow *
+press_unlock (Scene *scene)
+{
+  OpenIotActionRow *unlock = openiot_thing_page_get_action (scene->page, "unlock");
+  GtkWindow *dialog;
+
+  g_signal_emit_by_name (openiot_action_row_get_button (unlock), "clicked");
+  openiot_test_ui_iterate (200);
+  dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  openiot_test_ui_wait_for_frame (dialog);
+  return dialog;
+}
+
+static void
+test_actions (void)
+{
+  g_autoptr(OpenIotTestHub) test_hub = openiot_test_hub_start ();
+  OpenIotActionRow *lock, *unlock, *boost;
+  GtkWindow *dialog;
+  Scene scene = { 0 };
+
+  openiot_test_hub_start_service (test_hub, "lock");
+  openiot_test_hub_start_service (test_hub, "thermostat");
+  wait_until (app_loaded, NULL, "the app to load");
+  scene.window = openiot_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (scene.window));
+  scene.hub = openiot_test_app_pair (app, test_hub);
+  scene.page = OPENIOT_THING_PAGE (gtk_widget_get_template_child (GTK_WIDGET (scene.window), OPENIOT_TYPE_WINDOW,
+                                                                  "thing_page"));
+  openiot_window_show_hub (scene.window, scene.hub);
+  openiot_window_show_service (scene.window, "lock", "Front door lock");
+  wait_until (locked_and_live, &scene, "the locked lock, live");
+
+  /* Named after the action; the one that would do nothing is insensitive,
+   * and the one that opens the door looks like it */
+  lock = openiot_thing_page_get_action (scene.page, "lock");
+  unlock = openiot_thing_page_get_action (scene.page, "unlock");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (openiot_action_row_get_button (unlock))), ==, "Unlock");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (openiot_action_row_get_button (lock))), ==, "Lock");
+  g_assert_false (gtk_widget_get_sensitive (openiot_action_row_get_button (lock)));
+  g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (unlock)));
+  g_assert_true (gtk_widget_has_css_class (openiot_action_row_get_button (unlock), "destructive-action"));
+  g_assert_false (gtk_widget_has_css_class (openiot_action_row_get_button (unlock), "suggested-action"));
+  screenshots (GTK_WINDOW (scene.window), "thing-lock");
+
+  /* Unlock asks first, naming the device; Cancel is the default and
+   * changes nothing */
+  for (guint i = 0; i < 2; i++)
+    {
+      const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
+      g_autofree char *file = g_strdup_printf ("confirm-unlock-%dx%d", sizes[i][0], sizes[i][1]);
+
+      gtk_window_set_default_size (GTK_WINDOW (scene.window), sizes[i][0], sizes[i][1]);
+      openiot_test_ui_iterate (300);
+      dialog = press_unlock (&scene);
+      g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Unlock “Front door lock”?");
+      g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "cancel");
+      openiot_test_ui_screenshot (dialog, file);
+      openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      openiot_test_ui_iterate (500);
+    }
+  g_assert_null (openiot_action_row_get_output (unlock));
+  g_assert_cmpstr (lock_state (&scene), ==, "locked");
+
+  /* Confirmed: it runs, and the result is right in the row */
+  dialog = press_unlock (&scene);
+  openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "run");
+  wait_until (answered, unlock, "the unlock result");
+  g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (unlock)), "State: "));
+  wait_until (unlocked, &scene, "the lock to open");
+  openiot_test_ui_iterate (300);
+  g_assert_false (gtk_widget_get_sensitive (openiot_action_row_get_button (unlock)));
+  g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (lock)));
+  screenshots (GTK_WINDOW (scene.window), "action-result");
+
+  /* An action with a form: its button is named after it too, and asks
+   * nothing */
+  openiot_window_show_service (scene.window, "thermostat", "Living-room thermostat");
+  wait_until (thermostat_live, &scene, "the thermostat");
+  boost = openiot_thing_page_get_action (scene.page, "boost");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (openiot_action_row_get_button (boost))), ==, "Boost");
+  g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (boost)));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (boost), TRUE);
+  g_signal_emit_by_name (openiot_action_row_get_button (boost), "clicked");
+  g_assert_null (openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  wait_until (answered, boost, "the boost result");
+  g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (boost)), "Until: "));
+  screenshots (GTK_WINDOW (scene.window), "action-result-boost");
+
+  gtk_window_destroy (GTK_WINDOW (scene.window));
+  g_object_unref (scene.hub);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = openiot_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/app/actions", test_actions);
+
+  return g_test_run ();
+}

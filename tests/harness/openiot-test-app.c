@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * The app's side of a UI test that is about what comes after pairing: a
+ * real pairing through the library with the app's own identity, the pin
+ * saved in the app's store, the hub added to its list.
+ */
+#include "config.h"
+
+#include "openiot-test-ui.h"
+
+#include "openiot-test-app.h"
+
+static gpointer
+wait_for_result (GAsyncResult **result,
+                 const char    *what)
+{
+  if (!openiot_test_ui_wait (openiot_test_ui_result_ready, result, 30))
+    g_error ("timed out waiting for %s", what);
+  return *result;
+}
+
+/**
+ * openiot_test_app_pair:
+ *
+ * Returns: (transfer full): the app's new hub
+ */
+OpenIotHub *
+openiot_test_app_pair (OpenIotApplication *app,
+                       OpenIotTestHub     *test_hub)
+{
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (test_hub);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OpenIotIdentity) identity = NULL;
+  g_autoptr(OpenIotPairingResult) paired = NULL;
+  g_autoptr(OpenIotHubRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  OpenIotPinStore *store = openiot_application_get_pin_store (app);
+
+  openiot_application_load_identity_async (app, "UI test", NULL, openiot_test_ui_store_result, &result);
+  identity = openiot_application_load_identity_finish (app, wait_for_result (&result, "the identity"), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  openiot_pair_async (link, "UI test", openiot_identity_get_certificate_pem (identity), NULL,
+                      openiot_test_ui_store_result, &result);
+  paired = openiot_pair_finish (wait_for_result (&result, "pairing"), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  record = openiot_hub_record_new_from_pairing (paired);
+  openiot_pin_store_save_async (store, record, NULL, openiot_test_ui_store_result, &result);
+  g_assert_true (openiot_pin_store_save_finish (store, wait_for_result (&result, "the pin"), &error));
+  g_assert_no_error (error);
+
+  return g_object_ref (openiot_application_add_hub (app, record, identity));
+}
