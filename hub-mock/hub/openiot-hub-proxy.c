@@ -13,7 +13,6 @@
 
 #include "openiot-hub-proxy.h"
 
-#define RESPONSE_TIMEOUT_SECONDS 30
 #define BODY_IDLE_TIMEOUT_SECONDS 30
 #define READ_CHUNK_SIZE 16384
 #define UPSTREAM_IDLE_TIMEOUT_SECONDS 2
@@ -35,6 +34,7 @@ struct _OpenIotHubProxy
 
   char       *services_dir;
   GHashTable *sessions; /* service id → SoupSession */
+  guint       response_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotHubProxy, openiot_hub_proxy, G_TYPE_OBJECT)
@@ -176,8 +176,8 @@ respond_upstream_error (ProxyRequest *request,
 {
   if (request->timed_out)
     openiot_hub_http_respond_error (request->msg, SOUP_STATUS_GATEWAY_TIMEOUT, "service-timeout",
-                                    "The service “%s” did not answer within %d seconds",
-                                    request->service_id, RESPONSE_TIMEOUT_SECONDS);
+                                    "The service “%s” did not answer within %u seconds",
+                                    request->service_id, request->proxy->response_timeout);
   else if (!service_exists (request->proxy, request->service_id))
     {
       /* Gone since its session was made: forget the session too. */
@@ -534,7 +534,7 @@ openiot_hub_proxy_forward (OpenIotHubProxy   *self,
    * certificate rotation closed it) emits no "finished" */
   request->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_client_finished), request);
   openiot_hub_http_pause (msg);
-  request->timeout_id = g_timeout_add_seconds (RESPONSE_TIMEOUT_SECONDS, on_timeout, request);
+  request->timeout_id = g_timeout_add_seconds (self->response_timeout, on_timeout, request);
 
   soup_session_send_async (openiot_hub_proxy_get_session (self, service_id), request->upstream,
                            G_PRIORITY_DEFAULT, request->cancellable, on_upstream_sent, request);
@@ -547,6 +547,21 @@ openiot_hub_proxy_new (const char *services_dir)
 
   self->services_dir = g_canonicalize_filename (services_dir, NULL);
   return self;
+}
+
+/*
+ * openiot_hub_proxy_set_response_timeout:
+ *
+ * How long a service may take to send its response headers before the
+ * client gets 504. Long-poll (WoT's `longpoll` subprotocol) answers only
+ * when something happens, so the default is 5 minutes
+ * (docs/protocol.md); an upstream that never answers is still cut then.
+ */
+void
+openiot_hub_proxy_set_response_timeout (OpenIotHubProxy *self,
+                                        guint            seconds)
+{
+  self->response_timeout = seconds;
 }
 
 const char *
@@ -576,4 +591,5 @@ static void
 openiot_hub_proxy_init (OpenIotHubProxy *self)
 {
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->response_timeout = OPENIOT_HUB_PROXY_DEFAULT_RESPONSE_TIMEOUT;
 }

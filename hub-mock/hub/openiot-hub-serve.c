@@ -122,6 +122,7 @@ openiot_hub_serve_main (int    argc,
   int port = 8443;
   int pairing_port = 0;
   int idle_timeout = 60;
+  int service_timeout = OPENIOT_HUB_PROXY_DEFAULT_RESPONSE_TIMEOUT;
   const GOptionEntry entries[] = {
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir, "Where the hub keeps its key, certificate and registry", "DIR" },
     { "services-dir", 0, 0, G_OPTION_ARG_FILENAME, &services_dir, "One sub-directory per service, holding interface.sock", "DIR" },
@@ -130,6 +131,8 @@ openiot_hub_serve_main (int    argc,
     { "listen", 0, 0, G_OPTION_ARG_STRING_ARRAY, &listen, "Address to listen on, repeatable (default ::, all addresses)", "ADDR" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The hub's name, shown to people", "NAME" },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, "Close connections silent this long (default 60)", "SECONDS" },
+    { "service-timeout", 0, 0, G_OPTION_ARG_INT, &service_timeout,
+      "Answer 504 when a service sends no response headers this long (default 300: long-poll lives)", "SECONDS" },
     { "public-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &public_addresses, "IPv6 address clients reach from the Internet, repeatable", "ADDR" },
     { NULL }
   };
@@ -197,6 +200,7 @@ openiot_hub_serve_main (int    argc,
 
   g_mkdir_with_parents (services_dir, 0755);
   proxy = openiot_hub_proxy_new (services_dir);
+  openiot_hub_proxy_set_response_timeout (proxy, MAX (service_timeout, 1));
   pairing = openiot_hub_pairing_new (state, registry, port, addresses_json);
   server = openiot_hub_server_new (state, registry, pairing, proxy, port, pairing_port, addresses_json);
   openiot_hub_server_set_idle_timeout (server, MAX (idle_timeout, 1));
