@@ -10,6 +10,7 @@
 
 #include "openiot-hub-http.h"
 #include "openiot-hub-service-socket.h"
+#include "openiot-hub-td-rewrite.h"
 
 #include "openiot-hub-proxy.h"
 
@@ -47,6 +48,7 @@ typedef struct
   GInputStream      *body;
   GCancellable      *cancellable;
   char              *service_id;
+  char              *td_base;    /* set for the service's TD, rewritten */
   gulong             finished_id;
   gulong             disconnected_id;
   gulong             wrote_id;
@@ -75,6 +77,7 @@ proxy_request_free (ProxyRequest *request)
   g_clear_object (&request->cancellable);
   g_clear_object (&request->proxy);
   g_free (request->service_id);
+  g_free (request->td_base);
   g_free (request);
 }
 
@@ -364,6 +367,39 @@ has_conflicting_lengths (SoupMessageHeaders *headers)
 }
 
 static void
+on_td_read (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  ProxyRequest *request = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) td = openiot_hub_td_read_finish (result, &error);
+  g_autoptr(GBytes) rewritten = NULL;
+
+  if (request->finished)
+    {
+      proxy_request_free (request);
+      return;
+    }
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  if (td == NULL || !(rewritten = openiot_hub_td_rewrite (td, request->td_base, &error)))
+    {
+      g_warning ("Service “%s” serves no usable Thing Description: %s", request->service_id, error->message);
+      openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
+                                      "The service “%s” serves no usable Thing Description", request->service_id);
+    }
+  else
+    {
+      soup_message_headers_remove (soup_server_message_get_response_headers (request->msg), "Content-Encoding");
+      soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (request->msg, "application/td+json", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (rewritten, NULL), g_bytes_get_size (rewritten));
+    }
+  openiot_hub_http_unpause (request->msg);
+  proxy_request_free (request);
+}
+
+static void
 on_upstream_sent (GObject      *source,
                   GAsyncResult *result,
                   gpointer      data)
@@ -404,6 +440,15 @@ on_upstream_sent (GObject      *source,
                                   soup_message_get_reason_phrase (request->upstream));
   response_headers = soup_server_message_get_response_headers (request->msg);
   copy_headers (upstream_headers, response_headers, skip_response_header);
+
+  /* The service's Thing Description, as a standard consumer must see it
+   * through the hub (docs/protocol.md): read within its size limit, then
+   * rewritten and sent whole. */
+  if (request->td_base != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (request->upstream)))
+    {
+      openiot_hub_td_read_async (request->body, request->cancellable, on_td_read, request);
+      return;
+    }
 
   /* A body of known length keeps it: it still streams chunk by chunk, and
    * libsoup 3.2's server ends a chunked body with a close_async() that
@@ -528,6 +573,11 @@ openiot_hub_proxy_forward (OpenIotHubProxy   *self,
     soup_message_set_request_body_from_bytes (request->upstream,
                                               soup_message_headers_get_content_type (request_headers, NULL),
                                               body);
+
+  if (g_str_equal (path, OPENIOT_SERVICE_TD_PATH) && g_uri_get_query (request_uri) == NULL &&
+      g_str_equal (soup_server_message_get_method (msg), "GET"))
+    request->td_base = openiot_hub_td_base_for_host (soup_message_headers_get_one (request_headers, "Host"),
+                                                     service_id);
 
   request->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_client_finished), request);
   /* A connection ended under a paused message (the client left, or a

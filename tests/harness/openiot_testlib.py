@@ -290,7 +290,10 @@ class ScriptedService:
     garbage         bytes that are not HTTP
     huge-headers    200 KiB of response headers
     hang            read the request, never answer
+    .well-known     the Thing Description in self.td (bytes), if set
     """
+
+    td = None
 
     def __init__(self, services_dir, name="scripted"):
         import threading
@@ -370,6 +373,10 @@ class ScriptedService:
         elif mode == "hang":
             with self._lock:
                 self._held.append(conn)
+        elif mode == ".well-known" and isinstance(self.td, bytes):
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/td+json\r\nContent-Length: %d\r\n"
+                         b"Connection: close\r\n\r\n%s" % (len(self.td), self.td))
+            conn.close()
         else:
             lines = head.decode("latin-1").split("\r\n")
             body = json.dumps({"request": lines[0], "headers": lines[1:]}).encode()

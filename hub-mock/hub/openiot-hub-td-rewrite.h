@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+GBytes *openiot_hub_td_rewrite       (GBytes               *td,
+                                      const char           *base,
+                                      GError              **error);
+char   *openiot_hub_td_base_for_host (const char           *host,
+                                      const char           *service_id);
+void    openiot_hub_td_read_async    (GInputStream         *body,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+GBytes *openiot_hub_td_read_finish   (GAsyncResult         *result,
+                                      GError              **error);
+
+G_END_DECLS
