@@ -57,7 +57,8 @@ struct _OpenIotPairingWindow
   GtkStack             *stack;
   AdwEntryRow          *link_row;
   AdwEntryRow          *address_row;
-  GtkLabel             *reach_error_label;
+  GtkLabel             *link_error_label;
+  GtkLabel             *address_error_label;
   GtkButton            *continue_button;
   GtkLabel             *code_description_label;
   GtkWidget            *error_box;
@@ -225,9 +226,23 @@ update_code_actions (OpenIotPairingWindow *self)
 }
 
 static void
+set_row_error (AdwEntryRow *row,
+               GtkLabel    *label,
+               const char  *message)
+{
+  gtk_label_set_text (label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
+static void
 on_reach_changed (OpenIotPairingWindow *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->reach_error_label), FALSE);
+  set_row_error (self->link_row, self->link_error_label, NULL);
+  set_row_error (self->address_row, self->address_error_label, NULL);
   update_reach_actions (self);
 }
 
@@ -283,13 +298,18 @@ show_error (OpenIotPairingWindow *self,
   show_page (self, "code");
 }
 
+/* Says what is wrong under the row that holds it, and goes there. */
 static void
 show_reach_error (OpenIotPairingWindow *self,
+                  AdwEntryRow          *row,
                   const char           *message)
 {
-  gtk_label_set_text (self->reach_error_label, message);
-  gtk_widget_set_visible (GTK_WIDGET (self->reach_error_label), TRUE);
   show_page (self, "reach");
+  if (row == self->link_row)
+    set_row_error (self->link_row, self->link_error_label, message);
+  else
+    set_row_error (self->address_row, self->address_error_label, message);
+  gtk_widget_grab_focus (GTK_WIDGET (row));
 }
 
 /* Step 2 for a link: its code (as the hub shows it) and the hub's name. */
@@ -392,25 +412,27 @@ continue_action (GtkWidget  *widget,
   g_autofree char *host = NULL;
   guint16 port;
 
-  /* A link pasted into the address row is still a link */
-  if (*link_text == '\0' && g_str_has_prefix (address, "openiot:"))
+  /* A link pasted into the address row is still a link, and belongs in
+   * the link row, where what is wrong with it is said. */
+  if (*link_text == '\0' && openiot_pairing_text_looks_like_link (address))
     {
       g_free (link_text);
       link_text = g_steal_pointer (&address);
+      gtk_editable_set_text (GTK_EDITABLE (self->link_row), link_text);
+      gtk_editable_set_text (GTK_EDITABLE (self->address_row), "");
     }
 
   if (*link_text != '\0')
     {
+      /* The parser's English says what is wrong for logs and the CLI;
+       * people get one plain sentence about what to do. */
       g_autoptr(GError) error = NULL;
       g_autoptr(OpenIotPairingLink) link = openiot_pairing_link_parse (link_text, &error);
-      g_autofree char *message = NULL;
 
       if (link == NULL)
         {
-          /* Translators: %s says what is wrong with the link (in English) */
-          message = g_strdup_printf (_("This is not a whole pairing link (%s). Copy the link from the hub "
-                                       "again, or type the hub’s address instead."), error->message);
-          show_reach_error (self, message);
+          g_debug ("Pairing link refused: %s", error->message);
+          show_reach_error (self, self->link_row, openiot_pairing_text_explain_link (link_text));
           return;
         }
       use_link (self, link);
@@ -423,7 +445,7 @@ continue_action (GtkWidget  *widget,
         g_strdup_printf (_("“%s” is not an address. Write it as hub.local, 192.0.2.10, fd00::10 or "
                            "[fd00::10]:8444."), address);
 
-      show_reach_error (self, message);
+      show_reach_error (self, self->address_row, message);
     }
 }
 
@@ -906,7 +928,8 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, nearby_list);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, link_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, address_row);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, reach_error_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, link_error_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, address_error_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, continue_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, code_description_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, error_box);

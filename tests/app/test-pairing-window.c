@@ -391,23 +391,76 @@ test_found_on_network (void)
   openiot_fake_avahi_free (avahi);
 }
 
+static double
+top_of (Wizard     *w,
+        const char *name)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (child (w, name), GTK_WIDGET (w->wizard), &bounds));
+  return bounds.origin.y;
+}
+
+static gboolean
+shows_error (Wizard     *w,
+             const char *label)
+{
+  return gtk_widget_get_visible (child (w, label)) && gtk_widget_get_mapped (child (w, label));
+}
+
+/* What is wrong with a link is said in plain words right under the link
+ * row, never in the parser's English and never under Address. */
 static void
 test_bad_link (void)
 {
+  const char * const error_labels[] = { "link_error_label", NULL };
   Wizard w = { 0 };
 
   open_wizard (&w, "openiot://[::1]:8444/?code=12");
   g_assert_cmpstr (page (&w), ==, "reach");
-  g_assert_true (gtk_widget_get_visible (child (&w, "reach_error_label")));
-  g_assert_nonnull (strstr (text (&w, "reach_error_label"), "not a whole pairing link"));
+  openiot_test_ui_wait_for_frame (GTK_WINDOW (w.wizard));
+  g_assert_true (shows_error (&w, "link_error_label"));
+  g_assert_false (shows_error (&w, "address_error_label"));
+  g_assert_cmpstr (text (&w, "link_error_label"), ==, "This link is incomplete — copy it again from the hub.");
+  g_assert_true (gtk_widget_has_css_class (child (&w, "link_row"), "error"));
+  g_assert_false (gtk_widget_has_css_class (child (&w, "address_row"), "error"));
+  /* Under the link, above the address */
+  g_assert_cmpfloat (top_of (&w, "link_row"), <, top_of (&w, "link_error_label"));
+  g_assert_cmpfloat (top_of (&w, "link_error_label"), <, top_of (&w, "address_row"));
   g_assert_cmpstr (text (&w, "link_row"), ==, "openiot://[::1]:8444/?code=12");
+  screenshots (&w, "link-error", error_labels);
 
-  /* An address that is none */
+  /* Typing clears it */
+  set_text (&w, "link_row", "https://example.com/");
+  g_assert_false (gtk_widget_get_visible (child (&w, "link_error_label")));
+  g_assert_false (gtk_widget_has_css_class (child (&w, "link_row"), "error"));
+
+  /* Not a pairing link at all */
+  press (&w, "continue_button");
+  g_assert_true (gtk_widget_get_visible (child (&w, "link_error_label")));
+  g_assert_nonnull (strstr (text (&w, "link_error_label"), "This is not a pairing link."));
+
+  /* A link pasted into the address row moves to the link row, and is
+   * judged there */
+  set_text (&w, "link_row", "");
+  set_text (&w, "address_row", "openiot://[::1]:8444/?code=1234");
+  press (&w, "continue_button");
+  g_assert_cmpstr (page (&w), ==, "reach");
+  g_assert_cmpstr (text (&w, "link_row"), ==, "openiot://[::1]:8444/?code=1234");
+  g_assert_cmpstr (text (&w, "address_row"), ==, "");
+  g_assert_true (gtk_widget_get_visible (child (&w, "link_error_label")));
+  g_assert_false (gtk_widget_get_visible (child (&w, "address_error_label")));
+  g_assert_cmpstr (text (&w, "link_error_label"), ==, "This link is incomplete — copy it again from the hub.");
+
+  /* An address that is none: said under the address */
   set_text (&w, "link_row", "");
   set_text (&w, "address_row", "not an address!");
   press (&w, "continue_button");
   g_assert_cmpstr (page (&w), ==, "reach");
-  g_assert_nonnull (strstr (text (&w, "reach_error_label"), "is not an address"));
+  g_assert_false (gtk_widget_get_visible (child (&w, "link_error_label")));
+  g_assert_true (gtk_widget_get_visible (child (&w, "address_error_label")));
+  g_assert_true (gtk_widget_has_css_class (child (&w, "address_row"), "error"));
+  g_assert_nonnull (strstr (text (&w, "address_error_label"), "is not an address"));
   close_wizard (&w);
 }
 
@@ -545,6 +598,17 @@ test_text (void)
   /* Not the code's fault: it is kept */
   g_assert_false (openiot_pairing_text_explain_error (unreachable, "::1", &title, &detail));
   g_assert_nonnull (strstr (detail, "::1"));
+
+  /* A few plain sentences for links that are none, whatever the parser
+   * found wrong */
+  g_assert_cmpstr (openiot_pairing_text_explain_link ("openiot://[::1]:8444/?code=12"), ==,
+                   "This link is incomplete — copy it again from the hub.");
+  g_assert_cmpstr (openiot_pairing_text_explain_link ("OpenIoT://hub.local"), ==,
+                   "This link is incomplete — copy it again from the hub.");
+  g_assert_cmpstr (openiot_pairing_text_explain_link ("openiot://hub.local:8444/?code=1234 5678"), ==,
+                   "This link was changed on its way here — copy it again from the hub, in one piece.");
+  g_assert_nonnull (strstr (openiot_pairing_text_explain_link ("https://example.com/"),
+                            "This is not a pairing link."));
 }
 
 int
