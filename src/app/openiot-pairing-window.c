@@ -18,9 +18,17 @@
  * they press "Trust This Hub"; then the pin is saved, the hub is added to
  * the application and "paired" is emitted.
  *
- * Pages of one GtkStack, in order: "reach", "code", "progress", "trust",
- * "success". Every step that waits runs with self->cancellable, which
- * Cancel, Escape and closing the window cancel.
+ * A whole link (code and fingerprint) needs one confirmation only: the
+ * "confirm" page shows the fingerprint the link names, and Pair runs
+ * TLS-SRP and saves at once when the hub both proved the code and has
+ * that certificate. There is nothing left for a person to compare.
+ *
+ * Pages of one GtkStack, in order: "reach", "code" or "confirm",
+ * "progress", "trust", "success". Every step that waits runs with
+ * self->cancellable, which Cancel, Escape and closing the window cancel.
+ * Each page has one Cancel: the header's, or its own where Cancel means
+ * something else (stop and go back on "progress", store nothing on
+ * "trust").
  */
 
 struct _OpenIotPairingWindow
@@ -42,6 +50,8 @@ struct _OpenIotPairingWindow
   OpenIotHubRecord     *record;
   /* The page the progress page's Cancel returns to. */
   const char           *return_page;
+  /* Where pairing starts and its errors are said: "code" or "confirm" */
+  const char           *input_page;
   gulong                loading_handler;
   /* The pretty host name arrives later; never overwrite a typed name. */
   gboolean              name_edited;
@@ -67,6 +77,14 @@ struct _OpenIotPairingWindow
   AdwEntryRow          *code_row;
   AdwEntryRow          *name_row;
   GtkButton            *pair_button;
+  GtkLabel             *confirm_title_label;
+  GtkWidget            *confirm_error_box;
+  GtkLabel             *confirm_error_title_label;
+  GtkLabel             *confirm_error_label;
+  GtkLabel             *confirm_fingerprint_label;
+  GtkLabel             *confirm_match_label;
+  AdwEntryRow          *confirm_name_row;
+  GtkButton            *confirm_button;
   GtkSpinner           *spinner;
   GtkLabel             *progress_label;
   GtkButton            *stop_button;
@@ -96,6 +114,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void start_pairing (OpenIotPairingWindow *self);
+static void save_result   (OpenIotPairingWindow *self,
+                           const char           *return_page);
 
 /* One asynchronous step. It carries the cancellable it ran with: a result
  * that arrives after the person pressed Cancel (or closed the window) is
@@ -163,8 +183,13 @@ on_page_changed (OpenIotPairingWindow *self)
   GtkWidget *default_widget = NULL;
   GtkWidget *focus = NULL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), g_strcmp0 (page, "code") == 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), g_strcmp0 (page, "success") != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button),
+                          g_strcmp0 (page, "code") == 0 || g_strcmp0 (page, "confirm") == 0);
+  /* "progress" and "trust" have a Cancel of their own; a second one in
+   * the header, meaning something else, would make people guess. */
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button),
+                          g_strcmp0 (page, "reach") == 0 || g_strcmp0 (page, "code") == 0 ||
+                          g_strcmp0 (page, "confirm") == 0);
   gtk_spinner_set_spinning (self->spinner, g_strcmp0 (page, "progress") == 0);
 
   if (g_strcmp0 (page, "reach") == 0)
@@ -180,12 +205,20 @@ on_page_changed (OpenIotPairingWindow *self)
       /* With the code from a link, Enter pairs at once */
       focus = code ? GTK_WIDGET (self->pair_button) : GTK_WIDGET (self->code_row);
     }
+  else if (g_strcmp0 (page, "confirm") == 0)
+    {
+      /* The link said which hub; Enter pairs, and pairing checks it */
+      default_widget = GTK_WIDGET (self->confirm_button);
+      focus = GTK_WIDGET (self->confirm_button);
+    }
   else if (g_strcmp0 (page, "progress") == 0)
     focus = GTK_WIDGET (self->stop_button);
   else if (g_strcmp0 (page, "trust") == 0)
     {
-      default_widget = GTK_WIDGET (self->trust_button);
-      focus = GTK_WIDGET (self->trust_button);
+      /* Trusting is a deliberate click: Enter (and a stray Space) lands
+       * on Cancel, which stores nothing. */
+      default_widget = GTK_WIDGET (self->distrust_button);
+      focus = GTK_WIDGET (self->distrust_button);
     }
   else if (g_strcmp0 (page, "success") == 0)
     {
@@ -219,9 +252,15 @@ update_code_actions (OpenIotPairingWindow *self)
   gboolean name_ok = openiot_pairing_text_device_name_is_valid (name);
 
   if (name_ok)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->confirm_name_row), "error");
+    }
   else
-    gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->confirm_name_row), "error");
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.pair", code != NULL && name_ok);
 }
 
@@ -276,10 +315,12 @@ static void
 clear_error (OpenIotPairingWindow *self)
 {
   gtk_widget_set_visible (self->error_box, FALSE);
+  gtk_widget_set_visible (self->confirm_error_box, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->trust_error_label), FALSE);
 }
 
-/* Says on the code page what went wrong and what to do about it. */
+/* Says on the page pairing started from what went wrong and what to do
+ * about it. */
 static void
 show_error (OpenIotPairingWindow *self,
             const GError         *error)
@@ -287,11 +328,27 @@ show_error (OpenIotPairingWindow *self,
   const char *host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
   g_autofree char *title = NULL;
   g_autofree char *detail = NULL;
+  gboolean code_is_dead = openiot_pairing_text_explain_error (error, host, &title, &detail);
+
+  /* A link whose code the hub refused (or closed) is of no further use,
+   * but the hub is still the one the link names: the code it shows now,
+   * typed on the code page, pairs with the link's fingerprint checked as
+   * before. An impostor is no matter of codes: said where it happened. */
+  if (g_strcmp0 (self->input_page, "confirm") == 0 &&
+      !(code_is_dead && !g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED)))
+    {
+      gtk_label_set_text (self->confirm_error_title_label, title);
+      gtk_label_set_text (self->confirm_error_label, detail);
+      gtk_widget_set_visible (self->confirm_error_box, TRUE);
+      show_page (self, "confirm");
+      return;
+    }
 
   /* The name stays as typed; a code the hub refused is of no further use */
-  if (openiot_pairing_text_explain_error (error, host, &title, &detail))
+  if (code_is_dead)
     gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
 
+  self->input_page = "code";
   gtk_label_set_text (self->error_title_label, title);
   gtk_label_set_text (self->error_label, detail);
   gtk_widget_set_visible (self->error_box, TRUE);
@@ -312,7 +369,27 @@ show_reach_error (OpenIotPairingWindow *self,
   gtk_widget_grab_focus (GTK_WIDGET (row));
 }
 
-/* Step 2 for a link: its code (as the hub shows it) and the hub's name. */
+/* Step 2 for a whole link: one question, with the fingerprint the link
+ * names; pairing checks that the hub has it. */
+static void
+show_confirm (OpenIotPairingWindow *self)
+{
+  const char *name = openiot_pairing_link_get_name (self->link);
+  g_autofree char *title = NULL;
+  g_autofree char *grouped = openiot_fingerprint_format_grouped (openiot_pairing_link_get_fingerprint (self->link));
+
+  if (name != NULL && *name != '\0')
+    title = g_strdup_printf (_("Pair with “%s”?"), name);
+  else
+    title = g_strdup_printf (_("Pair with the hub at %s?"), openiot_pairing_link_get_host (self->link));
+  gtk_label_set_text (self->confirm_title_label, title);
+  gtk_label_set_text (self->confirm_fingerprint_label, grouped);
+  self->input_page = "confirm";
+  show_page (self, "confirm");
+}
+
+/* Step 2 for a link: its code (as the hub shows it) and the hub's name;
+ * with a fingerprint, the one confirmation instead. */
 static void
 use_link (OpenIotPairingWindow *self,
           OpenIotPairingLink   *link)
@@ -335,6 +412,13 @@ use_link (OpenIotPairingWindow *self,
   gtk_label_set_text (self->code_description_label, description);
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), code);
   clear_error (self);
+
+  if (openiot_pairing_link_get_fingerprint (link) != NULL)
+    {
+      show_confirm (self);
+      return;
+    }
+  self->input_page = "code";
   show_page (self, "code");
 }
 
@@ -388,6 +472,7 @@ use_address (OpenIotPairingWindow *self,
   gtk_label_set_text (self->code_description_label, description);
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
   clear_error (self);
+  self->input_page = "code";
   show_page (self, "code");
 }
 
@@ -475,7 +560,7 @@ stop_action (GtkWidget  *widget,
   g_cancellable_cancel (self->cancellable);
   g_set_object (&self->cancellable, g_cancellable_new ());
   disconnect_loading (self);
-  show_page (self, self->return_page ? self->return_page : "code");
+  show_page (self, self->return_page ? self->return_page : self->input_page);
 }
 
 static void
@@ -543,7 +628,13 @@ on_paired (GObject      *source,
 
   g_clear_pointer (&self->result, openiot_pairing_result_unref);
   self->result = g_steal_pointer (&result);
-  show_trust (self);
+
+  /* The hub proved the code and has the certificate the link names: the
+   * person already said yes to exactly this, so ask nothing more. */
+  if (openiot_pairing_result_get_verification (self->result) == OPENIOT_VERIFICATION_LINK_FINGERPRINT)
+    save_result (self, self->input_page);
+  else
+    show_trust (self);
 }
 
 /* The link to pair with: the one given (with the code as typed now), or
@@ -595,12 +686,12 @@ pair_with (OpenIotPairingWindow *self,
    * while the key was being made could get here without them. */
   if (code == NULL || !openiot_pairing_text_device_name_is_valid (name))
     {
-      show_page (self, "code");
+      show_page (self, self->input_page);
       return;
     }
 
   link = make_link (self, code, resolved);
-  show_progress (self, _("Checking the code with the hub…"), "code");
+  show_progress (self, _("Checking the code with the hub…"), self->input_page);
   openiot_pair_async (link, name, openiot_identity_get_certificate_pem (self->identity),
                       self->cancellable, on_paired, step_new (self));
 }
@@ -685,7 +776,7 @@ on_identity_loaded (GObject      *source,
     g_autofree char *what = g_strdup_printf (_("Looking up %s…"), host);
     g_autoptr(GResolver) resolver = g_resolver_get_default ();
 
-    show_progress (self, what, "code");
+    show_progress (self, what, self->input_page);
     g_resolver_lookup_by_name_async (resolver, host, self->cancellable, on_resolved, step_new (self));
   }
 }
@@ -704,7 +795,7 @@ start_pairing (OpenIotPairingWindow *self)
 {
   g_autofree char *name = get_device_name (self);
 
-  show_progress (self, _("Making this device’s key…"), "code");
+  show_progress (self, _("Making this device’s key…"), self->input_page);
 
   /* The application loads (or makes) this device's identity when it
    * starts. Asking at the same time would make a second key on first use,
@@ -759,8 +850,10 @@ on_pin_saved (GObject      *source,
                                    error->message);
       else
         message = g_strdup_printf (_("The hub could not be saved. Details: %s"), error->message);
+      /* Also after one-step pairing: the hub has registered this device
+       * and the code is spent, so Trust (saving again) is the way on. */
+      show_trust (self);
       gtk_label_set_text (self->trust_error_label, message);
-      show_page (self, "trust");
       gtk_widget_set_visible (GTK_WIDGET (self->trust_error_label), TRUE);
       return;
     }
@@ -773,8 +866,13 @@ on_pin_saved (GObject      *source,
 
   title = g_strdup_printf (_("Paired with “%s”"), openiot_hub_record_get_name (record));
   adw_status_page_set_title (self->success_page, title);
-  adw_status_page_set_description (self->success_page,
-                                   _("This device remembers the hub’s certificate and checks it every time."));
+  if (openiot_pairing_result_get_verification (self->result) == OPENIOT_VERIFICATION_LINK_FINGERPRINT)
+    adw_status_page_set_description (self->success_page,
+                                     _("The hub matches the link and proved it knows the code. This device "
+                                       "remembers its certificate and checks it every time."));
+  else
+    adw_status_page_set_description (self->success_page,
+                                     _("This device remembers the hub’s certificate and checks it every time."));
 
   for (guint i = 0; i < self->address_rows->len; i++)
     adw_preferences_group_remove (self->addresses_group, self->address_rows->pdata[i]);
@@ -799,25 +897,34 @@ on_pin_saved (GObject      *source,
   g_signal_emit (self, signals[PAIRED], 0, hub);
 }
 
-/* The only place anything is stored: after the person said they trust it. */
+/* The only place anything is stored: after the person said they trust
+ * it, on the trust page or, for a whole link, by pressing Pair. */
+static void
+save_result (OpenIotPairingWindow *self,
+             const char           *return_page)
+{
+  g_autofree char *what = NULL;
+
+  g_assert (self->result != NULL);
+
+  g_clear_object (&self->record);
+  self->record = openiot_hub_record_new_from_pairing (self->result);
+  what = g_strdup_printf (_("Saving “%s”…"), openiot_hub_record_get_name (self->record));
+  clear_error (self);
+  show_progress (self, what, return_page);
+  openiot_pin_store_save_async (openiot_application_get_pin_store (self->application), self->record,
+                                self->cancellable, on_pin_saved, step_new (self));
+}
+
 static void
 trust_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
   OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (widget);
-  g_autofree char *what = NULL;
 
-  if (self->result == NULL)
-    return;
-
-  g_clear_object (&self->record);
-  self->record = openiot_hub_record_new_from_pairing (self->result);
-  what = g_strdup_printf (_("Saving “%s”…"), openiot_hub_record_get_name (self->record));
-  clear_error (self);
-  show_progress (self, what, "trust");
-  openiot_pin_store_save_async (openiot_application_get_pin_store (self->application), self->record,
-                                self->cancellable, on_pin_saved, step_new (self));
+  if (self->result != NULL)
+    save_result (self, "trust");
 }
 
 static void
@@ -938,6 +1045,14 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, code_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, name_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, pair_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_title_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_error_box);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_error_title_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_error_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_match_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_name_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, stop_button);
@@ -978,6 +1093,11 @@ openiot_pairing_window_init (OpenIotPairingWindow *self)
   self->address_rows = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->input_page = "code";
+
+  /* The device's name, on whichever page pairing starts from */
+  g_object_bind_property (self->name_row, "text", self->confirm_name_row, "text",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
   self->discovery = openiot_discovery_new ();
   gtk_list_box_bind_model (self->nearby_list, G_LIST_MODEL (self->discovery), create_nearby_row, NULL, NULL);

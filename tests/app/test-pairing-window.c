@@ -115,6 +115,40 @@ press (Wizard     *w,
   g_signal_emit_by_name (button, "clicked");
 }
 
+/* Buttons saying Cancel that a person can see now, header included */
+static guint
+count_cancels (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Cancel") == 0)
+    n++;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_cancels (c);
+  return n;
+}
+
+static void
+assert_one_cancel (Wizard *w)
+{
+  openiot_test_ui_wait_for_frame (GTK_WINDOW (w->wizard));
+  if (count_cancels (GTK_WIDGET (w->wizard)) != 1)
+    g_error ("page %s shows %u Cancel buttons", page (w), count_cancels (GTK_WIDGET (w->wizard)));
+}
+
+/* Every page the wizard showed, in order: "reach,confirm,progress,…" */
+static void
+on_visible_page (GtkStack   *stack,
+                 GParamSpec *pspec,
+                 GString    *pages)
+{
+  if (pages->len > 0)
+    g_string_append_c (pages, ',');
+  g_string_append (pages, gtk_stack_get_visible_child_name (stack));
+}
+
 static void
 open_wizard (Wizard     *w,
              const char *link)
@@ -176,7 +210,7 @@ screenshots (Wizard             *w,
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      g_autofree char *file = g_strdup_printf ("pairing-%s-%dx%d", name, sizes[i][0], sizes[i][1]);
+      g_autofree char *file = g_strdup_printf ("%s-%dx%d", name, sizes[i][0], sizes[i][1]);
 
       gtk_window_set_default_size (GTK_WINDOW (w->wizard), sizes[i][0], sizes[i][1]);
       openiot_test_ui_iterate (300);
@@ -226,6 +260,13 @@ trust_and_check (Wizard     *w,
   if (screenshot_name != NULL)
     screenshots (w, screenshot_name, trust_labels);
 
+  /* Trusting is a deliberate click: neither Enter nor the focus is on
+   * Trust, and the page has one Cancel */
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w->wizard)) != child (w, "trust_button"));
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w->wizard)) == child (w, "distrust_button"));
+  g_assert_false (gtk_widget_has_focus (child (w, "trust_button")));
+  assert_one_cancel (w);
+
   /* Nothing is stored before Trust */
   g_assert_null (find_pin (fingerprint));
   g_assert_cmpuint (w->n_paired, ==, 0);
@@ -242,7 +283,7 @@ trust_and_check (Wizard     *w,
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (w, "success_page"))), ==,
                    "Paired with “Test Hub”");
   if (screenshot_name != NULL)
-    screenshots (w, "success", success_labels);
+    screenshots (w, "pairing-success", success_labels);
 
   /* Done closes the wizard */
   press (w, "done_button");
@@ -250,11 +291,93 @@ trust_and_check (Wizard     *w,
   g_assert_null (w->wizard);
 }
 
+/* A whole link (code and fingerprint): one question, then paired. */
 static void
-test_pair_by_link (void)
+test_link_one_step (void)
 {
   g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
   g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  g_autofree char *uri = openiot_pairing_link_to_string (link);
+  const char *fingerprint = openiot_pairing_link_get_fingerprint (link);
+  g_autofree char *grouped = openiot_fingerprint_format_grouped (fingerprint);
+  g_autoptr(GString) pages = g_string_new (NULL);
+  g_autoptr(OpenIotHubRecord) pin = NULL;
+  const char * const confirm_labels[] = { "confirm_title_label", "confirm_fingerprint_label",
+                                          "confirm_match_label", NULL };
+  const char * const success_labels[] = { NULL };
+  Wizard w = { 0 };
+
+  g_assert_nonnull (fingerprint);
+  open_wizard (&w, uri);
+  g_signal_connect (child (&w, "stack"), "notify::visible-child-name", G_CALLBACK (on_visible_page), pages);
+
+  /* Straight to "Pair with Test Hub?", with the link's fingerprint grouped
+   * as the hub shows it; no code to check, nothing else to press first */
+  g_assert_cmpstr (page (&w), ==, "confirm");
+  g_assert_cmpstr (text (&w, "confirm_title_label"), ==, "Pair with “Test Hub”?");
+  g_assert_cmpstr (text (&w, "confirm_fingerprint_label"), ==, grouped);
+  g_assert_true (gtk_widget_has_css_class (child (&w, "confirm_fingerprint_label"), "monospace"));
+  g_assert_nonnull (strstr (text (&w, "confirm_match_label"), "matches the link"));
+  g_assert_false (gtk_widget_get_mapped (child (&w, "code_row")));
+  g_assert_cmpstr (text (&w, "confirm_name_row"), ==, text (&w, "name_row"));
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w.wizard)) == child (&w, "confirm_button"));
+  g_assert_true (gtk_widget_has_css_class (child (&w, "confirm_button"), "suggested-action"));
+  assert_one_cancel (&w);
+  screenshots (&w, "pair-link-one-step-confirm", confirm_labels);
+
+  /* The device's name can still be changed here */
+  set_text (&w, "confirm_name_row", "Hall Tablet");
+  g_assert_cmpstr (text (&w, "name_row"), ==, "Hall Tablet");
+
+  /* Pair: TLS-SRP, the fingerprint checked, saved, done. No code page,
+   * no trust page, nothing stored before the press. */
+  g_assert_null (find_pin (fingerprint));
+  press (&w, "confirm_button");
+  g_assert_cmpstr (page (&w), ==, "progress");
+  assert_one_cancel (&w);
+  wait_for_page (&w, "success");
+  g_assert_null (strstr (pages->str, "trust"));
+  g_assert_null (strstr (pages->str, "code"));
+
+  g_assert_cmpuint (w.n_paired, ==, 1);
+  pin = find_pin (fingerprint);
+  g_assert_nonnull (pin);
+  g_assert_cmpstr (openiot_hub_record_get_id (pin), ==, openiot_hub_record_get_id (openiot_hub_get_record (w.paired)));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (&w, "success_page"))), ==,
+                   "Paired with “Test Hub”");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (&w, "success_page"))),
+                            "matches the link"));
+  g_assert_cmpuint (count_cancels (GTK_WIDGET (w.wizard)), ==, 0);
+  screenshots (&w, "pair-link-one-step-success", success_labels);
+
+  /* The hub lists this device under the name given on that page */
+  {
+    g_autoptr(JsonNode) clients = openiot_test_hub_admin (hub, "clients", NULL);
+    JsonArray *array = json_node_get_array (clients);
+
+    g_assert_cmpuint (json_array_get_length (array), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "name"), ==,
+                     "Hall Tablet");
+  }
+
+  press (&w, "done_button");
+  openiot_test_ui_iterate (50);
+  g_assert_null (w.wizard);
+  close_wizard (&w);
+}
+
+/* A link without a fingerprint vouches only for the code: its code page,
+ * then the trust page, as by address. */
+static void
+test_link_without_fingerprint (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) full = openiot_test_hub_open_code (hub);
+  g_autoptr(OpenIotPairingLink) link = openiot_pairing_link_new (openiot_pairing_link_get_host (full),
+                                                                 openiot_pairing_link_get_pairing_port (full),
+                                                                 openiot_pairing_link_get_port (full),
+                                                                 openiot_pairing_link_get_code (full), NULL,
+                                                                 openiot_pairing_link_get_name (full), NULL);
   g_autofree char *uri = openiot_pairing_link_to_string (link);
   const char *code = openiot_pairing_link_get_code (link);
   g_autofree char *shown = g_strdup_printf ("%.4s %.4s", code, code + 4);
@@ -271,15 +394,16 @@ test_pair_by_link (void)
                    GTK_INPUT_PURPOSE_DIGITS);
   g_assert_cmpstr (text (&w, "name_row"), !=, "");
   g_assert_true (gtk_widget_has_css_class (child (&w, "pair_button"), "suggested-action"));
-  screenshots (&w, "code", code_labels);
+  assert_one_cancel (&w);
+  screenshots (&w, "pairing-code", code_labels);
 
   press (&w, "pair_button");
   wait_for_page (&w, "trust");
   g_assert_cmpstr (text (&w, "verification_label"), ==,
-                   "Matches the pairing link, and the hub proved it knows the pairing code.");
+                   "Verified with the pairing code: the hub proved it knows it.");
   g_assert_true (gtk_widget_has_css_class (child (&w, "verification_box"), "success"));
 
-  trust_and_check (&w, openiot_pairing_link_get_fingerprint (link), "trust");
+  trust_and_check (&w, openiot_pairing_link_get_fingerprint (full), "pairing-trust");
   close_wizard (&w);
 }
 
@@ -299,7 +423,7 @@ test_wrong_code_then_address (void)
   open_wizard (&w, NULL);
   g_assert_cmpstr (page (&w), ==, "reach");
   g_assert_false (gtk_widget_is_sensitive (child (&w, "continue_button")));
-  screenshots (&w, "reach", reach_labels);
+  screenshots (&w, "pairing-reach", reach_labels);
 
   set_text (&w, "address_row", address);
   press (&w, "continue_button");
@@ -323,7 +447,7 @@ test_wrong_code_then_address (void)
   g_assert_cmpstr (text (&w, "code_row"), ==, "");
   g_assert_cmpstr (text (&w, "name_row"), ==, "Kitchen Tablet");
   g_assert_false (gtk_widget_is_sensitive (child (&w, "pair_button")));
-  screenshots (&w, "error", error_labels);
+  screenshots (&w, "pairing-error", error_labels);
 
   /* The right code, typed without the space */
   set_text (&w, "code_row", code);
@@ -376,7 +500,7 @@ test_found_on_network (void)
   row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (child (&w, "nearby_list")), 0);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Test Hub");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "::1 · ready to pair");
-  screenshots (&w, "reach-nearby", reach_labels);
+  screenshots (&w, "pairing-reach-nearby", reach_labels);
 
   g_signal_emit_by_name (child (&w, "nearby_list"), "row-activated", row);
   g_assert_cmpstr (page (&w), ==, "code");
@@ -428,7 +552,7 @@ test_bad_link (void)
   g_assert_cmpfloat (top_of (&w, "link_row"), <, top_of (&w, "link_error_label"));
   g_assert_cmpfloat (top_of (&w, "link_error_label"), <, top_of (&w, "address_row"));
   g_assert_cmpstr (text (&w, "link_row"), ==, "openiot://[::1]:8444/?code=12");
-  screenshots (&w, "link-error", error_labels);
+  screenshots (&w, "pairing-link-error", error_labels);
 
   /* Typing clears it */
   set_text (&w, "link_row", "https://example.com/");
@@ -501,15 +625,16 @@ test_cancel (void)
 
   open_wizard (&w, uri);
 
-  /* Cancel on the progress page stops pairing and goes back to the code */
-  press (&w, "pair_button");
+  /* Cancel on the progress page stops pairing and goes back to the
+   * question it came from */
+  press (&w, "confirm_button");
   g_assert_cmpstr (page (&w), ==, "progress");
   g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (child (&w, "spinner"))));
   openiot_test_ui_screenshot (GTK_WINDOW (w.wizard), "pairing-progress-360x720");
   press (&w, "stop_button");
-  g_assert_cmpstr (page (&w), ==, "code");
+  g_assert_cmpstr (page (&w), ==, "confirm");
   openiot_test_ui_iterate (1000);
-  g_assert_cmpstr (page (&w), ==, "code");
+  g_assert_cmpstr (page (&w), ==, "confirm");
   g_assert_cmpuint (w.n_paired, ==, 0);
 
   /* Escape closes the wizard, and nothing was stored */
@@ -519,13 +644,18 @@ test_cancel (void)
   g_assert_null (find_pin (openiot_pairing_link_get_fingerprint (link)));
   close_wizard (&w);
 
-  /* Cancel on the trust page: the hub registered this device, but the
-   * app stores nothing */
+  /* Cancel on the trust page (by address): the hub registered this
+   * device, but the app stores nothing */
   g_clear_pointer (&link, openiot_pairing_link_unref);
-  g_free (uri);
   link = openiot_test_hub_open_code (hub);
-  uri = openiot_pairing_link_to_string (link);
-  open_wizard (&w, uri);
+  open_wizard (&w, NULL);
+  {
+    g_autofree char *address = g_strdup_printf ("[::1]:%u", hub->port + 1);
+
+    set_text (&w, "address_row", address);
+  }
+  press (&w, "continue_button");
+  set_text (&w, "code_row", openiot_pairing_link_get_code (link));
   press (&w, "pair_button");
   wait_for_page (&w, "trust");
   press (&w, "distrust_button");
@@ -632,7 +762,8 @@ main (int   argc,
   wait_until (app_loaded, NULL, "the app to load");
 
   g_test_add_func ("/app/pairing-window/text", test_text);
-  g_test_add_func ("/app/pairing-window/by-link", test_pair_by_link);
+  g_test_add_func ("/app/pairing-window/link-one-step", test_link_one_step);
+  g_test_add_func ("/app/pairing-window/link-without-fingerprint", test_link_without_fingerprint);
   g_test_add_func ("/app/pairing-window/found-on-network", test_found_on_network);
   g_test_add_func ("/app/pairing-window/wrong-code-then-address", test_wrong_code_then_address);
   g_test_add_func ("/app/pairing-window/bad-link", test_bad_link);
