@@ -62,6 +62,10 @@ struct _OpenIotPairingWindow
 
   GtkButton            *back_button;
   GtkButton            *cancel_button;
+  GtkLabel             *reach_description_label;
+  GtkWidget            *searching_box;
+  GtkSpinner           *searching_spinner;
+  GtkLabel             *searching_label;
   AdwPreferencesGroup  *nearby_group;
   GtkListBox           *nearby_list;
   GtkStack             *stack;
@@ -443,11 +447,22 @@ create_nearby_row (gpointer item,
   return row;
 }
 
+/* Hubs found: "Pick your hub" and the list. None yet, while the network
+ * is being searched: say so, so that an empty page does not read as
+ * "there is nothing". Without Avahi nothing is searched, and nothing is
+ * promised. */
 static void
 on_nearby_changed (OpenIotPairingWindow *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->nearby_group),
-                          g_list_model_get_n_items (G_LIST_MODEL (self->discovery)) > 0);
+  gboolean found = g_list_model_get_n_items (G_LIST_MODEL (self->discovery)) > 0;
+  gboolean searching = !found && openiot_discovery_get_available (self->discovery);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->nearby_group), found);
+  gtk_widget_set_visible (self->searching_box, searching);
+  gtk_spinner_set_spinning (self->searching_spinner, searching);
+  gtk_label_set_text (self->reach_description_label,
+                      found ? _("Pick your hub, paste the pairing link it shows, or type its address.")
+                            : _("Paste the pairing link your hub shows, or type its address."));
 }
 
 static void
@@ -1031,6 +1046,10 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, reach_description_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, searching_box);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, searching_spinner);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, searching_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, nearby_group);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, nearby_list);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, link_row);
@@ -1102,6 +1121,8 @@ openiot_pairing_window_init (OpenIotPairingWindow *self)
   self->discovery = openiot_discovery_new ();
   gtk_list_box_bind_model (self->nearby_list, G_LIST_MODEL (self->discovery), create_nearby_row, NULL, NULL);
   g_signal_connect_swapped (self->discovery, "items-changed", G_CALLBACK (on_nearby_changed), self);
+  g_signal_connect_swapped (self->discovery, "notify::available", G_CALLBACK (on_nearby_changed), self);
+  on_nearby_changed (self);
   openiot_discovery_start (self->discovery);
 
   update_reach_actions (self);

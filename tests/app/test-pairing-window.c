@@ -534,6 +534,48 @@ shows_error (Wizard     *w,
 
 /* What is wrong with a link is said in plain words right under the link
  * row, never in the parser's English and never under Address. */
+static gboolean
+searching_shown (gpointer data)
+{
+  Wizard *w = data;
+
+  return gtk_widget_get_mapped (child (w, "searching_box"));
+}
+
+/* No hub found yet: the page says it is searching, and does not ask to
+ * pick one from a list that is not there. */
+static void
+test_searching (void)
+{
+  const char * const reach_labels[] = { "reach_description_label", NULL };
+  OpenIotFakeAvahi *avahi = openiot_fake_avahi_new (g_getenv ("DBUS_SYSTEM_BUS_ADDRESS"), TRUE);
+  const char * const txt[] = { "id=test-hub", "api=1", "pairing=open", "pairing-port=8444", NULL };
+  Wizard w = { 0 };
+
+  open_wizard (&w, NULL);
+  wait_until (searching_shown, &w, "the searching state");
+  g_assert_false (gtk_widget_get_visible (child (&w, "nearby_group")));
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (child (&w, "searching_spinner"))));
+  g_assert_cmpstr (text (&w, "searching_label"), ==, "Searching the local network…");
+  g_assert_null (strstr (text (&w, "reach_description_label"), "Pick"));
+  assert_one_cancel (&w);
+  screenshots (&w, "pair-searching", reach_labels);
+
+  /* A hub appears: now there is one to pick */
+  openiot_fake_avahi_announce (avahi, 1, 1, "Test Hub", "::1", 8443, txt);
+  wait_until (nearby_shown, &w, "the hub found on the network");
+  g_assert_false (gtk_widget_get_visible (child (&w, "searching_box")));
+  g_assert_nonnull (strstr (text (&w, "reach_description_label"), "Pick your hub"));
+  screenshots (&w, "pair-searching-found", reach_labels);
+
+  /* And gone again: searching once more */
+  openiot_fake_avahi_withdraw (avahi, 1, 1, "Test Hub");
+  wait_until (searching_shown, &w, "the searching state again");
+  g_assert_false (gtk_widget_get_visible (child (&w, "nearby_group")));
+  close_wizard (&w);
+  openiot_fake_avahi_free (avahi);
+}
+
 static void
 test_bad_link (void)
 {
@@ -766,6 +808,7 @@ main (int   argc,
   g_test_add_func ("/app/pairing-window/link-without-fingerprint", test_link_without_fingerprint);
   g_test_add_func ("/app/pairing-window/found-on-network", test_found_on_network);
   g_test_add_func ("/app/pairing-window/wrong-code-then-address", test_wrong_code_then_address);
+  g_test_add_func ("/app/pairing-window/searching", test_searching);
   g_test_add_func ("/app/pairing-window/bad-link", test_bad_link);
   g_test_add_func ("/app/pairing-window/unreachable", test_unreachable);
   g_test_add_func ("/app/pairing-window/cancel", test_cancel);
