@@ -23,8 +23,12 @@
  * TLS-SRP and saves at once when the hub both proved the code and has
  * that certificate. There is nothing left for a person to compare.
  *
- * Pages of one GtkStack, in order: "reach", "code" or "confirm",
- * "progress", "trust", "success". Every step that waits runs with
+ * A link for a hub that is already paired (the same fingerprint) leads to
+ * "known" instead, which offers to open that hub ("open-hub") or to pair
+ * again, for a hub that has forgotten this device.
+ *
+ * Pages of one GtkStack, in order: "reach", "code" or "confirm" (or
+ * "known"), "progress", "trust", "success". Every step that waits runs with
  * self->cancellable, which Cancel, Escape and closing the window cancel.
  * Each page has one Cancel: the header's, or its own where Cancel means
  * something else (stop and go back on "progress", store nothing on
@@ -53,6 +57,11 @@ struct _OpenIotPairingWindow
   /* Where pairing starts and its errors are said: "code" or "confirm" */
   const char           *input_page;
   gulong                loading_handler;
+  gulong                known_handler;
+  /* The paired hub a link leads to, on "known" */
+  OpenIotHub           *known_hub;
+  /* "Pair Again" was pressed: the link is not checked against the list */
+  gboolean              pair_again;
   /* The pretty host name arrives later; never overwrite a typed name. */
   gboolean              name_edited;
   gboolean              setting_name;
@@ -103,6 +112,9 @@ struct _OpenIotPairingWindow
   AdwStatusPage        *success_page;
   AdwPreferencesGroup  *addresses_group;
   GtkButton            *done_button;
+  AdwStatusPage        *known_page;
+  GtkButton            *open_hub_button;
+  GtkButton            *pair_again_button;
   /* Rows added to addresses_group, so that a second success (never, but
    * cheap to be safe) does not list them twice. */
   GPtrArray            *address_rows;
@@ -112,6 +124,7 @@ G_DEFINE_FINAL_TYPE (OpenIotPairingWindow, openiot_pairing_window, ADW_TYPE_WIND
 
 enum {
   PAIRED,
+  OPEN_HUB,
   N_SIGNALS
 };
 
@@ -193,7 +206,7 @@ on_page_changed (OpenIotPairingWindow *self)
    * the header, meaning something else, would make people guess. */
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button),
                           g_strcmp0 (page, "reach") == 0 || g_strcmp0 (page, "code") == 0 ||
-                          g_strcmp0 (page, "confirm") == 0);
+                          g_strcmp0 (page, "confirm") == 0 || g_strcmp0 (page, "known") == 0);
   gtk_spinner_set_spinning (self->spinner, g_strcmp0 (page, "progress") == 0);
 
   if (g_strcmp0 (page, "reach") == 0)
@@ -223,6 +236,11 @@ on_page_changed (OpenIotPairingWindow *self)
        * on Cancel, which stores nothing. */
       default_widget = GTK_WIDGET (self->distrust_button);
       focus = GTK_WIDGET (self->distrust_button);
+    }
+  else if (g_strcmp0 (page, "known") == 0)
+    {
+      default_widget = GTK_WIDGET (self->open_hub_button);
+      focus = GTK_WIDGET (self->open_hub_button);
     }
   else if (g_strcmp0 (page, "success") == 0)
     {
@@ -392,6 +410,61 @@ show_confirm (OpenIotPairingWindow *self)
   show_page (self, "confirm");
 }
 
+/* The paired hub with the certificate the link names, if any */
+static OpenIotHub *
+find_known_hub (OpenIotPairingWindow *self)
+{
+  GListModel *hubs = openiot_application_get_hubs (self->application);
+  const char *fingerprint = self->link ? openiot_pairing_link_get_fingerprint (self->link) : NULL;
+
+  if (fingerprint == NULL)
+    return NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (hubs); i++)
+    {
+      g_autoptr(OpenIotHub) hub = g_list_model_get_item (hubs, i);
+
+      if (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (openiot_hub_get_record (hub)), fingerprint))
+        return hub;
+    }
+  return NULL;
+}
+
+/* Opening the link of a hub this device already pairs with: say so, and
+ * offer the hub rather than a second pairing. */
+static gboolean
+show_known (OpenIotPairingWindow *self)
+{
+  OpenIotHub *hub = self->pair_again ? NULL : find_known_hub (self);
+  g_autofree char *title = NULL;
+
+  if (hub == NULL)
+    return FALSE;
+
+  g_set_object (&self->known_hub, hub);
+  title = g_strdup_printf (_("“%s” Is Already Paired"), openiot_hub_record_get_name (openiot_hub_get_record (hub)));
+  adw_status_page_set_title (self->known_page, title);
+  adw_status_page_set_description (self->known_page,
+                                   _("This device already knows this hub and its certificate, so there is "
+                                     "nothing to pair. Open it to see its devices."));
+  show_page (self, "known");
+  return TRUE;
+}
+
+/* The app loads its paired hubs as it starts; a link that came with it
+ * (the wizard opened at once) is checked against them once they are in. */
+static void
+on_hubs_loaded (OpenIotPairingWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (openiot_application_get_loading (self->application))
+    return;
+  g_clear_signal_handler (&self->known_handler, self->application);
+  if (g_strcmp0 (page, "confirm") == 0)
+    show_known (self);
+}
+
 /* Step 2 for a link: its code (as the hub shows it) and the hub's name;
  * with a fingerprint, the one confirmation instead. */
 static void
@@ -419,7 +492,13 @@ use_link (OpenIotPairingWindow *self,
 
   if (openiot_pairing_link_get_fingerprint (link) != NULL)
     {
+      self->pair_again = FALSE;
+      if (show_known (self))
+        return;
       show_confirm (self);
+      if (openiot_application_get_loading (self->application) && self->known_handler == 0)
+        self->known_handler = g_signal_connect_swapped (self->application, "notify::loading",
+                                                        G_CALLBACK (on_hubs_loaded), self);
       return;
     }
   self->input_page = "code";
@@ -943,6 +1022,32 @@ trust_action (GtkWidget  *widget,
 }
 
 static void
+open_hub_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (widget);
+  g_autoptr(OpenIotHub) hub = self->known_hub ? g_object_ref (self->known_hub) : NULL;
+
+  if (hub == NULL)
+    return;
+  g_signal_emit (self, signals[OPEN_HUB], 0, hub);
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+pair_again_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (widget);
+
+  self->pair_again = TRUE;
+  g_clear_object (&self->known_hub);
+  show_confirm (self);
+}
+
+static void
 done_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -995,6 +1100,8 @@ openiot_pairing_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   disconnect_loading (self);
+  if (self->known_handler != 0)
+    g_clear_signal_handler (&self->known_handler, self->application);
   if (self->discovery != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->discovery, self);
@@ -1019,6 +1126,7 @@ openiot_pairing_window_finalize (GObject *object)
   g_clear_object (&self->identity);
   g_clear_pointer (&self->result, openiot_pairing_result_unref);
   g_clear_object (&self->record);
+  g_clear_object (&self->known_hub);
   g_clear_pointer (&self->address_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (openiot_pairing_window_parent_class)->finalize (object);
@@ -1041,6 +1149,16 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
    */
   signals[PAIRED] = g_signal_new ("paired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                   G_TYPE_NONE, 1, OPENIOT_TYPE_HUB);
+
+  /**
+   * OpenIotPairingWindow::open-hub:
+   * @hub: a hub that was paired already
+   *
+   * Emitted when the person opened a link of a hub this device already
+   * pairs with, and asked to see that hub. The wizard closes.
+   */
+  signals[OPEN_HUB] = g_signal_new ("open-hub", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                    G_TYPE_NONE, 1, OPENIOT_TYPE_HUB);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-pairing-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, back_button);
@@ -1086,6 +1204,9 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, success_page);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, addresses_group);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, done_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, known_page);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, open_hub_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, pair_again_button);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_reach_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_reach_activated);
@@ -1101,6 +1222,8 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.trust", NULL, trust_action);
   gtk_widget_class_install_action (widget_class, "wizard.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "wizard.done", NULL, done_action);
+  gtk_widget_class_install_action (widget_class, "wizard.open-hub", NULL, open_hub_action);
+  gtk_widget_class_install_action (widget_class, "wizard.pair-again", NULL, pair_again_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "wizard.cancel", NULL);
 }

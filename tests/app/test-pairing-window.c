@@ -11,10 +11,12 @@
 
 #include "openiot-application.h"
 #include "openiot-fake-avahi.h"
+#include "openiot-hub-page.h"
 #include "openiot-pairing-text.h"
 #include "openiot-pairing-window.h"
 #include "openiot-test-hub.h"
 #include "openiot-test-ui.h"
+#include "openiot-window.h"
 
 /* One application per process: a GApplication registers on the bus once */
 static OpenIotApplication *app;
@@ -363,6 +365,97 @@ test_link_one_step (void)
   press (&w, "done_button");
   openiot_test_ui_iterate (50);
   g_assert_null (w.wizard);
+  close_wizard (&w);
+}
+
+/* Pairs with a whole link through the wizard, as a person would. */
+static void
+pair_by_link (OpenIotTestHub *hub)
+{
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  g_autofree char *uri = openiot_pairing_link_to_string (link);
+  Wizard w = { 0 };
+
+  open_wizard (&w, uri);
+  press (&w, "confirm_button");
+  wait_for_page (&w, "success");
+  press (&w, "done_button");
+  openiot_test_ui_iterate (50);
+  close_wizard (&w);
+}
+
+static OpenIotHub *
+find_hub (const char *fingerprint)
+{
+  GListModel *hubs = openiot_application_get_hubs (app);
+
+  for (guint i = 0; i < g_list_model_get_n_items (hubs); i++)
+    {
+      g_autoptr(OpenIotHub) hub = g_list_model_get_item (hubs, i);
+
+      if (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (openiot_hub_get_record (hub)), fingerprint))
+        return hub;
+    }
+  return NULL;
+}
+
+/* The link of a hub paired already: said so, with the hub one click away
+ * in the main window; or paired again, for a hub that forgot us. */
+static void
+test_already_paired (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) link = NULL;
+  g_autofree char *uri = NULL;
+  const char * const no_labels[] = { NULL };
+  OpenIotWindow *window;
+  OpenIotHub *known;
+  guint n_hubs;
+  Wizard w = { 0 };
+
+  pair_by_link (hub);
+  link = openiot_test_hub_open_code (hub);
+  uri = openiot_pairing_link_to_string (link);
+  known = find_hub (openiot_pairing_link_get_fingerprint (link));
+  g_assert_nonnull (known);
+  n_hubs = g_list_model_get_n_items (openiot_application_get_hubs (app));
+
+  /* From the main window, as an opened link does */
+  window = openiot_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  openiot_window_pair (window, uri);
+  w.wizard = OPENIOT_PAIRING_WINDOW (openiot_test_ui_find_toplevel (OPENIOT_TYPE_PAIRING_WINDOW));
+  g_assert_nonnull (w.wizard);
+  g_object_add_weak_pointer (G_OBJECT (w.wizard), (gpointer *) &w.wizard);
+  gtk_window_set_default_size (GTK_WINDOW (w.wizard), 360, 720);
+  openiot_test_ui_wait_for_frame (GTK_WINDOW (w.wizard));
+
+  g_assert_cmpstr (page (&w), ==, "known");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (&w, "known_page"))), ==,
+                   "“Test Hub” Is Already Paired");
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w.wizard)) == child (&w, "open_hub_button"));
+  assert_one_cancel (&w);
+  screenshots (&w, "pairing-already-paired", no_labels);
+
+  /* Open Hub: the wizard closes and the main window shows that hub */
+  press (&w, "open_hub_button");
+  openiot_test_ui_iterate (50);
+  g_assert_null (w.wizard);
+  g_assert_true (openiot_hub_page_get_hub (OPENIOT_HUB_PAGE (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                                           OPENIOT_TYPE_WINDOW,
+                                                                                           "hub_page"))) == known);
+  g_assert_cmpuint (g_list_model_get_n_items (openiot_application_get_hubs (app)), ==, n_hubs);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Pair Again: the one confirmation, and the hub is replaced, not added */
+  open_wizard (&w, uri);
+  g_assert_cmpstr (page (&w), ==, "known");
+  press (&w, "pair_again_button");
+  g_assert_cmpstr (page (&w), ==, "confirm");
+  press (&w, "confirm_button");
+  wait_for_page (&w, "success");
+  g_assert_cmpuint (w.n_paired, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (openiot_application_get_hubs (app)), ==, n_hubs);
   close_wizard (&w);
 }
 
@@ -806,6 +899,7 @@ main (int   argc,
   g_test_add_func ("/app/pairing-window/text", test_text);
   g_test_add_func ("/app/pairing-window/link-one-step", test_link_one_step);
   g_test_add_func ("/app/pairing-window/link-without-fingerprint", test_link_without_fingerprint);
+  g_test_add_func ("/app/pairing-window/already-paired", test_already_paired);
   g_test_add_func ("/app/pairing-window/found-on-network", test_found_on_network);
   g_test_add_func ("/app/pairing-window/wrong-code-then-address", test_wrong_code_then_address);
   g_test_add_func ("/app/pairing-window/searching", test_searching);
