@@ -732,25 +732,17 @@ on_paired (GObject      *source,
 }
 
 /* The link to pair with: the one given (with the code as typed now), or
- * one made from the typed address. @resolved, when the host was a name,
- * are its addresses: libopeniot connects to IP addresses only. */
+ * one made from the typed address. A host name stays a name: libopeniot
+ * resolves it and races its addresses, link-local last. */
 static OpenIotPairingLink *
 make_link (OpenIotPairingWindow *self,
-           const char           *code,
-           const char * const   *resolved)
+           const char           *code)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) extra = NULL;
   const char *host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
   guint16 pairing_port = self->link ? openiot_pairing_link_get_pairing_port (self->link) : self->pairing_port;
   guint16 port = self->link ? openiot_pairing_link_get_port (self->link) : 0;
-
-  if (resolved != NULL && resolved[0] != NULL)
-    {
-      host = resolved[0];
-      for (guint i = 1; resolved[i] != NULL; i++)
-        g_strv_builder_add (builder, resolved[i]);
-    }
 
   if (self->link != NULL)
     {
@@ -769,8 +761,7 @@ make_link (OpenIotPairingWindow *self,
 }
 
 static void
-pair_with (OpenIotPairingWindow *self,
-           const char * const   *resolved)
+pair_with (OpenIotPairingWindow *self)
 {
   g_autofree char *code = openiot_pairing_text_normalize_code (gtk_editable_get_text (GTK_EDITABLE (self->code_row)));
   g_autofree char *name = get_device_name (self);
@@ -784,57 +775,10 @@ pair_with (OpenIotPairingWindow *self,
       return;
     }
 
-  link = make_link (self, code, resolved);
+  link = make_link (self, code);
   show_progress (self, _("Checking the code with the hub…"), self->input_page);
   openiot_pair_async (link, name, openiot_identity_get_certificate_pem (self->identity),
                       self->cancellable, on_paired, step_new (self));
-}
-
-static void
-on_resolved (GObject      *source,
-             GAsyncResult *res,
-             gpointer      user_data)
-{
-  g_autoptr(Step) step = user_data;
-  OpenIotPairingWindow *self = step->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GStrvBuilder) nearby = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) addresses = NULL;
-  GList *list = g_resolver_lookup_by_name_finish (G_RESOLVER (source), res, &error);
-
-  if (step_is_stale (step))
-    {
-      g_resolver_free_addresses (list);
-      return;
-    }
-
-  if (list == NULL)
-    {
-      show_error (self, error);
-      return;
-    }
-
-  /* A resolved link-local address has lost its interface, so it can only
-   * work by luck: try the others first. */
-  for (GList *l = list; l != NULL; l = l->next)
-    {
-      g_autofree char *text = g_inet_address_to_string (l->data);
-
-      if (g_inet_address_get_is_link_local (l->data))
-        g_strv_builder_add (nearby, text);
-      else
-        g_strv_builder_add (builder, text);
-    }
-  g_resolver_free_addresses (list);
-  {
-    g_auto(GStrv) last = g_strv_builder_end (nearby);
-
-    g_strv_builder_addv (builder, (const char **) last);
-  }
-  addresses = g_strv_builder_end (builder);
-
-  pair_with (self, (const char * const *) addresses);
 }
 
 static void
@@ -847,7 +791,6 @@ on_identity_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(OpenIotIdentity) identity = openiot_application_load_identity_finish (OPENIOT_APPLICATION (source),
                                                                                   res, &error);
-  const char *host;
 
   if (step_is_stale (step))
     return;
@@ -858,21 +801,7 @@ on_identity_loaded (GObject      *source,
       return;
     }
   g_set_object (&self->identity, identity);
-
-  host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
-  if (g_hostname_is_ip_address (host))
-    {
-      pair_with (self, NULL);
-      return;
-    }
-
-  {
-    g_autofree char *what = g_strdup_printf (_("Looking up %s…"), host);
-    g_autoptr(GResolver) resolver = g_resolver_get_default ();
-
-    show_progress (self, what, self->input_page);
-    g_resolver_lookup_by_name_async (resolver, host, self->cancellable, on_resolved, step_new (self));
-  }
+  pair_with (self);
 }
 
 static void

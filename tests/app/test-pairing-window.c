@@ -564,6 +564,42 @@ test_wrong_code_then_address (void)
   }
 }
 
+static void
+on_progress_label (GtkLabel   *label,
+                   GParamSpec *pspec,
+                   GString    *said)
+{
+  g_string_append_printf (said, "%s\n", gtk_label_get_text (label));
+}
+
+/* A host name typed as the address goes to libopeniot as it is, which
+ * resolves it; "localhost:PORT" pairs. */
+static void
+test_pair_by_localhost (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  g_autofree char *address = g_strdup_printf ("localhost:%u", hub->port + 1);
+  g_autoptr(GString) said = g_string_new (NULL);
+  Wizard w = { 0 };
+
+  open_wizard (&w, NULL);
+  g_signal_connect (child (&w, "progress_label"), "notify::label", G_CALLBACK (on_progress_label), said);
+  set_text (&w, "address_row", address);
+  press (&w, "continue_button");
+  g_assert_cmpstr (page (&w), ==, "code");
+  g_assert_nonnull (strstr (text (&w, "code_description_label"), "localhost"));
+  set_text (&w, "code_row", openiot_pairing_link_get_code (link));
+  press (&w, "pair_button");
+  wait_for_page (&w, "trust");
+  g_assert_cmpstr (text (&w, "verification_label"), ==,
+                   "Verified with the pairing code: the hub proved it knows it.");
+  /* No lookup of its own in the wizard: the library resolves the name */
+  g_assert_null (strstr (said->str, "Looking up"));
+  trust_and_check (&w, openiot_pairing_link_get_fingerprint (link), NULL);
+  close_wizard (&w);
+}
+
 static gboolean
 nearby_shown (gpointer data)
 {
@@ -728,8 +764,7 @@ test_unreachable (void)
 {
   Wizard w = { 0 };
 
-  /* A name (looked up first: the library connects to IP addresses only)
-   * on port 1, refused at once. Enter in each row moves on, as the
+  /* A name (which the library resolves) on port 1, refused at once. Enter in each row moves on, as the
    * default button would. */
   open_wizard (&w, NULL);
   set_text (&w, "address_row", "localhost:1");
@@ -903,6 +938,7 @@ main (int   argc,
   g_test_add_func ("/app/pairing-window/found-on-network", test_found_on_network);
   g_test_add_func ("/app/pairing-window/wrong-code-then-address", test_wrong_code_then_address);
   g_test_add_func ("/app/pairing-window/searching", test_searching);
+  g_test_add_func ("/app/pairing-window/localhost", test_pair_by_localhost);
   g_test_add_func ("/app/pairing-window/bad-link", test_bad_link);
   g_test_add_func ("/app/pairing-window/unreachable", test_unreachable);
   g_test_add_func ("/app/pairing-window/cancel", test_cancel);
