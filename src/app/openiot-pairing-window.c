@@ -95,6 +95,7 @@ struct _OpenIotPairingWindow
   GtkLabel             *confirm_error_title_label;
   GtkLabel             *confirm_error_label;
   GtkLabel             *confirm_fingerprint_label;
+  GtkWidget            *confirm_match_box;
   GtkLabel             *confirm_match_label;
   AdwEntryRow          *confirm_name_row;
   GtkButton            *confirm_button;
@@ -359,9 +360,15 @@ show_error (OpenIotPairingWindow *self,
   if (g_strcmp0 (self->input_page, "confirm") == 0 &&
       !(code_is_dead && !g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED)))
     {
+      /* Another hub answered: no reassurance, and no Pair to try it
+       * again; Cancel is the way out. */
+      gboolean attack = g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED);
+
       gtk_label_set_text (self->confirm_error_title_label, title);
       gtk_label_set_text (self->confirm_error_label, detail);
       gtk_widget_set_visible (self->confirm_error_box, TRUE);
+      gtk_widget_set_visible (self->confirm_match_box, !attack);
+      gtk_widget_set_visible (GTK_WIDGET (self->confirm_button), !attack);
       show_page (self, "confirm");
       return;
     }
@@ -406,6 +413,8 @@ show_confirm (OpenIotPairingWindow *self)
     title = g_strdup_printf (_("Pair with the hub at %s?"), openiot_pairing_link_get_host (self->link));
   gtk_label_set_text (self->confirm_title_label, title);
   gtk_label_set_text (self->confirm_fingerprint_label, grouped);
+  gtk_widget_set_visible (self->confirm_match_box, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->confirm_button), TRUE);
   self->input_page = "confirm";
   show_page (self, "confirm");
 }
@@ -1116,6 +1125,7 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_error_title_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_error_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_match_box);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_match_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_name_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_button);

@@ -368,6 +368,72 @@ test_link_one_step (void)
   close_wizard (&w);
 }
 
+/* A whole link whose hub turns out to be another, or whose code is no
+ * longer open: nothing saved, and the way on said where it happened. */
+static void
+test_link_one_step_errors (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  const char *code = openiot_pairing_link_get_code (link);
+  g_autoptr(OpenIotPairingLink) impostor = NULL;
+  g_autoptr(OpenIotPairingLink) stale = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *wrong = NULL;
+  const char *other = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+  const char * const error_labels[] = { "confirm_error_title_label", "confirm_error_label", NULL };
+  Wizard w = { 0 };
+
+  /* The hub answering is not the one whose fingerprint the link names */
+  impostor = openiot_pairing_link_new (openiot_pairing_link_get_host (link),
+                                       openiot_pairing_link_get_pairing_port (link),
+                                       openiot_pairing_link_get_port (link), code, other,
+                                       openiot_pairing_link_get_name (link), NULL);
+  uri = openiot_pairing_link_to_string (impostor);
+  open_wizard (&w, uri);
+  g_assert_cmpstr (page (&w), ==, "confirm");
+  press (&w, "confirm_button");
+  wait_until ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "confirm_error_box"), "error");
+  g_assert_cmpstr (page (&w), ==, "confirm");
+  g_assert_cmpstr (text (&w, "confirm_error_title_label"), ==, "This May Be an Attack");
+  /* No green check, no Pair to try the impostor again: Cancel only */
+  g_assert_false (gtk_widget_get_visible (child (&w, "confirm_match_box")));
+  g_assert_false (gtk_widget_get_visible (child (&w, "confirm_button")));
+  assert_one_cancel (&w);
+  g_assert_cmpuint (w.n_paired, ==, 0);
+  g_assert_null (find_pin (other));
+  screenshots (&w, "pairing-link-impostor", error_labels);
+  close_wizard (&w);
+
+  /* A link whose code the hub refuses: on to the code page, where the
+   * code the hub shows now pairs, the link's fingerprint checked as
+   * before, and with no trust page after */
+  g_clear_pointer (&link, openiot_pairing_link_unref);
+  link = openiot_test_hub_open_code (hub);
+  code = openiot_pairing_link_get_code (link);
+  wrong = g_strdup_printf ("%08u", (atoi (code) + 1) % 100000000);
+  stale = openiot_pairing_link_new (openiot_pairing_link_get_host (link),
+                                    openiot_pairing_link_get_pairing_port (link),
+                                    openiot_pairing_link_get_port (link), wrong,
+                                    openiot_pairing_link_get_fingerprint (link),
+                                    openiot_pairing_link_get_name (link), NULL);
+  g_free (uri);
+  uri = openiot_pairing_link_to_string (stale);
+  open_wizard (&w, uri);
+  press (&w, "confirm_button");
+  wait_for_page (&w, "code");
+  g_assert_true (gtk_widget_get_visible (child (&w, "error_box")));
+  g_assert_cmpstr (text (&w, "error_title_label"), ==, "Wrong Pairing Code");
+  g_assert_cmpstr (text (&w, "code_row"), ==, "");
+  assert_one_cancel (&w);
+  set_text (&w, "code_row", code);
+  press (&w, "pair_button");
+  wait_for_page (&w, "success");
+  g_assert_cmpuint (w.n_paired, ==, 1);
+  g_assert_nonnull (find_pin (openiot_pairing_link_get_fingerprint (link)));
+  close_wizard (&w);
+}
+
 /* Pairs with a whole link through the wizard, as a person would. */
 static void
 pair_by_link (OpenIotTestHub *hub)
@@ -934,6 +1000,7 @@ main (int   argc,
   g_test_add_func ("/app/pairing-window/text", test_text);
   g_test_add_func ("/app/pairing-window/link-one-step", test_link_one_step);
   g_test_add_func ("/app/pairing-window/link-without-fingerprint", test_link_without_fingerprint);
+  g_test_add_func ("/app/pairing-window/link-one-step-errors", test_link_one_step_errors);
   g_test_add_func ("/app/pairing-window/already-paired", test_already_paired);
   g_test_add_func ("/app/pairing-window/found-on-network", test_found_on_network);
   g_test_add_func ("/app/pairing-window/wrong-code-then-address", test_wrong_code_then_address);
