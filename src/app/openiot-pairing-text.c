@@ -106,6 +106,42 @@ openiot_pairing_text_parse_address (const char  *address,
   return TRUE;
 }
 
+/* What someone meant as a pairing link, whole or not: it names the
+ * scheme, in any case (RFC 3986 schemes are case-insensitive). */
+gboolean
+openiot_pairing_text_looks_like_link (const char *text)
+{
+  return g_ascii_strncasecmp (text, "openiot:", strlen ("openiot:")) == 0;
+}
+
+/**
+ * openiot_pairing_text_explain_link:
+ * @text: what was pasted as a pairing link, which did not parse
+ *
+ * Says in one plain sentence what to do about a link that is not one.
+ * libopeniot's parser says precisely what is wrong, in English, for logs
+ * and the CLI; a person needs only to know whether this was a pairing
+ * link at all, and if so to copy it again, so the wizard tells these
+ * apart by the text itself rather than by the parser's words.
+ *
+ * Returns: a translated sentence
+ */
+const char *
+openiot_pairing_text_explain_link (const char *text)
+{
+  if (!openiot_pairing_text_looks_like_link (text))
+    return _("This is not a pairing link. A pairing link starts with “openiot://” — copy it from the hub, "
+             "or type the hub’s address below.");
+
+  /* Spaces, line breaks or letters a link cannot hold: it was changed on
+   * its way (wrapped in a mail, retyped) */
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p <= ' ' || *p >= 0x7f)
+      return _("This link was changed on its way here — copy it again from the hub, in one piece.");
+
+  return _("This link is incomplete — copy it again from the hub.");
+}
+
 const char *
 openiot_pairing_text_scope (const char *scope)
 {

@@ -17,6 +17,8 @@ gboolean    openiot_pairing_text_device_name_is_valid (const char    *name);
 gboolean    openiot_pairing_text_parse_address        (const char    *address,
                                                        char         **host,
                                                        guint16       *port);
+gboolean    openiot_pairing_text_looks_like_link      (const char    *text);
+const char *openiot_pairing_text_explain_link         (const char    *text);
 const char *openiot_pairing_text_scope                (const char    *scope);
 char       *openiot_pairing_text_pretty_name          (const char    *machine_info);
 gboolean    openiot_pairing_text_explain_error        (const GError  *error,

@@ -18,9 +18,21 @@
  * they press "Trust This Hub"; then the pin is saved, the hub is added to
  * the application and "paired" is emitted.
  *
- * Pages of one GtkStack, in order: "reach", "code", "progress", "trust",
- * "success". Every step that waits runs with self->cancellable, which
- * Cancel, Escape and closing the window cancel.
+ * A whole link (code and fingerprint) needs one confirmation only: the
+ * "confirm" page shows the fingerprint the link names, and Pair runs
+ * TLS-SRP and saves at once when the hub both proved the code and has
+ * that certificate. There is nothing left for a person to compare.
+ *
+ * A link for a hub that is already paired (the same fingerprint) leads to
+ * "known" instead, which offers to open that hub ("open-hub") or to pair
+ * again, for a hub that has forgotten this device.
+ *
+ * Pages of one GtkStack, in order: "reach", "code" or "confirm" (or
+ * "known"), "progress", "trust", "success". Every step that waits runs with
+ * self->cancellable, which Cancel, Escape and closing the window cancel.
+ * Each page has one Cancel: the header's, or its own where Cancel means
+ * something else (stop and go back on "progress", store nothing on
+ * "trust").
  */
 
 struct _OpenIotPairingWindow
@@ -42,7 +54,14 @@ struct _OpenIotPairingWindow
   OpenIotHubRecord     *record;
   /* The page the progress page's Cancel returns to. */
   const char           *return_page;
+  /* Where pairing starts and its errors are said: "code" or "confirm" */
+  const char           *input_page;
   gulong                loading_handler;
+  gulong                known_handler;
+  /* The paired hub a link leads to, on "known" */
+  OpenIotHub           *known_hub;
+  /* "Pair Again" was pressed: the link is not checked against the list */
+  gboolean              pair_again;
   /* The pretty host name arrives later; never overwrite a typed name. */
   gboolean              name_edited;
   gboolean              setting_name;
@@ -52,12 +71,17 @@ struct _OpenIotPairingWindow
 
   GtkButton            *back_button;
   GtkButton            *cancel_button;
+  GtkLabel             *reach_description_label;
+  GtkWidget            *searching_box;
+  GtkSpinner           *searching_spinner;
+  GtkLabel             *searching_label;
   AdwPreferencesGroup  *nearby_group;
   GtkListBox           *nearby_list;
   GtkStack             *stack;
   AdwEntryRow          *link_row;
   AdwEntryRow          *address_row;
-  GtkLabel             *reach_error_label;
+  GtkLabel             *link_error_label;
+  GtkLabel             *address_error_label;
   GtkButton            *continue_button;
   GtkLabel             *code_description_label;
   GtkWidget            *error_box;
@@ -66,6 +90,15 @@ struct _OpenIotPairingWindow
   AdwEntryRow          *code_row;
   AdwEntryRow          *name_row;
   GtkButton            *pair_button;
+  GtkLabel             *confirm_title_label;
+  GtkWidget            *confirm_error_box;
+  GtkLabel             *confirm_error_title_label;
+  GtkLabel             *confirm_error_label;
+  GtkLabel             *confirm_fingerprint_label;
+  GtkWidget            *confirm_match_box;
+  GtkLabel             *confirm_match_label;
+  AdwEntryRow          *confirm_name_row;
+  GtkButton            *confirm_button;
   GtkSpinner           *spinner;
   GtkLabel             *progress_label;
   GtkButton            *stop_button;
@@ -80,6 +113,9 @@ struct _OpenIotPairingWindow
   AdwStatusPage        *success_page;
   AdwPreferencesGroup  *addresses_group;
   GtkButton            *done_button;
+  AdwStatusPage        *known_page;
+  GtkButton            *open_hub_button;
+  GtkButton            *pair_again_button;
   /* Rows added to addresses_group, so that a second success (never, but
    * cheap to be safe) does not list them twice. */
   GPtrArray            *address_rows;
@@ -89,12 +125,15 @@ G_DEFINE_FINAL_TYPE (OpenIotPairingWindow, openiot_pairing_window, ADW_TYPE_WIND
 
 enum {
   PAIRED,
+  OPEN_HUB,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 static void start_pairing (OpenIotPairingWindow *self);
+static void save_result   (OpenIotPairingWindow *self,
+                           const char           *return_page);
 
 /* One asynchronous step. It carries the cancellable it ran with: a result
  * that arrives after the person pressed Cancel (or closed the window) is
@@ -162,8 +201,13 @@ on_page_changed (OpenIotPairingWindow *self)
   GtkWidget *default_widget = NULL;
   GtkWidget *focus = NULL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), g_strcmp0 (page, "code") == 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), g_strcmp0 (page, "success") != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button),
+                          g_strcmp0 (page, "code") == 0 || g_strcmp0 (page, "confirm") == 0);
+  /* "progress" and "trust" have a Cancel of their own; a second one in
+   * the header, meaning something else, would make people guess. */
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button),
+                          g_strcmp0 (page, "reach") == 0 || g_strcmp0 (page, "code") == 0 ||
+                          g_strcmp0 (page, "confirm") == 0 || g_strcmp0 (page, "known") == 0);
   gtk_spinner_set_spinning (self->spinner, g_strcmp0 (page, "progress") == 0);
 
   if (g_strcmp0 (page, "reach") == 0)
@@ -179,12 +223,25 @@ on_page_changed (OpenIotPairingWindow *self)
       /* With the code from a link, Enter pairs at once */
       focus = code ? GTK_WIDGET (self->pair_button) : GTK_WIDGET (self->code_row);
     }
+  else if (g_strcmp0 (page, "confirm") == 0)
+    {
+      /* The link said which hub; Enter pairs, and pairing checks it */
+      default_widget = GTK_WIDGET (self->confirm_button);
+      focus = GTK_WIDGET (self->confirm_button);
+    }
   else if (g_strcmp0 (page, "progress") == 0)
     focus = GTK_WIDGET (self->stop_button);
   else if (g_strcmp0 (page, "trust") == 0)
     {
-      default_widget = GTK_WIDGET (self->trust_button);
-      focus = GTK_WIDGET (self->trust_button);
+      /* Trusting is a deliberate click: Enter (and a stray Space) lands
+       * on Cancel, which stores nothing. */
+      default_widget = GTK_WIDGET (self->distrust_button);
+      focus = GTK_WIDGET (self->distrust_button);
+    }
+  else if (g_strcmp0 (page, "known") == 0)
+    {
+      default_widget = GTK_WIDGET (self->open_hub_button);
+      focus = GTK_WIDGET (self->open_hub_button);
     }
   else if (g_strcmp0 (page, "success") == 0)
     {
@@ -218,16 +275,36 @@ update_code_actions (OpenIotPairingWindow *self)
   gboolean name_ok = openiot_pairing_text_device_name_is_valid (name);
 
   if (name_ok)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->confirm_name_row), "error");
+    }
   else
-    gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->confirm_name_row), "error");
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.pair", code != NULL && name_ok);
+}
+
+static void
+set_row_error (AdwEntryRow *row,
+               GtkLabel    *label,
+               const char  *message)
+{
+  gtk_label_set_text (label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
 }
 
 static void
 on_reach_changed (OpenIotPairingWindow *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->reach_error_label), FALSE);
+  set_row_error (self->link_row, self->link_error_label, NULL);
+  set_row_error (self->address_row, self->address_error_label, NULL);
   update_reach_actions (self);
 }
 
@@ -261,10 +338,12 @@ static void
 clear_error (OpenIotPairingWindow *self)
 {
   gtk_widget_set_visible (self->error_box, FALSE);
+  gtk_widget_set_visible (self->confirm_error_box, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->trust_error_label), FALSE);
 }
 
-/* Says on the code page what went wrong and what to do about it. */
+/* Says on the page pairing started from what went wrong and what to do
+ * about it. */
 static void
 show_error (OpenIotPairingWindow *self,
             const GError         *error)
@@ -272,27 +351,131 @@ show_error (OpenIotPairingWindow *self,
   const char *host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
   g_autofree char *title = NULL;
   g_autofree char *detail = NULL;
+  gboolean code_is_dead = openiot_pairing_text_explain_error (error, host, &title, &detail);
+
+  /* A link whose code the hub refused (or closed) is of no further use,
+   * but the hub is still the one the link names: the code it shows now,
+   * typed on the code page, pairs with the link's fingerprint checked as
+   * before. An impostor is no matter of codes: said where it happened. */
+  if (g_strcmp0 (self->input_page, "confirm") == 0 &&
+      !(code_is_dead && !g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED)))
+    {
+      /* Another hub answered: no reassurance, and no Pair to try it
+       * again; Cancel is the way out. */
+      gboolean attack = g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED);
+
+      gtk_label_set_text (self->confirm_error_title_label, title);
+      gtk_label_set_text (self->confirm_error_label, detail);
+      gtk_widget_set_visible (self->confirm_error_box, TRUE);
+      gtk_widget_set_visible (self->confirm_match_box, !attack);
+      gtk_widget_set_visible (GTK_WIDGET (self->confirm_button), !attack);
+      show_page (self, "confirm");
+      return;
+    }
 
   /* The name stays as typed; a code the hub refused is of no further use */
-  if (openiot_pairing_text_explain_error (error, host, &title, &detail))
+  if (code_is_dead)
     gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
 
+  self->input_page = "code";
   gtk_label_set_text (self->error_title_label, title);
   gtk_label_set_text (self->error_label, detail);
   gtk_widget_set_visible (self->error_box, TRUE);
   show_page (self, "code");
 }
 
+/* Says what is wrong under the row that holds it, and goes there. */
 static void
 show_reach_error (OpenIotPairingWindow *self,
+                  AdwEntryRow          *row,
                   const char           *message)
 {
-  gtk_label_set_text (self->reach_error_label, message);
-  gtk_widget_set_visible (GTK_WIDGET (self->reach_error_label), TRUE);
   show_page (self, "reach");
+  if (row == self->link_row)
+    set_row_error (self->link_row, self->link_error_label, message);
+  else
+    set_row_error (self->address_row, self->address_error_label, message);
+  gtk_widget_grab_focus (GTK_WIDGET (row));
 }
 
-/* Step 2 for a link: its code (as the hub shows it) and the hub's name. */
+/* Step 2 for a whole link: one question, with the fingerprint the link
+ * names; pairing checks that the hub has it. */
+static void
+show_confirm (OpenIotPairingWindow *self)
+{
+  const char *name = openiot_pairing_link_get_name (self->link);
+  g_autofree char *title = NULL;
+  g_autofree char *grouped = openiot_fingerprint_format_grouped (openiot_pairing_link_get_fingerprint (self->link));
+
+  if (name != NULL && *name != '\0')
+    title = g_strdup_printf (_("Pair with “%s”?"), name);
+  else
+    title = g_strdup_printf (_("Pair with the hub at %s?"), openiot_pairing_link_get_host (self->link));
+  gtk_label_set_text (self->confirm_title_label, title);
+  gtk_label_set_text (self->confirm_fingerprint_label, grouped);
+  gtk_widget_set_visible (self->confirm_match_box, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->confirm_button), TRUE);
+  self->input_page = "confirm";
+  show_page (self, "confirm");
+}
+
+/* The paired hub with the certificate the link names, if any */
+static OpenIotHub *
+find_known_hub (OpenIotPairingWindow *self)
+{
+  GListModel *hubs = openiot_application_get_hubs (self->application);
+  const char *fingerprint = self->link ? openiot_pairing_link_get_fingerprint (self->link) : NULL;
+
+  if (fingerprint == NULL)
+    return NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (hubs); i++)
+    {
+      g_autoptr(OpenIotHub) hub = g_list_model_get_item (hubs, i);
+
+      if (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (openiot_hub_get_record (hub)), fingerprint))
+        return hub;
+    }
+  return NULL;
+}
+
+/* Opening the link of a hub this device already pairs with: say so, and
+ * offer the hub rather than a second pairing. */
+static gboolean
+show_known (OpenIotPairingWindow *self)
+{
+  OpenIotHub *hub = self->pair_again ? NULL : find_known_hub (self);
+  g_autofree char *title = NULL;
+
+  if (hub == NULL)
+    return FALSE;
+
+  g_set_object (&self->known_hub, hub);
+  title = g_strdup_printf (_("“%s” Is Already Paired"), openiot_hub_record_get_name (openiot_hub_get_record (hub)));
+  adw_status_page_set_title (self->known_page, title);
+  adw_status_page_set_description (self->known_page,
+                                   _("This device already knows this hub and its certificate, so there is "
+                                     "nothing to pair. Open it to see its devices."));
+  show_page (self, "known");
+  return TRUE;
+}
+
+/* The app loads its paired hubs as it starts; a link that came with it
+ * (the wizard opened at once) is checked against them once they are in. */
+static void
+on_hubs_loaded (OpenIotPairingWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (openiot_application_get_loading (self->application))
+    return;
+  g_clear_signal_handler (&self->known_handler, self->application);
+  if (g_strcmp0 (page, "confirm") == 0)
+    show_known (self);
+}
+
+/* Step 2 for a link: its code (as the hub shows it) and the hub's name;
+ * with a fingerprint, the one confirmation instead. */
 static void
 use_link (OpenIotPairingWindow *self,
           OpenIotPairingLink   *link)
@@ -315,6 +498,19 @@ use_link (OpenIotPairingWindow *self,
   gtk_label_set_text (self->code_description_label, description);
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), code);
   clear_error (self);
+
+  if (openiot_pairing_link_get_fingerprint (link) != NULL)
+    {
+      self->pair_again = FALSE;
+      if (show_known (self))
+        return;
+      show_confirm (self);
+      if (openiot_application_get_loading (self->application) && self->known_handler == 0)
+        self->known_handler = g_signal_connect_swapped (self->application, "notify::loading",
+                                                        G_CALLBACK (on_hubs_loaded), self);
+      return;
+    }
+  self->input_page = "code";
   show_page (self, "code");
 }
 
@@ -339,11 +535,22 @@ create_nearby_row (gpointer item,
   return row;
 }
 
+/* Hubs found: "Pick your hub" and the list. None yet, while the network
+ * is being searched: say so, so that an empty page does not read as
+ * "there is nothing". Without Avahi nothing is searched, and nothing is
+ * promised. */
 static void
 on_nearby_changed (OpenIotPairingWindow *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->nearby_group),
-                          g_list_model_get_n_items (G_LIST_MODEL (self->discovery)) > 0);
+  gboolean found = g_list_model_get_n_items (G_LIST_MODEL (self->discovery)) > 0;
+  gboolean searching = !found && openiot_discovery_get_available (self->discovery);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->nearby_group), found);
+  gtk_widget_set_visible (self->searching_box, searching);
+  gtk_spinner_set_spinning (self->searching_spinner, searching);
+  gtk_label_set_text (self->reach_description_label,
+                      found ? _("Pick your hub, paste the pairing link it shows, or type its address.")
+                            : _("Paste the pairing link your hub shows, or type its address."));
 }
 
 static void
@@ -368,6 +575,7 @@ use_address (OpenIotPairingWindow *self,
   gtk_label_set_text (self->code_description_label, description);
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
   clear_error (self);
+  self->input_page = "code";
   show_page (self, "code");
 }
 
@@ -392,25 +600,27 @@ continue_action (GtkWidget  *widget,
   g_autofree char *host = NULL;
   guint16 port;
 
-  /* A link pasted into the address row is still a link */
-  if (*link_text == '\0' && g_str_has_prefix (address, "openiot:"))
+  /* A link pasted into the address row is still a link, and belongs in
+   * the link row, where what is wrong with it is said. */
+  if (*link_text == '\0' && openiot_pairing_text_looks_like_link (address))
     {
       g_free (link_text);
       link_text = g_steal_pointer (&address);
+      gtk_editable_set_text (GTK_EDITABLE (self->link_row), link_text);
+      gtk_editable_set_text (GTK_EDITABLE (self->address_row), "");
     }
 
   if (*link_text != '\0')
     {
+      /* The parser's English says what is wrong for logs and the CLI;
+       * people get one plain sentence about what to do. */
       g_autoptr(GError) error = NULL;
       g_autoptr(OpenIotPairingLink) link = openiot_pairing_link_parse (link_text, &error);
-      g_autofree char *message = NULL;
 
       if (link == NULL)
         {
-          /* Translators: %s says what is wrong with the link (in English) */
-          message = g_strdup_printf (_("This is not a whole pairing link (%s). Copy the link from the hub "
-                                       "again, or type the hub’s address instead."), error->message);
-          show_reach_error (self, message);
+          g_debug ("Pairing link refused: %s", error->message);
+          show_reach_error (self, self->link_row, openiot_pairing_text_explain_link (link_text));
           return;
         }
       use_link (self, link);
@@ -423,7 +633,7 @@ continue_action (GtkWidget  *widget,
         g_strdup_printf (_("“%s” is not an address. Write it as hub.local, 192.0.2.10, fd00::10 or "
                            "[fd00::10]:8444."), address);
 
-      show_reach_error (self, message);
+      show_reach_error (self, self->address_row, message);
     }
 }
 
@@ -453,7 +663,7 @@ stop_action (GtkWidget  *widget,
   g_cancellable_cancel (self->cancellable);
   g_set_object (&self->cancellable, g_cancellable_new ());
   disconnect_loading (self);
-  show_page (self, self->return_page ? self->return_page : "code");
+  show_page (self, self->return_page ? self->return_page : self->input_page);
 }
 
 static void
@@ -521,29 +731,27 @@ on_paired (GObject      *source,
 
   g_clear_pointer (&self->result, openiot_pairing_result_unref);
   self->result = g_steal_pointer (&result);
-  show_trust (self);
+
+  /* The hub proved the code and has the certificate the link names: the
+   * person already said yes to exactly this, so ask nothing more. */
+  if (openiot_pairing_result_get_verification (self->result) == OPENIOT_VERIFICATION_LINK_FINGERPRINT)
+    save_result (self, self->input_page);
+  else
+    show_trust (self);
 }
 
 /* The link to pair with: the one given (with the code as typed now), or
- * one made from the typed address. @resolved, when the host was a name,
- * are its addresses: libopeniot connects to IP addresses only. */
+ * one made from the typed address. A host name stays a name: libopeniot
+ * resolves it and races its addresses, link-local last. */
 static OpenIotPairingLink *
 make_link (OpenIotPairingWindow *self,
-           const char           *code,
-           const char * const   *resolved)
+           const char           *code)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) extra = NULL;
   const char *host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
   guint16 pairing_port = self->link ? openiot_pairing_link_get_pairing_port (self->link) : self->pairing_port;
   guint16 port = self->link ? openiot_pairing_link_get_port (self->link) : 0;
-
-  if (resolved != NULL && resolved[0] != NULL)
-    {
-      host = resolved[0];
-      for (guint i = 1; resolved[i] != NULL; i++)
-        g_strv_builder_add (builder, resolved[i]);
-    }
 
   if (self->link != NULL)
     {
@@ -562,8 +770,7 @@ make_link (OpenIotPairingWindow *self,
 }
 
 static void
-pair_with (OpenIotPairingWindow *self,
-           const char * const   *resolved)
+pair_with (OpenIotPairingWindow *self)
 {
   g_autofree char *code = openiot_pairing_text_normalize_code (gtk_editable_get_text (GTK_EDITABLE (self->code_row)));
   g_autofree char *name = get_device_name (self);
@@ -573,61 +780,14 @@ pair_with (OpenIotPairingWindow *self,
    * while the key was being made could get here without them. */
   if (code == NULL || !openiot_pairing_text_device_name_is_valid (name))
     {
-      show_page (self, "code");
+      show_page (self, self->input_page);
       return;
     }
 
-  link = make_link (self, code, resolved);
-  show_progress (self, _("Checking the code with the hub…"), "code");
+  link = make_link (self, code);
+  show_progress (self, _("Checking the code with the hub…"), self->input_page);
   openiot_pair_async (link, name, openiot_identity_get_certificate_pem (self->identity),
                       self->cancellable, on_paired, step_new (self));
-}
-
-static void
-on_resolved (GObject      *source,
-             GAsyncResult *res,
-             gpointer      user_data)
-{
-  g_autoptr(Step) step = user_data;
-  OpenIotPairingWindow *self = step->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GStrvBuilder) nearby = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) addresses = NULL;
-  GList *list = g_resolver_lookup_by_name_finish (G_RESOLVER (source), res, &error);
-
-  if (step_is_stale (step))
-    {
-      g_resolver_free_addresses (list);
-      return;
-    }
-
-  if (list == NULL)
-    {
-      show_error (self, error);
-      return;
-    }
-
-  /* A resolved link-local address has lost its interface, so it can only
-   * work by luck: try the others first. */
-  for (GList *l = list; l != NULL; l = l->next)
-    {
-      g_autofree char *text = g_inet_address_to_string (l->data);
-
-      if (g_inet_address_get_is_link_local (l->data))
-        g_strv_builder_add (nearby, text);
-      else
-        g_strv_builder_add (builder, text);
-    }
-  g_resolver_free_addresses (list);
-  {
-    g_auto(GStrv) last = g_strv_builder_end (nearby);
-
-    g_strv_builder_addv (builder, (const char **) last);
-  }
-  addresses = g_strv_builder_end (builder);
-
-  pair_with (self, (const char * const *) addresses);
 }
 
 static void
@@ -640,7 +800,6 @@ on_identity_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(OpenIotIdentity) identity = openiot_application_load_identity_finish (OPENIOT_APPLICATION (source),
                                                                                   res, &error);
-  const char *host;
 
   if (step_is_stale (step))
     return;
@@ -651,21 +810,7 @@ on_identity_loaded (GObject      *source,
       return;
     }
   g_set_object (&self->identity, identity);
-
-  host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
-  if (g_hostname_is_ip_address (host))
-    {
-      pair_with (self, NULL);
-      return;
-    }
-
-  {
-    g_autofree char *what = g_strdup_printf (_("Looking up %s…"), host);
-    g_autoptr(GResolver) resolver = g_resolver_get_default ();
-
-    show_progress (self, what, "code");
-    g_resolver_lookup_by_name_async (resolver, host, self->cancellable, on_resolved, step_new (self));
-  }
+  pair_with (self);
 }
 
 static void
@@ -682,7 +827,7 @@ start_pairing (OpenIotPairingWindow *self)
 {
   g_autofree char *name = get_device_name (self);
 
-  show_progress (self, _("Making this device’s key…"), "code");
+  show_progress (self, _("Making this device’s key…"), self->input_page);
 
   /* The application loads (or makes) this device's identity when it
    * starts. Asking at the same time would make a second key on first use,
@@ -737,8 +882,10 @@ on_pin_saved (GObject      *source,
                                    error->message);
       else
         message = g_strdup_printf (_("The hub could not be saved. Details: %s"), error->message);
+      /* Also after one-step pairing: the hub has registered this device
+       * and the code is spent, so Trust (saving again) is the way on. */
+      show_trust (self);
       gtk_label_set_text (self->trust_error_label, message);
-      show_page (self, "trust");
       gtk_widget_set_visible (GTK_WIDGET (self->trust_error_label), TRUE);
       return;
     }
@@ -751,8 +898,13 @@ on_pin_saved (GObject      *source,
 
   title = g_strdup_printf (_("Paired with “%s”"), openiot_hub_record_get_name (record));
   adw_status_page_set_title (self->success_page, title);
-  adw_status_page_set_description (self->success_page,
-                                   _("This device remembers the hub’s certificate and checks it every time."));
+  if (openiot_pairing_result_get_verification (self->result) == OPENIOT_VERIFICATION_LINK_FINGERPRINT)
+    adw_status_page_set_description (self->success_page,
+                                     _("The hub matches the link and proved it knows the code. This device "
+                                       "remembers its certificate and checks it every time."));
+  else
+    adw_status_page_set_description (self->success_page,
+                                     _("This device remembers the hub’s certificate and checks it every time."));
 
   for (guint i = 0; i < self->address_rows->len; i++)
     adw_preferences_group_remove (self->addresses_group, self->address_rows->pdata[i]);
@@ -777,25 +929,60 @@ on_pin_saved (GObject      *source,
   g_signal_emit (self, signals[PAIRED], 0, hub);
 }
 
-/* The only place anything is stored: after the person said they trust it. */
+/* The only place anything is stored: after the person said they trust
+ * it, on the trust page or, for a whole link, by pressing Pair. */
+static void
+save_result (OpenIotPairingWindow *self,
+             const char           *return_page)
+{
+  g_autofree char *what = NULL;
+
+  g_assert (self->result != NULL);
+
+  g_clear_object (&self->record);
+  self->record = openiot_hub_record_new_from_pairing (self->result);
+  what = g_strdup_printf (_("Saving “%s”…"), openiot_hub_record_get_name (self->record));
+  clear_error (self);
+  show_progress (self, what, return_page);
+  openiot_pin_store_save_async (openiot_application_get_pin_store (self->application), self->record,
+                                self->cancellable, on_pin_saved, step_new (self));
+}
+
 static void
 trust_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
   OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (widget);
-  g_autofree char *what = NULL;
 
-  if (self->result == NULL)
+  if (self->result != NULL)
+    save_result (self, "trust");
+}
+
+static void
+open_hub_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (widget);
+  g_autoptr(OpenIotHub) hub = self->known_hub ? g_object_ref (self->known_hub) : NULL;
+
+  if (hub == NULL)
     return;
+  g_signal_emit (self, signals[OPEN_HUB], 0, hub);
+  gtk_window_close (GTK_WINDOW (self));
+}
 
-  g_clear_object (&self->record);
-  self->record = openiot_hub_record_new_from_pairing (self->result);
-  what = g_strdup_printf (_("Saving “%s”…"), openiot_hub_record_get_name (self->record));
-  clear_error (self);
-  show_progress (self, what, "trust");
-  openiot_pin_store_save_async (openiot_application_get_pin_store (self->application), self->record,
-                                self->cancellable, on_pin_saved, step_new (self));
+static void
+pair_again_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  OpenIotPairingWindow *self = OPENIOT_PAIRING_WINDOW (widget);
+
+  self->pair_again = TRUE;
+  g_clear_object (&self->known_hub);
+  show_confirm (self);
 }
 
 static void
@@ -851,6 +1038,8 @@ openiot_pairing_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   disconnect_loading (self);
+  if (self->known_handler != 0)
+    g_clear_signal_handler (&self->known_handler, self->application);
   if (self->discovery != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->discovery, self);
@@ -875,6 +1064,7 @@ openiot_pairing_window_finalize (GObject *object)
   g_clear_object (&self->identity);
   g_clear_pointer (&self->result, openiot_pairing_result_unref);
   g_clear_object (&self->record);
+  g_clear_object (&self->known_hub);
   g_clear_pointer (&self->address_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (openiot_pairing_window_parent_class)->finalize (object);
@@ -898,15 +1088,30 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   signals[PAIRED] = g_signal_new ("paired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                   G_TYPE_NONE, 1, OPENIOT_TYPE_HUB);
 
+  /**
+   * OpenIotPairingWindow::open-hub:
+   * @hub: a hub that was paired already
+   *
+   * Emitted when the person opened a link of a hub this device already
+   * pairs with, and asked to see that hub. The wizard closes.
+   */
+  signals[OPEN_HUB] = g_signal_new ("open-hub", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                    G_TYPE_NONE, 1, OPENIOT_TYPE_HUB);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-pairing-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, reach_description_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, searching_box);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, searching_spinner);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, searching_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, nearby_group);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, nearby_list);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, link_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, address_row);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, reach_error_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, link_error_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, address_error_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, continue_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, code_description_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, error_box);
@@ -915,6 +1120,15 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, code_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, name_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, pair_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_title_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_error_box);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_error_title_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_error_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_match_box);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_match_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_name_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, stop_button);
@@ -929,6 +1143,9 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, success_page);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, addresses_group);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, done_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, known_page);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, open_hub_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, pair_again_button);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_reach_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_reach_activated);
@@ -944,6 +1161,8 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.trust", NULL, trust_action);
   gtk_widget_class_install_action (widget_class, "wizard.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "wizard.done", NULL, done_action);
+  gtk_widget_class_install_action (widget_class, "wizard.open-hub", NULL, open_hub_action);
+  gtk_widget_class_install_action (widget_class, "wizard.pair-again", NULL, pair_again_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "wizard.cancel", NULL);
 }
@@ -955,10 +1174,17 @@ openiot_pairing_window_init (OpenIotPairingWindow *self)
   self->address_rows = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->input_page = "code";
+
+  /* The device's name, on whichever page pairing starts from */
+  g_object_bind_property (self->name_row, "text", self->confirm_name_row, "text",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
   self->discovery = openiot_discovery_new ();
   gtk_list_box_bind_model (self->nearby_list, G_LIST_MODEL (self->discovery), create_nearby_row, NULL, NULL);
   g_signal_connect_swapped (self->discovery, "items-changed", G_CALLBACK (on_nearby_changed), self);
+  g_signal_connect_swapped (self->discovery, "notify::available", G_CALLBACK (on_nearby_changed), self);
+  on_nearby_changed (self);
   openiot_discovery_start (self->discovery);
 
   update_reach_actions (self);

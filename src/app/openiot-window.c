@@ -128,6 +128,8 @@ openiot_window_pair (OpenIotWindow *self,
   OpenIotPairingWindow *wizard = openiot_pairing_window_new (GTK_WINDOW (self), get_application (self), link);
 
   g_signal_connect_object (wizard, "paired", G_CALLBACK (on_paired), self, 0);
+  /* A link for a hub paired already: the wizard offers to show it */
+  g_signal_connect_object (wizard, "open-hub", G_CALLBACK (on_paired), self, 0);
   gtk_window_present (GTK_WINDOW (wizard));
 }
 

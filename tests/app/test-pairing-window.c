@@ -11,10 +11,12 @@
 
 #include "openiot-application.h"
 #include "openiot-fake-avahi.h"
+#include "openiot-hub-page.h"
 #include "openiot-pairing-text.h"
 #include "openiot-pairing-window.h"
 #include "openiot-test-hub.h"
 #include "openiot-test-ui.h"
+#include "openiot-window.h"
 
 /* One application per process: a GApplication registers on the bus once */
 static OpenIotApplication *app;
@@ -115,6 +117,40 @@ press (Wizard     *w,
   g_signal_emit_by_name (button, "clicked");
 }
 
+/* Buttons saying Cancel that a person can see now, header included */
+static guint
+count_cancels (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Cancel") == 0)
+    n++;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_cancels (c);
+  return n;
+}
+
+static void
+assert_one_cancel (Wizard *w)
+{
+  openiot_test_ui_wait_for_frame (GTK_WINDOW (w->wizard));
+  if (count_cancels (GTK_WIDGET (w->wizard)) != 1)
+    g_error ("page %s shows %u Cancel buttons", page (w), count_cancels (GTK_WIDGET (w->wizard)));
+}
+
+/* Every page the wizard showed, in order: "reach,confirm,progress,…" */
+static void
+on_visible_page (GtkStack   *stack,
+                 GParamSpec *pspec,
+                 GString    *pages)
+{
+  if (pages->len > 0)
+    g_string_append_c (pages, ',');
+  g_string_append (pages, gtk_stack_get_visible_child_name (stack));
+}
+
 static void
 open_wizard (Wizard     *w,
              const char *link)
@@ -176,7 +212,7 @@ screenshots (Wizard             *w,
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      g_autofree char *file = g_strdup_printf ("pairing-%s-%dx%d", name, sizes[i][0], sizes[i][1]);
+      g_autofree char *file = g_strdup_printf ("%s-%dx%d", name, sizes[i][0], sizes[i][1]);
 
       gtk_window_set_default_size (GTK_WINDOW (w->wizard), sizes[i][0], sizes[i][1]);
       openiot_test_ui_iterate (300);
@@ -226,6 +262,13 @@ trust_and_check (Wizard     *w,
   if (screenshot_name != NULL)
     screenshots (w, screenshot_name, trust_labels);
 
+  /* Trusting is a deliberate click: neither Enter nor the focus is on
+   * Trust, and the page has one Cancel */
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w->wizard)) != child (w, "trust_button"));
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w->wizard)) == child (w, "distrust_button"));
+  g_assert_false (gtk_widget_has_focus (child (w, "trust_button")));
+  assert_one_cancel (w);
+
   /* Nothing is stored before Trust */
   g_assert_null (find_pin (fingerprint));
   g_assert_cmpuint (w->n_paired, ==, 0);
@@ -242,7 +285,7 @@ trust_and_check (Wizard     *w,
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (w, "success_page"))), ==,
                    "Paired with “Test Hub”");
   if (screenshot_name != NULL)
-    screenshots (w, "success", success_labels);
+    screenshots (w, "pairing-success", success_labels);
 
   /* Done closes the wizard */
   press (w, "done_button");
@@ -250,11 +293,250 @@ trust_and_check (Wizard     *w,
   g_assert_null (w->wizard);
 }
 
+/* A whole link (code and fingerprint): one question, then paired. */
 static void
-test_pair_by_link (void)
+test_link_one_step (void)
 {
   g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
   g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  g_autofree char *uri = openiot_pairing_link_to_string (link);
+  const char *fingerprint = openiot_pairing_link_get_fingerprint (link);
+  g_autofree char *grouped = openiot_fingerprint_format_grouped (fingerprint);
+  g_autoptr(GString) pages = g_string_new (NULL);
+  g_autoptr(OpenIotHubRecord) pin = NULL;
+  const char * const confirm_labels[] = { "confirm_title_label", "confirm_fingerprint_label",
+                                          "confirm_match_label", NULL };
+  const char * const success_labels[] = { NULL };
+  Wizard w = { 0 };
+
+  g_assert_nonnull (fingerprint);
+  open_wizard (&w, uri);
+  g_signal_connect (child (&w, "stack"), "notify::visible-child-name", G_CALLBACK (on_visible_page), pages);
+
+  /* Straight to "Pair with Test Hub?", with the link's fingerprint grouped
+   * as the hub shows it; no code to check, nothing else to press first */
+  g_assert_cmpstr (page (&w), ==, "confirm");
+  g_assert_cmpstr (text (&w, "confirm_title_label"), ==, "Pair with “Test Hub”?");
+  g_assert_cmpstr (text (&w, "confirm_fingerprint_label"), ==, grouped);
+  g_assert_true (gtk_widget_has_css_class (child (&w, "confirm_fingerprint_label"), "monospace"));
+  g_assert_nonnull (strstr (text (&w, "confirm_match_label"), "matches the link"));
+  g_assert_false (gtk_widget_get_mapped (child (&w, "code_row")));
+  g_assert_cmpstr (text (&w, "confirm_name_row"), ==, text (&w, "name_row"));
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w.wizard)) == child (&w, "confirm_button"));
+  g_assert_true (gtk_widget_has_css_class (child (&w, "confirm_button"), "suggested-action"));
+  assert_one_cancel (&w);
+  screenshots (&w, "pair-link-one-step-confirm", confirm_labels);
+
+  /* The device's name can still be changed here */
+  set_text (&w, "confirm_name_row", "Hall Tablet");
+  g_assert_cmpstr (text (&w, "name_row"), ==, "Hall Tablet");
+
+  /* Pair: TLS-SRP, the fingerprint checked, saved, done. No code page,
+   * no trust page, nothing stored before the press. */
+  g_assert_null (find_pin (fingerprint));
+  press (&w, "confirm_button");
+  g_assert_cmpstr (page (&w), ==, "progress");
+  assert_one_cancel (&w);
+  wait_for_page (&w, "success");
+  g_assert_null (strstr (pages->str, "trust"));
+  g_assert_null (strstr (pages->str, "code"));
+
+  g_assert_cmpuint (w.n_paired, ==, 1);
+  pin = find_pin (fingerprint);
+  g_assert_nonnull (pin);
+  g_assert_cmpstr (openiot_hub_record_get_id (pin), ==, openiot_hub_record_get_id (openiot_hub_get_record (w.paired)));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (&w, "success_page"))), ==,
+                   "Paired with “Test Hub”");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (&w, "success_page"))),
+                            "matches the link"));
+  g_assert_cmpuint (count_cancels (GTK_WIDGET (w.wizard)), ==, 0);
+  screenshots (&w, "pair-link-one-step-success", success_labels);
+
+  /* The hub lists this device under the name given on that page */
+  {
+    g_autoptr(JsonNode) clients = openiot_test_hub_admin (hub, "clients", NULL);
+    JsonArray *array = json_node_get_array (clients);
+
+    g_assert_cmpuint (json_array_get_length (array), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "name"), ==,
+                     "Hall Tablet");
+  }
+
+  press (&w, "done_button");
+  openiot_test_ui_iterate (50);
+  g_assert_null (w.wizard);
+  close_wizard (&w);
+}
+
+/* A whole link whose hub turns out to be another, or whose code is no
+ * longer open: nothing saved, and the way on said where it happened. */
+static void
+test_link_one_step_errors (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  const char *code = openiot_pairing_link_get_code (link);
+  g_autoptr(OpenIotPairingLink) impostor = NULL;
+  g_autoptr(OpenIotPairingLink) stale = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *wrong = NULL;
+  const char *other = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+  const char * const error_labels[] = { "confirm_error_title_label", "confirm_error_label", NULL };
+  Wizard w = { 0 };
+
+  /* The hub answering is not the one whose fingerprint the link names */
+  impostor = openiot_pairing_link_new (openiot_pairing_link_get_host (link),
+                                       openiot_pairing_link_get_pairing_port (link),
+                                       openiot_pairing_link_get_port (link), code, other,
+                                       openiot_pairing_link_get_name (link), NULL);
+  uri = openiot_pairing_link_to_string (impostor);
+  open_wizard (&w, uri);
+  g_assert_cmpstr (page (&w), ==, "confirm");
+  press (&w, "confirm_button");
+  wait_until ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "confirm_error_box"), "error");
+  g_assert_cmpstr (page (&w), ==, "confirm");
+  g_assert_cmpstr (text (&w, "confirm_error_title_label"), ==, "This May Be an Attack");
+  /* No green check, no Pair to try the impostor again: Cancel only */
+  g_assert_false (gtk_widget_get_visible (child (&w, "confirm_match_box")));
+  g_assert_false (gtk_widget_get_visible (child (&w, "confirm_button")));
+  assert_one_cancel (&w);
+  g_assert_cmpuint (w.n_paired, ==, 0);
+  g_assert_null (find_pin (other));
+  screenshots (&w, "pairing-link-impostor", error_labels);
+  close_wizard (&w);
+
+  /* A link whose code the hub refuses: on to the code page, where the
+   * code the hub shows now pairs, the link's fingerprint checked as
+   * before, and with no trust page after */
+  g_clear_pointer (&link, openiot_pairing_link_unref);
+  link = openiot_test_hub_open_code (hub);
+  code = openiot_pairing_link_get_code (link);
+  wrong = g_strdup_printf ("%08u", (atoi (code) + 1) % 100000000);
+  stale = openiot_pairing_link_new (openiot_pairing_link_get_host (link),
+                                    openiot_pairing_link_get_pairing_port (link),
+                                    openiot_pairing_link_get_port (link), wrong,
+                                    openiot_pairing_link_get_fingerprint (link),
+                                    openiot_pairing_link_get_name (link), NULL);
+  g_free (uri);
+  uri = openiot_pairing_link_to_string (stale);
+  open_wizard (&w, uri);
+  press (&w, "confirm_button");
+  wait_for_page (&w, "code");
+  g_assert_true (gtk_widget_get_visible (child (&w, "error_box")));
+  g_assert_cmpstr (text (&w, "error_title_label"), ==, "Wrong Pairing Code");
+  g_assert_cmpstr (text (&w, "code_row"), ==, "");
+  assert_one_cancel (&w);
+  set_text (&w, "code_row", code);
+  press (&w, "pair_button");
+  wait_for_page (&w, "success");
+  g_assert_cmpuint (w.n_paired, ==, 1);
+  g_assert_nonnull (find_pin (openiot_pairing_link_get_fingerprint (link)));
+  close_wizard (&w);
+}
+
+/* Pairs with a whole link through the wizard, as a person would. */
+static void
+pair_by_link (OpenIotTestHub *hub)
+{
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  g_autofree char *uri = openiot_pairing_link_to_string (link);
+  Wizard w = { 0 };
+
+  open_wizard (&w, uri);
+  press (&w, "confirm_button");
+  wait_for_page (&w, "success");
+  press (&w, "done_button");
+  openiot_test_ui_iterate (50);
+  close_wizard (&w);
+}
+
+static OpenIotHub *
+find_hub (const char *fingerprint)
+{
+  GListModel *hubs = openiot_application_get_hubs (app);
+
+  for (guint i = 0; i < g_list_model_get_n_items (hubs); i++)
+    {
+      g_autoptr(OpenIotHub) hub = g_list_model_get_item (hubs, i);
+
+      if (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (openiot_hub_get_record (hub)), fingerprint))
+        return hub;
+    }
+  return NULL;
+}
+
+/* The link of a hub paired already: said so, with the hub one click away
+ * in the main window; or paired again, for a hub that forgot us. */
+static void
+test_already_paired (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) link = NULL;
+  g_autofree char *uri = NULL;
+  const char * const no_labels[] = { NULL };
+  OpenIotWindow *window;
+  OpenIotHub *known;
+  guint n_hubs;
+  Wizard w = { 0 };
+
+  pair_by_link (hub);
+  link = openiot_test_hub_open_code (hub);
+  uri = openiot_pairing_link_to_string (link);
+  known = find_hub (openiot_pairing_link_get_fingerprint (link));
+  g_assert_nonnull (known);
+  n_hubs = g_list_model_get_n_items (openiot_application_get_hubs (app));
+
+  /* From the main window, as an opened link does */
+  window = openiot_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  openiot_window_pair (window, uri);
+  w.wizard = OPENIOT_PAIRING_WINDOW (openiot_test_ui_find_toplevel (OPENIOT_TYPE_PAIRING_WINDOW));
+  g_assert_nonnull (w.wizard);
+  g_object_add_weak_pointer (G_OBJECT (w.wizard), (gpointer *) &w.wizard);
+  gtk_window_set_default_size (GTK_WINDOW (w.wizard), 360, 720);
+  openiot_test_ui_wait_for_frame (GTK_WINDOW (w.wizard));
+
+  g_assert_cmpstr (page (&w), ==, "known");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (&w, "known_page"))), ==,
+                   "“Test Hub” Is Already Paired");
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w.wizard)) == child (&w, "open_hub_button"));
+  assert_one_cancel (&w);
+  screenshots (&w, "pairing-already-paired", no_labels);
+
+  /* Open Hub: the wizard closes and the main window shows that hub */
+  press (&w, "open_hub_button");
+  openiot_test_ui_iterate (50);
+  g_assert_null (w.wizard);
+  g_assert_true (openiot_hub_page_get_hub (OPENIOT_HUB_PAGE (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                                           OPENIOT_TYPE_WINDOW,
+                                                                                           "hub_page"))) == known);
+  g_assert_cmpuint (g_list_model_get_n_items (openiot_application_get_hubs (app)), ==, n_hubs);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Pair Again: the one confirmation, and the hub is replaced, not added */
+  open_wizard (&w, uri);
+  g_assert_cmpstr (page (&w), ==, "known");
+  press (&w, "pair_again_button");
+  g_assert_cmpstr (page (&w), ==, "confirm");
+  press (&w, "confirm_button");
+  wait_for_page (&w, "success");
+  g_assert_cmpuint (w.n_paired, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (openiot_application_get_hubs (app)), ==, n_hubs);
+  close_wizard (&w);
+}
+
+/* A link without a fingerprint vouches only for the code: its code page,
+ * then the trust page, as by address. */
+static void
+test_link_without_fingerprint (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) full = openiot_test_hub_open_code (hub);
+  g_autoptr(OpenIotPairingLink) link = openiot_pairing_link_new (openiot_pairing_link_get_host (full),
+                                                                 openiot_pairing_link_get_pairing_port (full),
+                                                                 openiot_pairing_link_get_port (full),
+                                                                 openiot_pairing_link_get_code (full), NULL,
+                                                                 openiot_pairing_link_get_name (full), NULL);
   g_autofree char *uri = openiot_pairing_link_to_string (link);
   const char *code = openiot_pairing_link_get_code (link);
   g_autofree char *shown = g_strdup_printf ("%.4s %.4s", code, code + 4);
@@ -271,15 +553,16 @@ test_pair_by_link (void)
                    GTK_INPUT_PURPOSE_DIGITS);
   g_assert_cmpstr (text (&w, "name_row"), !=, "");
   g_assert_true (gtk_widget_has_css_class (child (&w, "pair_button"), "suggested-action"));
-  screenshots (&w, "code", code_labels);
+  assert_one_cancel (&w);
+  screenshots (&w, "pairing-code", code_labels);
 
   press (&w, "pair_button");
   wait_for_page (&w, "trust");
   g_assert_cmpstr (text (&w, "verification_label"), ==,
-                   "Matches the pairing link, and the hub proved it knows the pairing code.");
+                   "Verified with the pairing code: the hub proved it knows it.");
   g_assert_true (gtk_widget_has_css_class (child (&w, "verification_box"), "success"));
 
-  trust_and_check (&w, openiot_pairing_link_get_fingerprint (link), "trust");
+  trust_and_check (&w, openiot_pairing_link_get_fingerprint (full), "pairing-trust");
   close_wizard (&w);
 }
 
@@ -299,7 +582,7 @@ test_wrong_code_then_address (void)
   open_wizard (&w, NULL);
   g_assert_cmpstr (page (&w), ==, "reach");
   g_assert_false (gtk_widget_is_sensitive (child (&w, "continue_button")));
-  screenshots (&w, "reach", reach_labels);
+  screenshots (&w, "pairing-reach", reach_labels);
 
   set_text (&w, "address_row", address);
   press (&w, "continue_button");
@@ -323,7 +606,7 @@ test_wrong_code_then_address (void)
   g_assert_cmpstr (text (&w, "code_row"), ==, "");
   g_assert_cmpstr (text (&w, "name_row"), ==, "Kitchen Tablet");
   g_assert_false (gtk_widget_is_sensitive (child (&w, "pair_button")));
-  screenshots (&w, "error", error_labels);
+  screenshots (&w, "pairing-error", error_labels);
 
   /* The right code, typed without the space */
   set_text (&w, "code_row", code);
@@ -345,6 +628,42 @@ test_wrong_code_then_address (void)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "name"), ==,
                      "Kitchen Tablet");
   }
+}
+
+static void
+on_progress_label (GtkLabel   *label,
+                   GParamSpec *pspec,
+                   GString    *said)
+{
+  g_string_append_printf (said, "%s\n", gtk_label_get_text (label));
+}
+
+/* A host name typed as the address goes to libopeniot as it is, which
+ * resolves it; "localhost:PORT" pairs. */
+static void
+test_pair_by_localhost (void)
+{
+  g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
+  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
+  g_autofree char *address = g_strdup_printf ("localhost:%u", hub->port + 1);
+  g_autoptr(GString) said = g_string_new (NULL);
+  Wizard w = { 0 };
+
+  open_wizard (&w, NULL);
+  g_signal_connect (child (&w, "progress_label"), "notify::label", G_CALLBACK (on_progress_label), said);
+  set_text (&w, "address_row", address);
+  press (&w, "continue_button");
+  g_assert_cmpstr (page (&w), ==, "code");
+  g_assert_nonnull (strstr (text (&w, "code_description_label"), "localhost"));
+  set_text (&w, "code_row", openiot_pairing_link_get_code (link));
+  press (&w, "pair_button");
+  wait_for_page (&w, "trust");
+  g_assert_cmpstr (text (&w, "verification_label"), ==,
+                   "Verified with the pairing code: the hub proved it knows it.");
+  /* No lookup of its own in the wizard: the library resolves the name */
+  g_assert_null (strstr (said->str, "Looking up"));
+  trust_and_check (&w, openiot_pairing_link_get_fingerprint (link), NULL);
+  close_wizard (&w);
 }
 
 static gboolean
@@ -376,7 +695,7 @@ test_found_on_network (void)
   row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (child (&w, "nearby_list")), 0);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Test Hub");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "::1 · ready to pair");
-  screenshots (&w, "reach-nearby", reach_labels);
+  screenshots (&w, "pairing-reach-nearby", reach_labels);
 
   g_signal_emit_by_name (child (&w, "nearby_list"), "row-activated", row);
   g_assert_cmpstr (page (&w), ==, "code");
@@ -391,23 +710,118 @@ test_found_on_network (void)
   openiot_fake_avahi_free (avahi);
 }
 
+static double
+top_of (Wizard     *w,
+        const char *name)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (child (w, name), GTK_WIDGET (w->wizard), &bounds));
+  return bounds.origin.y;
+}
+
+static gboolean
+shows_error (Wizard     *w,
+             const char *label)
+{
+  return gtk_widget_get_visible (child (w, label)) && gtk_widget_get_mapped (child (w, label));
+}
+
+/* What is wrong with a link is said in plain words right under the link
+ * row, never in the parser's English and never under Address. */
+static gboolean
+searching_shown (gpointer data)
+{
+  Wizard *w = data;
+
+  return gtk_widget_get_mapped (child (w, "searching_box"));
+}
+
+/* No hub found yet: the page says it is searching, and does not ask to
+ * pick one from a list that is not there. */
+static void
+test_searching (void)
+{
+  const char * const reach_labels[] = { "reach_description_label", NULL };
+  OpenIotFakeAvahi *avahi = openiot_fake_avahi_new (g_getenv ("DBUS_SYSTEM_BUS_ADDRESS"), TRUE);
+  const char * const txt[] = { "id=test-hub", "api=1", "pairing=open", "pairing-port=8444", NULL };
+  Wizard w = { 0 };
+
+  open_wizard (&w, NULL);
+  wait_until (searching_shown, &w, "the searching state");
+  g_assert_false (gtk_widget_get_visible (child (&w, "nearby_group")));
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (child (&w, "searching_spinner"))));
+  g_assert_cmpstr (text (&w, "searching_label"), ==, "Searching the local network…");
+  g_assert_null (strstr (text (&w, "reach_description_label"), "Pick"));
+  assert_one_cancel (&w);
+  screenshots (&w, "pair-searching", reach_labels);
+
+  /* A hub appears: now there is one to pick */
+  openiot_fake_avahi_announce (avahi, 1, 1, "Test Hub", "::1", 8443, txt);
+  wait_until (nearby_shown, &w, "the hub found on the network");
+  g_assert_false (gtk_widget_get_visible (child (&w, "searching_box")));
+  g_assert_nonnull (strstr (text (&w, "reach_description_label"), "Pick your hub"));
+  screenshots (&w, "pair-searching-found", reach_labels);
+
+  /* And gone again: searching once more */
+  openiot_fake_avahi_withdraw (avahi, 1, 1, "Test Hub");
+  wait_until (searching_shown, &w, "the searching state again");
+  g_assert_false (gtk_widget_get_visible (child (&w, "nearby_group")));
+  close_wizard (&w);
+  openiot_fake_avahi_free (avahi);
+}
+
 static void
 test_bad_link (void)
 {
+  const char * const error_labels[] = { "link_error_label", NULL };
   Wizard w = { 0 };
 
   open_wizard (&w, "openiot://[::1]:8444/?code=12");
   g_assert_cmpstr (page (&w), ==, "reach");
-  g_assert_true (gtk_widget_get_visible (child (&w, "reach_error_label")));
-  g_assert_nonnull (strstr (text (&w, "reach_error_label"), "not a whole pairing link"));
+  openiot_test_ui_wait_for_frame (GTK_WINDOW (w.wizard));
+  g_assert_true (shows_error (&w, "link_error_label"));
+  g_assert_false (shows_error (&w, "address_error_label"));
+  g_assert_cmpstr (text (&w, "link_error_label"), ==, "This link is incomplete — copy it again from the hub.");
+  g_assert_true (gtk_widget_has_css_class (child (&w, "link_row"), "error"));
+  g_assert_false (gtk_widget_has_css_class (child (&w, "address_row"), "error"));
+  /* Under the link, above the address */
+  g_assert_cmpfloat (top_of (&w, "link_row"), <, top_of (&w, "link_error_label"));
+  g_assert_cmpfloat (top_of (&w, "link_error_label"), <, top_of (&w, "address_row"));
   g_assert_cmpstr (text (&w, "link_row"), ==, "openiot://[::1]:8444/?code=12");
+  screenshots (&w, "pairing-link-error", error_labels);
 
-  /* An address that is none */
+  /* Typing clears it */
+  set_text (&w, "link_row", "https://example.com/");
+  g_assert_false (gtk_widget_get_visible (child (&w, "link_error_label")));
+  g_assert_false (gtk_widget_has_css_class (child (&w, "link_row"), "error"));
+
+  /* Not a pairing link at all */
+  press (&w, "continue_button");
+  g_assert_true (gtk_widget_get_visible (child (&w, "link_error_label")));
+  g_assert_nonnull (strstr (text (&w, "link_error_label"), "This is not a pairing link."));
+
+  /* A link pasted into the address row moves to the link row, and is
+   * judged there */
+  set_text (&w, "link_row", "");
+  set_text (&w, "address_row", "openiot://[::1]:8444/?code=1234");
+  press (&w, "continue_button");
+  g_assert_cmpstr (page (&w), ==, "reach");
+  g_assert_cmpstr (text (&w, "link_row"), ==, "openiot://[::1]:8444/?code=1234");
+  g_assert_cmpstr (text (&w, "address_row"), ==, "");
+  g_assert_true (gtk_widget_get_visible (child (&w, "link_error_label")));
+  g_assert_false (gtk_widget_get_visible (child (&w, "address_error_label")));
+  g_assert_cmpstr (text (&w, "link_error_label"), ==, "This link is incomplete — copy it again from the hub.");
+
+  /* An address that is none: said under the address */
   set_text (&w, "link_row", "");
   set_text (&w, "address_row", "not an address!");
   press (&w, "continue_button");
   g_assert_cmpstr (page (&w), ==, "reach");
-  g_assert_nonnull (strstr (text (&w, "reach_error_label"), "is not an address"));
+  g_assert_false (gtk_widget_get_visible (child (&w, "link_error_label")));
+  g_assert_true (gtk_widget_get_visible (child (&w, "address_error_label")));
+  g_assert_true (gtk_widget_has_css_class (child (&w, "address_row"), "error"));
+  g_assert_nonnull (strstr (text (&w, "address_error_label"), "is not an address"));
   close_wizard (&w);
 }
 
@@ -416,8 +830,7 @@ test_unreachable (void)
 {
   Wizard w = { 0 };
 
-  /* A name (looked up first: the library connects to IP addresses only)
-   * on port 1, refused at once. Enter in each row moves on, as the
+  /* A name (which the library resolves) on port 1, refused at once. Enter in each row moves on, as the
    * default button would. */
   open_wizard (&w, NULL);
   set_text (&w, "address_row", "localhost:1");
@@ -448,15 +861,16 @@ test_cancel (void)
 
   open_wizard (&w, uri);
 
-  /* Cancel on the progress page stops pairing and goes back to the code */
-  press (&w, "pair_button");
+  /* Cancel on the progress page stops pairing and goes back to the
+   * question it came from */
+  press (&w, "confirm_button");
   g_assert_cmpstr (page (&w), ==, "progress");
   g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (child (&w, "spinner"))));
   openiot_test_ui_screenshot (GTK_WINDOW (w.wizard), "pairing-progress-360x720");
   press (&w, "stop_button");
-  g_assert_cmpstr (page (&w), ==, "code");
+  g_assert_cmpstr (page (&w), ==, "confirm");
   openiot_test_ui_iterate (1000);
-  g_assert_cmpstr (page (&w), ==, "code");
+  g_assert_cmpstr (page (&w), ==, "confirm");
   g_assert_cmpuint (w.n_paired, ==, 0);
 
   /* Escape closes the wizard, and nothing was stored */
@@ -466,13 +880,18 @@ test_cancel (void)
   g_assert_null (find_pin (openiot_pairing_link_get_fingerprint (link)));
   close_wizard (&w);
 
-  /* Cancel on the trust page: the hub registered this device, but the
-   * app stores nothing */
+  /* Cancel on the trust page (by address): the hub registered this
+   * device, but the app stores nothing */
   g_clear_pointer (&link, openiot_pairing_link_unref);
-  g_free (uri);
   link = openiot_test_hub_open_code (hub);
-  uri = openiot_pairing_link_to_string (link);
-  open_wizard (&w, uri);
+  open_wizard (&w, NULL);
+  {
+    g_autofree char *address = g_strdup_printf ("[::1]:%u", hub->port + 1);
+
+    set_text (&w, "address_row", address);
+  }
+  press (&w, "continue_button");
+  set_text (&w, "code_row", openiot_pairing_link_get_code (link));
   press (&w, "pair_button");
   wait_for_page (&w, "trust");
   press (&w, "distrust_button");
@@ -545,6 +964,17 @@ test_text (void)
   /* Not the code's fault: it is kept */
   g_assert_false (openiot_pairing_text_explain_error (unreachable, "::1", &title, &detail));
   g_assert_nonnull (strstr (detail, "::1"));
+
+  /* A few plain sentences for links that are none, whatever the parser
+   * found wrong */
+  g_assert_cmpstr (openiot_pairing_text_explain_link ("openiot://[::1]:8444/?code=12"), ==,
+                   "This link is incomplete — copy it again from the hub.");
+  g_assert_cmpstr (openiot_pairing_text_explain_link ("OpenIoT://hub.local"), ==,
+                   "This link is incomplete — copy it again from the hub.");
+  g_assert_cmpstr (openiot_pairing_text_explain_link ("openiot://hub.local:8444/?code=1234 5678"), ==,
+                   "This link was changed on its way here — copy it again from the hub, in one piece.");
+  g_assert_nonnull (strstr (openiot_pairing_text_explain_link ("https://example.com/"),
+                            "This is not a pairing link."));
 }
 
 int
@@ -568,9 +998,14 @@ main (int   argc,
   wait_until (app_loaded, NULL, "the app to load");
 
   g_test_add_func ("/app/pairing-window/text", test_text);
-  g_test_add_func ("/app/pairing-window/by-link", test_pair_by_link);
+  g_test_add_func ("/app/pairing-window/link-one-step", test_link_one_step);
+  g_test_add_func ("/app/pairing-window/link-without-fingerprint", test_link_without_fingerprint);
+  g_test_add_func ("/app/pairing-window/link-one-step-errors", test_link_one_step_errors);
+  g_test_add_func ("/app/pairing-window/already-paired", test_already_paired);
   g_test_add_func ("/app/pairing-window/found-on-network", test_found_on_network);
   g_test_add_func ("/app/pairing-window/wrong-code-then-address", test_wrong_code_then_address);
+  g_test_add_func ("/app/pairing-window/searching", test_searching);
+  g_test_add_func ("/app/pairing-window/localhost", test_pair_by_localhost);
   g_test_add_func ("/app/pairing-window/bad-link", test_bad_link);
   g_test_add_func ("/app/pairing-window/unreachable", test_unreachable);
   g_test_add_func ("/app/pairing-window/cancel", test_cancel);

@@ -171,7 +171,7 @@ label_shows (gpointer data)
   return gtk_widget_is_drawable (data);
 }
 
-/* The wizard opened from a pairing link, on its code page. */
+/* The wizard opened from a whole pairing link, on its one question. */
 static void
 test_pairing_code (void)
 {
@@ -183,8 +183,8 @@ test_pairing_code (void)
   wait_until (app_loaded, NULL, "the app to load");
   wizard = openiot_pairing_window_new (NULL, app, uri);
   gtk_window_present (GTK_WINDOW (wizard));
-  wait_until (label_shows, child_of (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "code_description_label"), "the code page");
-  check_phone (GTK_WINDOW (wizard), "pairing-code", NULL);
+  wait_until (label_shows, child_of (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "confirm_title_label"), "the confirm page");
+  check_phone (GTK_WINDOW (wizard), "pairing-confirm", NULL);
 
   gtk_window_destroy (GTK_WINDOW (wizard));
 }
