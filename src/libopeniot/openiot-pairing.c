@@ -10,6 +10,7 @@
 
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
+#include "openiot-message-private.h"
 #include "openiot-pairing-result-private.h"
 #include "openiot-pin-database-private.h"
 #include "openiot-protocol-private.h"
@@ -76,7 +77,8 @@ explain_rejection (PairData      *data,
                                                                   "proxy-resolver", NULL,
                                                                   "tls-database", _openiot_pin_database_get_default (),
                                                                   "timeout", CONNECT_TIMEOUT_SECONDS, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", "https://hub.invalid" OPENIOT_PATH_WELL_KNOWN);
+  g_autoptr(GUri) uri = g_uri_parse ("https://hub.invalid" OPENIOT_PATH_WELL_KNOWN, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr(SoupMessage) msg = _openiot_message_new ("GET", uri);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *pairing = NULL;
