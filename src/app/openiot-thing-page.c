@@ -387,7 +387,12 @@ show_thing (OpenIotThingPage *self,
   clear_rows (self);
   self->shown_td = g_bytes_ref (td);
   if (openiot_thing_get_description (thing) != NULL)
-    adw_preferences_group_set_description (add_group (self, NULL), openiot_thing_get_description (thing));
+    {
+      /* A group's description is always markup (libadwaita 1.2). */
+      g_autofree char *description = g_markup_escape_text (openiot_thing_get_description (thing), -1);
+
+      adw_preferences_group_set_description (add_group (self, NULL), description);
+    }
   build_properties (self, thing);
   build_actions_and_events (self, thing);
 
@@ -544,8 +549,11 @@ on_thing_fetched (GObject      *source,
       gtk_spinner_stop (self->loading_spinner);
       if (self->shown_td == NULL)
         {
+          /* A status page's description is markup; the message may be a service's. */
+          g_autofree char *message = g_markup_escape_text (error->message, -1);
+
           adw_status_page_set_title (self->error_page, _("Could Not Load This Device"));
-          adw_status_page_set_description (self->error_page, error->message);
+          adw_status_page_set_description (self->error_page, message);
           gtk_stack_set_visible_child_name (self->stack, "error");
         }
       return;

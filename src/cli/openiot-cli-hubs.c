@@ -42,7 +42,8 @@ openiot_cli_hubs (int    argc,
       OpenIotHubRecord *hub = g_ptr_array_index (hubs, i);
       g_autofree char *paired = g_date_time_format (openiot_hub_record_get_paired (hub), "%x");
 
-      g_print ("%s  %s\n    %s\n    %s\n", openiot_hub_record_get_id (hub), openiot_hub_record_get_name (hub),
+      g_print ("%s  %s\n    %s\n    %s\n", openiot_cli_safe (openiot_hub_record_get_id (hub)),
+               openiot_cli_safe (openiot_hub_record_get_name (hub)),
                openiot_hub_record_get_fingerprint (hub), paired);
     }
 
@@ -79,7 +80,7 @@ openiot_cli_forget (int    argc,
   if (openiot_cli_options.json)
     g_print ("{\"forgotten\":\"%s\"}\n", openiot_hub_record_get_id (hub));
   else
-    g_print (_("Forgot “%s”.\n"), openiot_hub_record_get_name (hub));
+    g_print (_("Forgot “%s”.\n"), openiot_cli_safe (openiot_hub_record_get_name (hub)));
   return OPENIOT_CLI_EXIT_OK;
 }
 

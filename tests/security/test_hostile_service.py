@@ -66,6 +66,8 @@ def thing_description(title=HOSTILE):
         "events": {
             "odd-ids": {"data": {"type": "integer"},
                         "forms": form("odd-ids", subprotocol="sse", contentType="text/event-stream")},
+            "odd-values": {"data": {"type": "string"},
+                           "forms": form("odd-values", subprotocol="sse", contentType="text/event-stream")},
         },
     }
 
@@ -157,8 +159,8 @@ class HostileService:
             self._send(conn, "200 OK", HUGE_INTEGER.encode())
         elif route == "big-value":
             self._send(conn, "200 OK", b'"' + b"v" * (8 * 1024 * 1024) + b'"')
-        elif route == "odd-ids":
-            events = "".join(f"id: {i}\u00e9\u2028{ESC}[2J\ndata: {n}\n\n"
+        elif route in ("odd-ids", "odd-values"):
+            events = "".join(f"id: {i}\u00e9\u2028{ESC}[2J\ndata: {json.dumps(HOSTILE) if route == 'odd-values' else n}\n\n"
                              for n, i in enumerate(("\u00e9t\u00e9", "\"quoted\"\\", "\u2603"))).encode()
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n"
                          b"Content-Length: %d\r\n\r\n" % len(events) + events)
@@ -253,6 +255,48 @@ class TestRedirectsAreNotFollowed(HostileServiceTestCase):
             self.assertRedirectRefused(self.openiot("invoke", "hostile", action))
             self.assertEqual(len(self.service.received(action)), 1)
         self.assertEqual(self.service.received("after-redirect"), [])
+
+
+class TestEscapesAreShownNotObeyed(HostileServiceTestCase):
+    def assertShownSafely(self, result, returncode=0):
+        self.assertEqual(result.returncode, returncode, result.stderr)
+        self.assertNoRawControls(result.stdout + result.stderr)
+        self.assertIn("\\x1b]52;c;aGFja2Vk\\x07", result.stdout + result.stderr)
+
+    def test_services(self):
+        self.assertShownSafely(self.openiot("services"))
+
+    def test_describe(self):
+        result = self.openiot("describe", "hostile")
+        self.assertShownSafely(result)
+        self.assertIn("Escape \\x1b]52", result.stdout)   # a property's title
+        self.assertIn("°C\\x1b]52", result.stdout)        # a unit
+
+    def test_get_and_invoke(self):
+        for args in (("get", "hostile", "escape"), ("invoke", "hostile", "escape")):
+            result = self.openiot(*args)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertNoRawControls(result.stdout)
+            self.assertIn("\\u009b31m\\u202eAll good", result.stdout)
+
+    def test_service_error(self):
+        self.assertShownSafely(self.openiot("get", "hostile", "error"), returncode=1)
+
+    def test_observe(self):
+        result = self.openiot("observe", "hostile", "--event", "odd-values", "--count", "3", "--timeout", "20")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNoRawControls(result.stdout + result.stderr)
+        self.assertEqual(result.stdout.count("\\u009b31m\\u202eAll good"), 3, result.stdout)
+
+    def test_observe_json_ids_are_json_strings(self):
+        result = self.openiot("--json", "observe", "hostile", "--event", "odd-ids", "--count", "3",
+                              "--timeout", "20")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        # U+2028 may be in a JSON string as it is: lines end at "\n" only
+        lines = [json.loads(line) for line in result.stdout.split("\n") if line]
+        self.assertEqual([line["value"] for line in lines], [0, 1, 2])
+        self.assertEqual([line["id"] for line in lines],
+                         [i + f"\u00e9\u2028{ESC}[2J" for i in ("\u00e9t\u00e9", "\"quoted\"\\", "\u2603")])
 
 
 class TestSizesAreBoundedWhileReading(HostileServiceTestCase):
