@@ -56,7 +56,7 @@ def thing_description(title=HOSTILE):
             "forged": {"type": "string", "forms": form("forged")},
             "huge": {"type": "integer", "forms": form("huge")},
             "big-value": {"type": "string", "forms": form("big-value")},
-            "unit": {"type": "number", "unit": "°C" + HOSTILE, "minimum": 1.2e29, "forms": form("escape")},
+            "unit": {"type": "number", "unit": "°C" + HOSTILE, "minimum": 12 * 10 ** 28, "forms": form("escape")},
         },
         "actions": {
             "post-302": {"forms": form("post-302")},
@@ -297,6 +297,19 @@ class TestEscapesAreShownNotObeyed(HostileServiceTestCase):
         self.assertEqual([line["value"] for line in lines], [0, 1, 2])
         self.assertEqual([line["id"] for line in lines],
                          [i + f"\u00e9\u2028{ESC}[2J" for i in ("\u00e9t\u00e9", "\"quoted\"\\", "\u2603")])
+
+
+class TestHugeNumbers(HostileServiceTestCase):
+    def test_huge_value_is_refused_not_wrapped(self):
+        result = self.openiot("get", "hostile", "huge")
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertEqual(result.stdout, "")
+        self.assertIn("too large", result.stderr)
+
+    def test_minimum_beyond_gint64_is_shown_as_it_is(self):
+        result = self.openiot("describe", "hostile")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("number 1.2e+29…", result.stdout)
 
 
 class TestSizesAreBoundedWhileReading(HostileServiceTestCase):
