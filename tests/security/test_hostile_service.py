@@ -66,6 +66,8 @@ def thing_description(title=HOSTILE):
         "events": {
             "odd-ids": {"data": {"type": "integer"},
                         "forms": form("odd-ids", subprotocol="sse", contentType="text/event-stream")},
+            "forged-events": {"data": {"type": "string"},
+                              "forms": form("forged", subprotocol="sse", contentType="text/event-stream")},
             "odd-values": {"data": {"type": "string"},
                            "forms": form("odd-values", subprotocol="sse", contentType="text/event-stream")},
         },
@@ -349,6 +351,41 @@ class TestForgedRemoval(HostileServiceTestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         # still registered: the next request works
         self.assertEqual(self.openiot("services").returncode, 0)
+
+    def test_observe_keeps_going(self):
+        result = self.openiot("observe", "hostile", "--event", "forged-events", "--timeout", "3")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("reconnecting", result.stderr)
+        self.assertNotIn("Pair it again", result.stderr)  # the library's own "removed" sentence
+
+
+class TestRealRemoval(unittest.TestCase):
+    """The other side: when the hub itself removed this device, a request
+    through a service still says so (exit 4), as the hub confirms it."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        workdir = os.path.join(self.tmp.name, "hub")
+        self.service = HostileService(os.path.join(workdir, "services"), "hostile", 9)
+        self.addCleanup(self.service.close)
+        self.hub = Hub(workdir, services=())
+        self.addCleanup(self.hub.close)
+        self.store = os.path.join(self.tmp.name, "store")
+        self.assertEqual(self.openiot("pair", "--address", f"[::1]:{self.hub.pairing_port}", "--code",
+                                      self.hub.open_code(), "--yes").returncode, 0)
+
+    def openiot(self, *args):
+        return subprocess.run([OPENIOT, "--store", self.store, *args], capture_output=True, text=True,
+                              timeout=60, stdin=subprocess.DEVNULL)
+
+    def test_revoked_device_learns_it_through_a_service(self):
+        self.assertEqual(self.openiot("get", "hostile", "escape").returncode, 0)  # TD cached
+        for client in self.hub.admin("clients"):
+            self.hub.admin("revoke", client["client_id"])
+        result = self.openiot("get", "hostile", "escape")
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertIn("removed from the hub", result.stderr)
 
 
 if __name__ == "__main__":
