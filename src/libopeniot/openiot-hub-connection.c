@@ -68,6 +68,7 @@ typedef struct
 {
   SoupMessage *msg;
   SoupMessage *check;
+  SoupSession *proof_session;
   GBytes      *body;
   char        *presented;
   char        *presented_pem;
@@ -82,6 +83,7 @@ send_data_free (SendData *data)
 {
   g_clear_object (&data->msg);
   g_clear_object (&data->check);
+  g_clear_object (&data->proof_session);
   g_clear_pointer (&data->body, g_bytes_unref);
   g_free (data->presented);
   g_free (data->presented_pem);
@@ -255,7 +257,7 @@ on_proof_read (GObject      *source,
   g_autoptr(GTask) task = user_data;
   OpenIotHubConnection *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  g_autoptr(GBytes) body = _openiot_read_bounded_finish (G_INPUT_STREAM (source), result, NULL);
   const char *name = openiot_hub_record_get_name (self->record);
 
   g_free (self->presented_fingerprint);
@@ -277,18 +279,35 @@ on_proof_read (GObject      *source,
 }
 
 static void
+on_proof_sent (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (source), result, NULL);
+
+  /* Nothing to read is no proof: a stream of nothing says so. */
+  if (stream == NULL)
+    stream = g_memory_input_stream_new ();
+  _openiot_read_bounded_async (stream, MAX_ERROR_SIZE, g_task_get_cancellable (task), on_proof_read,
+                               g_object_ref (task));
+}
+
+static void
 check_rotation (GTask *task)
 {
   OpenIotHubConnection *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
-  g_autoptr(SoupSession) session = new_session (self->record, self->last_good);
   g_autoptr(GUri) uri = g_uri_parse (HUB_URI OPENIOT_PATH_WELL_KNOWN, SOUP_HTTP_URI_FLAGS, NULL);
-  g_autoptr(SoupMessage) msg = _openiot_message_new ("GET", uri);
 
-  g_signal_connect_data (msg, "accept-certificate", G_CALLBACK (accept_presented),
+  /* Kept with the task while the proof is read, the status being the
+   * presenter's own words: bounded like any answer. */
+  data->proof_session = new_session (self->record, self->last_good);
+  data->check = _openiot_message_new ("GET", uri);
+  g_signal_connect_data (data->check, "accept-certificate", G_CALLBACK (accept_presented),
                          g_strdup (data->presented), (GClosureNotify) (void (*) (void)) g_free, 0);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                    on_proof_read, g_object_ref (task));
+  soup_session_send_async (data->proof_session, data->check, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                           on_proof_sent, g_object_ref (task));
 }
 
 /* Whether the hub decides this answer itself: its own API. Anything

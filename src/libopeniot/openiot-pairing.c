@@ -63,6 +63,24 @@ accept_any_certificate (SoupMessage          *msg,
   return openiot_fingerprint_equal (fingerprint, link_fingerprint);
 }
 
+/* The hub's public status, read to MAX_BODY_BYTES at most: before
+ * pairing, whatever answers at the address is a stranger. */
+static GBytes *
+read_public_status (SoupSession *session,
+                    SoupMessage *msg)
+{
+  g_autoptr(GInputStream) stream = soup_session_send (session, msg, NULL, NULL);
+  g_autofree char *buffer = NULL;
+  gsize len = 0;
+
+  if (stream == NULL)
+    return NULL;
+  buffer = g_malloc (MAX_BODY_BYTES + 1);
+  if (!g_input_stream_read_all (stream, buffer, MAX_BODY_BYTES + 1, &len, NULL, NULL) || len > MAX_BODY_BYTES)
+    return NULL;
+  return g_bytes_new (buffer, len);
+}
+
 /* After a failed SRP handshake, asks the hub's public status why: a wrong
  * code with tries left, or no code open any more. */
 static void
@@ -85,7 +103,7 @@ explain_rejection (PairData      *data,
 
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate),
                     (gpointer) openiot_pairing_link_get_fingerprint (data->link));
-  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  body = read_public_status (session, msg);
 
   if (body != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) &&
       json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) &&
