@@ -294,8 +294,8 @@ append_number (GString     *out,
   if (!isfinite (value))
     {
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   _("The number %.12s… (%" G_GSIZE_FORMAT " characters) is too large to use."),
-                   lexeme, (gsize) (end - start));
+                   _("The number %.12s… (%u characters) is too large to use."),
+                   lexeme, (guint) MIN (end - start, G_MAXUINT));
       return FALSE;
     }
   g_string_append_len (out, start, end - start);

@@ -60,8 +60,8 @@ on_read (GObject      *source,
   if (len > data->max_size - data->buffer->len)
     {
       g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                               _("The answer is too large (over %" G_GSIZE_FORMAT " KiB); it was not read further."),
-                               data->max_size / 1024);
+                               _("The answer is too large (over %u KiB); it was not read further."),
+                               (guint) (data->max_size / 1024));
       return;
     }
   g_byte_array_append (data->buffer, bytes, len);
