@@ -72,7 +72,6 @@ typedef struct
   GBytes      *body;
   char        *presented;
   char        *presented_pem;
-  gsize        max_size;
   guint        status;
   gboolean     stream;
   gboolean     hub_api;
@@ -312,8 +311,8 @@ check_rotation (GTask *task)
 
 /* Whether the hub decides this answer itself: its own API. Anything
  * under /services/ is a service's answer passed through, and a service
- * must not be able to speak for the hub (docs/security.md, "What a
- * service says is the service's"). */
+ * must not be able to speak for the hub (docs/security.md, "A malicious
+ * service or Thing Description"). */
 static gboolean
 is_hub_path (const char *path)
 {
@@ -506,7 +505,7 @@ on_sent (GObject      *source,
       return;
     }
 
-  _openiot_read_bounded_async (stream, SOUP_STATUS_IS_SUCCESSFUL (data->status) ? data->max_size : MAX_ERROR_SIZE,
+  _openiot_read_bounded_async (stream, SOUP_STATUS_IS_SUCCESSFUL (data->status) ? MAX_ANSWER_SIZE : MAX_ERROR_SIZE,
                                g_task_get_cancellable (task), on_body_read, g_object_ref (task));
 }
 
@@ -533,7 +532,6 @@ start_request (OpenIotHubConnection *self,
   data = g_new0 (SendData, 1);
   data->msg = _openiot_message_new (method, uri);
   data->hub_api = is_hub_path (path);
-  data->max_size = MAX_ANSWER_SIZE;
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
   /* A write or an action must reach the device at most once. libsoup
    * sends a PUT again, on a new connection, when the kept-alive one it

@@ -13,7 +13,8 @@
  * a POST turned into a GET, or one in plain HTTP) to wherever it likes —
  * another service, the hub's own API, another host — and the answer would
  * look like the one asked for. A 3xx is handed back to the caller as the
- * service's answer (docs/security.md, "Redirects").
+ * service's answer (docs/security.md, "A malicious service or Thing
+ * Description").
  */
 SoupMessage *
 _openiot_message_new (const char *method,
