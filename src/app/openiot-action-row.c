@@ -273,6 +273,8 @@ openiot_action_row_new (OpenIotInteraction *action)
   OpenIotDataSchema *input = openiot_interaction_get_schema (action);
 
   self->action = g_object_ref (action);
+  /* Titles and descriptions are the Thing Description's text, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), openiot_interaction_get_title (action));
   if (openiot_interaction_get_description (action) != NULL)
     adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), openiot_interaction_get_description (action));

@@ -32,6 +32,8 @@ openiot_event_row_new (OpenIotInteraction *event)
   OpenIotEventRow *self = g_object_new (OPENIOT_TYPE_EVENT_ROW, NULL);
 
   self->event = g_object_ref (event);
+  /* The title and the logged data are the service's text, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), openiot_interaction_get_title (event));
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self),
                                  openiot_interaction_get_reachable (event) ? _("Nothing yet")

@@ -462,7 +462,12 @@ show_thing (OpenIotThingPage *self,
   self->shown_td = g_bytes_ref (td);
   g_set_object (&self->shown_thing, thing);
   if (openiot_thing_get_description (thing) != NULL)
-    adw_preferences_group_set_description (add_group (self, NULL), openiot_thing_get_description (thing));
+    {
+      /* A group's description is always markup (libadwaita 1.2). */
+      g_autofree char *description = g_markup_escape_text (openiot_thing_get_description (thing), -1);
+
+      adw_preferences_group_set_description (add_group (self, NULL), description);
+    }
   build_properties (self, thing);
   build_actions_and_events (self, thing);
 
@@ -619,10 +624,12 @@ on_thing_fetched (GObject      *source,
       gtk_spinner_stop (self->loading_spinner);
       if (self->shown_td == NULL)
         {
+          /* A status page's description is markup; the message may be a service's. */
           g_autofree char *text = openiot_error_text (error);
+          g_autofree char *message = g_markup_escape_text (text, -1);
 
           adw_status_page_set_title (self->error_page, _("Could Not Load This Device"));
-          adw_status_page_set_description (self->error_page, text);
+          adw_status_page_set_description (self->error_page, message);
           gtk_stack_set_visible_child_name (self->stack, "error");
         }
       return;

@@ -160,6 +160,8 @@ set_row_texts (GtkWidget  *row,
                const char *title,
                const char *description)
 {
+  /* The Thing Description's text, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (description != NULL && ADW_IS_ACTION_ROW (row))
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), description);

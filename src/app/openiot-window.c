@@ -350,7 +350,9 @@ update_sidebar (OpenIotWindow *self)
     gtk_stack_set_visible_child_name (self->hubs_stack, "loading");
   else if (error != NULL)
     {
-      adw_status_page_set_description (self->error_page, error->message);
+      g_autofree char *message = g_markup_escape_text (error->message, -1);  /* markup */
+
+      adw_status_page_set_description (self->error_page, message);
       gtk_stack_set_visible_child_name (self->hubs_stack, "error");
     }
   else

@@ -63,7 +63,7 @@ openiot_cli_wait (GAsyncResult **result)
 int
 openiot_cli_fail (const GError *error)
 {
-  g_printerr ("openiot: %s\n", error->message);
+  g_printerr ("openiot: %s\n", openiot_cli_safe (error->message));
 
   if (error->domain != OPENIOT_ERROR)
     return OPENIOT_CLI_EXIT_ERROR;
@@ -95,6 +95,31 @@ openiot_cli_load_identity (const char  *device_name,
                                device_name ? device_name : g_get_host_name (),
                                NULL, openiot_cli_store_result, &result);
   return openiot_identity_load_finish (openiot_cli_wait (&result), error);
+}
+
+/*
+ * openiot_cli_safe:
+ * @text: (nullable): text a hub, a service or a Thing Description chose
+ *
+ * The text, safe to print on a terminal (openiot_text_escape_for_terminal():
+ * no escape sequences, no line breaks, no bidi overrides). Error messages
+ * carry a service's sentence, so they go through it too.
+ *
+ * Returns: (transfer none): the escaped text, kept until the process
+ *   exits: the CLI prints a bounded number of such strings per command
+ *   (observe, which does not, escapes its values itself)
+ */
+const char *
+openiot_cli_safe (const char *text)
+{
+  static GPtrArray *kept;
+
+  if (text == NULL)
+    return "";
+  if (kept == NULL)
+    kept = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (kept, openiot_text_escape_for_terminal (text, -1));
+  return g_ptr_array_index (kept, kept->len - 1);
 }
 
 void

@@ -29,6 +29,7 @@ int               openiot_cli_fail            (const GError   *error);
 OpenIotIdentity  *openiot_cli_load_identity   (const char     *device_name,
                                                GError        **error);
 void              openiot_cli_print_json      (JsonNode       *node);
+const char       *openiot_cli_safe            (const char     *text);
 GPtrArray        *openiot_cli_list_hubs       (GError        **error);
 OpenIotHubRecord *openiot_cli_find_hub        (const char     *hub,
                                                GError        **error);

@@ -102,8 +102,10 @@ print_interaction (OpenIotInteraction *interaction)
   if (!openiot_interaction_get_reachable (interaction))
     g_string_append (flags, _(" — unreachable: it points off the hub"));
 
-  g_print ("  %-20s %s\n", openiot_interaction_get_name (interaction), openiot_interaction_get_title (interaction));
-  g_print ("  %-20s %s%s%s\n", "", schema ? schema : "", schema && flags->len ? "; " : "", flags->str);
+  g_print ("  %-20s %s\n", openiot_cli_safe (openiot_interaction_get_name (interaction)),
+           openiot_cli_safe (openiot_interaction_get_title (interaction)));
+  g_print ("  %-20s %s%s%s\n", "", schema ? openiot_cli_safe (schema) : "", schema && flags->len ? "; " : "",
+           openiot_cli_safe (flags->str));
 }
 
 int
@@ -138,9 +140,9 @@ openiot_cli_describe (int    argc,
       return OPENIOT_CLI_EXIT_OK;
     }
 
-  g_print ("%s\n", openiot_thing_get_title (thing));
+  g_print ("%s\n", openiot_cli_safe (openiot_thing_get_title (thing)));
   if (openiot_thing_get_description (thing) != NULL)
-    g_print ("%s\n", openiot_thing_get_description (thing));
+    g_print ("%s\n", openiot_cli_safe (openiot_thing_get_description (thing)));
 
   for (guint kind = OPENIOT_INTERACTION_PROPERTY; kind <= OPENIOT_INTERACTION_EVENT; kind++)
     {
@@ -161,7 +163,7 @@ openiot_cli_describe (int    argc,
   if (warnings[0] != NULL)
     g_print ("\n%s\n", _("Skipped"));
   for (guint i = 0; warnings[i] != NULL; i++)
-    g_print ("  %s\n", warnings[i]);
+    g_print ("  %s\n", openiot_cli_safe (warnings[i]));
 
   return OPENIOT_CLI_EXIT_OK;
 }

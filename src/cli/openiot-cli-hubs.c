@@ -79,7 +79,8 @@ print_hub (OpenIotHubRecord *record,
   g_autofree char *paired = g_date_time_format (openiot_hub_record_get_paired (record), "%x");
   g_autofree char *status = NULL;
 
-  g_print ("%s  %s\n    %s\n    %s\n", openiot_hub_record_get_id (record), openiot_hub_record_get_name (record),
+  g_print ("%s  %s\n    %s\n    %s\n", openiot_cli_safe (openiot_hub_record_get_id (record)),
+           openiot_cli_safe (openiot_hub_record_get_name (record)),
            openiot_hub_record_get_fingerprint (record), paired);
   if (hub == NULL)
     return;
@@ -88,7 +89,7 @@ print_hub (OpenIotHubRecord *record,
     {
     case OPENIOT_HUB_STATUS_OFFLINE:
       /* Not "since" a moment ago: the reason is what helps here */
-      g_print ("    %s\n", openiot_hub_get_error (hub) ? openiot_hub_get_error (hub)->message : _("Offline"));
+      g_print ("    %s\n", openiot_hub_get_error (hub) ? openiot_cli_safe (openiot_hub_get_error (hub)->message) : _("Offline"));
       break;
     case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
       status = openiot_hub_dup_status_text (hub);
@@ -181,7 +182,7 @@ openiot_cli_forget (int    argc,
   if (openiot_cli_options.json)
     g_print ("{\"forgotten\":\"%s\"}\n", openiot_hub_record_get_id (hub));
   else
-    g_print (_("Forgot “%s”.\n"), openiot_hub_record_get_name (hub));
+    g_print (_("Forgot “%s”.\n"), openiot_cli_safe (openiot_hub_record_get_name (hub)));
   return OPENIOT_CLI_EXIT_OK;
 }
 

@@ -129,7 +129,7 @@ run (int          argc,
     {
       g_autofree char *text = openiot_json_to_string (answer);
 
-      g_print ("%s\n", text);
+      g_print ("%s\n", openiot_cli_options.json ? text : openiot_cli_safe (text));
     }
   return OPENIOT_CLI_EXIT_OK;
 }

@@ -28,13 +28,20 @@ on_value (OpenIotObservation *observation,
 
   if (openiot_cli_options.json)
     {
+      /* The id is the service's text: a JSON string of it, whatever it
+       * holds (g_strescape() wrote \303\251 for "é": not JSON). */
       const char *id = openiot_observation_get_last_event_id (observation);
-      g_autofree char *quoted_id = g_strescape (id ? id : "", NULL);
+      g_autoptr(JsonNode) id_node = json_node_init_string (json_node_alloc (), id ? id : "");
+      g_autofree char *quoted_id = json_to_string (id_node, FALSE);
 
-      g_print ("{\"id\":\"%s\",\"value\":%s}\n", quoted_id, text);
+      g_print ("{\"id\":%s,\"value\":%s}\n", quoted_id, text);
     }
   else
-    g_print ("%s\n", text);
+    {
+      g_autofree char *safe = openiot_text_escape_for_terminal (text, -1);
+
+      g_print ("%s\n", safe);
+    }
   fflush (stdout);
 
   if (watch->count > 0 && ++watch->received >= watch->count)
@@ -52,7 +59,8 @@ on_state (OpenIotObservation *observation,
   switch (openiot_observation_get_state (observation))
     {
     case OPENIOT_OBSERVATION_RECONNECTING:
-      g_printerr (_("openiot: the event stream broke (%s); reconnecting…\n"), error ? error->message : "");
+      g_printerr (_("openiot: the event stream broke (%s); reconnecting…\n"),
+                  error ? openiot_cli_safe (error->message) : "");
       break;
     case OPENIOT_OBSERVATION_LIVE:
       if (watch->received > 0)

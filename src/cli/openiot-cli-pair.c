@@ -57,7 +57,7 @@ invalid:
 static void
 print_hub (OpenIotPairingResult *result)
 {
-  g_print (_("Hub “%s”\n"), openiot_pairing_result_get_hub_name (result));
+  g_print (_("Hub “%s”\n"), openiot_cli_safe (openiot_pairing_result_get_hub_name (result)));
   openiot_cli_print_fingerprint (_("Certificate fingerprint (SHA-256):"), openiot_pairing_result_get_fingerprint (result));
   g_print ("%s\n", openiot_cli_verification_text (openiot_pairing_result_get_verification (result)));
 }
@@ -140,7 +140,7 @@ openiot_cli_pair (int    argc,
       const char * const *addresses = openiot_hub_record_get_addresses (record);
       const char * const *scopes = openiot_hub_record_get_scopes (record);
 
-      g_print (_("Paired with “%s”.\n"), openiot_hub_record_get_name (record));
+      g_print (_("Paired with “%s”.\n"), openiot_cli_safe (openiot_hub_record_get_name (record)));
       for (guint i = 0; addresses[i] != NULL; i++)
         g_print ("    %s (%s)\n", addresses[i],
                  g_str_equal (scopes[i], "global") ? _("Internet") : _("local network"));

@@ -67,8 +67,8 @@ openiot_cli_services (int    argc,
     {
       JsonObject *service = json_array_get_object_element (services, i);
 
-      g_print ("%-16s %-32s %s\n", json_object_get_string_member_with_default (service, "id", "?"),
-               json_object_get_string_member_with_default (service, "title", ""),
+      g_print ("%-16s %-32s %s\n", openiot_cli_safe (json_object_get_string_member_with_default (service, "id", "?")),
+               openiot_cli_safe (json_object_get_string_member_with_default (service, "title", "")),
                g_strcmp0 (json_object_get_string_member_with_default (service, "state", ""), "up") == 0
                  ? _("up") : _("down"));
     }

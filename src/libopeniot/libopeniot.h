@@ -24,6 +24,7 @@
 # include "openiot-pin-store.h"
 # include "openiot-service-info.h"
 # include "openiot-sse-parser.h"
+# include "openiot-text.h"
 # include "openiot-thing.h"
 # include "openiot-thing-cache.h"
 #undef OPENIOT_INSIDE

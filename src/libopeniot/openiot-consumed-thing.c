@@ -7,6 +7,7 @@
 
 #include "openiot-error.h"
 #include "openiot-json.h"
+#include "openiot-json-private.h"
 #include "openiot-observation-private.h"
 #include "openiot-protocol-private.h"
 
@@ -44,8 +45,13 @@ parse_answer (GBytes  *body,
 
   if (len == 0)
     return json_node_new (JSON_NODE_NULL);
-  if (!json_parser_load_from_data (parser, data, len, &parse_error))
+  if (!_openiot_json_load (parser, data, len, &parse_error))
     {
+      if (parse_error->domain == OPENIOT_ERROR)
+        {
+          g_propagate_error (error, g_steal_pointer (&parse_error));
+          return NULL;
+        }
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
                    _("The service answered with something that is not JSON (%s)."), parse_error->message);
       return NULL;

@@ -12,14 +12,20 @@
 #include "openiot-enums.h"
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
+#include "openiot-message-private.h"
 #include "openiot-pin-database-private.h"
 #include "openiot-protocol-private.h"
+#include "openiot-read-bounded-private.h"
 
 #include "openiot-hub-connection.h"
 
 #define HUB_URI "https://hub.invalid"
 #define TIMEOUT_SECONDS 30
 #define MAX_CONNECTIONS 48
+/* Applied while reading (openiot-read-bounded.c): a Thing Description,
+ * a property value, an action's output; an error is a sentence. */
+#define MAX_ANSWER_SIZE (1024 * 1024)
+#define MAX_ERROR_SIZE  (64 * 1024)
 
 /**
  * OpenIotHubConnection:
@@ -61,16 +67,23 @@ static GParamSpec *properties[N_PROPS];
 typedef struct
 {
   SoupMessage *msg;
+  SoupMessage *check;
+  SoupSession *proof_session;
+  GBytes      *body;
   char        *presented;
   char        *presented_pem;
   guint        status;
   gboolean     stream;
+  gboolean     hub_api;
 } SendData;
 
 static void
 send_data_free (SendData *data)
 {
   g_clear_object (&data->msg);
+  g_clear_object (&data->check);
+  g_clear_object (&data->proof_session);
+  g_clear_pointer (&data->body, g_bytes_unref);
   g_free (data->presented);
   g_free (data->presented_pem);
   g_free (data);
@@ -243,7 +256,7 @@ on_proof_read (GObject      *source,
   g_autoptr(GTask) task = user_data;
   OpenIotHubConnection *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  g_autoptr(GBytes) body = _openiot_read_bounded_finish (G_INPUT_STREAM (source), result, NULL);
   const char *name = openiot_hub_record_get_name (self->record);
 
   g_free (self->presented_fingerprint);
@@ -265,38 +278,166 @@ on_proof_read (GObject      *source,
 }
 
 static void
+on_proof_sent (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (source), result, NULL);
+
+  /* Nothing to read is no proof: a stream of nothing says so. */
+  if (stream == NULL)
+    stream = g_memory_input_stream_new ();
+  _openiot_read_bounded_async (stream, MAX_ERROR_SIZE, g_task_get_cancellable (task), on_proof_read,
+                               g_object_ref (task));
+}
+
+static void
 check_rotation (GTask *task)
 {
   OpenIotHubConnection *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
-  g_autoptr(SoupSession) session = new_session (self->record, self->last_good);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", HUB_URI OPENIOT_PATH_WELL_KNOWN);
+  g_autoptr(GUri) uri = g_uri_parse (HUB_URI OPENIOT_PATH_WELL_KNOWN, SOUP_HTTP_URI_FLAGS, NULL);
 
-  g_signal_connect_data (msg, "accept-certificate", G_CALLBACK (accept_presented),
+  /* Kept with the task while the proof is read, the status being the
+   * presenter's own words: bounded like any answer. */
+  data->proof_session = new_session (self->record, self->last_good);
+  data->check = _openiot_message_new ("GET", uri);
+  g_signal_connect_data (data->check, "accept-certificate", G_CALLBACK (accept_presented),
                          g_strdup (data->presented), (GClosureNotify) (void (*) (void)) g_free, 0);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                    on_proof_read, g_object_ref (task));
+  soup_session_send_async (data->proof_session, data->check, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                           on_proof_sent, g_object_ref (task));
 }
 
-/* A 403 not-registered means this device was removed from the hub: that is
- * no protocol error but a state the user must act on. */
+/* Whether the hub decides this answer itself: its own API. Anything
+ * under /services/ is a service's answer passed through, and a service
+ * must not be able to speak for the hub (docs/security.md, "A malicious
+ * service or Thing Description"). */
 static gboolean
-check_registered (GTask  *task,
-                  GBytes *body)
+is_hub_path (const char *path)
+{
+  return g_str_has_prefix (path, OPENIOT_PATH_HUB_API);
+}
+
+static gboolean
+is_not_registered (guint   status,
+                   GBytes *body)
+{
+  g_autofree char *code = NULL;
+
+  return status == SOUP_STATUS_FORBIDDEN && _openiot_protocol_parse_error (body, &code, NULL) &&
+         g_str_equal (code, "not-registered");
+}
+
+static void
+return_not_registered (GTask *task)
+{
+  OpenIotHubConnection *self = g_task_get_source_object (task);
+
+  g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_REGISTERED,
+                           _("This device was removed from the hub “%s”. Pair it again to use the hub."),
+                           openiot_hub_record_get_name (self->record));
+}
+
+/* The answer read, or failed: a 2xx body goes to the caller as it is (or,
+ * for an event stream, the stream itself); any other status becomes that
+ * peer's error. */
+static void
+return_answer (GTask  *task,
+               GBytes *body)
+{
+  SendData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!data->stream)
+    {
+      g_task_return_pointer (task, g_bytes_ref (body), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  /* An event stream that opened went to the caller in on_sent(). */
+  _openiot_protocol_response_error (data->status, body, &error);
+  g_task_return_error (task, error);
+}
+
+static void
+on_registration_read (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = _openiot_read_bounded_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (is_not_registered (soup_message_get_status (data->check), body))
+    return_not_registered (task);
+  else
+    return_answer (task, data->body);
+}
+
+static void
+on_registration_checked (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (source), result, NULL);
+
+  /* Only the hub's own 403 not-registered says so. */
+  if (stream != NULL && soup_message_get_status (data->check) == SOUP_STATUS_FORBIDDEN)
+    _openiot_read_bounded_async (stream, MAX_ERROR_SIZE, g_task_get_cancellable (task),
+                                 on_registration_read, g_object_ref (task));
+  else
+    return_answer (task, data->body);
+}
+
+/* A 403 not-registered through a service's path: the hub says so when
+ * this device was removed, but a service can say it too. Asks the hub. */
+static void
+check_registration (GTask *task)
 {
   OpenIotHubConnection *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
-  g_autofree char *code = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (HUB_URI OPENIOT_PATH_HUB, SOUP_HTTP_URI_FLAGS, NULL);
 
-  if (data->status == SOUP_STATUS_FORBIDDEN && _openiot_protocol_parse_error (body, &code, NULL) &&
-      g_str_equal (code, "not-registered"))
+  data->check = _openiot_message_new ("GET", uri);
+  soup_message_set_tls_client_certificate (data->check, openiot_identity_get_tls_certificate (self->identity));
+  g_signal_connect (data->check, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
+  soup_session_send_async (self->session, data->check, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                           on_registration_checked, g_object_ref (task));
+}
+
+static void
+on_body_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!(data->body = _openiot_read_bounded_finish (G_INPUT_STREAM (source), result, &error)))
     {
-      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_REGISTERED,
-                               _("This device was removed from the hub “%s”. Pair it again to use the hub."),
-                               openiot_hub_record_get_name (self->record));
-      return FALSE;
+      if (!SOUP_STATUS_IS_SUCCESSFUL (data->status) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        data->body = g_bytes_new (NULL, 0);  /* an error too long to read is still an error */
+      else
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
     }
-  return TRUE;
+
+  /* A 403 not-registered means this device was removed from the hub:
+   * that is no protocol error but a state the user must act on. */
+  if (is_not_registered (data->status, data->body))
+    {
+      if (data->hub_api)
+        return_not_registered (task);
+      else
+        check_registration (task);
+      return;
+    }
+  return_answer (task, data->body);
 }
 
 static void
@@ -316,50 +457,28 @@ return_send_error (GTask  *task,
                              openiot_hub_record_get_name (self->record), error->message);
 }
 
+/* The redirect is not followed (_openiot_message_new()): it is the
+ * answer, and an error of whoever gave it. */
+static void
+return_redirect (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  if (data->hub_api)
+    g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
+                             _("The hub answered with a redirect (HTTP %u %s). Redirects are not followed."),
+                             data->status, soup_status_get_phrase (data->status));
+  else
+    g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
+                             _("The service answered with a redirect (HTTP %u %s). Redirects are not followed: "
+                               "this device only talks to the hub it trusts."),
+                             data->status, soup_status_get_phrase (data->status));
+}
+
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  OpenIotHubConnection *self = g_task_get_source_object (task);
-  SendData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-
-  if (body == NULL)
-    {
-      return_send_error (task, error);
-      return;
-    }
-
-  note_route (self, data->msg);
-  data->status = soup_message_get_status (data->msg);
-  if (check_registered (task, body))
-    g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
-}
-
-static void
-on_stream_error_read (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SendData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
-  GError *error = NULL;
-
-  if (check_registered (task, body))
-    {
-      _openiot_protocol_response_error (data->status, body, &error);
-      g_task_return_error (task, error);
-    }
-}
-
-static void
-on_stream_sent (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   OpenIotHubConnection *self = g_task_get_source_object (task);
@@ -375,15 +494,19 @@ on_stream_sent (GObject      *source,
 
   note_route (self, data->msg);
   data->status = soup_message_get_status (data->msg);
-  if (SOUP_STATUS_IS_SUCCESSFUL (data->status))
+  if (SOUP_STATUS_IS_REDIRECTION (data->status))
+    {
+      return_redirect (task);
+      return;
+    }
+  if (data->stream && SOUP_STATUS_IS_SUCCESSFUL (data->status))
     {
       g_task_return_pointer (task, g_steal_pointer (&stream), g_object_unref);
       return;
     }
 
-  /* Error bodies are short JSON; the first read holds the sentence. */
-  g_input_stream_read_bytes_async (stream, 16 * 1024, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                   on_stream_error_read, g_object_ref (task));
+  _openiot_read_bounded_async (stream, SOUP_STATUS_IS_SUCCESSFUL (data->status) ? MAX_ANSWER_SIZE : MAX_ERROR_SIZE,
+                               g_task_get_cancellable (task), on_body_read, g_object_ref (task));
 }
 
 static GTask *
@@ -407,7 +530,8 @@ start_request (OpenIotHubConnection *self,
     }
 
   data = g_new0 (SendData, 1);
-  data->msg = soup_message_new_from_uri (method, uri);
+  data->msg = _openiot_message_new (method, uri);
+  data->hub_api = is_hub_path (path);
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
   /* A write or an action must reach the device at most once. libsoup
    * sends a PUT again, on a new connection, when the kept-alive one it
@@ -429,7 +553,12 @@ start_request (OpenIotHubConnection *self,
  * @content_type: (nullable): the body's type
  * @body: (nullable): the request body
  *
- * Sends one request to the pinned hub and reads the whole answer.
+ * Sends one request to the pinned hub and reads the whole answer, up to
+ * 1 MiB (64 KiB for an error): a longer one fails with
+ * %OPENIOT_ERROR_INVALID_DATA as soon as it passes the limit. A redirect
+ * is never followed but fails with %OPENIOT_ERROR_PROTOCOL, and only the
+ * hub (its own API, or its answer when asked) can say that this device
+ * was removed (%OPENIOT_ERROR_NOT_REGISTERED), not a service through it.
  */
 void
 openiot_hub_connection_send_async (OpenIotHubConnection *self,
@@ -454,8 +583,8 @@ openiot_hub_connection_send_async (OpenIotHubConnection *self,
   if (body != NULL)
     soup_message_set_request_body_from_bytes (data->msg, content_type, body);
 
-  soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT, cancellable,
-                                    on_sent, g_object_ref (task));
+  soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT, cancellable,
+                           on_sent, g_object_ref (task));
 }
 
 /**
@@ -514,8 +643,9 @@ openiot_hub_connection_open_stream_async (OpenIotHubConnection *self,
 
   /* An event stream may stay quiet longer than any request timeout; the
    * service's keep-alive comments and the caller's cancellable bound it. */
+  data->stream = TRUE;
   soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT, cancellable,
-                           on_stream_sent, g_object_ref (task));
+                           on_sent, g_object_ref (task));
 }
 
 /**

@@ -5,7 +5,9 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
+#include "openiot-error.h"
 #include "openiot-json-private.h"
 
 #include "openiot-json.h"
@@ -278,4 +280,98 @@ _openiot_json_is_plain (const char *data,
     }
 
   return TRUE;
+}
+
+/* A number json-glib would get wrong, rewritten so that it reads it
+ * right; FALSE when no machine number holds it. */
+static gboolean
+append_number (GString     *out,
+               const char  *start,
+               const char  *end,
+               GError     **error)
+{
+  g_autofree char *lexeme = g_strndup (start, end - start);
+  gboolean integer = strpbrk (lexeme, ".eE") == NULL;
+  double value = g_ascii_strtod (lexeme, NULL);
+
+  if (!isfinite (value))
+    {
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   _("The number %.12s… (%u characters) is too large to use."),
+                   lexeme, (guint) MIN (end - start, G_MAXUINT));
+      return FALSE;
+    }
+  g_string_append_len (out, start, end - start);
+  /* Beyond gint64, json-glib reads -1 or the nearest end of the range:
+   * as a double it keeps its size (and its first 17 digits). */
+  if (integer && !g_ascii_string_to_signed (lexeme, 10, G_MININT64, G_MAXINT64, NULL, NULL))
+    g_string_append (out, ".0");
+  return TRUE;
+}
+
+/*
+ * _openiot_json_load:
+ * @data: (array length=size): JSON text from another party
+ *
+ * json_parser_load_from_data(), but numbers are read as the numbers they
+ * are: json-glib 1.6 reads an integer beyond gint64 as -1 (a 5000-digit
+ * one) or as G_MAXINT64; such an integer is read as a double instead. A
+ * number too large even for a double is refused with
+ * %OPENIOT_ERROR_INVALID_DATA, never read as infinity.
+ *
+ * Returns: whether @parser holds the document
+ */
+gboolean
+_openiot_json_load (JsonParser  *parser,
+                    const char  *data,
+                    gsize        size,
+                    GError     **error)
+{
+  g_autoptr(GString) out = g_string_sized_new (size);
+  const char *p = data, *end = data + size;
+
+  g_return_val_if_fail (JSON_IS_PARSER (parser), FALSE);
+
+  while (p < end)
+    {
+      const char *start = p;
+
+      if (*p == '"')
+        {
+          /* not a string json-glib takes either: let it say why */
+          if ((p = skip_string (p, end)) == NULL)
+            return json_parser_load_from_data (parser, data, size, error);
+          g_string_append_len (out, start, p - start);
+        }
+      else if (*p == '-' || g_ascii_isdigit (*p))
+        {
+          while (p < end && is_bare_word_char (*p))
+            p++;
+          if (!append_number (out, start, p, error))
+            return FALSE;
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+
+  return json_parser_load_from_data (parser, out->str, out->len, error);
+}
+
+/*
+ * _openiot_json_from_data:
+ *
+ * A whole value from a service, read with _openiot_json_load().
+ *
+ * Returns: (transfer full) (nullable): the value
+ */
+JsonNode *
+_openiot_json_from_data (const char  *data,
+                         gsize        size,
+                         GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (!_openiot_json_load (parser, data, size, error))
+    return NULL;
+  return json_parser_steal_root (parser);
 }

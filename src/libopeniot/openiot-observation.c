@@ -3,10 +3,12 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "openiot-enums.h"
 #include "openiot-error.h"
+#include "openiot-json-private.h"
 #include "openiot-protocol-private.h"
 #include "openiot-sse-parser.h"
 
@@ -83,7 +85,7 @@ static void
 emit_value (OpenIotObservation *self,
             const char         *data)
 {
-  g_autoptr(JsonNode) value = json_from_string (data, NULL);
+  g_autoptr(JsonNode) value = _openiot_json_from_data (data, strlen (data), NULL);
 
   if (value == NULL)
     {
@@ -262,7 +264,8 @@ on_polled (GObject      *source,
 
   g_clear_error (&self->error);
   set_state (self, OPENIOT_OBSERVATION_POLLING);
-  value = json_from_string (g_bytes_get_size (body) ? g_bytes_get_data (body, NULL) : "null", NULL);
+  value = g_bytes_get_size (body) ? _openiot_json_from_data (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL)
+                                   : json_node_new (JSON_NODE_NULL);
   if (value != NULL && (self->last_polled == NULL || !json_node_equal (value, self->last_polled)))
     {
       g_clear_pointer (&self->last_polled, json_node_unref);

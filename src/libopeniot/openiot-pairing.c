@@ -10,6 +10,7 @@
 
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
+#include "openiot-message-private.h"
 #include "openiot-pairing-result-private.h"
 #include "openiot-pin-database-private.h"
 #include "openiot-protocol-private.h"
@@ -62,6 +63,24 @@ accept_any_certificate (SoupMessage          *msg,
   return openiot_fingerprint_equal (fingerprint, link_fingerprint);
 }
 
+/* The hub's public status, read to MAX_BODY_BYTES at most: before
+ * pairing, whatever answers at the address is a stranger. */
+static GBytes *
+read_public_status (SoupSession *session,
+                    SoupMessage *msg)
+{
+  g_autoptr(GInputStream) stream = soup_session_send (session, msg, NULL, NULL);
+  g_autofree char *buffer = NULL;
+  gsize len = 0;
+
+  if (stream == NULL)
+    return NULL;
+  buffer = g_malloc (MAX_BODY_BYTES + 1);
+  if (!g_input_stream_read_all (stream, buffer, MAX_BODY_BYTES + 1, &len, NULL, NULL) || len > MAX_BODY_BYTES)
+    return NULL;
+  return g_bytes_new (buffer, len);
+}
+
 /* After a failed SRP handshake, asks the hub's public status why: a wrong
  * code with tries left, or no code open any more. */
 static void
@@ -76,14 +95,15 @@ explain_rejection (PairData      *data,
                                                                   "proxy-resolver", NULL,
                                                                   "tls-database", _openiot_pin_database_get_default (),
                                                                   "timeout", CONNECT_TIMEOUT_SECONDS, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", "https://hub.invalid" OPENIOT_PATH_WELL_KNOWN);
+  g_autoptr(GUri) uri = g_uri_parse ("https://hub.invalid" OPENIOT_PATH_WELL_KNOWN, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr(SoupMessage) msg = _openiot_message_new ("GET", uri);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *pairing = NULL;
 
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate),
                     (gpointer) openiot_pairing_link_get_fingerprint (data->link));
-  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  body = read_public_status (session, msg);
 
   if (body != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) &&
       json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) &&

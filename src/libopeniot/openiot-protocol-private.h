@@ -7,6 +7,7 @@ G_BEGIN_DECLS
 
 /* Names from docs/protocol.md, shared by the hub and the clients so the two
  * sides cannot drift apart. */
+#define OPENIOT_PATH_HUB_API        "/open-iot/v1/"
 #define OPENIOT_PATH_WELL_KNOWN     "/.well-known/open-iot"
 #define OPENIOT_PATH_HUB            "/open-iot/v1/hub"
 #define OPENIOT_PATH_SERVICES       "/open-iot/v1/services"

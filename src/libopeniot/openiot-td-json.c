@@ -204,7 +204,7 @@ _openiot_td_parse (GBytes      *bytes,
                              "without comments, control characters in strings or broken escapes."));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, data, len, &parse_error))
+  if (!_openiot_json_load (parser, data, len, &parse_error))
     {
       /* json-glib quotes the token it stopped at, cut to a number of
        * bytes that can end inside a character. */

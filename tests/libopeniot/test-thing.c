@@ -395,6 +395,62 @@ test_action_confirmation (void)
   g_assert_false (needs_confirmation (thing, "boost"));
 }
 
+static OpenIotThing *
+seed_thing (const char  *name,
+            GError     **error)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "tests", "fuzz", "corpus",
+                                            "fuzz-thing-description", name, NULL);
+  g_autofree char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return thing_from_string (contents, error);
+}
+
+/* A TD's text is kept as it is (the model is no display); what shows it
+ * escapes it (issue 19): the seeds are in the fuzz corpus too. */
+static void
+test_escapes_in_text (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotThing) thing = seed_thing ("escapes-in-text.td.json", &error);
+  g_autofree char *title = NULL;
+  g_autofree char *unit = NULL;
+  OpenIotInteraction *property;
+
+  g_assert_no_error (error);
+  title = openiot_text_escape_for_terminal (openiot_thing_get_title (thing), -1);
+  g_assert_cmpstr (title, ==, "Lamp \\x1b]52;c;aGFja2Vk\\x07\\x1b[2J\\u009b31m\\u202eAll good");
+  property = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "name\x1b[31m");
+  g_assert_nonnull (property);
+  unit = openiot_text_escape_for_terminal (openiot_data_schema_get_unit_symbol (openiot_interaction_get_schema (property)), -1);
+  g_assert_true (g_str_has_prefix (unit, "°C\\x1b]52"));
+}
+
+/* Numbers beyond gint64 keep their size; beyond a double, the TD is
+ * refused with a clear message (issue 19). */
+static void
+test_huge_numbers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotThing) thing = seed_thing ("huge-numbers.td.json", &error);
+  g_autoptr(OpenIotThing) refused = NULL;
+  OpenIotDataSchema *schema;
+  double min = 0, max = 0;
+
+  g_assert_no_error (error);
+  schema = openiot_interaction_get_schema (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "big"));
+  g_assert_true (openiot_data_schema_get_minimum (schema, &min));
+  g_assert_true (openiot_data_schema_get_maximum (schema, &max));
+  g_assert_cmpfloat (min, ==, 1.2e29);
+  g_assert_cmpfloat (max, ==, 9223372036854775808.0);
+
+  refused = seed_thing ("huge-number-refused.td.json", &error);
+  g_assert_null (refused);
+  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "too large"));
+}
+
 /* Real Thing Descriptions from device makers (ECHONET, Philips Hue,
  * WebThings, node-wot…): every one must load. */
 static void
@@ -452,6 +508,8 @@ main (int argc, char **argv)
   g_test_add_func ("/thing/hostile-members", test_hostile_members);
   g_test_add_func ("/thing/off-hub-forms", test_off_hub_forms);
   g_test_add_func ("/thing/localized-titles", test_localized_titles);
+  g_test_add_func ("/thing/escapes-in-text", test_escapes_in_text);
+  g_test_add_func ("/thing/huge-numbers", test_huge_numbers);
   g_test_add_func ("/thing/corpus", test_corpus);
   g_test_add_func ("/thing/action-confirmation", test_action_confirmation);
 
