@@ -4,13 +4,13 @@
 #include "config.h"
 
 #include <string.h>
-#include <gnutls/crypto.h>
 #include <libopeniot.h>
 
 #include "openiot-json-private.h"
 #include "openiot-protocol-private.h"
 #include "openiot-srp-private.h"
 
+#include "openiot-hub-pairing-code.h"
 #include "openiot-hub-pairing.h"
 
 #define HANDSHAKE_TIMEOUT_MS 10000
@@ -35,9 +35,7 @@ struct _OpenIotHubPairing
   GSocketService     *service;
 
   GMutex              mutex;
-  char               *code;
-  gint64              expires_monotonic;
-  GDateTime          *expires;
+  OpenIotHubPairingCode *code; /* the last one opened, maybe dead */
   guint               attempts;
   guint               in_flight;
   char               *hub_json;   /* the "hub" member of a 201, kept current */
@@ -54,30 +52,27 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (OpenIotHubPairing, openiot_hub_pairing, G_TYPE_OBJECT)
 
-static void
-clear_code_locked (OpenIotHubPairing *self)
+/* One connection to the pairing port, from its worker thread. */
+typedef struct
 {
-  if (self->code != NULL)
-    memset (self->code, 0, strlen (self->code));
-  g_clear_pointer (&self->code, g_free);
-  g_clear_pointer (&self->expires, g_date_time_unref);
-  self->attempts = 0;
+  OpenIotHubPairing     *pairing;
+  GSocketConnection     *connection;
+  OpenIotHubPairingCode *code;  /* the code its handshake was checked against */
+} Attempt;
+
+static void
+attempt_free (Attempt *attempt)
+{
+  g_clear_object (&attempt->connection);
+  g_clear_pointer (&attempt->code, openiot_hub_pairing_code_unref);
+  g_free (attempt);
 }
 
 static gboolean
 is_open_locked (OpenIotHubPairing *self)
 {
-  if (self->code == NULL)
-    return FALSE;
-
-  if (g_get_monotonic_time () >= self->expires_monotonic)
-    {
-      g_message ("The pairing code expired");
-      clear_code_locked (self);
-      return FALSE;
-    }
-
-  return TRUE;
+  return self->code != NULL &&
+         openiot_hub_pairing_code_get_state (self->code) == OPENIOT_HUB_PAIRING_CODE_OPEN;
 }
 
 static gboolean
@@ -95,36 +90,23 @@ queue_changed (OpenIotHubPairing *self)
   g_idle_add_full (G_PRIORITY_DEFAULT, emit_changed_idle, g_object_ref (self), g_object_unref);
 }
 
-static char *
-generate_code (void)
-{
-  guint32 value;
-
-  /* Rejection sampling keeps all 10^8 codes equally likely. */
-  do
-    gnutls_rnd (GNUTLS_RND_KEY, &value, sizeof value);
-  while (value >= 4200000000u);
-
-  return g_strdup_printf ("%08u", value % 100000000u);
-}
-
 char *
 openiot_hub_pairing_open (OpenIotHubPairing  *self,
                           guint               ttl_seconds,
                           GDateTime         **expires)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   char *code;
 
-  clear_code_locked (self);
-  self->code = generate_code ();
-  self->expires_monotonic = g_get_monotonic_time () + (gint64) ttl_seconds * G_USEC_PER_SEC;
-  self->expires = g_date_time_add_seconds (now, ttl_seconds);
-  code = g_strdup (self->code);
+  if (self->code != NULL)
+    openiot_hub_pairing_code_replace (self->code);
+  g_clear_pointer (&self->code, openiot_hub_pairing_code_unref);
+  self->code = openiot_hub_pairing_code_new (ttl_seconds);
+  self->attempts = 0;
+  code = g_strdup (openiot_hub_pairing_code_get_code (self->code));
 
   if (expires != NULL)
-    *expires = g_date_time_ref (self->expires);
+    *expires = g_date_time_ref (openiot_hub_pairing_code_get_expires (self->code));
 
   g_message ("Opened a pairing code for %u seconds", ttl_seconds);
   g_clear_pointer (&locker, g_mutex_locker_free);
@@ -143,7 +125,7 @@ openiot_hub_pairing_get_status (OpenIotHubPairing *self,
 
   *open = is_open;
   *attempts_left = is_open ? OPENIOT_HUB_PAIRING_MAX_ATTEMPTS - MIN (self->attempts, OPENIOT_HUB_PAIRING_MAX_ATTEMPTS) : 0;
-  *expires_in = is_open ? (self->expires_monotonic - g_get_monotonic_time ()) / G_USEC_PER_SEC : 0;
+  *expires_in = is_open ? openiot_hub_pairing_code_get_expires_in (self->code) : 0;
 }
 
 JsonNode *
@@ -179,7 +161,8 @@ static char *
 lookup_password (const char *username,
                  gpointer    user_data)
 {
-  OpenIotHubPairing *self = user_data;
+  Attempt *attempt = user_data;
+  OpenIotHubPairing *self = attempt->pairing;
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
   if (g_strcmp0 (username, OPENIOT_SRP_USERNAME) != 0 || !is_open_locked (self))
@@ -189,7 +172,9 @@ lookup_password (const char *username,
     return NULL;
 
   self->attempts++;
-  return g_strdup (self->code);
+  g_clear_pointer (&attempt->code, openiot_hub_pairing_code_unref);
+  attempt->code = openiot_hub_pairing_code_ref (self->code);
+  return g_strdup (openiot_hub_pairing_code_get_code (self->code));
 }
 
 static void
@@ -205,22 +190,35 @@ record_handshake (OpenIotHubPairing *self,
     }
 
   g_warning ("Pairing attempt with a wrong code (%u of %d)", self->attempts, OPENIOT_HUB_PAIRING_MAX_ATTEMPTS);
-  if (self->attempts >= OPENIOT_HUB_PAIRING_MAX_ATTEMPTS && self->code != NULL)
+  if (self->attempts >= OPENIOT_HUB_PAIRING_MAX_ATTEMPTS && is_open_locked (self))
     {
       g_warning ("Too many wrong pairing codes: the code is burnt; open a new one with “openiot-hub pairing-code”");
-      clear_code_locked (self);
+      openiot_hub_pairing_code_lock (self->code);
       g_clear_pointer (&locker, g_mutex_locker_free);
       queue_changed (self);
     }
 }
 
+static gboolean
+claim_code (OpenIotHubPairing      *self,
+            OpenIotHubPairingCode  *code,
+            const char            **reason)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return openiot_hub_pairing_code_claim (code, reason);
+}
+
 static void
-consume_code (OpenIotHubPairing *self)
+release_code (OpenIotHubPairing     *self,
+              OpenIotHubPairingCode *code,
+              gboolean               used)
 {
   g_mutex_lock (&self->mutex);
-  clear_code_locked (self);
+  openiot_hub_pairing_code_release (code, used);
   g_mutex_unlock (&self->mutex);
-  queue_changed (self);
+  if (used)
+    queue_changed (self);
 }
 
 static gboolean
@@ -235,14 +233,24 @@ write_json (OpenIotSrpSession *session,
 }
 
 static gboolean
+write_error_with_reason (OpenIotSrpSession *session,
+                         guint              status,
+                         const char        *code,
+                         const char        *message,
+                         const char        *reason)
+{
+  g_autofree char *json = _openiot_protocol_error_json_full (code, message, reason);
+
+  return write_json (session, status, json, NULL);
+}
+
+static gboolean
 write_error (OpenIotSrpSession *session,
              guint              status,
              const char        *code,
              const char        *message)
 {
-  g_autofree char *json = _openiot_protocol_error_json (code, message);
-
-  return write_json (session, status, json, NULL);
+  return write_error_with_reason (session, status, code, message, NULL);
 }
 
 static char *
@@ -343,9 +351,11 @@ write_registration_error (OpenIotSrpSession *session,
 }
 
 static void
-handle_pair_request (OpenIotHubPairing *self,
-                     OpenIotSrpSession *session)
+handle_pair_request (OpenIotHubPairing     *self,
+                     OpenIotHubPairingCode *code,
+                     OpenIotSrpSession     *session)
 {
+  const char *reason = NULL;
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -378,16 +388,32 @@ handle_pair_request (OpenIotHubPairing *self,
       return;
     }
 
-  /* The registry checks name and certificate again: cheap, and it stays
-   * safe on its own for its other callers. */
-  if (!openiot_hub_pairing_check_request (body, &name, &certificate, &error) ||
-      !(client = openiot_hub_registry_add (self->registry, name, certificate, &error)))
+  if (!openiot_hub_pairing_check_request (body, &name, &certificate, &error))
     {
       write_registration_error (session, error);
       return;
     }
 
-  consume_code (self);
+  /* The handshake proved the peer knew the code then; whether the code
+   * still admits a device is decided now, once (docs/protocol.md). */
+  if (!claim_code (self, code, &reason))
+    {
+      g_message ("Refused a registration: the pairing code is gone (%s)", reason);
+      write_error_with_reason (session, SOUP_STATUS_GONE, "pairing-code-gone",
+                               "The pairing code expired, was used, locked or replaced; open a new one", reason);
+      return;
+    }
+
+  /* The registry checks name and certificate again: cheap, and it stays
+   * safe on its own for its other callers. */
+  client = openiot_hub_registry_add (self->registry, name, certificate, &error);
+  release_code (self, code, client != NULL);
+  if (client == NULL)
+    {
+      write_registration_error (session, error);
+      return;
+    }
+
   response = build_response (self, client);
   if (!write_json (session, SOUP_STATUS_CREATED, response, &error))
     g_warning ("Registered client %s but could not send the answer: %s", client->id, error->message);
@@ -400,12 +426,13 @@ pairing_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   OpenIotHubPairing *self = source_object;
-  GSocketConnection *connection = task_data;
+  Attempt *attempt = task_data;
+  GSocketConnection *connection = attempt->connection;
   g_autoptr(GError) error = NULL;
   g_autoptr(OpenIotSrpSession) session = NULL;
 
   session = _openiot_srp_server_handshake (g_socket_connection_get_socket (connection),
-                                           lookup_password, self, HANDSHAKE_TIMEOUT_MS, &error);
+                                           lookup_password, attempt, HANDSHAKE_TIMEOUT_MS, &error);
   if (session == NULL)
     {
       if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED))
@@ -416,7 +443,7 @@ pairing_thread (GTask        *task,
   else
     {
       record_handshake (self, TRUE);
-      handle_pair_request (self, session);
+      handle_pair_request (self, attempt->code, session);
     }
 
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
@@ -434,6 +461,7 @@ on_incoming (GSocketService    *service,
 {
   OpenIotHubPairing *self = user_data;
   g_autoptr(GTask) task = NULL;
+  Attempt *attempt;
   gboolean busy;
 
   g_mutex_lock (&self->mutex);
@@ -450,7 +478,10 @@ on_incoming (GSocketService    *service,
 
   task = g_task_new (self, NULL, NULL, NULL);
   g_task_set_source_tag (task, on_incoming);
-  g_task_set_task_data (task, g_object_ref (connection), g_object_unref);
+  attempt = g_new0 (Attempt, 1);
+  attempt->pairing = self;
+  attempt->connection = g_object_ref (connection);
+  g_task_set_task_data (task, attempt, (GDestroyNotify) attempt_free);
   g_task_run_in_thread (task, pairing_thread);
   return TRUE;
 }
@@ -533,7 +564,7 @@ openiot_hub_pairing_finalize (GObject *object)
   g_socket_service_stop (self->service);
   g_clear_object (&self->service);
   g_clear_object (&self->registry);
-  clear_code_locked (self);
+  g_clear_pointer (&self->code, openiot_hub_pairing_code_unref);
   g_free (self->hub_json);
   g_clear_pointer (&self->addresses, json_node_unref);
   g_mutex_clear (&self->mutex);

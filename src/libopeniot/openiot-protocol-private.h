@@ -25,6 +25,9 @@ G_BEGIN_DECLS
 
 char     *_openiot_protocol_error_json   (const char  *error,
                                           const char  *message);
+char     *_openiot_protocol_error_json_full (const char *error,
+                                            const char *message,
+                                            const char *reason);
 gboolean  _openiot_protocol_parse_error  (GBytes      *body,
                                           char       **error,
                                           char       **message);

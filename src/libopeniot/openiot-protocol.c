@@ -24,6 +24,19 @@ char *
 _openiot_protocol_error_json (const char *error,
                               const char *message)
 {
+  return _openiot_protocol_error_json_full (error, message, NULL);
+}
+
+/*
+ * _openiot_protocol_error_json_full:
+ * @reason: (nullable): a machine-readable detail, e.g. "code-expired" for
+ *   `410 pairing-code-gone`
+ */
+char *
+_openiot_protocol_error_json_full (const char *error,
+                                   const char *message,
+                                   const char *reason)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
@@ -34,6 +47,11 @@ _openiot_protocol_error_json (const char *error,
   json_builder_add_string_value (builder, error);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message ? message : error);
+  if (reason != NULL)
+    {
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, reason);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Pairing against devices that race, dawdle or lie, and strangers who
+jam or guess (issue 16, findings 3, 4 and the names of 9; docs/security.md,
+"Pairing"). Strangers stay on loopback and are bounded in count and time."""
+
+import os
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
+from openiot_testlib import ClientIdentity, Hub  # noqa: E402
+
+
+class PairingTestCase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.hub.close()
+        cls.tmp.cleanup()
+
+    def device(self, name):
+        return ClientIdentity(os.path.join(self.tmp.name, name.replace(" ", "-")), name=name)
+
+    def registered_names(self):
+        return [c["name"] for c in self.hub.admin("clients")]
+
+    def assertGone(self, status, reply, reason):
+        self.assertEqual(status, 410, reply)
+        self.assertEqual(reply["error"], "pairing-code-gone")
+        self.assertEqual(reply["reason"], reason)
+
+
+class TestCodeChecksAtRegistration(PairingTestCase):
+    """Finding 4: single use and expiry hold when the request comes, not
+    only at the SRP handshake."""
+
+    def test_racing_devices_get_one_registration(self):
+        code = self.hub.open_code()
+        devices = [self.device(f"Racer {i}") for i in range(4)]
+        sessions = [self.hub.pair_handshake(code) for _ in devices]
+        self.assertNotIn(None, sessions, "all four know the code: all four handshakes pass")
+        results = [None] * 4
+
+        def finish(i):
+            results[i] = self.hub.pair_finish(sessions[i], devices[i])
+
+        threads = [threading.Thread(target=finish, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        statuses = sorted(status for status, _ in results)
+        self.assertEqual(statuses, [201, 410, 410, 410], results)
+        for status, reply in results:
+            if status == 410:
+                self.assertGone(status, reply, "code-used")
+        self.assertEqual(sum(name.startswith("Racer") for name in self.registered_names()), 1)
+
+    def test_request_after_use_is_gone(self):
+        code = self.hub.open_code()
+        owner, late = self.device("Owner Phone"), self.device("Late Phone")
+        early = self.hub.pair_handshake(code)
+        slow = self.hub.pair_handshake(code)
+        self.assertEqual(self.hub.pair_finish(early, owner)[0], 201)
+        status, reply = self.hub.pair_finish(slow, late)
+        self.assertGone(status, reply, "code-used")
+        self.assertNotIn("Late Phone", self.registered_names())
+
+    def test_slow_request_after_expiry_is_gone(self):
+        code = self.hub.open_code(ttl=10)
+        time.sleep(7.5)
+        slow = self.hub.pair_handshake(code)
+        self.assertIsNotNone(slow, "the code is still open at the handshake")
+        time.sleep(3)
+        status, reply = self.hub.pair_finish(slow, self.device("Slow Sensor"))
+        self.assertGone(status, reply, "code-expired")
+        self.assertNotIn("Slow Sensor", self.registered_names())
+
+    def test_request_after_a_new_code_is_gone(self):
+        old = self.hub.pair_handshake(self.hub.open_code())
+        self.hub.open_code()
+        status, reply = self.hub.pair_finish(old, self.device("Old Code Device"))
+        self.assertGone(status, reply, "code-replaced")
+
+    def test_refused_request_leaves_the_code_open(self):
+        code = self.hub.open_code()
+        session = self.hub.pair_handshake(code)
+        status, _ = self.hub.pair_finish(session, self.device("Unnamed"), name="x" * 65)
+        self.assertEqual(status, 400)
+        self.assertEqual(self.hub.pair(self.device("Named"), code)[0], 201)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
