@@ -229,10 +229,13 @@ openiot_hub_admin_client_clients (int    argc,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *client = json_array_get_object_element (array, i);
+      /* A name stored before names were checked may hold CR, LF or ESC:
+       * one client, one entry, whatever its name says. */
+      g_autofree char *name = _openiot_device_name_escape (json_object_get_string_member (client, "name"));
 
       g_print ("%s  %-24s %s%s\n    %s\n",
                json_object_get_string_member (client, "client_id"),
-               json_object_get_string_member (client, "name"),
+               name,
                json_object_get_string_member (client, "registered"),
                json_object_get_boolean_member (client, "revoked") ? "  REVOKED" : "",
                json_object_get_string_member (client, "certificate"));

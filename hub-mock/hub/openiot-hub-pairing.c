@@ -341,7 +341,7 @@ write_registration_error (OpenIotSrpSession *session,
   if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_ALREADY_REGISTERED))
     write_error (session, SOUP_STATUS_CONFLICT, "already-registered", error->message);
   else if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME))
-    write_error (session, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
+    write_error_with_reason (session, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message, "invalid-name");
   else if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_CERTIFICATE))
     write_error (session, SOUP_STATUS_BAD_REQUEST, "invalid-certificate", error->message);
   else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA))

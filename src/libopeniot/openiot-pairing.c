@@ -283,11 +283,19 @@ openiot_pair_async (OpenIotPairingLink  *link,
                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
   PairData *data;
 
   g_return_if_fail (link != NULL);
   g_return_if_fail (device_name != NULL);
   g_return_if_fail (certificate_pem != NULL);
+
+  /* The hub refuses such a name too; saying so here costs no code. */
+  if (!_openiot_device_name_check (device_name, &error))
+    {
+      g_task_report_error (NULL, callback, user_data, openiot_pair_async, g_steal_pointer (&error));
+      return;
+    }
 
   data = g_new0 (PairData, 1);
   data->link = openiot_pairing_link_ref (link);

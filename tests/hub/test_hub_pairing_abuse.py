@@ -5,6 +5,7 @@ jam or guess (issue 16, findings 3, 4 and the names of 9; docs/security.md,
 "Pairing"). Strangers stay on loopback and are bounded in count and time."""
 
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -12,7 +13,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub  # noqa: E402
+from openiot_testlib import HUB, ClientIdentity, Hub  # noqa: E402
 
 
 class PairingTestCase(unittest.TestCase):
@@ -96,6 +97,46 @@ class TestCodeChecksAtRegistration(PairingTestCase):
         status, _ = self.hub.pair_finish(session, self.device("Unnamed"), name="x" * 65)
         self.assertEqual(status, 400)
         self.assertEqual(self.hub.pair(self.device("Named"), code)[0], 201)
+
+
+class TestDeviceNames(PairingTestCase):
+    """Finding 9 (names): a name cannot forge lines in the hub's log or in
+    `openiot-hub clients`."""
+
+    FORGERIES = ("Phone\r\nRegistered client 0000 (“Admin”)", "Lamp\x1b[2J\x1b[HAdmin",
+                 "Tab\u0085let", "Bell\x07", "Evil\u202egnp.exe", "Del\x7f")
+
+    def test_control_characters_are_refused_at_pairing(self):
+        for name in self.FORGERIES:
+            with self.subTest(name=name):
+                code = self.hub.open_code()
+                status, reply = self.hub.pair(self.device("Forger"), code, name=name)
+                self.assertEqual(status, 400, reply)
+                self.assertEqual(reply["error"], "bad-request")
+                self.assertEqual(reply["reason"], "invalid-name")
+        self.assertNotIn("Forger", " ".join(self.registered_names()))
+        log = self.hub.log()
+        self.assertNotIn("\x1b", log)
+        self.assertNotIn("Registered client 0000", log)
+
+    def test_old_names_are_escaped_on_output(self):
+        """A name stored before the check (edited into clients.json) is
+        printed as one escaped line."""
+        self.hub.register(self.device("Plain"), name="Plain Device")
+        self.hub.stop()
+        path = os.path.join(self.hub.state, "clients.json")
+        with open(path) as f:
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(text.replace("Plain Device", "Plain\\r\\nforged line\\u001b[31m\\\\"))
+        self.hub.start()
+        listing = subprocess.run([HUB, "clients", "--state-dir", self.hub.state],
+                                 capture_output=True, text=True, timeout=30, check=True).stdout
+        self.assertIn("Plain\\x0D\\x0Aforged line\\x1B[31m\\\\", listing)
+        self.assertNotIn("\r", listing)
+        self.assertNotIn("\x1b", listing)
+        for line in listing.splitlines():
+            self.assertFalse(line.startswith("forged"), listing)
 
 
 if __name__ == "__main__":
