@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 #include <libopeniot.h>
 
 #include "openiot-json-private.h"
@@ -13,10 +14,14 @@
 #include "openiot-hub-pairing-code.h"
 #include "openiot-hub-pairing.h"
 
-#define HANDSHAKE_TIMEOUT_MS 10000
+/* For everything a peer sends, handshake and request together. */
+#define SESSION_DEADLINE_MS 10000
 #define MAX_HEADER_BYTES (16 * 1024)
 #define MAX_BODY_BYTES (64 * 1024)
+/* Sessions at once: each holds a GTask worker thread. Evicted sessions
+ * still finishing may take a few more threads for a moment. */
 #define MAX_CONCURRENT 8
+#define MAX_THREADS (MAX_CONCURRENT + MAX_CONCURRENT / 2)
 
 /*
  * Registration (docs/protocol.md, "Pairing"): a one-time code, TLS-SRP on
@@ -37,7 +42,7 @@ struct _OpenIotHubPairing
   GMutex              mutex;
   OpenIotHubPairingCode *code; /* the last one opened, maybe dead */
   guint               attempts;
-  guint               in_flight;
+  GPtrArray          *sessions;   /* of Attempt, oldest first */
   char               *hub_json;   /* the "hub" member of a 201, kept current */
   guint16             port;
   JsonNode           *addresses;
@@ -58,6 +63,8 @@ typedef struct
   OpenIotHubPairing     *pairing;
   GSocketConnection     *connection;
   OpenIotHubPairingCode *code;  /* the code its handshake was checked against */
+  gboolean               authenticated; /* under the mutex, as is evicted */
+  gboolean               evicted;
 } Attempt;
 
 static void
@@ -432,7 +439,7 @@ pairing_thread (GTask        *task,
   g_autoptr(OpenIotSrpSession) session = NULL;
 
   session = _openiot_srp_server_handshake (g_socket_connection_get_socket (connection),
-                                           lookup_password, attempt, HANDSHAKE_TIMEOUT_MS, &error);
+                                           lookup_password, attempt, SESSION_DEADLINE_MS, &error);
   if (session == NULL)
     {
       if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED))
@@ -443,14 +450,59 @@ pairing_thread (GTask        *task,
   else
     {
       record_handshake (self, TRUE);
+      g_mutex_lock (&self->mutex);
+      attempt->authenticated = TRUE;
+      g_mutex_unlock (&self->mutex);
       handle_pair_request (self, attempt->code, session);
     }
 
-  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  /* Out of the list before the socket closes: eviction shuts sockets
+   * down by fd, which must still be this connection's. */
   g_mutex_lock (&self->mutex);
-  self->in_flight--;
+  g_ptr_array_remove (self->sessions, attempt);
   g_mutex_unlock (&self->mutex);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
   g_task_return_boolean (task, TRUE);
+}
+
+/*
+ * Pairing slots are few (each is a thread), and a stranger can fill them
+ * with connections that never finish a handshake. When all are taken, a
+ * new connection takes the slot of the oldest one that has not proved the
+ * code: a jammer must keep opening connections faster than a device
+ * completes its handshake (one round trip and the SRP computation), and a
+ * session that proved the code is never pushed out. Each session also has
+ * a deadline (SESSION_DEADLINE_MS) for all it sends.
+ */
+static gboolean
+make_room_locked (OpenIotHubPairing *self)
+{
+  guint active = 0;
+  Attempt *oldest = NULL;
+
+  for (guint i = 0; i < self->sessions->len; i++)
+    {
+      Attempt *attempt = g_ptr_array_index (self->sessions, i);
+
+      if (attempt->evicted)
+        continue;
+      active++;
+      if (oldest == NULL && !attempt->authenticated)
+        oldest = attempt;
+    }
+
+  if (self->sessions->len >= MAX_THREADS)
+    return FALSE;
+  if (active < MAX_CONCURRENT)
+    return TRUE;
+  if (oldest == NULL)
+    return FALSE;
+
+  /* Wakes its worker thread from its wait: it sees the end of the stream. */
+  g_debug ("All pairing slots are taken; closing the oldest unproved session");
+  oldest->evicted = TRUE;
+  shutdown (g_socket_get_fd (g_socket_connection_get_socket (oldest->connection)), SHUT_RDWR);
+  return TRUE;
 }
 
 static gboolean
@@ -461,18 +513,12 @@ on_incoming (GSocketService    *service,
 {
   OpenIotHubPairing *self = user_data;
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   Attempt *attempt;
-  gboolean busy;
 
-  g_mutex_lock (&self->mutex);
-  busy = self->in_flight >= MAX_CONCURRENT;
-  if (!busy)
-    self->in_flight++;
-  g_mutex_unlock (&self->mutex);
-
-  if (busy)
+  if (!make_room_locked (self))
     {
-      g_message ("Too many pairing attempts at once; dropping a connection");
+      g_message ("Too many pairing sessions at once; dropping a connection");
       return FALSE;
     }
 
@@ -481,6 +527,7 @@ on_incoming (GSocketService    *service,
   attempt = g_new0 (Attempt, 1);
   attempt->pairing = self;
   attempt->connection = g_object_ref (connection);
+  g_ptr_array_add (self->sessions, attempt);
   g_task_set_task_data (task, attempt, (GDestroyNotify) attempt_free);
   g_task_run_in_thread (task, pairing_thread);
   return TRUE;
@@ -565,6 +612,7 @@ openiot_hub_pairing_finalize (GObject *object)
   g_clear_object (&self->service);
   g_clear_object (&self->registry);
   g_clear_pointer (&self->code, openiot_hub_pairing_code_unref);
+  g_clear_pointer (&self->sessions, g_ptr_array_unref);
   g_free (self->hub_json);
   g_clear_pointer (&self->addresses, json_node_unref);
   g_mutex_clear (&self->mutex);
@@ -585,6 +633,7 @@ static void
 openiot_hub_pairing_init (OpenIotHubPairing *self)
 {
   g_mutex_init (&self->mutex);
+  self->sessions = g_ptr_array_new ();
   self->service = g_socket_service_new ();
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
 }

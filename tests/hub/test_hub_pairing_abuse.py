@@ -5,6 +5,7 @@ jam or guess (issue 16, findings 3, 4 and the names of 9; docs/security.md,
 "Pairing"). Strangers stay on loopback and are bounded in count and time."""
 
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -97,6 +98,43 @@ class TestCodeChecksAtRegistration(PairingTestCase):
         status, _ = self.hub.pair_finish(session, self.device("Unnamed"), name="x" * 65)
         self.assertEqual(status, 400)
         self.assertEqual(self.hub.pair(self.device("Named"), code)[0], 201)
+
+
+class TestJamming(PairingTestCase):
+    """Finding 3: strangers holding the pairing port's slots."""
+
+    def test_silent_connections_do_not_stop_the_owner(self):
+        code = self.hub.open_code()
+        silent = [socket.create_connection((self.hub.listen, self.hub.pairing_port)) for _ in range(12)]
+        try:
+            time.sleep(0.5)
+            started = time.monotonic()
+            status, reply = self.hub.pair(self.device("Owner Behind Jam"), code)
+            self.assertEqual(status, 201, reply)
+            self.assertLess(time.monotonic() - started, 5)
+        finally:
+            for sock in silent:
+                sock.close()
+
+    def test_trickled_request_meets_the_deadline(self):
+        """A peer that proved the code and then sends its request a byte at
+        a time is cut off 10 s after it connected, not served in the end."""
+        proc = self.hub.pair_handshake(self.hub.open_code())
+        request = self.hub.pair_request(self.device("Trickler"))
+        started = time.monotonic()
+        try:
+            for byte in request[:40]:
+                if proc.poll() is not None:
+                    break
+                proc.stdin.write(bytes([byte]))
+                proc.stdin.flush()
+                time.sleep(0.5)
+        except BrokenPipeError:
+            pass
+        elapsed = time.monotonic() - started
+        proc.kill()
+        proc.wait()
+        self.assertLess(elapsed, 15, "the hub kept a trickling session open")
 
 
 class TestDeviceNames(PairingTestCase):
