@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,12 @@ typedef enum {
 
 typedef struct _OpenIotHubPairingCode OpenIotHubPairingCode;
 
+/* Wrong guesses (docs/security.md, "Someone guessing the pairing code"):
+ * one source address gets this many, all addresses together the total,
+ * then the code is locked. */
+#define OPENIOT_HUB_PAIRING_MAX_ATTEMPTS 5
+#define OPENIOT_HUB_PAIRING_MAX_FAILURES 20
+
 OpenIotHubPairingCode      *openiot_hub_pairing_code_new        (guint                  ttl_seconds);
 OpenIotHubPairingCode      *openiot_hub_pairing_code_ref        (OpenIotHubPairingCode *self);
 void                        openiot_hub_pairing_code_unref      (OpenIotHubPairingCode *self);
@@ -31,12 +38,19 @@ GDateTime                  *openiot_hub_pairing_code_get_expires (OpenIotHubPair
 gint64                      openiot_hub_pairing_code_get_expires_in (OpenIotHubPairingCode *self);
 OpenIotHubPairingCodeState  openiot_hub_pairing_code_get_state  (OpenIotHubPairingCode *self);
 void                        openiot_hub_pairing_code_replace    (OpenIotHubPairingCode *self);
-void                        openiot_hub_pairing_code_lock       (OpenIotHubPairingCode *self);
 gboolean                    openiot_hub_pairing_code_claim      (OpenIotHubPairingCode *self,
                                                                  const char           **reason);
 void                        openiot_hub_pairing_code_release    (OpenIotHubPairingCode *self,
                                                                  gboolean               used);
 const char                 *openiot_hub_pairing_code_state_to_reason (OpenIotHubPairingCodeState state);
+gboolean                    openiot_hub_pairing_code_reserve_guess (OpenIotHubPairingCode *self,
+                                                                    const char            *address);
+gboolean                    openiot_hub_pairing_code_end_guess  (OpenIotHubPairingCode *self,
+                                                                 const char            *address,
+                                                                 gboolean               wrong);
+guint                       openiot_hub_pairing_code_get_attempts_left (OpenIotHubPairingCode *self);
+void                        openiot_hub_pairing_code_describe   (OpenIotHubPairingCode *self,
+                                                                 JsonBuilder           *builder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenIotHubPairingCode, openiot_hub_pairing_code_unref)
 

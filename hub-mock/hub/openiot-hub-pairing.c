@@ -41,7 +41,6 @@ struct _OpenIotHubPairing
 
   GMutex              mutex;
   OpenIotHubPairingCode *code; /* the last one opened, maybe dead */
-  guint               attempts;
   GPtrArray          *sessions;   /* of Attempt, oldest first */
   char               *hub_json;   /* the "hub" member of a 201, kept current */
   guint16             port;
@@ -63,6 +62,8 @@ typedef struct
   OpenIotHubPairing     *pairing;
   GSocketConnection     *connection;
   OpenIotHubPairingCode *code;  /* the code its handshake was checked against */
+  char                  *address;       /* the peer's, for the guess limits */
+  gboolean               guessing;      /* a guess is reserved */
   gboolean               authenticated; /* under the mutex, as is evicted */
   gboolean               evicted;
 } Attempt;
@@ -71,6 +72,7 @@ static void
 attempt_free (Attempt *attempt)
 {
   g_clear_object (&attempt->connection);
+  g_free (attempt->address);
   g_clear_pointer (&attempt->code, openiot_hub_pairing_code_unref);
   g_free (attempt);
 }
@@ -109,7 +111,6 @@ openiot_hub_pairing_open (OpenIotHubPairing  *self,
     openiot_hub_pairing_code_replace (self->code);
   g_clear_pointer (&self->code, openiot_hub_pairing_code_unref);
   self->code = openiot_hub_pairing_code_new (ttl_seconds);
-  self->attempts = 0;
   code = g_strdup (openiot_hub_pairing_code_get_code (self->code));
 
   if (expires != NULL)
@@ -131,13 +132,17 @@ openiot_hub_pairing_get_status (OpenIotHubPairing *self,
   gboolean is_open = is_open_locked (self);
 
   *open = is_open;
-  *attempts_left = is_open ? OPENIOT_HUB_PAIRING_MAX_ATTEMPTS - MIN (self->attempts, OPENIOT_HUB_PAIRING_MAX_ATTEMPTS) : 0;
+  *attempts_left = is_open ? openiot_hub_pairing_code_get_attempts_left (self->code) : 0;
   *expires_in = is_open ? openiot_hub_pairing_code_get_expires_in (self->code) : 0;
 }
 
-JsonNode *
-openiot_hub_pairing_status_to_json (OpenIotHubPairing *self,
-                                    guint16            pairing_port)
+static void add_admin_details (OpenIotHubPairing *self,
+                               JsonBuilder       *builder);
+
+static JsonNode *
+status_to_json (OpenIotHubPairing *self,
+                guint16            pairing_port,
+                gboolean           for_admin)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   gboolean open;
@@ -158,9 +163,39 @@ openiot_hub_pairing_status_to_json (OpenIotHubPairing *self,
       json_builder_set_member_name (builder, "expires_in");
       json_builder_add_int_value (builder, expires_in);
     }
+  if (for_admin)
+    add_admin_details (self, builder);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+/* For /.well-known/open-iot: what a client needs to explain a failed
+ * handshake, nothing about who tried. */
+JsonNode *
+openiot_hub_pairing_status_to_json (OpenIotHubPairing *self,
+                                    guint16            pairing_port)
+{
+  return status_to_json (self, pairing_port, FALSE);
+}
+
+/* For the owner (admin socket): also why the last code died and which
+ * addresses guessed wrong. */
+JsonNode *
+openiot_hub_pairing_status_to_admin_json (OpenIotHubPairing *self,
+                                          guint16            pairing_port)
+{
+  return status_to_json (self, pairing_port, TRUE);
+}
+
+static void
+add_admin_details (OpenIotHubPairing *self,
+                   JsonBuilder       *builder)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  if (self->code != NULL)
+    openiot_hub_pairing_code_describe (self->code, builder);
 }
 
 /* Runs in the worker thread, from inside the SRP handshake. */
@@ -172,35 +207,32 @@ lookup_password (const char *username,
   OpenIotHubPairing *self = attempt->pairing;
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
-  if (g_strcmp0 (username, OPENIOT_SRP_USERNAME) != 0 || !is_open_locked (self))
+  if (g_strcmp0 (username, OPENIOT_SRP_USERNAME) != 0 || !is_open_locked (self) ||
+      !openiot_hub_pairing_code_reserve_guess (self->code, attempt->address))
     return NULL;
 
-  if (self->attempts >= OPENIOT_HUB_PAIRING_MAX_ATTEMPTS)
-    return NULL;
-
-  self->attempts++;
+  attempt->guessing = TRUE;
   g_clear_pointer (&attempt->code, openiot_hub_pairing_code_unref);
   attempt->code = openiot_hub_pairing_code_ref (self->code);
   return g_strdup (openiot_hub_pairing_code_get_code (self->code));
 }
 
+/* @wrong: the peer proved a wrong code; anything else (success, a peer
+ * that went away or quiet before its proof) gives the guess back. */
 static void
 record_handshake (OpenIotHubPairing *self,
-                  gboolean           succeeded)
+                  Attempt           *attempt,
+                  gboolean           wrong)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
-  if (succeeded)
-    {
-      self->attempts--;
-      return;
-    }
+  if (!attempt->guessing)
+    return;
 
-  g_warning ("Pairing attempt with a wrong code (%u of %d)", self->attempts, OPENIOT_HUB_PAIRING_MAX_ATTEMPTS);
-  if (self->attempts >= OPENIOT_HUB_PAIRING_MAX_ATTEMPTS && is_open_locked (self))
+  attempt->guessing = FALSE;
+  if (openiot_hub_pairing_code_end_guess (attempt->code, attempt->address, wrong))
     {
-      g_warning ("Too many wrong pairing codes: the code is burnt; open a new one with “openiot-hub pairing-code”");
-      openiot_hub_pairing_code_lock (self->code);
+      g_warning ("Too many wrong pairing codes: the code is locked; open a new one with “openiot-hub pairing-code”");
       g_clear_pointer (&locker, g_mutex_locker_free);
       queue_changed (self);
     }
@@ -442,14 +474,13 @@ pairing_thread (GTask        *task,
                                            lookup_password, attempt, SESSION_DEADLINE_MS, &error);
   if (session == NULL)
     {
-      if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED))
-        record_handshake (self, FALSE);
-      else
+      record_handshake (self, attempt, g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED));
+      if (!g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED))
         g_message ("Pairing handshake failed: %s", error->message);
     }
   else
     {
-      record_handshake (self, TRUE);
+      record_handshake (self, attempt, FALSE);
       g_mutex_lock (&self->mutex);
       attempt->authenticated = TRUE;
       g_mutex_unlock (&self->mutex);
@@ -505,6 +536,16 @@ make_room_locked (OpenIotHubPairing *self)
   return TRUE;
 }
 
+static char *
+peer_address (GSocketConnection *connection)
+{
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+
+  if (!G_IS_INET_SOCKET_ADDRESS (remote))
+    return g_strdup ("unknown");
+  return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+}
+
 static gboolean
 on_incoming (GSocketService    *service,
              GSocketConnection *connection,
@@ -527,6 +568,7 @@ on_incoming (GSocketService    *service,
   attempt = g_new0 (Attempt, 1);
   attempt->pairing = self;
   attempt->connection = g_object_ref (connection);
+  attempt->address = peer_address (connection);
   g_ptr_array_add (self->sessions, attempt);
   g_task_set_task_data (task, attempt, (GDestroyNotify) attempt_free);
   g_task_run_in_thread (task, pairing_thread);

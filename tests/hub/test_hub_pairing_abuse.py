@@ -4,6 +4,7 @@
 jam or guess (issue 16, findings 3, 4 and the names of 9; docs/security.md,
 "Pairing"). Strangers stay on loopback and are bounded in count and time."""
 
+import json
 import os
 import socket
 import subprocess
@@ -135,6 +136,46 @@ class TestJamming(PairingTestCase):
         proc.kill()
         proc.wait()
         self.assertLess(elapsed, 15, "the hub kept a trickling session open")
+
+
+class TestGuessing(unittest.TestCase):
+    """Finding 3: a stranger guessing from one address cannot burn the
+    owner's code. The hub listens on ::1 and 127.0.0.1: the stranger
+    comes from one, the owner from the other."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=(), extra_args=("--listen", "127.0.0.1"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.hub.close()
+        cls.tmp.cleanup()
+
+    def test_stranger_cannot_burn_the_owners_code(self):
+        code = self.hub.open_code()
+        wrong = "%08d" % ((int(code) + 1) % 100000000)
+        stranger = ClientIdentity(os.path.join(self.tmp.name, "stranger"), name="Stranger")
+        for _ in range(8):
+            self.assertIsNone(self.hub.pair(stranger, wrong, host="127.0.0.1")[0])
+        # the stranger is shut out, even with the right code
+        self.assertIsNone(self.hub.pair(stranger, code, host="127.0.0.1")[0])
+        owner = ClientIdentity(os.path.join(self.tmp.name, "owner"), name="Owner Phone")
+        status, reply = self.hub.pair(owner, code)
+        self.assertEqual(status, 201, reply)
+        # the owner sees who tried
+        pairing = self.hub.admin("status")["pairing"]
+        self.assertEqual(pairing["state"], "code-used")
+        self.assertEqual(pairing["guessers"], [{"address": "127.0.0.1", "failures": 5, "shut_out": True}])
+        text = subprocess.run([HUB, "status", "--state-dir", self.hub.state],
+                              capture_output=True, text=True, timeout=30, check=True).stdout
+        self.assertIn("last code    used", text)
+        self.assertIn("wrong code   5× from 127.0.0.1 (shut out)", text)
+        # and the public document names no one
+        _, doc = self.hub.curl_json("/.well-known/open-iot")
+        self.assertNotIn("guessers", doc["pairing"])
+        self.assertNotIn("127.0.0.1", json.dumps(doc))
 
 
 class TestDeviceNames(PairingTestCase):
