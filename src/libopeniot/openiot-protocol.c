@@ -266,10 +266,12 @@ _openiot_device_name_check (const char  *name,
 {
   gsize len = name != NULL ? strlen (name) : 0;
 
+  /* English, as they were in openiot-identity.c: the hub sends the same
+   * words on the wire, whatever its own locale. */
   if (len == 0 || len > OPENIOT_DEVICE_NAME_MAX_BYTES || !g_utf8_validate_len (name, len, NULL))
     {
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   _("A device name is 1 to %d bytes of UTF-8"), OPENIOT_DEVICE_NAME_MAX_BYTES);
+                   "A device name is 1 to %d bytes of UTF-8", OPENIOT_DEVICE_NAME_MAX_BYTES);
       return FALSE;
     }
 
@@ -278,7 +280,7 @@ _openiot_device_name_check (const char  *name,
       if (is_forbidden_in_name (g_utf8_get_char (p)))
         {
           g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                               _("A device name may not contain control characters"));
+                               "A device name may not contain control characters");
           return FALSE;
         }
     }
