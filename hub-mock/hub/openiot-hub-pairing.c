@@ -160,6 +160,11 @@ status_to_json (OpenIotHubPairing *self,
     {
       json_builder_set_member_name (builder, "attempts_left");
       json_builder_add_int_value (builder, attempts_left);
+    }
+  /* When the code closes (and so when it was opened) is the owner's to
+   * know: a stranger would time its guesses by it. */
+  if (open && for_admin)
+    {
       json_builder_set_member_name (builder, "expires_in");
       json_builder_add_int_value (builder, expires_in);
     }

@@ -172,10 +172,14 @@ class TestGuessing(unittest.TestCase):
                               capture_output=True, text=True, timeout=30, check=True).stdout
         self.assertIn("last code    used", text)
         self.assertIn("wrong code   5× from 127.0.0.1 (shut out)", text)
-        # and the public document names no one
+        # and the public document names no one, nor when a code closes
+        self.hub.open_code()
         _, doc = self.hub.curl_json("/.well-known/open-iot")
+        self.assertTrue(doc["pairing"]["open"])
         self.assertNotIn("guessers", doc["pairing"])
+        self.assertNotIn("expires_in", doc["pairing"])
         self.assertNotIn("127.0.0.1", json.dumps(doc))
+        self.assertIn("expires_in", self.hub.admin("status")["pairing"])
 
 
 class TestDeviceNames(PairingTestCase):
