@@ -246,10 +246,13 @@ openiot_hub_admin_client_clients (int    argc,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *client = json_array_get_object_element (array, i);
+      /* A name stored before names were checked may hold CR, LF or ESC:
+       * one client, one entry, whatever its name says. */
+      g_autofree char *name = _openiot_device_name_escape (json_object_get_string_member (client, "name"));
 
       g_print ("%s  %-24s %s%s\n    %s\n",
                json_object_get_string_member (client, "client_id"),
-               json_object_get_string_member (client, "name"),
+               name,
                json_object_get_string_member (client, "registered"),
                json_object_get_boolean_member (client, "revoked") ? "  REVOKED" : "",
                json_object_get_string_member (client, "certificate"));
@@ -284,6 +287,28 @@ openiot_hub_admin_client_revoke (int    argc,
   else
     g_print ("{\"revoked\":\"%s\"}\n", argv[1]);
   return 0;
+}
+
+/* Why the last code is closed, and who guessed it wrong: the owner's
+ * answer to "my code stopped working". */
+static void
+print_guessers (JsonObject *pairing)
+{
+  JsonArray *guessers = json_object_has_member (pairing, "guessers") ?
+    json_object_get_array_member (pairing, "guessers") : NULL;
+  const char *state = json_object_get_string_member_with_default (pairing, "state", NULL);
+
+  if (state != NULL && g_strcmp0 (state, "code-open") != 0)
+    g_print ("  last code    %s\n", state + strlen ("code-"));
+  for (guint i = 0; guessers != NULL && i < json_array_get_length (guessers); i++)
+    {
+      JsonObject *guesser = json_array_get_object_element (guessers, i);
+
+      g_print ("  wrong code   %" G_GINT64_FORMAT "× from %s%s\n",
+               json_object_get_int_member (guesser, "failures"),
+               json_object_get_string_member (guesser, "address"),
+               json_object_get_boolean_member (guesser, "shut_out") ? " (shut out)" : "");
+    }
 }
 
 int
@@ -325,5 +350,6 @@ openiot_hub_admin_client_status (int    argc,
   g_print ("  clients      %" G_GINT64_FORMAT "\n", json_object_get_int_member (object, "clients"));
   g_print ("  services     %" G_GINT64_FORMAT "\n", json_object_get_int_member (object, "services"));
   g_print ("  pairing      %s\n", json_object_get_boolean_member (pairing, "open") ? "open" : "closed");
+  print_guessers (pairing);
   return 0;
 }

@@ -86,7 +86,7 @@ respond_status (OpenIotHubAdmin   *self,
   json_builder_set_member_name (builder, "clients");
   json_builder_add_int_value (builder, openiot_hub_registry_count_active (self->registry));
   json_builder_set_member_name (builder, "pairing");
-  json_builder_add_value (builder, openiot_hub_pairing_status_to_json (self->pairing, self->pairing_port));
+  json_builder_add_value (builder, openiot_hub_pairing_status_to_admin_json (self->pairing, self->pairing_port));
   json_builder_set_member_name (builder, "services");
   json_builder_add_int_value (builder, g_strv_length (services));
   json_builder_end_object (builder);

@@ -4,19 +4,24 @@
 #include "config.h"
 
 #include <string.h>
-#include <gnutls/crypto.h>
+#include <sys/socket.h>
 #include <libopeniot.h>
 
 #include "openiot-json-private.h"
 #include "openiot-protocol-private.h"
 #include "openiot-srp-private.h"
 
+#include "openiot-hub-pairing-code.h"
 #include "openiot-hub-pairing.h"
 
-#define HANDSHAKE_TIMEOUT_MS 10000
+/* For everything a peer sends, handshake and request together. */
+#define SESSION_DEADLINE_MS 10000
 #define MAX_HEADER_BYTES (16 * 1024)
 #define MAX_BODY_BYTES (64 * 1024)
+/* Sessions at once: each holds a GTask worker thread. Evicted sessions
+ * still finishing may take a few more threads for a moment. */
 #define MAX_CONCURRENT 8
+#define MAX_THREADS (MAX_CONCURRENT + MAX_CONCURRENT / 2)
 
 /*
  * Registration (docs/protocol.md, "Pairing"): a one-time code, TLS-SRP on
@@ -35,11 +40,8 @@ struct _OpenIotHubPairing
   GSocketService     *service;
 
   GMutex              mutex;
-  char               *code;
-  gint64              expires_monotonic;
-  GDateTime          *expires;
-  guint               attempts;
-  guint               in_flight;
+  OpenIotHubPairingCode *code; /* the last one opened, maybe dead */
+  GPtrArray          *sessions;   /* of Attempt, oldest first */
   char               *hub_json;   /* the "hub" member of a 201, kept current */
   guint16             port;
   JsonNode           *addresses;
@@ -54,30 +56,32 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (OpenIotHubPairing, openiot_hub_pairing, G_TYPE_OBJECT)
 
-static void
-clear_code_locked (OpenIotHubPairing *self)
+/* One connection to the pairing port, from its worker thread. */
+typedef struct
 {
-  if (self->code != NULL)
-    memset (self->code, 0, strlen (self->code));
-  g_clear_pointer (&self->code, g_free);
-  g_clear_pointer (&self->expires, g_date_time_unref);
-  self->attempts = 0;
+  OpenIotHubPairing     *pairing;
+  GSocketConnection     *connection;
+  OpenIotHubPairingCode *code;  /* the code its handshake was checked against */
+  char                  *address;       /* the peer's, for the guess limits */
+  gboolean               guessing;      /* a guess is reserved */
+  gboolean               authenticated; /* under the mutex, as is evicted */
+  gboolean               evicted;
+} Attempt;
+
+static void
+attempt_free (Attempt *attempt)
+{
+  g_clear_object (&attempt->connection);
+  g_free (attempt->address);
+  g_clear_pointer (&attempt->code, openiot_hub_pairing_code_unref);
+  g_free (attempt);
 }
 
 static gboolean
 is_open_locked (OpenIotHubPairing *self)
 {
-  if (self->code == NULL)
-    return FALSE;
-
-  if (g_get_monotonic_time () >= self->expires_monotonic)
-    {
-      g_message ("The pairing code expired");
-      clear_code_locked (self);
-      return FALSE;
-    }
-
-  return TRUE;
+  return self->code != NULL &&
+         openiot_hub_pairing_code_get_state (self->code) == OPENIOT_HUB_PAIRING_CODE_OPEN;
 }
 
 static gboolean
@@ -95,36 +99,22 @@ queue_changed (OpenIotHubPairing *self)
   g_idle_add_full (G_PRIORITY_DEFAULT, emit_changed_idle, g_object_ref (self), g_object_unref);
 }
 
-static char *
-generate_code (void)
-{
-  guint32 value;
-
-  /* Rejection sampling keeps all 10^8 codes equally likely. */
-  do
-    gnutls_rnd (GNUTLS_RND_KEY, &value, sizeof value);
-  while (value >= 4200000000u);
-
-  return g_strdup_printf ("%08u", value % 100000000u);
-}
-
 char *
 openiot_hub_pairing_open (OpenIotHubPairing  *self,
                           guint               ttl_seconds,
                           GDateTime         **expires)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   char *code;
 
-  clear_code_locked (self);
-  self->code = generate_code ();
-  self->expires_monotonic = g_get_monotonic_time () + (gint64) ttl_seconds * G_USEC_PER_SEC;
-  self->expires = g_date_time_add_seconds (now, ttl_seconds);
-  code = g_strdup (self->code);
+  if (self->code != NULL)
+    openiot_hub_pairing_code_replace (self->code);
+  g_clear_pointer (&self->code, openiot_hub_pairing_code_unref);
+  self->code = openiot_hub_pairing_code_new (ttl_seconds);
+  code = g_strdup (openiot_hub_pairing_code_get_code (self->code));
 
   if (expires != NULL)
-    *expires = g_date_time_ref (self->expires);
+    *expires = g_date_time_ref (openiot_hub_pairing_code_get_expires (self->code));
 
   g_message ("Opened a pairing code for %u seconds", ttl_seconds);
   g_clear_pointer (&locker, g_mutex_locker_free);
@@ -142,13 +132,17 @@ openiot_hub_pairing_get_status (OpenIotHubPairing *self,
   gboolean is_open = is_open_locked (self);
 
   *open = is_open;
-  *attempts_left = is_open ? OPENIOT_HUB_PAIRING_MAX_ATTEMPTS - MIN (self->attempts, OPENIOT_HUB_PAIRING_MAX_ATTEMPTS) : 0;
-  *expires_in = is_open ? (self->expires_monotonic - g_get_monotonic_time ()) / G_USEC_PER_SEC : 0;
+  *attempts_left = is_open ? openiot_hub_pairing_code_get_attempts_left (self->code) : 0;
+  *expires_in = is_open ? openiot_hub_pairing_code_get_expires_in (self->code) : 0;
 }
 
-JsonNode *
-openiot_hub_pairing_status_to_json (OpenIotHubPairing *self,
-                                    guint16            pairing_port)
+static void add_admin_details (OpenIotHubPairing *self,
+                               JsonBuilder       *builder);
+
+static JsonNode *
+status_to_json (OpenIotHubPairing *self,
+                guint16            pairing_port,
+                gboolean           for_admin)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   gboolean open;
@@ -166,12 +160,47 @@ openiot_hub_pairing_status_to_json (OpenIotHubPairing *self,
     {
       json_builder_set_member_name (builder, "attempts_left");
       json_builder_add_int_value (builder, attempts_left);
+    }
+  /* When the code closes (and so when it was opened) is the owner's to
+   * know: a stranger would time its guesses by it. */
+  if (open && for_admin)
+    {
       json_builder_set_member_name (builder, "expires_in");
       json_builder_add_int_value (builder, expires_in);
     }
+  if (for_admin)
+    add_admin_details (self, builder);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+/* For /.well-known/open-iot: what a client needs to explain a failed
+ * handshake, nothing about who tried. */
+JsonNode *
+openiot_hub_pairing_status_to_json (OpenIotHubPairing *self,
+                                    guint16            pairing_port)
+{
+  return status_to_json (self, pairing_port, FALSE);
+}
+
+/* For the owner (admin socket): also why the last code died and which
+ * addresses guessed wrong. */
+JsonNode *
+openiot_hub_pairing_status_to_admin_json (OpenIotHubPairing *self,
+                                          guint16            pairing_port)
+{
+  return status_to_json (self, pairing_port, TRUE);
+}
+
+static void
+add_admin_details (OpenIotHubPairing *self,
+                   JsonBuilder       *builder)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  if (self->code != NULL)
+    openiot_hub_pairing_code_describe (self->code, builder);
 }
 
 /* Runs in the worker thread, from inside the SRP handshake. */
@@ -179,48 +208,61 @@ static char *
 lookup_password (const char *username,
                  gpointer    user_data)
 {
-  OpenIotHubPairing *self = user_data;
+  Attempt *attempt = user_data;
+  OpenIotHubPairing *self = attempt->pairing;
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
-  if (g_strcmp0 (username, OPENIOT_SRP_USERNAME) != 0 || !is_open_locked (self))
+  if (g_strcmp0 (username, OPENIOT_SRP_USERNAME) != 0 || !is_open_locked (self) ||
+      !openiot_hub_pairing_code_reserve_guess (self->code, attempt->address))
     return NULL;
 
-  if (self->attempts >= OPENIOT_HUB_PAIRING_MAX_ATTEMPTS)
-    return NULL;
-
-  self->attempts++;
-  return g_strdup (self->code);
+  attempt->guessing = TRUE;
+  g_clear_pointer (&attempt->code, openiot_hub_pairing_code_unref);
+  attempt->code = openiot_hub_pairing_code_ref (self->code);
+  return g_strdup (openiot_hub_pairing_code_get_code (self->code));
 }
 
+/* @wrong: the peer proved a wrong code; anything else (success, a peer
+ * that went away or quiet before its proof) gives the guess back. */
 static void
 record_handshake (OpenIotHubPairing *self,
-                  gboolean           succeeded)
+                  Attempt           *attempt,
+                  gboolean           wrong)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
-  if (succeeded)
-    {
-      self->attempts--;
-      return;
-    }
+  if (!attempt->guessing)
+    return;
 
-  g_warning ("Pairing attempt with a wrong code (%u of %d)", self->attempts, OPENIOT_HUB_PAIRING_MAX_ATTEMPTS);
-  if (self->attempts >= OPENIOT_HUB_PAIRING_MAX_ATTEMPTS && self->code != NULL)
+  attempt->guessing = FALSE;
+  if (openiot_hub_pairing_code_end_guess (attempt->code, attempt->address, wrong))
     {
-      g_warning ("Too many wrong pairing codes: the code is burnt; open a new one with “openiot-hub pairing-code”");
-      clear_code_locked (self);
+      g_warning ("Too many wrong pairing codes: the code is locked; open a new one with “openiot-hub pairing-code”");
       g_clear_pointer (&locker, g_mutex_locker_free);
       queue_changed (self);
     }
 }
 
+static gboolean
+claim_code (OpenIotHubPairing      *self,
+            OpenIotHubPairingCode  *code,
+            const char            **reason)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return openiot_hub_pairing_code_claim (code, reason);
+}
+
 static void
-consume_code (OpenIotHubPairing *self)
+release_code (OpenIotHubPairing     *self,
+              OpenIotHubPairingCode *code,
+              gboolean               used)
 {
   g_mutex_lock (&self->mutex);
-  clear_code_locked (self);
+  openiot_hub_pairing_code_release (code, used);
   g_mutex_unlock (&self->mutex);
-  queue_changed (self);
+  if (used)
+    queue_changed (self);
 }
 
 static gboolean
@@ -235,14 +277,24 @@ write_json (OpenIotSrpSession *session,
 }
 
 static gboolean
+write_error_with_reason (OpenIotSrpSession *session,
+                         guint              status,
+                         const char        *code,
+                         const char        *message,
+                         const char        *reason)
+{
+  g_autofree char *json = _openiot_protocol_error_json_full (code, message, reason);
+
+  return write_json (session, status, json, NULL);
+}
+
+static gboolean
 write_error (OpenIotSrpSession *session,
              guint              status,
              const char        *code,
              const char        *message)
 {
-  g_autofree char *json = _openiot_protocol_error_json (code, message);
-
-  return write_json (session, status, json, NULL);
+  return write_error_with_reason (session, status, code, message, NULL);
 }
 
 static char *
@@ -333,7 +385,7 @@ write_registration_error (OpenIotSrpSession *session,
   if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_ALREADY_REGISTERED))
     write_error (session, SOUP_STATUS_CONFLICT, "already-registered", error->message);
   else if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME))
-    write_error (session, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
+    write_error_with_reason (session, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message, "invalid-name");
   else if (g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_CERTIFICATE))
     write_error (session, SOUP_STATUS_BAD_REQUEST, "invalid-certificate", error->message);
   else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA))
@@ -343,9 +395,11 @@ write_registration_error (OpenIotSrpSession *session,
 }
 
 static void
-handle_pair_request (OpenIotHubPairing *self,
-                     OpenIotSrpSession *session)
+handle_pair_request (OpenIotHubPairing     *self,
+                     OpenIotHubPairingCode *code,
+                     OpenIotSrpSession     *session)
 {
+  const char *reason = NULL;
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -378,16 +432,32 @@ handle_pair_request (OpenIotHubPairing *self,
       return;
     }
 
-  /* The registry checks name and certificate again: cheap, and it stays
-   * safe on its own for its other callers. */
-  if (!openiot_hub_pairing_check_request (body, &name, &certificate, &error) ||
-      !(client = openiot_hub_registry_add (self->registry, name, certificate, &error)))
+  if (!openiot_hub_pairing_check_request (body, &name, &certificate, &error))
     {
       write_registration_error (session, error);
       return;
     }
 
-  consume_code (self);
+  /* The handshake proved the peer knew the code then; whether the code
+   * still admits a device is decided now, once (docs/protocol.md). */
+  if (!claim_code (self, code, &reason))
+    {
+      g_message ("Refused a registration: the pairing code is gone (%s)", reason);
+      write_error_with_reason (session, SOUP_STATUS_GONE, "pairing-code-gone",
+                               "The pairing code expired, was used, locked or replaced; open a new one", reason);
+      return;
+    }
+
+  /* The registry checks name and certificate again: cheap, and it stays
+   * safe on its own for its other callers. */
+  client = openiot_hub_registry_add (self->registry, name, certificate, &error);
+  release_code (self, code, client != NULL);
+  if (client == NULL)
+    {
+      write_registration_error (session, error);
+      return;
+    }
+
   response = build_response (self, client);
   if (!write_json (session, SOUP_STATUS_CREATED, response, &error))
     g_warning ("Registered client %s but could not send the answer: %s", client->id, error->message);
@@ -400,30 +470,85 @@ pairing_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   OpenIotHubPairing *self = source_object;
-  GSocketConnection *connection = task_data;
+  Attempt *attempt = task_data;
+  GSocketConnection *connection = attempt->connection;
   g_autoptr(GError) error = NULL;
   g_autoptr(OpenIotSrpSession) session = NULL;
 
   session = _openiot_srp_server_handshake (g_socket_connection_get_socket (connection),
-                                           lookup_password, self, HANDSHAKE_TIMEOUT_MS, &error);
+                                           lookup_password, attempt, SESSION_DEADLINE_MS, &error);
   if (session == NULL)
     {
-      if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED))
-        record_handshake (self, FALSE);
-      else
+      record_handshake (self, attempt, g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED));
+      if (!g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED))
         g_message ("Pairing handshake failed: %s", error->message);
     }
   else
     {
-      record_handshake (self, TRUE);
-      handle_pair_request (self, session);
+      record_handshake (self, attempt, FALSE);
+      g_mutex_lock (&self->mutex);
+      attempt->authenticated = TRUE;
+      g_mutex_unlock (&self->mutex);
+      handle_pair_request (self, attempt->code, session);
     }
 
-  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  /* Out of the list before the socket closes: eviction shuts sockets
+   * down by fd, which must still be this connection's. */
   g_mutex_lock (&self->mutex);
-  self->in_flight--;
+  g_ptr_array_remove (self->sessions, attempt);
   g_mutex_unlock (&self->mutex);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
   g_task_return_boolean (task, TRUE);
+}
+
+/*
+ * Pairing slots are few (each is a thread), and a stranger can fill them
+ * with connections that never finish a handshake. When all are taken, a
+ * new connection takes the slot of the oldest one that has not proved the
+ * code: a jammer must keep opening connections faster than a device
+ * completes its handshake (one round trip and the SRP computation), and a
+ * session that proved the code is never pushed out. Each session also has
+ * a deadline (SESSION_DEADLINE_MS) for all it sends.
+ */
+static gboolean
+make_room_locked (OpenIotHubPairing *self)
+{
+  guint active = 0;
+  Attempt *oldest = NULL;
+
+  for (guint i = 0; i < self->sessions->len; i++)
+    {
+      Attempt *attempt = g_ptr_array_index (self->sessions, i);
+
+      if (attempt->evicted)
+        continue;
+      active++;
+      if (oldest == NULL && !attempt->authenticated)
+        oldest = attempt;
+    }
+
+  if (self->sessions->len >= MAX_THREADS)
+    return FALSE;
+  if (active < MAX_CONCURRENT)
+    return TRUE;
+  if (oldest == NULL)
+    return FALSE;
+
+  /* Wakes its worker thread from its wait: it sees the end of the stream. */
+  g_debug ("All pairing slots are taken; closing the oldest unproved session");
+  oldest->evicted = TRUE;
+  shutdown (g_socket_get_fd (g_socket_connection_get_socket (oldest->connection)), SHUT_RDWR);
+  return TRUE;
+}
+
+static char *
+peer_address (GSocketConnection *connection)
+{
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+
+  if (!G_IS_INET_SOCKET_ADDRESS (remote))
+    return g_strdup ("unknown");
+  return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
 }
 
 static gboolean
@@ -434,23 +559,23 @@ on_incoming (GSocketService    *service,
 {
   OpenIotHubPairing *self = user_data;
   g_autoptr(GTask) task = NULL;
-  gboolean busy;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  Attempt *attempt;
 
-  g_mutex_lock (&self->mutex);
-  busy = self->in_flight >= MAX_CONCURRENT;
-  if (!busy)
-    self->in_flight++;
-  g_mutex_unlock (&self->mutex);
-
-  if (busy)
+  if (!make_room_locked (self))
     {
-      g_message ("Too many pairing attempts at once; dropping a connection");
+      g_message ("Too many pairing sessions at once; dropping a connection");
       return FALSE;
     }
 
   task = g_task_new (self, NULL, NULL, NULL);
   g_task_set_source_tag (task, on_incoming);
-  g_task_set_task_data (task, g_object_ref (connection), g_object_unref);
+  attempt = g_new0 (Attempt, 1);
+  attempt->pairing = self;
+  attempt->connection = g_object_ref (connection);
+  attempt->address = peer_address (connection);
+  g_ptr_array_add (self->sessions, attempt);
+  g_task_set_task_data (task, attempt, (GDestroyNotify) attempt_free);
   g_task_run_in_thread (task, pairing_thread);
   return TRUE;
 }
@@ -533,7 +658,8 @@ openiot_hub_pairing_finalize (GObject *object)
   g_socket_service_stop (self->service);
   g_clear_object (&self->service);
   g_clear_object (&self->registry);
-  clear_code_locked (self);
+  g_clear_pointer (&self->code, openiot_hub_pairing_code_unref);
+  g_clear_pointer (&self->sessions, g_ptr_array_unref);
   g_free (self->hub_json);
   g_clear_pointer (&self->addresses, json_node_unref);
   g_mutex_clear (&self->mutex);
@@ -554,6 +680,7 @@ static void
 openiot_hub_pairing_init (OpenIotHubPairing *self)
 {
   g_mutex_init (&self->mutex);
+  self->sessions = g_ptr_array_new ();
   self->service = g_socket_service_new ();
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
 }

@@ -9,7 +9,6 @@
 
 G_BEGIN_DECLS
 
-#define OPENIOT_HUB_PAIRING_MAX_ATTEMPTS 5
 #define OPENIOT_HUB_PAIRING_DEFAULT_TTL  300
 
 #define OPENIOT_TYPE_HUB_PAIRING (openiot_hub_pairing_get_type ())
@@ -36,5 +35,7 @@ gboolean           openiot_hub_pairing_check_request (GBytes   *body,
                                                       GError  **error);
 JsonNode          *openiot_hub_pairing_status_to_json (OpenIotHubPairing *self,
                                                        guint16            pairing_port);
+JsonNode          *openiot_hub_pairing_status_to_admin_json (OpenIotHubPairing *self,
+                                                             guint16            pairing_port);
 
 G_END_DECLS

@@ -8,10 +8,10 @@
 #include <libopeniot.h>
 
 #include "openiot-certificate-private.h"
+#include "openiot-protocol-private.h"
 
 #include "openiot-hub-registry.h"
 
-#define MAX_NAME_BYTES 64
 
 /*
  * The registered clients, kept in clients.json. Pairing registers from a
@@ -139,7 +139,8 @@ openiot_hub_registry_lookup (OpenIotHubRegistry *self,
  *   fingerprint
  *
  * What the registry demands of a new client, checked without touching the
- * registry: a name of 1 to 64 bytes of UTF-8 and a certificate that passes
+ * registry: a name that passes _openiot_device_name_check() (1 to 64 bytes
+ * of UTF-8, no control characters) and a certificate that passes
  * _openiot_certificate_check_peer().
  *
  * Returns: %TRUE, or %FALSE with %OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME
@@ -154,11 +155,10 @@ openiot_hub_registry_check_client (const char  *name,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *computed = NULL;
 
-  if (name == NULL || *name == '\0' || strlen (name) > MAX_NAME_BYTES ||
-      !g_utf8_validate (name, -1, NULL))
+  if (!_openiot_device_name_check (name, &local_error))
     {
-      g_set_error (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME,
-                   "The device name must be 1 to %d bytes of UTF-8", MAX_NAME_BYTES);
+      g_set_error_literal (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME,
+                           local_error->message);
       return FALSE;
     }
 
@@ -186,6 +186,7 @@ openiot_hub_registry_add (OpenIotHubRegistry  *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *fingerprint = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *escaped_name = NULL;
   OpenIotHubClient *known;  /* a renewal takes over the array's reference */
   guint index = 0;
 
@@ -233,7 +234,8 @@ openiot_hub_registry_add (OpenIotHubRegistry  *self,
       return NULL;
     }
 
-  g_message ("%s client %s (“%s”, %s)", known != NULL ? "Renewed" : "Registered", client->id, client->name,
+  escaped_name = _openiot_device_name_escape (client->name);
+  g_message ("%s client %s (“%s”, %s)", known != NULL ? "Renewed" : "Registered", client->id, escaped_name,
              client->fingerprint);
   if (known != NULL)
     openiot_hub_client_unref (known);

@@ -16,6 +16,7 @@
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
 #include "openiot-gnutls-private.h"
+#include "openiot-protocol-private.h"
 
 #include "openiot-identity.h"
 
@@ -39,7 +40,6 @@
 /* Ten years, leap days included. */
 #define VALID_DAYS 3653
 /* X.509's upper bound for a common name, and the pairing limit of names. */
-#define MAX_NAME_BYTES 64
 /* A PEM key or certificate of ours is about a kilobyte; a file much larger
  * is not one of ours, and is not read into memory. */
 #define MAX_PEM_BYTES (64 * 1024)
@@ -217,32 +217,6 @@ identity_new (const char  *certificate_pem,
     return NULL;
 
   return g_steal_pointer (&self);
-}
-
-static gboolean
-check_device_name (const char  *name,
-                   GError     **error)
-{
-  gsize len = strlen (name);
-
-  if (len == 0 || len > MAX_NAME_BYTES || !g_utf8_validate_len (name, len, NULL))
-    {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   "A device name is 1 to %d bytes of UTF-8", MAX_NAME_BYTES);
-      return FALSE;
-    }
-
-  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (g_unichar_iscntrl (g_utf8_get_char (p)))
-        {
-          g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                               "A device name may not contain control characters");
-          return FALSE;
-        }
-    }
-
-  return TRUE;
 }
 
 /* File keystore (store_dir != NULL), all of it in a worker thread. */
@@ -844,7 +818,7 @@ openiot_identity_load_async (const char          *store_dir,
   data->device_name = g_strdup (device_name);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
 
-  if (!check_device_name (device_name, &error))
+  if (!_openiot_device_name_check (device_name, &error))
     {
       g_task_return_error (task, error);
       return;

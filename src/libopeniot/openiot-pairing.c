@@ -81,6 +81,14 @@ read_public_status (SoupSession *session,
   return g_bytes_new (buffer, len);
 }
 
+static GError *
+closed_code_error (void)
+{
+  return g_error_new_literal (OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_CLOSED,
+                              _("The pairing code has expired, was already used, or was locked after too many wrong "
+                                "tries. Open a new code on the hub and try again."));
+}
+
 /* After a failed SRP handshake, asks the hub's public status why: a wrong
  * code with tries left, or no code open any more. */
 static void
@@ -117,9 +125,7 @@ explain_rejection (PairData      *data,
     }
 
   if (pairing != NULL && !json_object_get_boolean_member_with_default (pairing, "open", FALSE))
-    g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_CLOSED,
-                         _("The pairing code has expired, was already used, or was locked after too many wrong "
-                           "tries. Open a new code on the hub and try again."));
+    g_propagate_error (error, closed_code_error ());
   /* Left in English on purpose: the app reads the count back out of this
    * message (src/app/openiot-pairing-text.c) and says it in the user's
    * language itself; scripts may match it too. */
@@ -200,6 +206,10 @@ error_from_response (guint   status,
   if (g_str_equal (code, "invalid-certificate"))
     return g_error_new (OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
                         _("The hub refused this device’s certificate: %s"), message);
+  /* The code died between the handshake and the request (its "reason"
+   * says how, docs/protocol.md): for the user, the same as a closed code. */
+  if (g_str_equal (code, "pairing-code-gone"))
+    return closed_code_error ();
   /* Only a revoked certificate: the hub renews a live one (docs/protocol.md) */
   if (g_str_equal (code, "already-registered"))
     return g_error_new (OPENIOT_ERROR, OPENIOT_ERROR_FAILED,
@@ -313,11 +323,19 @@ openiot_pair_async (OpenIotPairingLink  *link,
                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
   PairData *data;
 
   g_return_if_fail (link != NULL);
   g_return_if_fail (device_name != NULL);
   g_return_if_fail (certificate_pem != NULL);
+
+  /* The hub refuses such a name too; saying so here costs no code. */
+  if (!_openiot_device_name_check (device_name, &error))
+    {
+      g_task_report_error (NULL, callback, user_data, openiot_pair_async, g_steal_pointer (&error));
+      return;
+    }
 
   data = g_new0 (PairData, 1);
   data->link = openiot_pairing_link_ref (link);

@@ -22,10 +22,14 @@ G_BEGIN_DECLS
 
 #define OPENIOT_SRP_USERNAME        "open-iot"
 #define OPENIOT_PAIRING_CODE_DIGITS 8
+#define OPENIOT_DEVICE_NAME_MAX_BYTES 64
 #define OPENIOT_ROTATION_CONTEXT    "open-iot rotation v1"
 
 char     *_openiot_protocol_error_json   (const char  *error,
                                           const char  *message);
+char     *_openiot_protocol_error_json_full (const char *error,
+                                            const char *message,
+                                            const char *reason);
 gboolean  _openiot_protocol_parse_error  (GBytes      *body,
                                           char       **error,
                                           char       **message);
@@ -36,6 +40,9 @@ gboolean  _openiot_service_id_is_valid   (const char  *service_id);
 gboolean  _openiot_host_name_is_valid    (const char  *name);
 gboolean  _openiot_path_is_safe          (const char  *path);
 gboolean  _openiot_pairing_code_is_valid (const char  *code);
+gboolean  _openiot_device_name_check     (const char  *name,
+                                          GError     **error);
+char     *_openiot_device_name_escape    (const char  *name);
 GBytes   *_openiot_rotation_message      (const char  *previous_fingerprint,
                                           const char  *new_fingerprint);
 

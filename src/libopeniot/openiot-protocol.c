@@ -24,6 +24,19 @@ char *
 _openiot_protocol_error_json (const char *error,
                               const char *message)
 {
+  return _openiot_protocol_error_json_full (error, message, NULL);
+}
+
+/*
+ * _openiot_protocol_error_json_full:
+ * @reason: (nullable): a machine-readable detail, e.g. "code-expired" for
+ *   `410 pairing-code-gone`
+ */
+char *
+_openiot_protocol_error_json_full (const char *error,
+                                   const char *message,
+                                   const char *reason)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
@@ -34,6 +47,11 @@ _openiot_protocol_error_json (const char *error,
   json_builder_add_string_value (builder, error);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message ? message : error);
+  if (reason != NULL)
+    {
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, reason);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -249,4 +267,100 @@ _openiot_host_name_is_valid (const char *name)
     }
 
   return strspn (last, "0123456789") != strlen (last);
+}
+
+/* Characters that change how the text around them is shown: control
+ * characters (C0, DEL, C1: CR/LF forge log lines, ESC drives terminals),
+ * line and paragraph separators, and bidirectional overrides and isolates
+ * (they reorder what follows on the line). */
+static gboolean
+is_forbidden_in_name (gunichar c)
+{
+  return g_unichar_iscntrl (c) ||
+         c == 0x2028 || c == 0x2029 ||
+         (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069) ||
+         c == 0x061C || c == 0x200E || c == 0x200F;
+}
+
+/**
+ * _openiot_device_name_check:
+ * @name: (nullable): a device name, as a device asks to be listed
+ *
+ * The one rule for device names (docs/protocol.md, "Pairing"), applied by
+ * the library before it pairs and by the hub when it registers: 1 to
+ * %OPENIOT_DEVICE_NAME_MAX_BYTES bytes of UTF-8 without control characters,
+ * line separators or bidirectional controls.
+ *
+ * Returns: %TRUE, or %FALSE with %OPENIOT_ERROR_INVALID_DATA
+ */
+gboolean
+_openiot_device_name_check (const char  *name,
+                            GError     **error)
+{
+  gsize len = name != NULL ? strlen (name) : 0;
+
+  /* English, as they were in openiot-identity.c: the hub sends the same
+   * words on the wire, whatever its own locale. */
+  if (len == 0 || len > OPENIOT_DEVICE_NAME_MAX_BYTES || !g_utf8_validate_len (name, len, NULL))
+    {
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   "A device name is 1 to %d bytes of UTF-8", OPENIOT_DEVICE_NAME_MAX_BYTES);
+      return FALSE;
+    }
+
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (is_forbidden_in_name (g_utf8_get_char (p)))
+        {
+          g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                               "A device name may not contain control characters");
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * _openiot_device_name_escape:
+ * @name: a stored device name, which may predate _openiot_device_name_check()
+ *
+ * @name for a log line or a terminal: every character the check refuses,
+ * every byte that is not UTF-8, and the backslash itself are written as
+ * `\xHH` or `\u{HHHH}`, so what is printed is one line and reads back
+ * unambiguously.
+ *
+ * Returns: (transfer full): the escaped name
+ */
+char *
+_openiot_device_name_escape (const char *name)
+{
+  GString *escaped = g_string_new (NULL);
+  const char *p = name;
+  const char *end = name + strlen (name);
+
+  while (p < end)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (escaped, "\\x%02X", (guchar) *p);
+          p++;
+          continue;
+        }
+
+      if (c == '\\')
+        g_string_append (escaped, "\\\\");
+      else if (c < 0x80 && is_forbidden_in_name (c))
+        g_string_append_printf (escaped, "\\x%02X", c);
+      else if (is_forbidden_in_name (c))
+        g_string_append_printf (escaped, "\\u{%04X}", c);
+      else
+        g_string_append_len (escaped, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+
+  return g_string_free (escaped, FALSE);
 }

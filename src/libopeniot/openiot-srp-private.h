@@ -30,7 +30,10 @@ typedef char *(*OpenIotSrpPasswordFunc) (const char *username,
                                          gpointer    user_data);
 
 /*
- * Server handshake. On failure: OPENIOT_ERROR_PAIRING_REJECTED when the peer
+ * Server handshake. @timeout_ms bounds everything the server waits for from
+ * this peer, together: the handshake and then the request
+ * (_openiot_srp_session_read_request), so a slow or silent peer holds the
+ * connection no longer than that. On failure: OPENIOT_ERROR_PAIRING_REJECTED when the peer
  * got as far as proving a password and it was wrong (this is what the hub
  * counts as a failed attempt), OPENIOT_ERROR_PAIRING_CLOSED when the
  * password function returned NULL, G_IO_ERROR_TIMED_OUT on timeout,

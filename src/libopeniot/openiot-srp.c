@@ -32,6 +32,7 @@ struct _OpenIotSrpSession
   char                            *username;
   gboolean                         password_looked_up;
   gboolean                         no_password;
+  gint64                           read_deadline; /* monotonic µs, 0: none */
   GByteArray                      *pending; /* read past the headers */
 };
 
@@ -88,6 +89,15 @@ pull_timeout_func (gnutls_transport_ptr_t ptr,
 {
   OpenIotSrpSession *self = ptr;
   gint64 timeout = ms == GNUTLS_INDEFINITE_TIMEOUT ? (gint64) self->timeout_ms * 1000 : (gint64) ms * 1000;
+
+  /* A peer that trickles a byte now and then never lets one wait time
+   * out: the server's deadline bounds all of its waits together. */
+  if (self->read_deadline != 0)
+    {
+      timeout = MIN (timeout, self->read_deadline - g_get_monotonic_time ());
+      if (timeout <= 0)
+        return 0;
+    }
 
   return g_socket_condition_timed_wait (self->socket, G_IO_IN, timeout, NULL, NULL) ? 1 : 0;
 }
@@ -228,6 +238,7 @@ _openiot_srp_server_handshake (GSocket                 *socket,
 
   self->password_func = password_func;
   self->password_data = user_data;
+  self->read_deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   gnutls_srp_allocate_server_credentials (&self->server_credentials);
   gnutls_srp_set_server_credentials_function (self->server_credentials, server_credentials_func);
   gnutls_credentials_set (self->session, GNUTLS_CRD_SRP, self->server_credentials);

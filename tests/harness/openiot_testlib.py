@@ -253,23 +253,58 @@ class Hub:
         status, _, body = self.curl(path, identity, **kwargs)
         return status, (json.loads(body) if body.strip() else None)
 
-    def pair(self, identity, code, name=None, host=None):
-        """Registers @identity through TLS-SRP with gnutls-cli. Returns
-        (status, json) or (None, None) when the SRP handshake failed."""
+    def pair_request(self, identity, name=None):
+        """The POST /open-iot/v1/pair a device sends inside the SRP session."""
         body = json.dumps({"name": name or identity.name, "certificate": identity.pem})
-        request = (f"POST /open-iot/v1/pair HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
-                   f"Content-Length: {len(body.encode())}\r\nConnection: close\r\n\r\n{body}")
-        result = subprocess.run(self._prefix() + ["gnutls-cli", "--srpusername", "open-iot", "--srppasswd", code,
-                                "--priority", "NORMAL:-KX-ALL:+SRP", "-p", str(self.pairing_port),
-                                host or self.listen],
-                                input=request.encode(), capture_output=True, timeout=30)
-        out = result.stdout.decode(errors="replace")
+        return (f"POST /open-iot/v1/pair HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body.encode())}\r\nConnection: close\r\n\r\n{body}").encode()
+
+    def pair_command(self, code, host=None):
+        return self._prefix() + ["gnutls-cli", "--srpusername", "open-iot", "--srppasswd", code,
+                                 "--priority", "NORMAL:-KX-ALL:+SRP", "-p", str(self.pairing_port),
+                                 host or self.listen]
+
+    @staticmethod
+    def pair_reply(out):
+        """(status, json) from gnutls-cli's output, (None, None) when no
+        HTTP answer came (the SRP handshake failed)."""
+        out = out.decode(errors="replace") if isinstance(out, bytes) else out
         match = re.search(r"HTTP/1\.1 (\d+)[^\n]*\r?\n(.*?)\r?\n\r?\n(.*)", out, re.S)
         if not match:
             return None, None
         payload = match.group(3)
         payload = payload[:payload.rfind("}") + 1] if "}" in payload else payload
         return int(match.group(1)), (json.loads(payload) if payload.strip() else None)
+
+    def pair(self, identity, code, name=None, host=None):
+        """Registers @identity through TLS-SRP with gnutls-cli. Returns
+        (status, json) or (None, None) when the SRP handshake failed."""
+        result = subprocess.run(self.pair_command(code, host), input=self.pair_request(identity, name),
+                                capture_output=True, timeout=30)
+        return self.pair_reply(result.stdout)
+
+    def pair_handshake(self, code, host=None, timeout=20):
+        """Runs only the SRP handshake, for a test that sends the request
+        later (pair_finish). Returns the gnutls-cli process, or None when the
+        handshake failed."""
+        proc = subprocess.Popen(self.pair_command(code, host), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        proc.seen = b""
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            proc.seen += line
+            if b"Handshake was completed" in line:
+                return proc
+        proc.kill()
+        proc.wait()
+        return None
+
+    def pair_finish(self, proc, identity, name=None):
+        out, _ = proc.communicate(self.pair_request(identity, name), timeout=30)
+        return self.pair_reply(proc.seen + out)
 
     def register(self, identity, name=None):
         status, reply = self.pair(identity, self.open_code(), name)

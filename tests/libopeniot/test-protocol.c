@@ -83,6 +83,53 @@ test_protocol_path_is_safe (void)
   g_assert_false (_openiot_path_is_safe (NULL));
 }
 
+static void
+test_protocol_device_name (void)
+{
+  const char *good[] = { "Anna's phone", "Küche – Tür", "a", "🙂 lamp" };
+  const char *bad[] = { "", "Phone\r\nforged", "Lamp\x1b[2J", "Tab\xc2\x85let", "Del\x7f",
+                        "Evil\xe2\x80\xaegnp.exe", "Line\xe2\x80\xa8sep", "\xff\xfe" };
+  g_autofree char *long_name = g_strnfill (65, 'x');
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    g_assert_true (_openiot_device_name_check (good[i], NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (_openiot_device_name_check (bad[i], &error));
+      g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
+    }
+
+  g_assert_false (_openiot_device_name_check (long_name, NULL));
+  long_name[64] = '\0';
+  g_assert_true (_openiot_device_name_check (long_name, NULL));
+  g_assert_false (_openiot_device_name_check (NULL, NULL));
+}
+
+static void
+test_protocol_device_name_escape (void)
+{
+  const struct { const char *name, *escaped; } cases[] = {
+    { "Plain", "Plain" },
+    { "Küche", "Küche" },
+    { "a\r\nb", "a\\x0D\\x0Ab" },
+    { "\x1b[2J", "\\x1B[2J" },
+    { "back\\slash", "back\\\\slash" },
+    { "Tab\xc2\x85let", "Tab\\u{0085}let" },
+    { "Evil\xe2\x80\xaegnp", "Evil\\u{202E}gnp" },
+    { "bad\xff", "bad\\xFF" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *escaped = _openiot_device_name_escape (cases[i].name);
+
+      g_assert_cmpstr (escaped, ==, cases[i].escaped);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -94,6 +141,8 @@ main (int   argc,
   g_test_add_func ("/protocol/service-id", test_protocol_service_id);
   g_test_add_func ("/protocol/pairing-code", test_protocol_pairing_code);
   g_test_add_func ("/protocol/path-is-safe", test_protocol_path_is_safe);
+  g_test_add_func ("/protocol/device-name", test_protocol_device_name);
+  g_test_add_func ("/protocol/device-name-escape", test_protocol_device_name_escape);
 
   return g_test_run ();
 }
