@@ -10,6 +10,8 @@
 #include "openiot-protocol-private.h"
 
 #include "openiot-hub-http.h"
+#include "openiot-hub-listener.h"
+
 #include "openiot-hub-proxy.h"
 
 #define RESPONSE_TIMEOUT_SECONDS 30
@@ -171,8 +173,8 @@ on_chunk_read (GObject      *source,
       /* A body shorter than its Content-Length cannot be ended in the
        * protocol: close the connection, so that the client sees a cut
        * response rather than waiting, or reading the next one as its rest. */
-      if (request->content_length && soup_server_message_get_socket (request->msg) != NULL)
-        g_socket_shutdown (soup_server_message_get_socket (request->msg), TRUE, TRUE, NULL);
+      if (request->content_length && openiot_hub_listener_get_socket (request->msg) != NULL)
+        g_socket_shutdown (openiot_hub_listener_get_socket (request->msg), TRUE, TRUE, NULL);
       soup_message_body_complete (body);
       openiot_hub_http_unpause (request->msg);
       proxy_request_free (request);
