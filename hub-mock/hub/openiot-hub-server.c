@@ -515,6 +515,16 @@ on_certificate_changed (OpenIotHubState  *state,
   openiot_hub_listener_close_peer (self->listener, NULL);
 }
 
+/* What a revoked client has open ends with its registration: an event
+ * stream would otherwise go on for as long as the client keeps it. */
+static void
+on_client_revoked (OpenIotHubRegistry *registry,
+                   const char         *fingerprint,
+                   OpenIotHubServer   *self)
+{
+  openiot_hub_listener_close_peer (self->listener, fingerprint);
+}
+
 void
 openiot_hub_server_set_idle_timeout (OpenIotHubServer *self,
                                      guint             seconds)
@@ -551,6 +561,7 @@ openiot_hub_server_new (OpenIotHubState    *state,
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect_object (state, "notify::tls-certificate", G_CALLBACK (on_certificate_changed), self, 0);
+  g_signal_connect_object (registry, "revoked", G_CALLBACK (on_client_revoked), self, 0);
 
   return self;
 }

@@ -122,6 +122,26 @@ class TestSilentConnections(FrontTestCase):
         self.assertGreaterEqual(time.monotonic() - start, self.DEADLINE - 0.5)
 
 
+class TestRevocation(FrontTestCase):
+    """Finding 5: revoking a client ends what it has open at once."""
+
+    services = ("meter",)
+
+    def test_revoke_ends_open_event_stream(self):
+        stream = SseReader(self.hub, "/services/meter/properties/power/observe", self.client)
+        self.addCleanup(stream.close)
+        stream.events(1, timeout=10)
+        client_id = [c for c in self.hub.admin("clients")
+                     if c["certificate"] == self.client.fingerprint][0]["client_id"]
+        revoked = time.monotonic()
+        self.hub.admin("revoke", client_id)
+        with self.assertRaises(EOFError):
+            stream.events(100, timeout=5)
+        self.assertLess(time.monotonic() - revoked, 1.5, "the stream outlived the revocation")
+        status, _ = self.hub.curl_json("/open-iot/v1/hub", self.client)
+        self.assertEqual(status, 403)
+
+
 class TestKeepAlive(FrontTestCase):
     """Small responses on a kept-alive connection."""
 
