@@ -233,6 +233,36 @@ on_got_chunk (SoupServerMessage *msg,
                       "Request bodies are limited to %d bytes", MAX_BODY_BYTES);
 }
 
+/* A chunked body has no end an HTTP/1.0 client can see but the
+ * connection's: no keep-alive after it. */
+static void
+on_wrote_headers (SoupServerMessage *msg,
+                  gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    soup_message_headers_remove (headers, "Connection");
+}
+
+/* HTTP/1.0 keeps a connection only when both sides say so, and libsoup
+ * 3.2 never says so: it reads the client's "Connection: keep-alive" but
+ * keeps the connection only if the response already carries "Connection:
+ * Keep-Alive" (soup_server_message_is_keepalive()), which it never adds.
+ * ab -k speaks HTTP/1.0. */
+static void
+agree_to_keep_alive (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+
+  if (soup_server_message_get_http_version (msg) != SOUP_HTTP_1_0 ||
+      !soup_message_headers_header_contains (request, "Connection", "keep-alive"))
+    return;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "Keep-Alive");
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), NULL);
+}
+
 /* Limits that must hold before the body is read at all. */
 static void
 on_got_headers (SoupServerMessage *msg,
@@ -247,6 +277,7 @@ on_got_headers (SoupServerMessage *msg,
   /* The same trickling, in the body: a byte now and then never trips the
    * idle timeout. */
   set_request_deadline (msg, has_body ? MIN (BODY_DEADLINE_SECONDS, 2 * self->idle_timeout) : 0);
+  agree_to_keep_alive (msg);
 
   if (!headers_within_limits (headers))
     reject_and_close (msg, STATUS_HEADER_FIELDS_TOO_LARGE, "headers-too-large",

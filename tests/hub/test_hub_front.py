@@ -143,11 +143,25 @@ class TestRevocation(FrontTestCase):
 
 
 class TestKeepAlive(FrontTestCase):
-    """Small responses on a kept-alive connection."""
+    """ab -k speaks HTTP/1.0 with "Connection: keep-alive"; the hub used to
+    close after every response."""
 
     def request(self, version, connection):
         return (f"GET /open-iot/v1/hub HTTP/{version}\r\nHost: hub.invalid\r\n"
                 f"Connection: {connection}\r\n\r\n").encode()
+
+    def test_http10_keep_alive(self):
+        sock = self.hub.tls_socket(self.client, timeout=5)
+        self.addCleanup(sock.close)
+        for _ in range(3):
+            sock.sendall(self.request("1.0", "keep-alive"))
+            head, body = read_response(sock)
+            self.assertIn(b" 200 ", head.split(b"\r\n")[0])
+            self.assertRegex(head, rb"(?im)^connection:\s*keep-alive")
+        # without asking, an HTTP/1.0 client still gets its connection closed
+        sock.sendall(self.request("1.0", "close"))
+        read_response(sock)
+        self.assertEqual(sock.recv(1), b"")
 
     def test_small_responses_are_not_delayed(self):
         # Nagle's algorithm against the client's delayed ACK costs ~40 ms a
