@@ -46,6 +46,7 @@ typedef struct
   gint64              accepted_at;
   char               *fingerprint;
   gboolean            handed_over;
+  gboolean            closing;      /* shut down, waiting for libsoup or the handshake */
 } Link;
 
 struct _OpenIotHubListener
@@ -111,6 +112,7 @@ link_free (Link *link)
 static void
 link_close (Link *link)
 {
+  link->closing = TRUE;
   g_socket_shutdown (link->socket, TRUE, TRUE, NULL);
 
   if (link->handed_over)
@@ -158,6 +160,13 @@ hand_over (Link *link)
   g_autoptr(GError) error = NULL;
 
   g_clear_handle_id (&link->deadline_id, g_source_remove);
+
+  /* The client's last handshake flight is still unacknowledged: the
+   * kernel delays that ACK (up to 40 ms) hoping to piggyback it on data,
+   * and the hub has nothing to send until the request comes, which a
+   * client with Nagle's algorithm on (ab, OpenSSL's default) holds back
+   * until that very ACK. Setting TCP_QUICKACK sends the pending ACK now. */
+  g_socket_set_option (link->socket, IPPROTO_TCP, TCP_QUICKACK, TRUE, NULL);
 
   /* libsoup gives the message of a connection it did not accept itself
    * no peer certificate and no socket, but the addresses handed in here;
@@ -272,6 +281,8 @@ shed_oldest_unauthenticated (OpenIotHubListener *self)
     {
       int rank = link_rank (self, link);
 
+      if (link->closing)
+        continue;
       if (rank < oldest_rank || (rank == oldest_rank && rank < 2 && link->accepted_at < oldest->accepted_at))
         {
           oldest = link;
