@@ -395,6 +395,107 @@ def part_proxy(ctx):
 
 
 # --------------------------------------------------------------------------
+# loaders no one here wrote: ab and curl against the hub and nginx (issue 16)
+
+AB_PATH = "/services/thermostat/properties/targetTemperature"
+AB_LOADS = [
+    # (key, label, command maker)
+    ("ab-k16", "`ab -k -c 16` (HTTP/1.0 keep-alive)",
+     lambda url, pem, n: ["ab", "-q", "-k", "-c", "16", "-n", str(n), "-E", pem, url]),
+    ("ab-c4", "`ab -c 4` (new TLS connection per request)",
+     lambda url, pem, n: ["ab", "-q", "-c", "4", "-n", str(n // 4), "-E", pem, url]),
+]
+
+
+def ab_rps(args):
+    result = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    rps = re.search(r"Requests per second:\s+([\d.]+)", result.stdout)
+    failed = re.search(r"Failed requests:\s+(\d+)", result.stdout)
+    non2xx = re.search(r"Non-2xx responses:\s+(\d+)", result.stdout)
+    if not rps:
+        raise RuntimeError(f"ab failed ({result.returncode}): {result.stderr}")
+    kept = re.search(r"Keep-Alive requests:\s+(\d+)", result.stdout)
+    bad = int(failed.group(1)) + (int(non2xx.group(1)) if non2xx else 0)
+    return float(rps.group(1)), bad, int(kept.group(1)) if kept else 0
+
+
+def curl_one_connection_rps(url, identity, n, work):
+    """@n requests on one HTTP/1.1 connection (curl reuses it)."""
+    config = os.path.join(work, "curl-urls.txt")
+    with open(config, "w") as f:
+        f.write("".join(f'url = "{url}"\noutput = "/dev/null"\n' for _ in range(n)))
+    start = time.monotonic()
+    result = subprocess.run(["curl", "-sS", "-k", "--cert", identity.cert, "--key", identity.key,
+                             "-w", "%{http_code} %{num_connects}\n", "-K", config],
+                            capture_output=True, text=True, timeout=300)
+    elapsed = time.monotonic() - start
+    codes = [line.split() for line in result.stdout.splitlines()]
+    bad = sum(1 for code, _ in codes if code != "200") + (n - len(codes))
+    connects = sum(int(c) for _, c in codes)
+    return n / elapsed, bad, connects
+
+
+def part_ab(ctx):
+    build, args, work = ctx["build"], ctx["args"], ctx["work"]
+    hub = BenchHub(os.path.join(work, "ab"), services=("thermostat",), name="Bench Hub")
+    ctx["cleanup"].append(hub.close)
+    identity = testlib.ClientIdentity(os.path.join(work, "ab", "client"), name="Bench Loader")
+    reply = hub.register(identity)
+    nginx = Nginx(os.path.join(work, "ab"), hub, identity, reply["client_id"])
+    ctx["cleanup"].append(nginx.close)
+    pem = os.path.join(work, "ab", "client-cert-and-key.pem")
+    with open(pem, "w") as f:
+        f.write(open(identity.cert).read() + open(identity.key).read())
+    urls = {"hub": f"https://[::1]:{hub.port}{AB_PATH}", "nginx": f"https://[::1]:{nginx.port}{AB_PATH}"}
+    n = 400 if args.quick else 4000
+    runs = {}
+    for rep in range(1 if args.quick else 3):
+        for server in (("hub", "nginx") if rep % 2 == 0 else ("nginx", "hub")):
+            for key, _, command in AB_LOADS:
+                rps, bad, kept = ab_rps(command(urls[server], pem, n))
+                runs.setdefault(f"{key}/{server}", []).append({"rps": rps, "bad": bad, "kept_alive": kept})
+                log(f"ab {rep + 1} {key} {server}: {rps:.0f} req/s, {bad} bad, {kept} kept alive")
+            rps, bad, connects = curl_one_connection_rps(urls[server], identity, n * 3 // 4, work)
+            runs.setdefault(f"curl1/{server}", []).append({"rps": rps, "bad": bad, "connects": connects})
+            log(f"ab {rep + 1} curl1 {server}: {rps:.0f} req/s, {bad} bad, {connects} connections")
+    summary = {k: {"rps": median([r["rps"] for r in v]), "bad": sum(r["bad"] for r in v)} for k, v in runs.items()}
+    return {"summary": summary, "runs": runs}
+
+
+# --------------------------------------------------------------------------
+# leak: RSS across many mutual-TLS connections (issue 16, finding 10)
+
+LEAK_CHECKPOINTS = (1000, 10000, 100000)
+
+
+def part_leak(ctx):
+    """One request per new mutual-TLS connection, 4 at a time, until
+    100,000 connections; the hub's RSS at each checkpoint. A per-connection
+    leak of the 15 KiB client certificate alone would add ~1.5 GB."""
+    build, args, work = ctx["build"], ctx["args"], ctx["work"]
+    hub = BenchHub(os.path.join(work, "leak"), services=("thermostat",), name="Bench Hub")
+    ctx["cleanup"].append(hub.close)
+    identity = testlib.ClientIdentity(os.path.join(work, "leak", "client"), name="Bench Loader")
+    hub.register(identity)
+    target = {"args": ["--tcp", f"[::1]:{hub.port}", "--tls", "--cert", identity.cert, "--key", identity.key,
+                       "--path", "/open-iot/v1/hub"],
+              "proxy_pids": lambda: [hub.proc.pid], "service_pids": lambda: []}
+    checkpoints = LEAK_CHECKPOINTS[:2] if args.quick else LEAK_CHECKPOINTS
+    done, errors, rss, started = 0, 0, {}, time.monotonic()
+    for checkpoint in checkpoints:
+        while done < checkpoint:
+            # about a second of connections at the last measured rate
+            rate = done / (time.monotonic() - started) if done else 500
+            data = run_load(build, target, 4, True, max(0.5, min(10.0, (checkpoint - done) / max(rate, 1))),
+                            warmup=0)
+            done += data["total_requests"]
+            errors += data["errors"] + data["non_2xx"]
+        rss[checkpoint] = {"connections": done, "rss_kb": rss_kb([hub.proc.pid])}
+        log(f"leak: {done} connections, RSS {rss[checkpoint]['rss_kb']} KiB")
+    return {"rss": rss, "errors": errors, "seconds": time.monotonic() - started}
+
+
+# --------------------------------------------------------------------------
 # part 5: pairing time
 
 def hyperfine(commands, runs, export, prepare=None):
@@ -974,7 +1075,7 @@ def report(results, args):
              f"{args.pair_runs} (pairing), {args.rtt_runs} (RTT), {args.startup_runs} (start-up). "
              "Absolute numbers are from a shared machine; read the ratios.", ""]
 
-    for name in ("proxy", "pairing", "rtt", "startup"):
+    for name in ("proxy", "pairing", "rtt", "startup", "ab", "leak"):
         if "error" in results.get(name, {}):
             lines += [f"**Part `{name}` failed:** {results[name]['error']}", ""]
 
@@ -1024,6 +1125,29 @@ def report(results, args):
                   f"{ratio(h['hold_kb'], n['hold_kb'])}; PSS idle {ratio(h['idle_pss_kb'], n['idle_pss_kb'])}, "
                   f"with 100 clients {ratio(h['hold_pss_kb'], n['hold_pss_kb'])}; per client "
                   f"{ratio(h['hold_kb'] - h['idle_kb'], n['hold_kb'] - n['idle_kb'])}."]
+        lines.append("")
+
+    loads = results.get("ab")
+    if loads and "error" not in loads:
+        s = loads["summary"]
+        lines += ["## Loaders no one here wrote (GET " + AB_PATH + ")", "",
+                  "| load | hub req/s | nginx req/s | hub ÷ nginx | failed (hub / nginx) |",
+                  "| --- | ---: | ---: | ---: | ---: |"]
+        for key, label in [(k, l) for k, l, _ in AB_LOADS] + [("curl1", "`curl`, requests on one HTTP/1.1 connection")]:
+            hub, ngx = s[f"{key}/hub"], s[f"{key}/nginx"]
+            lines.append(f"| {label} | {fmt(hub['rps'])} | {fmt(ngx['rps'])} | {ratio(hub['rps'], ngx['rps'])} | "
+                         f"{hub['bad']} / {ngx['bad']} |")
+        lines.append("")
+
+    leak = results.get("leak")
+    if leak and "error" not in leak:
+        points = sorted(leak["rss"].values(), key=lambda p: p["connections"])
+        growth = (points[-1]["rss_kb"] - points[0]["rss_kb"]) / 1024
+        lines += ["## Hub memory across mutual-TLS connections (one request each)", "",
+                  f"Target: RSS after the last checkpoint within a few MiB of RSS after the first: "
+                  f"**{growth:+.1f} MiB**, {leak['errors']} failed requests, {leak['seconds']:.0f} s.", "",
+                  "| connections | hub RSS |", "| ---: | ---: |"]
+        lines += [f"| {p['connections']:,} | {p['rss_kb'] / 1024:.1f} MiB |" for p in points]
         lines.append("")
 
     pairing = results.get("pairing")
@@ -1208,7 +1332,7 @@ def main(argv):
     parser = argparse.ArgumentParser(description="Open-IoT benchmarks (issue 9)")
     parser.add_argument("--build", default=os.path.join(ROOT, "_build-bench"))
     parser.add_argument("--out", default=os.path.join(ROOT, "_build", "bench"))
-    parser.add_argument("--parts", default="proxy,pairing,rtt,startup,values")
+    parser.add_argument("--parts", default="proxy,pairing,rtt,startup,values,ab,leak")
     parser.add_argument("--repeat", type=int, default=5, help="proxy runs per scenario and server")
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per proxy run")
     parser.add_argument("--pair-runs", type=int, default=20)
@@ -1228,7 +1352,7 @@ def main(argv):
            "cleanup": [], "versions": versions()}
     results = {"machine": machine(), "versions": ctx["versions"]}
     parts = {"proxy": part_proxy, "pairing": part_pairing, "rtt": part_rtt, "startup": part_startup,
-             "values": part_app_values}
+             "values": part_app_values, "leak": part_leak, "ab": part_ab}
     try:
         for name in args.parts.split(","):
             log(f"part {name}")

@@ -11,6 +11,7 @@
 #include "openiot-hub-http.h"
 #include "openiot-hub-service-socket.h"
 #include "openiot-hub-td-rewrite.h"
+#include "openiot-hub-listener.h"
 
 #include "openiot-hub-proxy.h"
 
@@ -115,8 +116,8 @@ end_broken_response (ProxyRequest *request,
   /* A body shorter than its Content-Length cannot be ended in the
    * protocol: close the connection, so that the client sees a cut
    * response rather than waiting, or reading the next one as its rest. */
-  if (request->content_length && soup_server_message_get_socket (request->msg) != NULL)
-    g_socket_shutdown (soup_server_message_get_socket (request->msg), TRUE, TRUE, NULL);
+  if (request->content_length && openiot_hub_listener_get_socket (request->msg) != NULL)
+    g_socket_shutdown (openiot_hub_listener_get_socket (request->msg), TRUE, TRUE, NULL);
   soup_message_body_complete (soup_server_message_get_response_body (request->msg));
   openiot_hub_http_unpause (request->msg);
   proxy_request_free (request);
@@ -151,8 +152,8 @@ on_timeout (gpointer data)
    * the framing, it gets no well-ended body it did not read. */
   if (request->waiting)
     {
-      if (soup_server_message_get_socket (request->msg) != NULL)
-        g_socket_shutdown (soup_server_message_get_socket (request->msg), TRUE, TRUE, NULL);
+      if (openiot_hub_listener_get_socket (request->msg) != NULL)
+        g_socket_shutdown (openiot_hub_listener_get_socket (request->msg), TRUE, TRUE, NULL);
       end_broken_response (request, "the client stopped reading");
     }
   return G_SOURCE_REMOVE;

@@ -28,6 +28,9 @@ struct _OpenIotHubRegistry
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotHubRegistry, openiot_hub_registry, G_TYPE_OBJECT)
+
+enum { REVOKED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 G_DEFINE_QUARK (openiot-hub-registry-error-quark, openiot_hub_registry_error)
 
 static gboolean
@@ -275,9 +278,16 @@ openiot_hub_registry_revoke (OpenIotHubRegistry  *self,
                              GError             **error)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  OpenIotHubClient *client = find_locked (self, BY_ID, client_id);
+  g_autofree char *fingerprint = client != NULL ? g_strdup (client->fingerprint) : NULL;
 
   g_message ("Revoking client %s", client_id);
-  return replace_locked (self, client_id, FALSE, error);
+  if (!replace_locked (self, client_id, FALSE, error))
+    return FALSE;
+
+  g_clear_pointer (&locker, g_mutex_locker_free);
+  g_signal_emit (self, signals[REVOKED], 0, fingerprint);
+  return TRUE;
 }
 
 gboolean
@@ -332,6 +342,16 @@ static void
 openiot_hub_registry_class_init (OpenIotHubRegistryClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = openiot_hub_registry_finalize;
+
+  /**
+   * OpenIotHubRegistry::revoked:
+   * @fingerprint: the revoked client's certificate fingerprint
+   *
+   * Emitted, in the thread that revoked it, once a client's revocation is
+   * saved.
+   */
+  signals[REVOKED] = g_signal_new ("revoked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

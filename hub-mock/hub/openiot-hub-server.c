@@ -9,6 +9,7 @@
 #include "openiot-protocol-private.h"
 
 #include "openiot-hub-http.h"
+#include "openiot-hub-listener.h"
 #include "openiot-hub-path.h"
 #include "openiot-hub-services.h"
 
@@ -33,6 +34,7 @@ struct _OpenIotHubServer
   GObject             parent_instance;
 
   SoupServer         *soup;
+  OpenIotHubListener *listener;
   OpenIotHubState    *state;
   OpenIotHubRegistry *registry;
   OpenIotHubPairing  *pairing;
@@ -41,27 +43,9 @@ struct _OpenIotHubServer
   guint16             port;
   guint16             pairing_port;
   guint               idle_timeout;
-  GHashTable         *sockets;   /* the open connections' GSockets (weak) */
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotHubServer, openiot_hub_server, G_TYPE_OBJECT)
-
-static gboolean
-on_accept_certificate (SoupServerMessage    *msg,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              user_data)
-{
-  /* Self-signed client certificates are the point: take any at the
-   * handshake and judge it by fingerprint in the handler. */
-  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
-    {
-      g_autofree char *fingerprint = openiot_fingerprint_from_certificate (certificate);
-
-      g_debug ("A client presented the certificate %s", fingerprint);
-    }
-  return TRUE;
-}
 
 /* A client gets this long for its TLS handshake and request headers,
  * however it trickles them: the idle timeout alone does not stop a
@@ -102,7 +86,7 @@ static void
 set_request_deadline (SoupServerMessage *msg,
                       guint              seconds)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket = openiot_hub_listener_get_socket (msg);
   HeaderDeadline *deadline;
 
   if (seconds == 0 || socket == NULL)
@@ -249,6 +233,36 @@ on_got_chunk (SoupServerMessage *msg,
                       "Request bodies are limited to %d bytes", MAX_BODY_BYTES);
 }
 
+/* A chunked body has no end an HTTP/1.0 client can see but the
+ * connection's: no keep-alive after it. */
+static void
+on_wrote_headers (SoupServerMessage *msg,
+                  gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    soup_message_headers_remove (headers, "Connection");
+}
+
+/* HTTP/1.0 keeps a connection only when both sides say so, and libsoup
+ * 3.2 never says so: it reads the client's "Connection: keep-alive" but
+ * keeps the connection only if the response already carries "Connection:
+ * Keep-Alive" (soup_server_message_is_keepalive()), which it never adds.
+ * ab -k speaks HTTP/1.0. */
+static void
+agree_to_keep_alive (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+
+  if (soup_server_message_get_http_version (msg) != SOUP_HTTP_1_0 ||
+      !soup_message_headers_header_contains (request, "Connection", "keep-alive"))
+    return;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "Keep-Alive");
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), NULL);
+}
+
 /* Limits that must hold before the body is read at all. */
 static void
 on_got_headers (SoupServerMessage *msg,
@@ -263,6 +277,7 @@ on_got_headers (SoupServerMessage *msg,
   /* The same trickling, in the body: a byte now and then never trips the
    * idle timeout. */
   set_request_deadline (msg, has_body ? MIN (BODY_DEADLINE_SECONDS, 2 * self->idle_timeout) : 0);
+  agree_to_keep_alive (msg);
 
   if (!headers_within_limits (headers))
     reject_and_close (msg, STATUS_HEADER_FIELDS_TOO_LARGE, "headers-too-large",
@@ -279,72 +294,34 @@ on_got_headers (SoupServerMessage *msg,
 }
 
 static void
-forget_socket (gpointer  data,
-               GObject  *socket)
-{
-  OpenIotHubServer *self = data;
-
-  g_hash_table_remove (self->sockets, socket);
-}
-
-static void
 on_request_started (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
   OpenIotHubServer *self = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
 
-  /* libsoup 3.2's server has no idle timeout of its own; a GSocket timeout
-   * makes its I/O sources fail after that much silence, which closes idle
-   * and trickling (slowloris) connections. Event streams stay alive
-   * through the services' keep-alive comments. */
-  if (socket != NULL && self->idle_timeout > 0)
-    g_socket_set_timeout (socket, self->idle_timeout);
+  set_request_deadline (msg, MIN (HEADER_DEADLINE_SECONDS, 2 * self->idle_timeout));
 
-  if (socket != NULL && !g_hash_table_contains (self->sockets, socket))
-    {
-      g_hash_table_add (self->sockets, socket);
-      g_object_weak_ref (G_OBJECT (socket), forget_socket, self);
-    }
-
-  if (socket != NULL)
-    set_request_deadline (msg, MIN (HEADER_DEADLINE_SECONDS, 2 * self->idle_timeout));
-
-  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), NULL);
   g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), NULL);
 }
 
-/* The fingerprint of the client certificate of the TLS connection @msg
- * came on. libsoup 3.2 hands the peer certificate to the first message of
- * a connection only (later ones on a kept-alive connection get NULL), so
- * it is remembered on the connection's socket, which lives exactly as
- * long as that TLS session. */
-static char *
-peer_fingerprint (SoupServerMessage *msg)
+static gboolean
+is_registered (const char *fingerprint,
+               gpointer    user_data)
 {
-  GTlsCertificate *peer = soup_server_message_get_tls_peer_certificate (msg);
-  GSocket *socket = soup_server_message_get_socket (msg);
-  char *fingerprint;
+  OpenIotHubServer *self = user_data;
+  g_autoptr(OpenIotHubClient) client = openiot_hub_registry_lookup (self->registry, fingerprint);
 
-  if (peer != NULL)
-    {
-      fingerprint = openiot_fingerprint_from_certificate (peer);
-      if (socket != NULL && fingerprint != NULL)
-        g_object_set_data_full (G_OBJECT (socket), "openiot-peer-fingerprint", g_strdup (fingerprint), g_free);
-      return fingerprint;
-    }
-
-  return socket != NULL ? g_strdup (g_object_get_data (G_OBJECT (socket), "openiot-peer-fingerprint")) : NULL;
+  return client != NULL && !client->revoked;
 }
 
 static OpenIotHubClient *
 authenticate (OpenIotHubServer  *self,
               SoupServerMessage *msg)
 {
-  g_autofree char *fingerprint = peer_fingerprint (msg);
+  const char *fingerprint = openiot_hub_listener_get_peer_fingerprint (msg);
   g_autoptr(OpenIotHubClient) client = NULL;
 
   if (fingerprint == NULL)
@@ -561,22 +538,22 @@ on_certificate_changed (OpenIotHubState  *state,
                         GParamSpec       *pspec,
                         OpenIotHubServer *self)
 {
-  GHashTableIter iter;
-  gpointer socket;
-
-  /* libsoup 3.2 hands the new certificate to its live listeners by
-   * overwriting their reference to the old one, which leaks (once per
-   * rotation: tests/sanitizers/lsan.supp). Closing the listeners and
-   * listening again would avoid it, but soup_server_disconnect() also tears
-   * down the open connections under the proxy's feet. */
-  soup_server_set_tls_certificate (self->soup, openiot_hub_state_get_tls_certificate (state));
+  openiot_hub_listener_set_certificate (self->listener, openiot_hub_state_get_tls_certificate (state));
 
   /* Open connections still run TLS sessions made with the old
    * certificate; end them so that every client meets the new one, and
    * decides about it, at once (docs/protocol.md, "Rotation"). */
-  g_hash_table_iter_init (&iter, self->sockets);
-  while (g_hash_table_iter_next (&iter, &socket, NULL))
-    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  openiot_hub_listener_close_peer (self->listener, NULL);
+}
+
+/* What a revoked client has open ends with its registration: an event
+ * stream would otherwise go on for as long as the client keeps it. */
+static void
+on_client_revoked (OpenIotHubRegistry *registry,
+                   const char         *fingerprint,
+                   OpenIotHubServer   *self)
+{
+  openiot_hub_listener_close_peer (self->listener, fingerprint);
 }
 
 void
@@ -584,6 +561,7 @@ openiot_hub_server_set_idle_timeout (OpenIotHubServer *self,
                                      guint             seconds)
 {
   self->idle_timeout = seconds;
+  openiot_hub_listener_set_idle_timeout (self->listener, seconds);
 }
 
 OpenIotHubServer *
@@ -606,17 +584,17 @@ openiot_hub_server_new (OpenIotHubState    *state,
   self->pairing_port = pairing_port;
   self->idle_timeout = 60;
 
-  self->soup = soup_server_new ("tls-certificate", openiot_hub_state_get_tls_certificate (state),
-                                "server-header", NULL,
-                                /* Routing and openiot_hub_path_is_safe() see the
-                                 * path as sent: decoded, "%2F" after a service id
-                                 * would become a "/" and route (issue 16). */
-                                "raw-paths", TRUE,
-                                NULL);
-  soup_server_set_tls_auth_mode (self->soup, G_TLS_AUTHENTICATION_REQUESTED);
+  /* TLS is the listener's: libsoup serves the established streams.
+   * Routing and openiot_hub_path_is_safe() see the path as sent: decoded,
+   * "%2F" after a service id would become a "/" and route (issue 16). */
+  self->soup = soup_server_new ("server-header", NULL, "raw-paths", TRUE, NULL);
+  self->listener = openiot_hub_listener_new (self->soup, openiot_hub_state_get_tls_certificate (state));
+  openiot_hub_listener_set_idle_timeout (self->listener, self->idle_timeout);
+  openiot_hub_listener_set_trust_func (self->listener, is_registered, self);
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect_object (state, "notify::tls-certificate", G_CALLBACK (on_certificate_changed), self, 0);
+  g_signal_connect_object (registry, "revoked", G_CALLBACK (on_client_revoked), self, 0);
 
   return self;
 }
@@ -626,20 +604,15 @@ openiot_hub_server_listen (OpenIotHubServer  *self,
                            GSocketAddress    *address,
                            GError           **error)
 {
-  return soup_server_listen (self->soup, address, SOUP_SERVER_LISTEN_HTTPS, error);
+  return openiot_hub_listener_listen (self->listener, address, error);
 }
 
 static void
 openiot_hub_server_finalize (GObject *object)
 {
   OpenIotHubServer *self = OPENIOT_HUB_SERVER (object);
-  GHashTableIter iter;
-  gpointer socket;
 
-  g_hash_table_iter_init (&iter, self->sockets);
-  while (g_hash_table_iter_next (&iter, &socket, NULL))
-    g_object_weak_unref (socket, forget_socket, self);
-  g_hash_table_unref (self->sockets);
+  g_clear_object (&self->listener);
   soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->state);
@@ -660,5 +633,4 @@ openiot_hub_server_class_init (OpenIotHubServerClass *klass)
 static void
 openiot_hub_server_init (OpenIotHubServer *self)
 {
-  self->sockets = g_hash_table_new (NULL, NULL);
 }
