@@ -55,9 +55,9 @@ struct _OpenIotHubListener
 
   SoupServer      *soup;
   GTlsCertificate *certificate;
-  GSocket         *socket;
+  GPtrArray       *sockets;        /* GSocket *, one per listened address */
   GSocket         *dormant[2];
-  GSource         *accept_source;
+  GPtrArray       *accept_sources; /* GSource *, one per socket while armed */
   guint            rearm_id;
   GHashTable      *links;          /* Link * */
   guint            max_links;
@@ -351,6 +351,12 @@ on_rearm (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+disarm (OpenIotHubListener *self)
+{
+  g_ptr_array_set_size (self->accept_sources, 0);
+}
+
 static gboolean
 on_incoming (GSocket      *socket,
              GIOCondition  condition,
@@ -380,7 +386,7 @@ on_incoming (GSocket      *socket,
            * or a moment has passed, and make room meanwhile. */
           g_warning ("Cannot accept connections for now: %s", error->message);
           shed_oldest_unauthenticated (self);
-          g_clear_pointer (&self->accept_source, g_source_destroy);
+          disarm (self);
           if (self->rearm_id == 0)
             self->rearm_id = g_timeout_add (REARM_MS, on_rearm, self);
           return G_SOURCE_REMOVE;
@@ -395,16 +401,24 @@ on_incoming (GSocket      *socket,
 static void
 arm (OpenIotHubListener *self)
 {
-  GSource *source;
-
-  if (self->socket == NULL || self->accept_source != NULL)
+  if (self->accept_sources->len > 0)
     return;
 
-  source = g_socket_create_source (self->socket, G_IO_IN, NULL);
-  g_source_set_callback (source, G_SOURCE_FUNC (on_incoming), self, NULL);
-  g_source_attach (source, NULL);
-  self->accept_source = source;
-  g_source_unref (source);   /* the context keeps it until destroyed */
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      GSource *source = g_socket_create_source (self->sockets->pdata[i], G_IO_IN, NULL);
+
+      g_source_set_callback (source, G_SOURCE_FUNC (on_incoming), self, NULL);
+      g_source_attach (source, NULL);
+      g_ptr_array_add (self->accept_sources, source);
+    }
+}
+
+static void
+destroy_source (gpointer source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
 }
 
 /* The hub's clients reconnect for months: start with as many descriptors
@@ -438,8 +452,6 @@ openiot_hub_listener_listen (OpenIotHubListener  *self,
   g_autoptr(GSocket) socket = NULL;
 
   g_return_val_if_fail (OPENIOT_IS_HUB_LISTENER (self), FALSE);
-  g_return_val_if_fail (self->socket == NULL, FALSE);
-
   self->max_links = raise_file_limit ();
   g_debug ("Serving at most %u connections at once", self->max_links);
 
@@ -456,7 +468,8 @@ openiot_hub_listener_listen (OpenIotHubListener  *self,
   if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
     return FALSE;
 
-  self->socket = g_steal_pointer (&socket);
+  g_ptr_array_add (self->sockets, g_steal_pointer (&socket));
+  disarm (self);
   arm (self);
   return TRUE;
 }
@@ -594,7 +607,7 @@ openiot_hub_listener_dispose (GObject *object)
   Link *link;
 
   g_clear_handle_id (&self->rearm_id, g_source_remove);
-  g_clear_pointer (&self->accept_source, g_source_destroy);
+  disarm (self);
 
   /* Handed-over connections are libsoup's now. A link in its handshake
    * holds a reference to the listener: there is none here. */
@@ -617,9 +630,10 @@ openiot_hub_listener_finalize (GObject *object)
   OpenIotHubListener *self = OPENIOT_HUB_LISTENER (object);
 
   g_hash_table_unref (self->links);
-  if (self->socket != NULL)
-    g_socket_close (self->socket, NULL);
-  g_clear_object (&self->socket);
+  for (guint i = 0; i < self->sockets->len; i++)
+    g_socket_close (self->sockets->pdata[i], NULL);
+  g_ptr_array_unref (self->sockets);
+  g_ptr_array_unref (self->accept_sources);
   g_clear_object (&self->dormant[0]);
   g_clear_object (&self->dormant[1]);
   g_clear_object (&self->certificate);
@@ -641,6 +655,8 @@ static void
 openiot_hub_listener_init (OpenIotHubListener *self)
 {
   self->links = g_hash_table_new (NULL, NULL);
+  self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  self->accept_sources = g_ptr_array_new_with_free_func (destroy_source);
   self->handshake_timeout = handshake_timeout_from_environment ();
   self->idle_timeout = 60;
 }

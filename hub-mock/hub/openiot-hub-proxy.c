@@ -387,7 +387,8 @@ on_td_read (GObject      *source,
     {
       g_warning ("Service “%s” serves no usable Thing Description: %s", request->service_id, error->message);
       openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
-                                      "The service “%s” serves no usable Thing Description", request->service_id);
+                                      "The service “%s” serves no usable Thing Description: %s",
+                                      request->service_id, error->message);
     }
   else
     {
