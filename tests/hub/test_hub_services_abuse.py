@@ -198,8 +198,12 @@ class TestBackPressure(AbuseTestCase):
         self.assertEqual(service.streams_sent_whole, whole, "the hub read the rest of the reply anyway")
         print(f"\n{path.decode()}: RSS {baseline} KiB before, {peak} KiB at most while stalled",
               file=sys.stderr)
-        self.assertLess(peak - baseline, RSS_BOUND_KIB,
-                        f"RSS grew {(peak - baseline) // 1024} MiB behind a stalled client")
+        # Under AddressSanitizer freed memory waits in its quarantine (256 MB)
+        # and RSS says nothing about what the hub keeps: the bound is the
+        # plain build's (the stalled service is still checked above)
+        if not os.environ.get("OPENIOT_SANITIZER_REPORTS"):
+            self.assertLess(peak - baseline, RSS_BOUND_KIB,
+                            f"RSS grew {(peak - baseline) // 1024} MiB behind a stalled client")
         self.assertServing()
 
     @unittest.skip("with the hub's own TLS front (i16-front) the cut client's service connection is not "
