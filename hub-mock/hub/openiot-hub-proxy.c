@@ -7,6 +7,8 @@
 #include <libopeniot.h>
 
 #include "openiot-protocol-private.h"
+#include "openiot-read-bounded-private.h"
+#include "openiot-td-private.h"
 
 #include "openiot-hub-http.h"
 #include "openiot-hub-service-socket.h"
@@ -374,7 +376,7 @@ on_td_read (GObject      *source,
 {
   ProxyRequest *request = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) td = openiot_hub_td_read_finish (result, &error);
+  g_autoptr(GBytes) td = _openiot_read_bounded_finish (G_INPUT_STREAM (source), result, &error);
   g_autoptr(GBytes) rewritten = NULL;
 
   if (request->finished)
@@ -448,7 +450,7 @@ on_upstream_sent (GObject      *source,
    * rewritten and sent whole. */
   if (request->td_base != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (request->upstream)))
     {
-      openiot_hub_td_read_async (request->body, request->cancellable, on_td_read, request);
+      _openiot_read_bounded_async (request->body, OPENIOT_TD_MAX_SIZE, request->cancellable, on_td_read, request);
       return;
     }
 

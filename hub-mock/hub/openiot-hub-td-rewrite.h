@@ -10,11 +10,5 @@ GBytes *openiot_hub_td_rewrite       (GBytes               *td,
                                       GError              **error);
 char   *openiot_hub_td_base_for_host (const char           *host,
                                       const char           *service_id);
-void    openiot_hub_td_read_async    (GInputStream         *body,
-                                      GCancellable         *cancellable,
-                                      GAsyncReadyCallback   callback,
-                                      gpointer              user_data);
-GBytes *openiot_hub_td_read_finish   (GAsyncResult         *result,
-                                      GError              **error);
 
 G_END_DECLS
