@@ -76,23 +76,6 @@ thermostat_live (gpointer data)
   return openiot_thing_page_get_live (scene->page) && openiot_thing_page_get_action (scene->page, "boost") != NULL;
 }
 
-static void
-screenshots (GtkWindow  *window,
-             const char *name)
-{
-  const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
-
-  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-    {
-      g_autofree char *file = g_strdup_printf ("%s-%dx%d", name, sizes[i][0], sizes[i][1]);
-
-      gtk_window_set_default_size (window, sizes[i][0], sizes[i][1]);
-      openiot_test_ui_iterate (300);
-      openiot_test_ui_wait_for_frame (window);
-      openiot_test_ui_screenshot (window, file);
-    }
-}
-
 static GtkWindow *
 press_unlock (Scene *scene)
 {
@@ -138,7 +121,7 @@ test_actions (void)
   g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (unlock)));
   g_assert_true (gtk_widget_has_css_class (openiot_action_row_get_button (unlock), "destructive-action"));
   g_assert_false (gtk_widget_has_css_class (openiot_action_row_get_button (unlock), "suggested-action"));
-  screenshots (GTK_WINDOW (scene.window), "thing-lock");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-lock");
 
   /* Unlock asks first, naming the device; Cancel is the default and
    * changes nothing */
@@ -168,7 +151,7 @@ test_actions (void)
   openiot_test_ui_iterate (300);
   g_assert_false (gtk_widget_get_sensitive (openiot_action_row_get_button (unlock)));
   g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (lock)));
-  screenshots (GTK_WINDOW (scene.window), "action-result");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "action-result");
 
   /* An action with a form: its button is named after it too, and asks
    * nothing */
@@ -182,7 +165,7 @@ test_actions (void)
   g_assert_null (openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   wait_until (answered, boost, "the boost result");
   g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (boost)), "Until: "));
-  screenshots (GTK_WINDOW (scene.window), "action-result-boost");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "action-result-boost");
 
   gtk_window_destroy (GTK_WINDOW (scene.window));
   g_object_unref (scene.hub);

@@ -183,23 +183,6 @@ action_answered (gpointer data)
   return openiot_action_row_get_output (data) != NULL;
 }
 
-static void
-screenshots (Scene      *scene,
-             const char *name)
-{
-  const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
-
-  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-    {
-      g_autofree char *file = g_strdup_printf ("%s-%dx%d", name, sizes[i][0], sizes[i][1]);
-
-      gtk_window_set_default_size (GTK_WINDOW (scene->window), sizes[i][0], sizes[i][1]);
-      openiot_test_ui_iterate (300);
-      openiot_test_ui_wait_for_frame (GTK_WINDOW (scene->window));
-      openiot_test_ui_screenshot (GTK_WINDOW (scene->window), file);
-    }
-}
-
 static double
 read_target (OpenIotHub *hub)
 {
@@ -249,13 +232,13 @@ test_flows (void)
   openiot_window_show_hub (scene.window, scene.hub);
   wait_until (services_listed, &scene, "the services");
   g_assert_cmpint (openiot_hub_get_status (scene.hub), ==, OPENIOT_HUB_STATUS_ONLINE);
-  screenshots (&scene, "hub-page");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "hub-page");
 
   /* The thermostat, live */
   openiot_window_show_service (scene.window, "thermostat", "Living-room thermostat");
   wait_until (thing_live, &scene, "live thermostat values");
   g_assert_cmpstr (openiot_thing_page_get_state_text (scene.thing_page), ==, "Live");
-  screenshots (&scene, "thing-thermostat");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-thermostat");
 
   /* A write through the spin button reaches the device */
   target = OPENIOT_VALUE_EDITOR (openiot_thing_page_get_editor (scene.thing_page, "targetTemperature"));
@@ -272,7 +255,7 @@ test_flows (void)
     openiot_action_row_run (boost);
     wait_until (action_answered, boost, "the boost action's output");
     g_assert_true (JSON_NODE_HOLDS_OBJECT (openiot_action_row_get_output (boost)));
-    screenshots (&scene, "thing-action");
+    openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-action");
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (boost), FALSE);
   }
 
@@ -287,7 +270,7 @@ test_flows (void)
   /* Blocked means no values shown either, only the decision to make */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
                      GTK_WIDGET (scene.thing_page), OPENIOT_TYPE_THING_PAGE, "stack"))), ==, "blocked");
-  screenshots (&scene, "thing-blocked");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-blocked");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.review-certificate", NULL));
   openiot_test_ui_iterate (200);
@@ -320,7 +303,7 @@ test_flows (void)
   openiot_test_hub_stop (test_hub);
   wait_until (thing_stale, &scene, "stale values");
   openiot_test_ui_iterate (500);
-  screenshots (&scene, "thing-offline");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-offline");
   openiot_test_hub_restart (test_hub);
   wait_until (thing_live, &scene, "live again after the hub came back");
 
@@ -350,7 +333,7 @@ test_flows (void)
     for (guint i = 0; i < json_array_get_length (list); i++)
       g_assert_true (json_object_get_boolean_member (json_array_get_object_element (list, i), "revoked"));
   }
-  screenshots (&scene, "after-remove");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "after-remove");
 
   gtk_window_destroy (GTK_WINDOW (scene.window));
   current_hub = NULL;

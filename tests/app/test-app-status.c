@@ -115,24 +115,6 @@ thing_child (Scene      *scene,
 }
 
 static void
-screenshots (Scene      *scene,
-             const char *name)
-{
-  const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
-
-  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-    {
-      g_autofree char *file = g_strdup_printf ("%s-%dx%d", name, sizes[i][0], sizes[i][1]);
-
-      gtk_window_set_default_size (GTK_WINDOW (scene->window), sizes[i][0], sizes[i][1]);
-      openiot_test_ui_iterate (300);
-      openiot_test_ui_wait_for_frame (GTK_WINDOW (scene->window));
-      openiot_test_ui_screenshot (GTK_WINDOW (scene->window), file);
-    }
-  gtk_window_set_default_size (GTK_WINDOW (scene->window), 1280, 800);
-}
-
-static void
 assert_controls_sensitive (Scene    *scene,
                            gboolean  sensitive)
 {
@@ -215,7 +197,7 @@ test_status (void)
   g_assert_nonnull (openiot_hub_get_offline_since (scene.shown));
   g_assert_cmpstr (row_subtitle (&scene, 1), ==, "Online");
   assert_controls_sensitive (&scene, FALSE);
-  screenshots (&scene, "status-offline");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "status-offline");
 
   /* It comes back: live again within 10 s, without a click */
   openiot_test_hub_restart (hub_a);
@@ -223,7 +205,7 @@ test_status (void)
   g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Online");
   g_assert_null (openiot_hub_get_offline_since (scene.shown));
   assert_controls_sensitive (&scene, TRUE);
-  screenshots (&scene, "status-recovered");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "status-recovered");
 
   /* An impostor takes its port: blocked, and it reads as a warning */
   openiot_test_hub_stop (hub_a);
@@ -235,7 +217,7 @@ test_status (void)
   g_assert_false (gtk_widget_has_css_class (thing_child (&scene, "blocked_button"), "suggested-action"));
   g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Blocked: unverified certificate, maybe an attack");
   g_assert_cmpstr (row_subtitle (&scene, 1), ==, "Online");
-  screenshots (&scene, "blocked-impostor");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "blocked-impostor");
   review_certificate (&scene, "Unverified Certificate", "certificate-impostor");
 
   /* The impostor leaves, the real hub is back: unblocked by itself */
@@ -252,7 +234,7 @@ test_status (void)
   g_assert_false (gtk_widget_has_css_class (thing_child (&scene, "blocked_page"), "alarming"));
   g_assert_true (gtk_widget_has_css_class (thing_child (&scene, "blocked_button"), "suggested-action"));
   g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Blocked: the hub renewed its certificate");
-  screenshots (&scene, "blocked-renewal");
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "blocked-renewal");
   review_certificate (&scene, "The Hub Renewed Its Certificate", "certificate-renewal");
 
   gtk_window_destroy (GTK_WINDOW (scene.window));

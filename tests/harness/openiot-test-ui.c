@@ -182,3 +182,22 @@ openiot_test_ui_store_result (GObject      *source,
 {
   *(GAsyncResult **) result_location = g_object_ref (result);
 }
+
+/* @window at phone size (360×720) and desktop size (1280×800), each saved
+ * as @name-WIDTHxHEIGHT.png; the window is left at desktop size. */
+void
+openiot_test_ui_screenshots (GtkWindow  *window,
+                             const char *name)
+{
+  const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s-%dx%d", name, sizes[i][0], sizes[i][1]);
+
+      gtk_window_set_default_size (window, sizes[i][0], sizes[i][1]);
+      openiot_test_ui_iterate (300);
+      openiot_test_ui_wait_for_frame (window);
+      openiot_test_ui_screenshot (window, file);
+    }
+}

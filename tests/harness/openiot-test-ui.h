@@ -19,6 +19,8 @@ void       openiot_test_ui_wait_for_frame   (GtkWindow  *window);
 void       openiot_test_ui_iterate          (guint       milliseconds);
 void       openiot_test_ui_screenshot       (GtkWindow  *window,
                                              const char *name);
+void       openiot_test_ui_screenshots      (GtkWindow  *window,
+                                             const char *name);
 GtkWindow *openiot_test_ui_find_toplevel    (GType       type);
 gboolean   openiot_test_ui_label_fits       (GtkLabel   *label);
 void       openiot_test_ui_respond          (AdwMessageDialog *dialog,
