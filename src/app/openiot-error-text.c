@@ -44,6 +44,7 @@ openiot_error_text (const GError *error)
     case OPENIOT_ERROR_NOT_FOUND:
     case OPENIOT_ERROR_SERVICE_UNAVAILABLE:
     case OPENIOT_ERROR_KEYRING:
+    case OPENIOT_ERROR_NOT_SUPPORTED:
     default:
       return g_strdup (error->message);
     }

@@ -30,14 +30,18 @@ GtkWidget *
 openiot_event_row_new (OpenIotInteraction *event)
 {
   OpenIotEventRow *self = g_object_new (OPENIOT_TYPE_EVENT_ROW, NULL);
+  g_autoptr(GError) unusable = NULL;
 
   self->event = g_object_ref (event);
   /* The title and the logged data are the service's text, not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), openiot_interaction_get_title (event));
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self),
-                                 openiot_interaction_get_reachable (event) ? _("Nothing yet")
-                                                                          : _("Not reachable through the hub"));
+  /* Why it cannot be followed, when it cannot: off the hub, or only in a
+   * form this app does not speak (CBOR, WebSub). */
+  if (openiot_interaction_check_operation (event, OPENIOT_OPERATION_SUBSCRIBE_EVENT, &unusable))
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), _("Nothing yet"));
+  else
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), unusable->message);
   return GTK_WIDGET (self);
 }
 

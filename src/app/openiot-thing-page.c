@@ -141,7 +141,7 @@ update_controls (OpenIotThingPage *self,
     {
       GtkWidget *row = self->action_rows->pdata[i];
 
-      gtk_widget_set_sensitive (row, usable && g_object_get_data (G_OBJECT (row), "openiot-reachable") != NULL);
+      gtk_widget_set_sensitive (row, usable && g_object_get_data (G_OBJECT (row), "openiot-usable") != NULL);
     }
 }
 
@@ -390,18 +390,21 @@ build_properties (OpenIotThingPage *self,
     {
       g_autoptr(OpenIotInteraction) property = g_list_model_get_item (properties, i);
       g_autofree char *subtitle = NULL;
+      g_autoptr(GError) unusable = NULL;
+      gboolean usable = openiot_interaction_get_readable (property) || openiot_interaction_get_writable (property);
       OpenIotValueEditor *editor;
 
-      if (!openiot_interaction_get_reachable (property))
-        subtitle = g_strdup (_("Not reachable through the hub"));
+      /* Why not, in the library's words: off the hub, or only as CBOR */
+      if (!usable && !openiot_interaction_check_operation (property, OPENIOT_OPERATION_READ_PROPERTY, &unusable))
+        subtitle = g_strdup (unusable->message);
       editor = openiot_value_editor_new (openiot_interaction_get_schema (property),
                                          openiot_interaction_get_title (property), subtitle,
                                          openiot_interaction_get_writable (property));
       g_object_set_data_full (G_OBJECT (editor), "openiot-property",
                               g_strdup (openiot_interaction_get_name (property)), g_free);
       g_signal_connect_object (editor, "changed", G_CALLBACK (on_editor_changed), self, 0);
-      gtk_widget_set_sensitive (openiot_value_editor_get_row (editor), openiot_interaction_get_reachable (property));
-      if (openiot_interaction_get_writable (property) && openiot_interaction_get_reachable (property))
+      gtk_widget_set_sensitive (openiot_value_editor_get_row (editor), usable);
+      if (openiot_interaction_get_writable (property))
         g_object_set_data (G_OBJECT (editor), "openiot-writable", GINT_TO_POINTER (TRUE));
       adw_preferences_group_add (group, openiot_value_editor_get_row (editor));
       g_hash_table_insert (self->editors, g_strdup (openiot_interaction_get_name (property)), editor);
@@ -423,10 +426,13 @@ build_actions_and_events (OpenIotThingPage *self,
         {
           g_autoptr(OpenIotInteraction) action = g_list_model_get_item (actions, i);
           GtkWidget *row = openiot_action_row_new (action);
+          g_autoptr(GError) unusable = NULL;
 
-          gtk_widget_set_sensitive (row, openiot_interaction_get_reachable (action));
-          if (openiot_interaction_get_reachable (action))
-            g_object_set_data (G_OBJECT (row), "openiot-reachable", GINT_TO_POINTER (TRUE));
+          if (openiot_interaction_check_operation (action, OPENIOT_OPERATION_INVOKE_ACTION, &unusable))
+            g_object_set_data (G_OBJECT (row), "openiot-usable", GINT_TO_POINTER (TRUE));
+          else
+            adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), unusable->message);
+          gtk_widget_set_sensitive (row, unusable == NULL);
           adw_preferences_group_add (group, row);
           g_ptr_array_add (self->action_rows, row);
         }
@@ -749,7 +755,7 @@ openiot_thing_page_show (OpenIotThingPage *self,
       self->values = g_steal_pointer (&values);
     }
 
-  if ((cached = openiot_thing_cache_load_thing (cache, hub_id, service_id)))
+  if ((cached = openiot_thing_cache_load_thing (cache, openiot_hub_get_record (hub), service_id)))
     {
       g_autoptr(OpenIotConsumedThing) thing = openiot_consumed_thing_new (openiot_hub_get_connection (hub), cached);
 

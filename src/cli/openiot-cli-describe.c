@@ -74,18 +74,50 @@ describe_schema (OpenIotDataSchema *schema)
   return g_string_free (text, FALSE);
 }
 
+/* What using it means: reading a property, invoking an action, following
+ * an event. */
+static OpenIotOperation
+main_operation (OpenIotInteraction *interaction)
+{
+  switch (openiot_interaction_get_kind (interaction))
+    {
+    case OPENIOT_INTERACTION_PROPERTY:
+      return openiot_interaction_get_readable (interaction) || !openiot_interaction_get_writable (interaction)
+               ? OPENIOT_OPERATION_READ_PROPERTY : OPENIOT_OPERATION_WRITE_PROPERTY;
+    case OPENIOT_INTERACTION_ACTION:
+      return OPENIOT_OPERATION_INVOKE_ACTION;
+    case OPENIOT_INTERACTION_EVENT:
+    default:
+      return OPENIOT_OPERATION_SUBSCRIBE_EVENT;
+    }
+}
+
+/* How `observe` follows an observable property. */
+static const char *
+observed_by (OpenIotInteraction *property)
+{
+  OpenIotForm *watch = openiot_interaction_find_form (property, OPENIOT_OPERATION_OBSERVE_PROPERTY);
+
+  if (watch == NULL)
+    return _(", observable (read every 5 s)");
+  if (g_strcmp0 (openiot_form_get_subprotocol (watch), "longpoll") == 0)
+    return _(", observable (long-poll)");
+  return _(", observable (event stream)");
+}
+
 static void
 print_interaction (OpenIotInteraction *interaction)
 {
   g_autofree char *schema = describe_schema (openiot_interaction_get_schema (interaction));
   g_autoptr(GString) flags = g_string_new (NULL);
+  g_autoptr(GError) unusable = NULL;
 
   switch (openiot_interaction_get_kind (interaction))
     {
     case OPENIOT_INTERACTION_PROPERTY:
       g_string_append (flags, openiot_interaction_get_writable (interaction) ? _("read-write") : _("read-only"));
       if (openiot_interaction_get_observable (interaction))
-        g_string_append (flags, _(", observable"));
+        g_string_append (flags, observed_by (interaction));
       break;
     case OPENIOT_INTERACTION_ACTION:
       {
@@ -99,8 +131,8 @@ print_interaction (OpenIotInteraction *interaction)
     default:
       break;
     }
-  if (!openiot_interaction_get_reachable (interaction))
-    g_string_append (flags, _(" — unreachable: it points off the hub"));
+  if (!openiot_interaction_check_operation (interaction, main_operation (interaction), &unusable))
+    g_string_append_printf (flags, " — %s", unusable->message);
 
   g_print ("  %-20s %s\n", openiot_cli_safe (openiot_interaction_get_name (interaction)),
            openiot_cli_safe (openiot_interaction_get_title (interaction)));

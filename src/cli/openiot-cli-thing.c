@@ -66,7 +66,7 @@ openiot_cli_thing_open (const char  *hub_name,
   self->connection = openiot_hub_connection_new (self->hub, identity);
   self->cache = openiot_cli_new_cache ();
 
-  if (!fresh && (cached = openiot_thing_cache_load_thing (self->cache, openiot_hub_record_get_id (self->hub), service_id)))
+  if (!fresh && (cached = openiot_thing_cache_load_thing (self->cache, self->hub, service_id)))
     {
       self->thing = openiot_consumed_thing_new (self->connection, cached);
       self->from_cache = TRUE;

@@ -114,6 +114,7 @@ find_form (OpenIotConsumedThing    *self,
            OpenIotInteraction     **interaction_out)
 {
   OpenIotInteraction *interaction = openiot_thing_lookup (self->thing, kind, name);
+  g_autoptr(GError) error = NULL;
   OpenIotForm *form;
 
   if (interaction == NULL)
@@ -130,14 +131,9 @@ find_form (OpenIotConsumedThing    *self,
                                openiot_interaction_get_title (interaction));
       return NULL;
     }
-  if (!(form = openiot_interaction_find_form (interaction, operation)))
+  if (!(form = openiot_interaction_check_operation (interaction, operation, &error)))
     {
-      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
-                               openiot_interaction_get_reachable (interaction)
-                                 ? _("“%s” offers no way to do that.")
-                                 : _("“%s” is not reachable through the hub: its Thing Description points "
-                                     "elsewhere, and this device only talks to the hub it trusts."),
-                               openiot_interaction_get_title (interaction));
+      g_task_return_error (task, g_steal_pointer (&error));
       return NULL;
     }
   if (interaction_out != NULL)
@@ -415,8 +411,9 @@ openiot_consumed_thing_read_all_properties_finish (OpenIotConsumedThing  *self,
  * @kind: %OPENIOT_INTERACTION_PROPERTY or %OPENIOT_INTERACTION_EVENT
  *
  * Prepares to follow a property's changes or an event: over the form's
- * event stream when it offers one (`sse`), else, for a property, by
- * reading it at intervals. Call [method@OpenIot.Observation.start].
+ * event stream when it offers one (`sse`), else by long-poll
+ * (`longpoll`), else, for a property, by reading it at intervals. Call
+ * [method@OpenIot.Observation.start].
  *
  * Returns: (transfer full): the observation, or %NULL when there is no
  *   way to follow it
@@ -428,7 +425,8 @@ openiot_consumed_thing_observe (OpenIotConsumedThing    *self,
                                 GError                 **error)
 {
   OpenIotInteraction *interaction;
-  OpenIotForm *stream, *poll = NULL;
+  OpenIotForm *watch, *poll = NULL;
+  g_autoptr(GError) watch_error = NULL;
 
   g_return_val_if_fail (OPENIOT_IS_CONSUMED_THING (self), NULL);
   g_return_val_if_fail (kind == OPENIOT_INTERACTION_PROPERTY || kind == OPENIOT_INTERACTION_EVENT, NULL);
@@ -441,24 +439,21 @@ openiot_consumed_thing_observe (OpenIotConsumedThing    *self,
       return NULL;
     }
 
-  if (kind == OPENIOT_INTERACTION_EVENT)
-    stream = openiot_interaction_find_form (interaction, OPENIOT_OPERATION_SUBSCRIBE_EVENT);
-  else
+  /* A property without a stream or long-poll of its own is read at
+   * intervals; an event has no such fallback. */
+  watch = openiot_interaction_check_operation (interaction, kind == OPENIOT_INTERACTION_EVENT
+                                                              ? OPENIOT_OPERATION_SUBSCRIBE_EVENT
+                                                              : OPENIOT_OPERATION_OBSERVE_PROPERTY,
+                                               &watch_error);
+  if (kind == OPENIOT_INTERACTION_PROPERTY && watch == NULL)
+    poll = openiot_interaction_check_operation (interaction, OPENIOT_OPERATION_READ_PROPERTY, NULL);
+  if (watch == NULL && poll == NULL)
     {
-      stream = openiot_interaction_find_form (interaction, OPENIOT_OPERATION_OBSERVE_PROPERTY);
-      poll = openiot_interaction_find_form (interaction, OPENIOT_OPERATION_READ_PROPERTY);
-    }
-
-  if (stream == NULL && poll == NULL)
-    {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
-                   _("“%s” offers no event stream through the hub, so it cannot be followed."),
-                   openiot_interaction_get_title (interaction));
+      g_propagate_error (error, g_steal_pointer (&watch_error));
       return NULL;
     }
 
-  return _openiot_observation_new (self->connection, stream ? openiot_form_get_path (stream) : NULL,
-                                   poll ? openiot_form_get_path (poll) : NULL);
+  return _openiot_observation_new (self->connection, watch, poll);
 }
 
 static void
@@ -475,7 +470,8 @@ on_thing_fetched (GObject      *source,
 
   if (!(body = openiot_hub_connection_send_finish (connection, result, &status, &error)) ||
       !_openiot_protocol_response_error (status, body, &error) ||
-      !(thing = openiot_thing_new_from_bytes (body, g_task_get_task_data (task), &error)))
+      !(thing = openiot_thing_new_for_hub (body, g_task_get_task_data (task),
+                                           openiot_hub_connection_get_record (connection), &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -27,6 +27,8 @@ G_BEGIN_DECLS
  * @OPENIOT_ERROR_NOT_FOUND: no such hub, service, property, action or event
  * @OPENIOT_ERROR_SERVICE_UNAVAILABLE: the hub could not reach the service
  * @OPENIOT_ERROR_KEYRING: the Secret Service is missing, locked, or refused
+ * @OPENIOT_ERROR_NOT_SUPPORTED: a Thing offers something only in a form this
+ *   library cannot follow (a content type or subprotocol it does not speak)
  *
  * Error codes in the %OPENIOT_ERROR domain.
  */
@@ -44,6 +46,7 @@ typedef enum
   OPENIOT_ERROR_NOT_FOUND,
   OPENIOT_ERROR_SERVICE_UNAVAILABLE,
   OPENIOT_ERROR_KEYRING,
+  OPENIOT_ERROR_NOT_SUPPORTED,
 } OpenIotError;
 
 /**

@@ -11,10 +11,21 @@ G_BEGIN_DECLS
  * OPENIOT_FORM_HUB_URI "/services/<id>/" (docs/protocol.md). */
 #define OPENIOT_FORM_HUB_URI "https://hub.invalid"
 
-OpenIotForm *_openiot_form_new         (JsonObject       *object,
-                                        const char       *base,
-                                        const char       *service_root,
-                                        OpenIotOperation  default_operations);
+/* Where a Thing's forms lead: @base resolves their hrefs (RFC 3986), and
+ * a resolved URL is on the hub when it starts with one of @origins (the
+ * private one, OPENIOT_FORM_HUB_URI, and the pinned hub's own addresses)
+ * followed by @service_path ("/services/<id>/"). */
+typedef struct
+{
+  const char         *base;
+  const char         *service_path;
+  const char * const *origins;
+} OpenIotFormScope;
+
+OpenIotForm *_openiot_form_new         (JsonObject             *object,
+                                        const OpenIotFormScope *scope,
+                                        OpenIotOperation        default_operations);
+gboolean     _openiot_content_type_is_json (const char         *content_type);
 char        *_openiot_form_resolve_uri (const char       *base,
                                         const char       *reference);
 

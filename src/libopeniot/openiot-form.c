@@ -14,11 +14,13 @@
  * OpenIotForm:
  *
  * How to perform operations on an interaction (WoT TD 1.1 §5.3.4.2): the
- * target resolved against the TD's `base` or the service's root on the
- * hub, the method, the content type and subprotocol.
+ * target resolved by RFC 3986 against the TD's `base` (the hub sets it to
+ * the URL the client used) or the service's root on the hub, the method,
+ * the content type and subprotocol.
  *
- * A form whose target leads anywhere but this service on the pinned hub is
- * not reachable: it is shown, never followed, so this device's certificate
+ * A form whose target leads anywhere but this service on the pinned hub
+ * (by the client's private URL or one of the hub's own addresses) is not
+ * reachable: it is shown, never followed, so this device's certificate
  * and requests go to the pinned hub only.
  */
 struct _OpenIotForm
@@ -105,24 +107,43 @@ default_method (OpenIotOperation ops)
   return "GET";
 }
 
-/* The path on the hub when @resolved stays inside @service_root, else
- * NULL. The path itself must pass the hub's own rules, judged from the
- * root: "a/..//x" resolves to /services/ID//x, whose "//" straddles the
- * service root's last "/", and "%00" is refused by the hub however it is
- * placed. The query goes on to the service unchecked by the hub, so it
- * keeps the rules it always had here: no encoded dots, slashes or
- * backslashes and no "//"; and a fragment is never sent at all. */
+/* The length of the origin @resolved starts with when it is one of
+ * @scope's and the service's path follows it, else 0. Host names compare
+ * without regard to case (RFC 3986 §6.2.2.1). */
+static gsize
+origin_on_hub (const char             *resolved,
+               const OpenIotFormScope *scope)
+{
+  for (guint i = 0; scope->origins[i] != NULL; i++)
+    {
+      gsize len = strlen (scope->origins[i]);
+
+      if (g_ascii_strncasecmp (resolved, scope->origins[i], len) == 0 &&
+          g_str_has_prefix (resolved + len, scope->service_path))
+        return len;
+    }
+  return 0;
+}
+
+/* The path on the hub when @resolved stays inside the service on the
+ * pinned hub, else NULL. The path itself must pass the hub's own rules,
+ * judged from the root: "a/..//x" resolves to /services/ID//x, whose "//"
+ * straddles the service root's last "/", and "%00" is refused by the hub
+ * however it is placed. The query goes on to the service unchecked by the
+ * hub, so it keeps the rules it always had here: no encoded dots, slashes
+ * or backslashes and no "//"; and a fragment is never sent at all. */
 static char *
-path_on_hub (const char *resolved,
-             const char *service_root)
+path_on_hub (const char             *resolved,
+             const OpenIotFormScope *scope)
 {
   const char *path;
   g_autofree char *path_part = NULL;
   g_autofree char *lower = NULL;
+  gsize origin = origin_on_hub (resolved, scope);
 
-  if (!g_str_has_prefix (resolved, service_root))
+  if (origin == 0)
     return NULL;
-  path = resolved + strlen (OPENIOT_FORM_HUB_URI);
+  path = resolved + origin;
   path_part = g_strndup (path, strcspn (path, "?#"));
   if (!_openiot_path_is_safe (path_part))
     return NULL;
@@ -132,6 +153,23 @@ path_on_hub (const char *resolved,
       strstr (path, "//") != NULL || strchr (path, '\\') != NULL || strchr (path, '#') != NULL)
     return NULL;
   return g_strdup (path);
+}
+
+/*
+ * _openiot_content_type_is_json:
+ * @content_type: a form's `contentType`, parameters and all
+ *
+ * Returns: whether it is JSON this library reads and writes:
+ *   `application/json` or any `+json` type (`application/td+json`)
+ */
+gboolean
+_openiot_content_type_is_json (const char *content_type)
+{
+  g_autofree char *type = g_ascii_strdown (content_type, strcspn (content_type, ";"));
+
+  g_strstrip (type);
+  return g_str_equal (type, "application/json") ||
+         (g_str_has_prefix (type, "application/") && g_str_has_suffix (type, "+json"));
 }
 
 /*
@@ -167,10 +205,9 @@ _openiot_form_resolve_uri (const char *base,
 }
 
 OpenIotForm *
-_openiot_form_new (JsonObject       *object,
-                   const char       *base,
-                   const char       *service_root,
-                   OpenIotOperation  default_operations)
+_openiot_form_new (JsonObject             *object,
+                   const OpenIotFormScope *scope,
+                   OpenIotOperation        default_operations)
 {
   g_autoptr(OpenIotForm) self = g_object_new (OPENIOT_TYPE_FORM, NULL);
   const char *href = _openiot_td_string (object, "href");
@@ -190,10 +227,10 @@ _openiot_form_new (JsonObject       *object,
   if (method != NULL && g_strv_contains (allowed_methods, method))
     self->method = g_strdup (method);
 
-  resolved = _openiot_form_resolve_uri (base, href);
+  resolved = _openiot_form_resolve_uri (scope->base, href);
   self->href = g_strdup (resolved != NULL ? resolved : href);
   if (resolved != NULL)
-    self->path = path_on_hub (resolved, service_root);
+    self->path = path_on_hub (resolved, scope);
 
   return g_steal_pointer (&self);
 }

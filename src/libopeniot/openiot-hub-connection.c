@@ -21,6 +21,9 @@
 
 #define HUB_URI "https://hub.invalid"
 #define TIMEOUT_SECONDS 30
+/* A long-poll is answered when something happens: within the hub's
+ * service timeout (5 minutes, docs/protocol.md), plus a margin. */
+#define LONG_POLL_TIMEOUT_SECONDS 360
 #define MAX_CONNECTIONS 48
 /* Applied while reading (openiot-read-bounded.c): a Thing Description,
  * a property value, an action's output; an error is a sentence. */
@@ -45,6 +48,7 @@ struct _OpenIotHubConnection
   OpenIotHubRecord *record;
   OpenIotIdentity  *identity;
   SoupSession      *session;
+  SoupSession      *long_poll_session;
   GNetworkMonitor  *monitor;
   char             *last_good;
   OpenIotNetworkRoute   route;
@@ -91,7 +95,8 @@ send_data_free (SendData *data)
 
 static SoupSession *
 new_session (OpenIotHubRecord *record,
-             const char       *last_good)
+             const char       *last_good,
+             guint             timeout)
 {
   g_auto(GStrv) ordered = _openiot_address_list_order (openiot_hub_record_get_addresses (record), last_good);
   g_autoptr(OpenIotAddressList) addresses =
@@ -109,7 +114,7 @@ new_session (OpenIotHubRecord *record,
   return soup_session_new_with_options ("remote-connectable", addresses,
                                         "proxy-resolver", NULL,
                                         "tls-database", _openiot_pin_database_get_default (),
-                                        "timeout", TIMEOUT_SECONDS,
+                                        "timeout", timeout,
                                         "idle-timeout", 60,
                                         "max-conns", MAX_CONNECTIONS,
                                         "max-conns-per-host", MAX_CONNECTIONS,
@@ -129,7 +134,8 @@ on_network_changed (GNetworkMonitor *monitor,
 
   g_debug ("Network changed; racing the addresses of %s again", openiot_hub_record_get_name (self->record));
   g_clear_object (&self->session);
-  self->session = new_session (self->record, NULL);
+  g_clear_object (&self->long_poll_session);
+  self->session = new_session (self->record, NULL, TIMEOUT_SECONDS);
 }
 
 /* Remembers which address answered, and over which path. */
@@ -301,7 +307,7 @@ check_rotation (GTask *task)
 
   /* Kept with the task while the proof is read, the status being the
    * presenter's own words: bounded like any answer. */
-  data->proof_session = new_session (self->record, self->last_good);
+  data->proof_session = new_session (self->record, self->last_good, TIMEOUT_SECONDS);
   data->check = _openiot_message_new ("GET", uri);
   g_signal_connect_data (data->check, "accept-certificate", G_CALLBACK (accept_presented),
                          g_strdup (data->presented), (GClosureNotify) (void (*) (void)) g_free, 0);
@@ -610,6 +616,41 @@ openiot_hub_connection_send_finish (OpenIotHubConnection  *self,
 }
 
 /**
+ * openiot_hub_connection_long_poll_async:
+ * @path: an absolute path on the hub of a `longpoll` form
+ *
+ * Sends a GET that the service answers only when something happens, up to
+ * the hub's 5-minute service timeout: unlike
+ * [method@OpenIot.HubConnection.send_async], a quiet wait does not time
+ * out after 30 s. Each long-poll holds a connection of its own while it
+ * waits. Finish with [method@OpenIot.HubConnection.send_finish].
+ */
+void
+openiot_hub_connection_long_poll_async (OpenIotHubConnection *self,
+                                        const char           *path,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SendData *data;
+
+  g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  if (!(task = start_request (self, "GET", path, cancellable, callback, user_data)))
+    return;
+  g_task_set_source_tag (task, openiot_hub_connection_send_async);
+  data = g_task_get_task_data (task);
+  soup_message_headers_replace (soup_message_get_request_headers (data->msg), "Accept", "application/json");
+
+  if (self->long_poll_session == NULL)
+    self->long_poll_session = new_session (self->record, self->last_good, LONG_POLL_TIMEOUT_SECONDS);
+  soup_session_send_async (self->long_poll_session, data->msg, G_PRIORITY_DEFAULT, cancellable,
+                           on_sent, g_object_ref (task));
+}
+
+/**
  * openiot_hub_connection_open_stream_async:
  * @path: an absolute path on the hub of a `text/event-stream`
  * @last_event_id: (nullable): the id of the last event received, to resume
@@ -771,7 +812,7 @@ openiot_hub_connection_new (OpenIotHubRecord *record,
   self = g_object_new (OPENIOT_TYPE_HUB_CONNECTION, NULL);
   self->record = g_object_ref (record);
   self->identity = g_object_ref (identity);
-  self->session = new_session (record, NULL);
+  self->session = new_session (record, NULL, TIMEOUT_SECONDS);
   self->monitor = g_object_ref (g_network_monitor_get_default ());
   g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (on_network_changed), self, 0);
   return self;
@@ -783,6 +824,7 @@ openiot_hub_connection_finalize (GObject *object)
   OpenIotHubConnection *self = OPENIOT_HUB_CONNECTION (object);
 
   g_clear_object (&self->session);
+  g_clear_object (&self->long_poll_session);
   g_clear_object (&self->monitor);
   g_free (self->last_good);
   g_clear_object (&self->record);

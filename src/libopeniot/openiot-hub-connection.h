@@ -46,6 +46,11 @@ GBytes               *openiot_hub_connection_send_finish              (OpenIotHu
                                                                        GAsyncResult         *result,
                                                                        guint                *status,
                                                                        GError              **error);
+void                  openiot_hub_connection_long_poll_async          (OpenIotHubConnection *self,
+                                                                       const char           *path,
+                                                                       GCancellable         *cancellable,
+                                                                       GAsyncReadyCallback   callback,
+                                                                       gpointer              user_data);
 void                  openiot_hub_connection_open_stream_async        (OpenIotHubConnection *self,
                                                                        const char           *path,
                                                                        const char           *last_event_id,

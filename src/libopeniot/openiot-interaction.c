@@ -37,40 +37,66 @@ struct _OpenIotInteraction
 
 G_DEFINE_FINAL_TYPE (OpenIotInteraction, openiot_interaction, G_TYPE_OBJECT)
 
-/* Streams this library can follow: server-sent events. A `longpoll` form
- * is no stream; observers poll the read form instead. */
+static const OpenIotOperation watching = OPENIOT_OPERATION_OBSERVE_PROPERTY | OPENIOT_OPERATION_SUBSCRIBE_EVENT |
+                                          OPENIOT_OPERATION_OBSERVE_ALL_PROPERTIES |
+                                          OPENIOT_OPERATION_SUBSCRIBE_ALL_EVENTS;
+
+/* Server-sent events: the stream itself is text/event-stream, whatever
+ * the content type of each event's data says. */
 static gboolean
-form_streams (OpenIotForm *form)
+form_is_event_stream (OpenIotForm *form)
 {
   return g_strcmp0 (openiot_form_get_subprotocol (form), "sse") == 0 ||
          g_strcmp0 (openiot_form_get_content_type (form), "text/event-stream") == 0;
+}
+
+/* How well this library can follow @form for @operation: 0 not at all
+ * (a body it cannot encode or decode: CBOR, XML, plain text), higher is
+ * better. Watching prefers an event stream, which carries every change on
+ * one connection, over a long-poll, which asks again after each answer. */
+static guint
+form_rank (OpenIotForm      *form,
+           OpenIotOperation  operation)
+{
+  gboolean json = _openiot_content_type_is_json (openiot_form_get_content_type (form));
+
+  if ((operation & watching) == 0)
+    return json && openiot_form_get_subprotocol (form) == NULL ? 1 : 0;
+  if (form_is_event_stream (form))
+    return 2;
+  if (json && g_strcmp0 (openiot_form_get_subprotocol (form), "longpoll") == 0)
+    return 1;
+  return 0;
 }
 
 OpenIotForm *
 _openiot_forms_find (GPtrArray        *forms,
                      OpenIotOperation  operation)
 {
-  const OpenIotOperation streaming = OPENIOT_OPERATION_OBSERVE_PROPERTY | OPENIOT_OPERATION_SUBSCRIBE_EVENT |
-                                     OPENIOT_OPERATION_OBSERVE_ALL_PROPERTIES | OPENIOT_OPERATION_SUBSCRIBE_ALL_EVENTS;
+  OpenIotForm *best = NULL;
+  guint best_rank = 0;
 
   for (guint i = 0; forms != NULL && i < forms->len; i++)
     {
       OpenIotForm *form = forms->pdata[i];
+      guint rank;
 
       if ((openiot_form_get_operations (form) & operation) == 0 || !openiot_form_get_reachable (form))
         continue;
-      if ((operation & streaming) != 0 && !form_streams (form))
-        continue;
-      return form;
+      rank = form_rank (form, operation);
+      if (rank > best_rank)
+        {
+          best = form;
+          best_rank = rank;
+        }
     }
-  return NULL;
+  return best;
 }
 
 GPtrArray *
-_openiot_forms_new (JsonObject       *object,
-                    const char       *base,
-                    const char       *service_root,
-                    OpenIotOperation  default_operations)
+_openiot_forms_new (JsonObject             *object,
+                    const OpenIotFormScope *scope,
+                    OpenIotOperation        default_operations)
 {
   JsonNode *node = json_object_get_member (object, "forms");
   g_autoptr(GPtrArray) forms = g_ptr_array_new_with_free_func (g_object_unref);
@@ -86,7 +112,7 @@ _openiot_forms_new (JsonObject       *object,
       OpenIotForm *form;
 
       if (JSON_NODE_HOLDS_OBJECT (element) &&
-          (form = _openiot_form_new (json_node_get_object (element), base, service_root, default_operations)))
+          (form = _openiot_form_new (json_node_get_object (element), scope, default_operations)))
         g_ptr_array_add (forms, form);
     }
 
@@ -136,8 +162,7 @@ OpenIotInteraction *
 _openiot_interaction_new (OpenIotInteractionKind   kind,
                           const char              *name,
                           JsonObject              *object,
-                          const char              *base,
-                          const char              *service_root,
+                          const OpenIotFormScope  *scope,
                           OpenIotTdBudget         *budget,
                           GError                 **error)
 {
@@ -170,7 +195,7 @@ _openiot_interaction_new (OpenIotInteractionKind   kind,
       g_assert_not_reached ();
     }
 
-  self->forms = _openiot_forms_new (object, base, service_root, default_operations (kind, self->schema));
+  self->forms = _openiot_forms_new (object, scope, default_operations (kind, self->schema));
   if (self->forms == NULL || self->forms->len == 0)
     {
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
@@ -389,9 +414,11 @@ openiot_interaction_get_forms (OpenIotInteraction *self)
  * openiot_interaction_find_form:
  * @operation: one operation
  *
- * Observing and subscribing need a form with the `sse` subprotocol.
+ * Only forms this library can follow count: JSON bodies (`application/json`
+ * or a `+json` type) and, to observe or subscribe, an event stream (`sse`)
+ * or else a JSON long-poll (`longpoll`).
  *
- * Returns: (nullable) (transfer none): the first reachable form that
+ * Returns: (nullable) (transfer none): the best reachable form that
  *   performs @operation
  */
 OpenIotForm *
@@ -400,6 +427,68 @@ openiot_interaction_find_form (OpenIotInteraction *self,
 {
   g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), NULL);
   return _openiot_forms_find (self->forms, operation);
+}
+
+/**
+ * openiot_interaction_check_operation:
+ * @operation: one operation
+ * @error: why it cannot be done, for people
+ *
+ * Like [method@OpenIot.Interaction.find_form], and when there is no form
+ * says why: no form offers @operation; the forms that do lead away from
+ * the hub; or they use only content types or subprotocols this library
+ * cannot follow (named in the message).
+ *
+ * Returns: (nullable) (transfer none): the form to use
+ */
+OpenIotForm *
+openiot_interaction_check_operation (OpenIotInteraction  *self,
+                                     OpenIotOperation     operation,
+                                     GError             **error)
+{
+  OpenIotForm *form;
+  OpenIotForm *unusable = NULL;
+  gboolean offered = FALSE;
+
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), NULL);
+
+  if ((form = _openiot_forms_find (self->forms, operation)))
+    return form;
+
+  for (guint i = 0; i < self->forms->len; i++)
+    {
+      OpenIotForm *candidate = self->forms->pdata[i];
+
+      if ((openiot_form_get_operations (candidate) & operation) == 0)
+        continue;
+      offered = TRUE;
+      if (openiot_form_get_reachable (candidate) && unusable == NULL)
+        unusable = candidate;
+    }
+
+  if (unusable != NULL && (operation & watching) != 0 && openiot_form_get_subprotocol (unusable) != NULL &&
+      _openiot_content_type_is_json (openiot_form_get_content_type (unusable)))
+    g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_SUPPORTED,
+                 _("“%s” can only be followed by “%s”, which this device does not speak."),
+                 openiot_interaction_get_title (self), openiot_form_get_subprotocol (unusable));
+  else if (unusable != NULL)
+    g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_SUPPORTED,
+                 _("“%s” is offered only as %s, which this device cannot read or write. "
+                   "Ask the service to offer JSON."),
+                 openiot_interaction_get_title (self), openiot_form_get_content_type (unusable));
+  else if (offered)
+    g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
+                 _("“%s” is not reachable through the hub: its Thing Description points "
+                   "elsewhere, and this device only talks to the hub it trusts."),
+                 openiot_interaction_get_title (self));
+  else if ((operation & watching) != 0)
+    g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
+                 _("“%s” offers no event stream through the hub, so it cannot be followed."),
+                 openiot_interaction_get_title (self));
+  else
+    g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, _("“%s” offers no way to do that."),
+                 openiot_interaction_get_title (self));
+  return NULL;
 }
 
 /**

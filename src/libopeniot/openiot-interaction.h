@@ -41,6 +41,9 @@ gboolean                openiot_interaction_get_readable      (OpenIotInteractio
 GPtrArray              *openiot_interaction_get_forms         (OpenIotInteraction *self);
 OpenIotForm            *openiot_interaction_find_form         (OpenIotInteraction *self,
                                                                OpenIotOperation    operation);
+OpenIotForm            *openiot_interaction_check_operation   (OpenIotInteraction *self,
+                                                               OpenIotOperation    operation,
+                                                               GError            **error);
 gboolean                openiot_interaction_get_reachable     (OpenIotInteraction *self);
 const char * const     *openiot_interaction_get_semantic_types (OpenIotInteraction *self);
 gboolean                openiot_interaction_get_needs_confirmation (OpenIotInteraction *self);

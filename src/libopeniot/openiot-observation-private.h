@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 OpenIotObservation *_openiot_observation_new (OpenIotHubConnection *connection,
-                                              const char           *stream_path,
-                                              const char           *poll_path);
+                                              OpenIotForm          *watch,
+                                              OpenIotForm          *poll);
 
 G_END_DECLS

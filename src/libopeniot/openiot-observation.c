@@ -12,12 +12,26 @@
 #include "openiot-protocol-private.h"
 #include "openiot-sse-parser.h"
 
+#include <libsoup/soup.h>
+
 #include "openiot-observation-private.h"
 
 #define READ_CHUNK            8192
 #define FIRST_RETRY_MS        1000
 #define MAX_RETRY_MS          30000
 #define DEFAULT_POLL_SECONDS  5
+/* A long-poll that has not failed this long reached the service. */
+#define LONG_POLL_SETTLE_MS   1000
+/* The least time between two long-polls: a service that answers at once,
+ * every time, is asked at most five times a second. */
+#define LONG_POLL_MIN_GAP_MS  200
+
+typedef enum
+{
+  WATCH_STREAM,     /* server-sent events on one long response */
+  WATCH_LONG_POLL,  /* one value per answer; asked again at once */
+  WATCH_POLL,       /* a property read at intervals */
+} WatchMode;
 
 /**
  * OpenIotObservation:
@@ -27,8 +41,10 @@
  * It reads the form's server-sent events and, when the stream breaks (the
  * hub restarted, the network changed), reconnects by itself with a
  * growing delay, sending `Last-Event-ID` so that the service replays what
- * was missed. A property without an event stream is read at intervals
- * instead. It gives up only when retrying cannot help: the hub's
+ * was missed. A form with the `longpoll` subprotocol is asked again after
+ * each answer (every answer is one value or event; `204` is none), with
+ * the same growing delay after a failure, and at once when the network
+ * changes. A property with neither is read at intervals instead. It gives up only when retrying cannot help: the hub's
  * certificate changed or this device was removed (state
  * %OPENIOT_OBSERVATION_FAILED, see [method@OpenIot.Observation.get_error]).
  */
@@ -37,8 +53,8 @@ struct _OpenIotObservation
   GObject                  parent_instance;
 
   OpenIotHubConnection    *connection;
-  char                    *stream_path;
-  char                    *poll_path;
+  WatchMode                mode;
+  char                    *path;
   OpenIotObservationState  state;
   GError                  *error;
   GCancellable            *cancellable;
@@ -50,6 +66,9 @@ struct _OpenIotObservation
   guint                    server_retry_ms;
   guint                    poll_seconds;
   guint                    timer;
+  guint                    settle_timer;
+  gint64                   long_poll_started;
+  gulong                   network_handler;
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotObservation, openiot_observation, G_TYPE_OBJECT)
@@ -70,6 +89,7 @@ static guint signals[N_SIGNALS];
 
 static void connect_stream (OpenIotObservation *self);
 static void poll_once (OpenIotObservation *self);
+static void long_poll_once (OpenIotObservation *self);
 
 static void
 set_state (OpenIotObservation      *self,
@@ -111,10 +131,19 @@ on_retry_timer (gpointer user_data)
   OpenIotObservation *self = user_data;
 
   self->timer = 0;
-  if (self->stream_path != NULL)
-    connect_stream (self);
-  else
-    poll_once (self);
+  switch (self->mode)
+    {
+    case WATCH_STREAM:
+      connect_stream (self);
+      break;
+    case WATCH_LONG_POLL:
+      long_poll_once (self);
+      break;
+    case WATCH_POLL:
+    default:
+      poll_once (self);
+      break;
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -129,6 +158,7 @@ fail (OpenIotObservation *self,
   g_clear_error (&self->error);
   self->error = error;
   g_clear_object (&self->stream);
+  g_clear_handle_id (&self->settle_timer, g_source_remove);
 
   if (is_final (error))
     {
@@ -136,12 +166,12 @@ fail (OpenIotObservation *self,
       return;
     }
 
-  if (self->stream_path != NULL)
+  if (self->mode != WATCH_POLL)
     {
       delay = MAX (self->retry_ms, self->server_retry_ms);
       self->retry_ms = MIN (self->retry_ms * 2, MAX_RETRY_MS);
       set_state (self, OPENIOT_OBSERVATION_RECONNECTING);
-      g_debug ("Event stream %s: %s; reconnecting in %u ms", self->stream_path, error->message, delay);
+      g_debug ("Watching %s: %s; again in %u ms", self->path, error->message, delay);
     }
   else
     delay = self->poll_seconds * 1000;
@@ -238,7 +268,7 @@ connect_stream (OpenIotObservation *self)
 
   if (self->state != OPENIOT_OBSERVATION_RECONNECTING)
     set_state (self, OPENIOT_OBSERVATION_CONNECTING);
-  openiot_hub_connection_open_stream_async (self->connection, self->stream_path, self->last_event_id,
+  openiot_hub_connection_open_stream_async (self->connection, self->path, self->last_event_id,
                                             self->cancellable, on_stream_opened, g_object_ref (self));
 }
 
@@ -278,8 +308,91 @@ on_polled (GObject      *source,
 static void
 poll_once (OpenIotObservation *self)
 {
-  openiot_hub_connection_send_async (self->connection, "GET", self->poll_path, NULL, NULL, self->cancellable,
+  openiot_hub_connection_send_async (self->connection, "GET", self->path, NULL, NULL, self->cancellable,
                                      on_polled, g_object_ref (self));
+}
+
+static void
+on_long_polled (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(OpenIotObservation) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  gint64 elapsed_ms;
+  guint status = 0;
+
+  body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, &status, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (body == NULL || !_openiot_protocol_response_error (status, body, &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  g_clear_handle_id (&self->settle_timer, g_source_remove);
+  self->retry_ms = FIRST_RETRY_MS;
+  g_clear_error (&self->error);
+  set_state (self, OPENIOT_OBSERVATION_LIVE);
+  /* 204: the service had nothing to say within its wait */
+  if (status != SOUP_STATUS_NO_CONTENT && g_bytes_get_size (body) > 0)
+    {
+      g_autofree char *data = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+      emit_value (self, data);
+    }
+
+  /* The signal handler may have stopped the observation. */
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  elapsed_ms = (g_get_monotonic_time () - self->long_poll_started) / 1000;
+  if (elapsed_ms >= LONG_POLL_MIN_GAP_MS)
+    long_poll_once (self);
+  else
+    self->timer = g_timeout_add (LONG_POLL_MIN_GAP_MS - elapsed_ms, on_retry_timer, self);
+}
+
+static gboolean
+on_long_poll_settled (gpointer user_data)
+{
+  OpenIotObservation *self = user_data;
+
+  self->settle_timer = 0;
+  g_clear_error (&self->error);
+  self->retry_ms = FIRST_RETRY_MS;
+  set_state (self, OPENIOT_OBSERVATION_LIVE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+long_poll_once (OpenIotObservation *self)
+{
+  if (self->state != OPENIOT_OBSERVATION_RECONNECTING && self->state != OPENIOT_OBSERVATION_LIVE)
+    set_state (self, OPENIOT_OBSERVATION_CONNECTING);
+  if (self->state != OPENIOT_OBSERVATION_LIVE && self->settle_timer == 0)
+    self->settle_timer = g_timeout_add (LONG_POLL_SETTLE_MS, on_long_poll_settled, self);
+  self->long_poll_started = g_get_monotonic_time ();
+  openiot_hub_connection_long_poll_async (self->connection, self->path, self->cancellable,
+                                          on_long_polled, g_object_ref (self));
+}
+
+/* A long-poll waiting on a network that went away would hang until its
+ * timeout: ask again at once, through the connection's new session. */
+static void
+on_network_changed (GNetworkMonitor    *monitor,
+                    gboolean            available,
+                    OpenIotObservation *self)
+{
+  if (self->cancellable == NULL || self->mode != WATCH_LONG_POLL)
+    return;
+  g_debug ("Network changed; long-polling %s again", self->path);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->timer, g_source_remove);
+  long_poll_once (self);
 }
 
 /**
@@ -296,10 +409,7 @@ openiot_observation_start (OpenIotObservation *self)
     return;
   self->cancellable = g_cancellable_new ();
   self->retry_ms = FIRST_RETRY_MS;
-  if (self->stream_path != NULL)
-    connect_stream (self);
-  else
-    poll_once (self);
+  on_retry_timer (self);
 }
 
 /**
@@ -316,6 +426,7 @@ openiot_observation_stop (OpenIotObservation *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_handle_id (&self->settle_timer, g_source_remove);
   g_clear_object (&self->stream);
   set_state (self, OPENIOT_OBSERVATION_STOPPED);
 }
@@ -364,16 +475,27 @@ openiot_observation_set_poll_interval (OpenIotObservation *self,
   self->poll_seconds = MAX (seconds, 1);
 }
 
+/* Watches @watch (server-sent events or a long-poll) when given, else
+ * reads @poll at intervals. */
 OpenIotObservation *
 _openiot_observation_new (OpenIotHubConnection *connection,
-                          const char           *stream_path,
-                          const char           *poll_path)
+                          OpenIotForm          *watch,
+                          OpenIotForm          *poll)
 {
   OpenIotObservation *self = g_object_new (OPENIOT_TYPE_OBSERVATION, NULL);
 
+  g_return_val_if_fail (watch != NULL || poll != NULL, NULL);
+
   self->connection = g_object_ref (connection);
-  self->stream_path = g_strdup (stream_path);
-  self->poll_path = g_strdup (poll_path);
+  if (watch == NULL)
+    self->mode = WATCH_POLL;
+  else if (g_strcmp0 (openiot_form_get_subprotocol (watch), "longpoll") == 0)
+    self->mode = WATCH_LONG_POLL;
+  else
+    self->mode = WATCH_STREAM;
+  self->path = g_strdup (openiot_form_get_path (watch != NULL ? watch : poll));
+  self->network_handler = g_signal_connect (g_network_monitor_get_default (), "network-changed",
+                                            G_CALLBACK (on_network_changed), self);
   return self;
 }
 
@@ -383,6 +505,7 @@ openiot_observation_dispose (GObject *object)
   OpenIotObservation *self = OPENIOT_OBSERVATION (object);
 
   openiot_observation_stop (self);
+  g_clear_signal_handler (&self->network_handler, g_network_monitor_get_default ());
   if (self->parser != NULL)
     g_signal_handlers_disconnect_by_data (self->parser, self);
 
@@ -396,8 +519,7 @@ openiot_observation_finalize (GObject *object)
 
   g_clear_object (&self->connection);
   g_clear_object (&self->parser);
-  g_free (self->stream_path);
-  g_free (self->poll_path);
+  g_free (self->path);
   g_free (self->last_event_id);
   g_clear_error (&self->error);
   g_clear_pointer (&self->last_polled, json_node_unref);

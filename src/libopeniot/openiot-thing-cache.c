@@ -107,16 +107,17 @@ openiot_thing_cache_get_directory (OpenIotThingCache *self)
 
 /**
  * openiot_thing_cache_load_thing:
+ * @hub: the paired hub the Thing is on
  *
  * Returns: (transfer full) (nullable): the cached Thing, or %NULL when
  *   there is none (or it is unusable)
  */
 OpenIotThing *
 openiot_thing_cache_load_thing (OpenIotThingCache *self,
-                                const char        *hub_id,
+                                OpenIotHubRecord  *hub,
                                 const char        *service_id)
 {
-  g_autofree char *path = cache_path (self, hub_id, service_id, ".td.json");
+  g_autofree char *path = cache_path (self, openiot_hub_record_get_id (hub), service_id, ".td.json");
   g_autofree char *contents = NULL;
   g_autoptr(GBytes) bytes = NULL;
   gsize len;
@@ -126,7 +127,7 @@ openiot_thing_cache_load_thing (OpenIotThingCache *self,
   if (path == NULL || !g_file_get_contents (path, &contents, &len, NULL))
     return NULL;
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  return openiot_thing_new_from_bytes (bytes, service_id, NULL);
+  return openiot_thing_new_for_hub (bytes, service_id, hub, NULL);
 }
 
 gboolean

@@ -16,7 +16,7 @@ G_DECLARE_FINAL_TYPE (OpenIotThingCache, openiot_thing_cache, OPENIOT, THING_CAC
 OpenIotThingCache *openiot_thing_cache_new          (const char         *directory);
 const char        *openiot_thing_cache_get_directory (OpenIotThingCache *self);
 OpenIotThing      *openiot_thing_cache_load_thing   (OpenIotThingCache  *self,
-                                                     const char         *hub_id,
+                                                     OpenIotHubRecord   *hub,
                                                      const char         *service_id);
 gboolean           openiot_thing_cache_save_thing   (OpenIotThingCache  *self,
                                                      const char         *hub_id,

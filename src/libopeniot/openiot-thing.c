@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "openiot-error.h"
@@ -54,8 +55,7 @@ static void
 parse_interactions (OpenIotThing           *self,
                     JsonObject             *root,
                     OpenIotInteractionKind  kind,
-                    const char             *base,
-                    const char             *service_root,
+                    const OpenIotFormScope *scope,
                     OpenIotTdBudget        *budget,
                     guint                  *count)
 {
@@ -89,7 +89,7 @@ parse_interactions (OpenIotThing           *self,
         g_set_error (&error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” is not an object."),
                      (const char *) l->data);
       else
-        interaction = _openiot_interaction_new (kind, l->data, object, base, service_root, budget, &error);
+        interaction = _openiot_interaction_new (kind, l->data, object, scope, budget, &error);
 
       if (interaction != NULL)
         g_list_store_append (self->interactions[kind], interaction);
@@ -98,30 +98,73 @@ parse_interactions (OpenIotThing           *self,
     }
 }
 
+/* The origins under which the hub's services are on the hub: the
+ * client's private URL, and "https://[address]:port" for each address of
+ * the paired hub (the URL another consumer used, which the hub writes into
+ * `base`). A link-local address has no zone there: a Host header carries
+ * none (RFC 6874 §4). */
+static GStrv
+hub_origins (OpenIotHubRecord *record)
+{
+  GPtrArray *origins = g_ptr_array_new ();
+  const char * const *addresses = record ? openiot_hub_record_get_addresses (record) : NULL;
+
+  g_ptr_array_add (origins, g_strdup (OPENIOT_FORM_HUB_URI));
+  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+    {
+      g_autofree char *host = NULL;
+      guint16 port = openiot_hub_record_get_port (record);
+
+      if (strchr (addresses[i], ':') != NULL)
+        host = g_strdup_printf ("[%.*s]", (int) strcspn (addresses[i], "%"), addresses[i]);
+      else
+        host = g_strdup (addresses[i]);
+
+      g_ptr_array_add (origins, g_strdup_printf ("https://%s:%u", host, port));
+      if (port == 443)
+        g_ptr_array_add (origins, g_strconcat ("https://", host, NULL));
+    }
+  g_ptr_array_add (origins, NULL);
+  return (GStrv) g_ptr_array_free (origins, FALSE);
+}
+
 /**
- * openiot_thing_new_from_bytes:
+ * openiot_thing_new_for_hub:
  * @bytes: the Thing Description, JSON
  * @service_id: the service that served it, for resolving its forms
+ * @record: (nullable): the paired hub that serves it
+ *
+ * Parses a Thing Description a hub served. Its forms resolve by RFC 3986
+ * against its `base` (the hub sets it to the URL the client used), or the
+ * service's root on the hub when it has none; a form that resolves under
+ * `/services/<service_id>/` on the hub — by the client's private URL or one
+ * of @record's addresses — is reachable, any other is shown and never
+ * followed (docs/protocol.md, "Thing Descriptions of services").
  *
  * Returns: (transfer full): the Thing, or %NULL with
  *   %OPENIOT_ERROR_INVALID_DATA when the document cannot be used at all
  */
 OpenIotThing *
-openiot_thing_new_from_bytes (GBytes      *bytes,
-                              const char  *service_id,
-                              GError     **error)
+openiot_thing_new_for_hub (GBytes            *bytes,
+                           const char        *service_id,
+                           OpenIotHubRecord  *record,
+                           GError           **error)
 {
   g_autoptr(OpenIotThing) self = NULL;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autofree char *service_path = NULL;
   g_autofree char *service_root = NULL;
   g_autofree char *base = NULL;
+  g_auto(GStrv) origins = NULL;
   OpenIotTdBudget budget = { OPENIOT_TD_MAX_SCHEMAS };
+  OpenIotFormScope scope;
   const char *base_member;
   JsonObject *root;
   guint count = 0;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (service_id != NULL, NULL);
+  g_return_val_if_fail (record == NULL || OPENIOT_IS_HUB_RECORD (record), NULL);
 
   if (!_openiot_service_id_is_valid (service_id))
     {
@@ -138,21 +181,40 @@ openiot_thing_new_from_bytes (GBytes      *bytes,
   self->title = g_strdup (_openiot_td_localized (root, "title"));
   self->description = g_strdup (_openiot_td_localized (root, "description"));
 
-  /* Relative hrefs resolve against the service root on the hub; a `base`
-   * may only move them, and one that leads off the hub makes them
-   * unreachable (docs/protocol.md, "Thing Descriptions of services"). */
-  service_root = g_strconcat (OPENIOT_FORM_HUB_URI OPENIOT_SERVICE_PREFIX, service_id, "/", NULL);
+  service_path = g_strconcat (OPENIOT_SERVICE_PREFIX, service_id, "/", NULL);
+  service_root = g_strconcat (OPENIOT_FORM_HUB_URI, service_path, NULL);
   base_member = _openiot_td_string (root, "base");
   if (base_member != NULL)
     base = _openiot_form_resolve_uri (service_root, base_member);
   if (base == NULL)
     base = g_strdup (service_root);
+  origins = hub_origins (record);
+  scope = (OpenIotFormScope) { base, service_path, (const char * const *) origins };
 
-  self->forms = _openiot_forms_new (root, base, service_root, OPENIOT_OPERATION_NONE);
+  self->forms = _openiot_forms_new (root, &scope, OPENIOT_OPERATION_NONE);
   for (guint kind = 0; kind < G_N_ELEMENTS (kind_members); kind++)
-    parse_interactions (self, root, kind, base, service_root, &budget, &count);
+    parse_interactions (self, root, kind, &scope, &budget, &count);
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * openiot_thing_new_from_bytes:
+ * @bytes: the Thing Description, JSON
+ * @service_id: the service that served it, for resolving its forms
+ *
+ * [ctor@OpenIot.Thing.new_for_hub] without knowing the hub: only forms
+ * under the client's private URL for it are reachable.
+ *
+ * Returns: (transfer full): the Thing, or %NULL with
+ *   %OPENIOT_ERROR_INVALID_DATA when the document cannot be used at all
+ */
+OpenIotThing *
+openiot_thing_new_from_bytes (GBytes      *bytes,
+                              const char  *service_id,
+                              GError     **error)
+{
+  return openiot_thing_new_for_hub (bytes, service_id, NULL, error);
 }
 
 const char *

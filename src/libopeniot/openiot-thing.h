@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "openiot-hub-record.h"
 #include "openiot-interaction.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,10 @@ G_DECLARE_FINAL_TYPE (OpenIotThing, openiot_thing, OPENIOT, THING, GObject)
 
 OpenIotThing       *openiot_thing_new_from_bytes    (GBytes                 *bytes,
                                                      const char             *service_id,
+                                                     GError                **error);
+OpenIotThing       *openiot_thing_new_for_hub       (GBytes                 *bytes,
+                                                     const char             *service_id,
+                                                     OpenIotHubRecord       *record,
                                                      GError                **error);
 const char         *openiot_thing_get_service_id    (OpenIotThing           *self);
 const char         *openiot_thing_get_id            (OpenIotThing           *self);

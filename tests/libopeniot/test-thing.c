@@ -340,6 +340,157 @@ test_off_hub_forms (void)
                    ==, "/services/thermostat/properties/p");
 }
 
+static OpenIotHubRecord *
+hub_record (const char *addresses_json,
+            guint       port)
+{
+  g_autofree char *json = g_strdup_printf ("{\"id\": \"h\", \"name\": \"Hub\", \"client_id\": \"c\","
+                                           " \"certificate_pem\": \"x\", \"certificate\": \"sha256:%s\","
+                                           " \"port\": %u, \"paired\": \"2026-12-01T10:00:00Z\","
+                                           " \"addresses\": %s}",
+                                           "0000000000000000000000000000000000000000000000000000000000000000",
+                                           port, addresses_json);
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+  OpenIotHubRecord *record = openiot_hub_record_new_from_json (node, &error);
+
+  g_assert_no_error (error);
+  return record;
+}
+
+static const char *
+read_path (OpenIotThing *thing,
+           const char   *name)
+{
+  OpenIotForm *form = openiot_interaction_find_form (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, name),
+                                                     OPENIOT_OPERATION_READ_PROPERTY);
+
+  return form ? openiot_form_get_path (form) : NULL;
+}
+
+/* The hub writes the URL its client used into `base`: another consumer's
+ * (an address of the hub) or ours (hub.invalid). Both are this hub; any
+ * other origin is not, whatever path follows it. */
+static void
+test_hub_base (void)
+{
+  g_autoptr(OpenIotHubRecord) record = hub_record ("[\"fd00::1\", \"192.168.1.2\", \"fe80::2%eth0\"]", 8444);
+#define TD_TEMPLATE "{\"base\": \"%s\", \"properties\": {" \
+                    " \"p\": {\"forms\": [{\"href\": \"counter/properties/p\"}]}," \
+                    " \"q\": {\"forms\": [{\"href\": \"https://[FD00::1]:8444/services/thermostat/q\"}]}," \
+                    " \"other\": {\"forms\": [{\"href\": \"https://[fd00::1]:8445/services/thermostat/q\"}]}" \
+                    "}}"
+  const struct { const char *base; const char *p; } cases[] = {
+    { "https://[fd00::1]:8444/services/thermostat/", "/services/thermostat/counter/properties/p" },
+    { "https://192.168.1.2:8444/services/thermostat/", "/services/thermostat/counter/properties/p" },
+    { "https://[fe80::2]:8444/services/thermostat/", "/services/thermostat/counter/properties/p" },
+    { "https://hub.invalid/services/thermostat/", "/services/thermostat/counter/properties/p" },
+    { "https://evil.example/services/thermostat/", NULL },
+    { "https://[fd00::1]:8444/services/lock/", NULL },
+    { "http://[fd00::1]:8444/services/thermostat/", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf (TD_TEMPLATE, cases[i].base);
+      g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OpenIotThing) thing = openiot_thing_new_for_hub (bytes, "thermostat", record, &error);
+      g_autoptr(OpenIotThing) unknown_hub = openiot_thing_new_from_bytes (bytes, "thermostat", &error);
+
+      g_assert_no_error (error);
+      if (g_strcmp0 (read_path (thing, "p"), cases[i].p) != 0)
+        g_error ("%s: %s", cases[i].base, read_path (thing, "p"));
+      g_assert_cmpstr (read_path (thing, "q"), ==, "/services/thermostat/q");
+      g_assert_null (read_path (thing, "other"));
+      /* Without the record, only the private URL is the hub */
+      g_assert_null (read_path (unknown_hub, "q"));
+    }
+#undef TD_TEMPLATE
+}
+
+/* JSON forms win over the ones listed first; a property offered only in
+ * a type this library cannot read says so; Content-Type follows the form. */
+static void
+test_content_types (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotThing) thing = thing_from_string (
+    "{\"properties\": {"
+    " \"mixed\": {\"forms\": [{\"href\": \"cbor/x\", \"contentType\": \"application/cbor\"},"
+    "                         {\"href\": \"json/x\", \"contentType\": \"application/json; charset=utf-8\"}]},"
+    " \"plus\": {\"forms\": [{\"href\": \"x\", \"contentType\": \"application/ld+json\"}]},"
+    " \"implicit\": {\"forms\": [{\"href\": \"x\"}]},"
+    " \"cbor\": {\"forms\": [{\"href\": \"x\", \"contentType\": \"application/cbor\"}]},"
+    " \"xml\": {\"forms\": [{\"href\": \"x\", \"contentType\": \"text/xml\"}]},"
+    " \"away\": {\"forms\": [{\"href\": \"https://evil.example/x\"}]}"
+    "}}", &error);
+  OpenIotInteraction *cbor;
+  OpenIotForm *form;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (read_path (thing, "mixed"), ==, "/services/thermostat/json/x");
+  g_assert_cmpstr (openiot_form_get_content_type (openiot_interaction_find_form (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "mixed"), OPENIOT_OPERATION_WRITE_PROPERTY)),
+                   ==, "application/json; charset=utf-8");
+  g_assert_nonnull (read_path (thing, "plus"));
+  g_assert_nonnull (read_path (thing, "implicit"));
+  g_assert_null (read_path (thing, "xml"));
+
+  cbor = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "cbor");
+  g_assert_true (openiot_interaction_get_reachable (cbor));
+  g_assert_false (openiot_interaction_get_readable (cbor));
+  form = openiot_interaction_check_operation (cbor, OPENIOT_OPERATION_READ_PROPERTY, &error);
+  g_assert_null (form);
+  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "application/cbor"));
+  g_clear_error (&error);
+
+  form = openiot_interaction_check_operation (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "away"),
+                                              OPENIOT_OPERATION_READ_PROPERTY, &error);
+  g_assert_null (form);
+  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "not reachable"));
+}
+
+/* Following a value: an event stream first, then a JSON long-poll; a
+ * subprotocol this library does not speak (websub) is no way to follow. */
+static void
+test_streaming_forms (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotThing) thing = thing_from_string (
+    "{\"events\": {"
+    " \"both\": {\"forms\": [{\"href\": \"lp\", \"subprotocol\": \"longpoll\"},"
+    "                        {\"href\": \"sse\", \"subprotocol\": \"sse\"}]},"
+    " \"longpoll\": {\"forms\": [{\"href\": \"cbor\", \"subprotocol\": \"longpoll\", \"contentType\": \"application/cbor\"},"
+    "                            {\"href\": \"lp\", \"subprotocol\": \"longpoll\"}]},"
+    " \"websub\": {\"forms\": [{\"href\": \"ws\", \"subprotocol\": \"websub\"}]},"
+    " \"plain\": {\"forms\": [{\"href\": \"p\"}]}"
+    "}}", &error);
+  const struct { const char *name; const char *path; } cases[] = {
+    { "both", "/services/thermostat/sse" },
+    { "longpoll", "/services/thermostat/lp" },
+    { "websub", NULL },
+    { "plain", NULL },
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      OpenIotInteraction *event = openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT, cases[i].name);
+      OpenIotForm *form = openiot_interaction_check_operation (event, OPENIOT_OPERATION_SUBSCRIBE_EVENT, &error);
+
+      g_assert_cmpstr (form ? openiot_form_get_path (form) : NULL, ==, cases[i].path);
+      if (cases[i].path == NULL)
+        g_assert_nonnull (error);
+      g_clear_error (&error);
+    }
+  openiot_interaction_check_operation (openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT, "websub"),
+                                       OPENIOT_OPERATION_SUBSCRIBE_EVENT, &error);
+  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "websub"));
+}
+
 static void
 test_localized_titles (void)
 {
@@ -507,6 +658,9 @@ main (int argc, char **argv)
   g_test_add_func ("/thing/error-message-utf8", test_error_message_utf8);
   g_test_add_func ("/thing/hostile-members", test_hostile_members);
   g_test_add_func ("/thing/off-hub-forms", test_off_hub_forms);
+  g_test_add_func ("/thing/hub-base", test_hub_base);
+  g_test_add_func ("/thing/content-types", test_content_types);
+  g_test_add_func ("/thing/streaming-forms", test_streaming_forms);
   g_test_add_func ("/thing/localized-titles", test_localized_titles);
   g_test_add_func ("/thing/escapes-in-text", test_escapes_in_text);
   g_test_add_func ("/thing/huge-numbers", test_huge_numbers);
