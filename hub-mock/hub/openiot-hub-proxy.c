@@ -125,10 +125,10 @@ end_broken_response (ProxyRequest *request,
   proxy_request_free (request);
 }
 
-/* One timer per request, armed when it is forwarded: first the response
- * timeout, then, once a body flows, the idle timeout counted from the
- * last chunk. A body's chunks only note the time; the timer is not made
- * again for each of them. */
+/* One timer per request: the response timeout from when it is forwarded
+ * to the response head, then the idle timeout counted from the last
+ * chunk. A body's chunks only note the time; the timer is not made again
+ * for each of them. */
 static gboolean
 on_timeout (gpointer data)
 {
@@ -474,8 +474,11 @@ on_upstream_sent (GObject      *source,
   content_type = soup_message_headers_get_content_type (upstream_headers, NULL);
   request->idle_timeout_seconds = g_strcmp0 (content_type, "text/event-stream") == 0 ? 0 : BODY_IDLE_TIMEOUT_SECONDS;
   request->last_activity = g_get_monotonic_time ();
-  if (request->idle_timeout_seconds == 0)
-    g_clear_handle_id (&request->timeout_id, g_source_remove);
+  /* The response timeout (5 minutes, for long-polls) ends with the head:
+   * from here the body's idle timeout counts, or none. */
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  if (request->idle_timeout_seconds > 0)
+    request->timeout_id = g_timeout_add_seconds (request->idle_timeout_seconds, on_timeout, request);
 
   /* Written chunks are let go of, not kept for the life of the message:
    * an event stream that runs for days would otherwise keep every event. */
