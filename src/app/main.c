@@ -4,6 +4,8 @@
 #include <locale.h>
 #include <glib/gi18n.h>
 
+#include <libopeniot.h>
+
 #include "openiot-application.h"
 
 int
@@ -12,6 +14,8 @@ main (int   argc,
 {
   g_autoptr(OpenIotApplication) app = NULL;
 
+  /* Before GApplication starts its D-Bus thread: it sets the environment */
+  openiot_hub_connection_use_http1_only ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -86,6 +86,7 @@ main (int   argc,
   /* openiot talks TLS to paired hubs only, each checked against its pin:
    * the system's CA bundle would be parsed for nothing (~25 ms a call). */
   openiot_hub_connection_trust_pins_only ();
+  openiot_hub_connection_use_http1_only ();
 
   /* Global options may come before the command too. */
   while (argc > 1 && g_str_has_prefix (argv[1], "--"))

@@ -21,6 +21,9 @@
 
 #define HUB_URI "https://hub.invalid"
 #define TIMEOUT_SECONDS 30
+/* Below the hub's own (60 s, docs/protocol.md): a connection is given up
+ * here first, so a request is not sent on one the hub is closing. */
+#define IDLE_TIMEOUT_SECONDS 45
 /* A long-poll is answered when something happens: within the hub's
  * service timeout (5 minutes, docs/protocol.md), plus a margin. */
 #define LONG_POLL_TIMEOUT_SECONDS 360
@@ -76,14 +79,24 @@ typedef struct
   GBytes      *body;
   char        *presented;
   char        *presented_pem;
+  GCancellable *cancellable;   /* the caller's, and libsoup's resends */
+  GCancellable *caller_cancellable;
+  gulong       caller_cancelled_id;
   guint        status;
   gboolean     stream;
   gboolean     hub_api;
+  gboolean     resend_refused;
 } SendData;
 
 static void
 send_data_free (SendData *data)
 {
+  if (data->caller_cancellable != NULL)
+    g_cancellable_disconnect (data->caller_cancellable, data->caller_cancelled_id);
+  g_clear_object (&data->caller_cancellable);
+  g_clear_object (&data->cancellable);
+  if (data->msg != NULL)
+    g_signal_handlers_disconnect_by_data (data->msg, data);
   g_clear_object (&data->msg);
   g_clear_object (&data->check);
   g_clear_object (&data->proof_session);
@@ -115,7 +128,7 @@ new_session (OpenIotHubRecord *record,
                                         "proxy-resolver", NULL,
                                         "tls-database", _openiot_pin_database_get_default (),
                                         "timeout", timeout,
-                                        "idle-timeout", 60,
+                                        "idle-timeout", IDLE_TIMEOUT_SECONDS,
                                         "max-conns", MAX_CONNECTIONS,
                                         "max-conns-per-host", MAX_CONNECTIONS,
                                         NULL);
@@ -455,6 +468,11 @@ return_send_error (GTask  *task,
 
   if (data->presented != NULL)
     check_rotation (task);
+  else if (data->resend_refused)
+    g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE,
+                             _("The connection to the hub “%s” broke before its answer came: the change may or "
+                               "may not have been made. Check the value, then try again if needed."),
+                             openiot_hub_record_get_name (self->record));
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_error (task, g_error_copy (error));
   else
@@ -515,6 +533,32 @@ on_sent (GObject      *source,
                                g_task_get_cancellable (task), on_body_read, g_object_ref (task));
 }
 
+static void
+on_caller_cancelled (GCancellable *caller,
+                     GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
+static void
+on_restarted (SoupMessage *msg,
+              SendData    *data)
+{
+  g_debug ("Not sending %s %s again on a new connection", soup_message_get_method (msg),
+           g_uri_get_path (soup_message_get_uri (msg)));
+  data->resend_refused = TRUE;
+  g_cancellable_cancel (data->cancellable);
+}
+
+static gboolean
+on_request_certificate (SoupMessage          *msg,
+                        GTlsClientConnection *connection,
+                        OpenIotIdentity      *identity)
+{
+  soup_message_set_tls_client_certificate (msg, openiot_identity_get_tls_certificate (identity));
+  return TRUE;
+}
+
 static GTask *
 start_request (OpenIotHubConnection *self,
                const char           *method,
@@ -538,16 +582,35 @@ start_request (OpenIotHubConnection *self,
   data = g_new0 (SendData, 1);
   data->msg = _openiot_message_new (method, uri);
   data->hub_api = is_hub_path (path);
+  data->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      data->caller_cancellable = g_object_ref (cancellable);
+      data->caller_cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                         g_object_ref (data->cancellable), g_object_unref);
+    }
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
-  /* A write or an action must reach the device at most once. libsoup
-   * sends a PUT again, on a new connection, when the kept-alive one it
-   * went on closes before the answer (a stale connection, it assumes),
-   * though the hub may have passed it on already. On a fresh connection
-   * nothing is resent (tests/security/test_write_once.py). POST goes on a
-   * fresh one anyway. */
-  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
-    soup_message_add_flags (data->msg, SOUP_MESSAGE_NEW_CONNECTION);
 
+  /* Writes and actions go on an open connection, the request's only
+   * round trip (bench/RESULTS.md), but reach the device at most once:
+   * libsoup 3.2 sends a PUT or DELETE again, on a new connection, when the
+   * kept-alive one it went on closes before the answer (a stale
+   * connection, it assumes) though the hub may have passed it on already;
+   * such a resend is cancelled before it goes out
+   * (tests/security/test_write_once.py). A POST it never resends; marked
+   * idempotent, it may use an idle open connection too. */
+  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
+    {
+      soup_message_add_flags (data->msg, SOUP_MESSAGE_IDEMPOTENT);
+      g_signal_connect (data->msg, "restarted", G_CALLBACK (on_restarted), data);
+    }
+
+  /* The certificate goes with the message to the connection it is sent
+   * on, and libsoup forgets it there: a connection made later for the
+   * same message (a resend, or a read retried on a new connection) asks
+   * for it instead. */
+  g_signal_connect_object (data->msg, "request-certificate", G_CALLBACK (on_request_certificate),
+                           self->identity, 0);
   soup_message_set_tls_client_certificate (data->msg, openiot_identity_get_tls_certificate (self->identity));
   g_signal_connect (data->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
   return g_steal_pointer (&task);
@@ -589,7 +652,7 @@ openiot_hub_connection_send_async (OpenIotHubConnection *self,
   if (body != NULL)
     soup_message_set_request_body_from_bytes (data->msg, content_type, body);
 
-  soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT, cancellable,
+  soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT, data->cancellable,
                            on_sent, g_object_ref (task));
 }
 
@@ -646,7 +709,7 @@ openiot_hub_connection_long_poll_async (OpenIotHubConnection *self,
 
   if (self->long_poll_session == NULL)
     self->long_poll_session = new_session (self->record, self->last_good, LONG_POLL_TIMEOUT_SECONDS);
-  soup_session_send_async (self->long_poll_session, data->msg, G_PRIORITY_DEFAULT, cancellable,
+  soup_session_send_async (self->long_poll_session, data->msg, G_PRIORITY_DEFAULT, data->cancellable,
                            on_sent, g_object_ref (task));
 }
 
@@ -685,7 +748,7 @@ openiot_hub_connection_open_stream_async (OpenIotHubConnection *self,
   /* An event stream may stay quiet longer than any request timeout; the
    * service's keep-alive comments and the caller's cancellable bound it. */
   data->stream = TRUE;
-  soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT, cancellable,
+  soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT, data->cancellable,
                            on_sent, g_object_ref (task));
 }
 
@@ -798,6 +861,27 @@ void
 openiot_hub_connection_trust_pins_only (void)
 {
   _openiot_pin_database_set_process_default ();
+}
+
+/**
+ * openiot_hub_connection_use_http1_only:
+ *
+ * Hubs speak HTTP/1.1. libsoup 3.2 makes a request wait for any
+ * connection to the same host still in its TLS handshake, in case it
+ * turns out to be HTTP/2 and can be shared; an HTTP/1.1 one cannot, so the
+ * request then opens its own connection after all, a whole handshake
+ * late (+1 RTT for the app's first values, bench/RESULTS.md). With
+ * HTTP/1.1 forced it opens its own at once. libsoup 3.2 offers this per
+ * process only, by the environment variable `SOUP_FORCE_HTTP1`, which it
+ * reads each time it picks a connection.
+ *
+ * Call it first thing in main(), before any thread starts: it sets that
+ * variable.
+ */
+void
+openiot_hub_connection_use_http1_only (void)
+{
+  g_setenv ("SOUP_FORCE_HTTP1", "1", TRUE);
 }
 
 OpenIotHubConnection *

@@ -68,5 +68,6 @@ const char           *openiot_hub_connection_get_presented_certificate_pem (Open
 gboolean              openiot_hub_connection_get_rotation_verified    (OpenIotHubConnection *self);
 
 void                  openiot_hub_connection_trust_pins_only          (void);
+void                  openiot_hub_connection_use_http1_only           (void);
 
 G_END_DECLS
