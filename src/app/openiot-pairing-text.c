@@ -150,19 +150,6 @@ openiot_pairing_text_scope (const char *scope)
   return _("Local network");
 }
 
-/* The count in libopeniot's "(N tries left)", or -1. The library words
- * its messages in English; the wizard says it in the user's language. */
-static int
-attempts_left (const char *message)
-{
-  const char *open = message ? strrchr (message, '(') : NULL;
-  int left;
-
-  if (open != NULL && sscanf (open, "(%d tries left)", &left) == 1 && left >= 0)
-    return left;
-  return -1;
-}
-
 /* PRETTY_HOSTNAME of /etc/machine-info ("Anna's Laptop") is what people
  * call the machine; the host name ("anna-laptop") is the fallback. Read
  * from the file rather than asking hostname1 over D-Bus: the file is what
@@ -212,7 +199,7 @@ openiot_pairing_text_explain_error (const GError  *error,
 
   if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED))
     {
-      int left = attempts_left (error->message);
+      int left = openiot_error_get_attempts_left (error);
 
       *title = g_strdup (_("Wrong Pairing Code"));
       if (left >= 0)

@@ -56,6 +56,7 @@ typedef enum
  */
 #define OPENIOT_ERROR (openiot_error_quark ())
 
-GQuark openiot_error_quark (void);
+GQuark openiot_error_quark             (void);
+int    openiot_error_get_attempts_left (const GError *error);
 
 G_END_DECLS

@@ -8,7 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "openiot-error.h"
+#include "openiot-error-private.h"
 #include "openiot-fingerprint.h"
 #include "openiot-message-private.h"
 #include "openiot-pairing-result-private.h"
@@ -126,13 +126,18 @@ explain_rejection (PairData      *data,
 
   if (pairing != NULL && !json_object_get_boolean_member_with_default (pairing, "open", FALSE))
     g_propagate_error (error, closed_code_error ());
-  /* Left in English on purpose: the app reads the count back out of this
-   * message (src/app/openiot-pairing-text.c) and says it in the user's
-   * language itself; scripts may match it too. */
+  /* The count travels as data too (openiot_error_get_attempts_left()) */
   else if (pairing != NULL && json_object_has_member (pairing, "attempts_left"))
-    g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED,
-                 "The pairing code is wrong. Check it and try again (%" G_GINT64_FORMAT " tries left).",
-                 json_object_get_int_member (pairing, "attempts_left"));
+    {
+      int left = (int) CLAMP (json_object_get_int_member (pairing, "attempts_left"), 0, G_MAXINT);
+
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED,
+                   g_dngettext (GETTEXT_PACKAGE, "The pairing code is wrong. Check it and try again (%d try left).",
+                                "The pairing code is wrong. Check it and try again (%d tries left).", left),
+                   left);
+      if (error != NULL && *error != NULL)
+        _openiot_error_set_attempts_left (*error, left);
+    }
   else
     g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED,
                          _("The hub did not accept the pairing code. Check it, or open a new code on the hub."));

@@ -104,11 +104,18 @@ test_pairing_wrong_code (void)
                                     openiot_pairing_link_get_fingerprint (opened), NULL, NULL);
   for (int left = 4; left >= 1; left--)
     {
-      g_autofree char *expected = g_strdup_printf ("(%d tries left)", left);
+      g_autofree char *expected = g_strdup_printf ("(%d %s left)", left, left == 1 ? "try" : "tries");
 
       g_assert_null (pair (wrong, certificate, &error));
       g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED);
       g_assert_nonnull (strstr (error->message, expected));
+      g_assert_cmpint (openiot_error_get_attempts_left (error), ==, left);
+      /* the count survives a copy (extended GError data) */
+      {
+        g_autoptr(GError) copy = g_error_copy (error);
+
+        g_assert_cmpint (openiot_error_get_attempts_left (copy), ==, left);
+      }
       g_clear_error (&error);
     }
 
@@ -118,6 +125,7 @@ test_pairing_wrong_code (void)
   g_assert_null (pair (wrong, certificate, &error));
   g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED);
   g_assert_nonnull (strstr (error->message, "(0 tries left)"));
+  g_assert_cmpint (openiot_error_get_attempts_left (error), ==, 0);
   g_clear_error (&error);
   g_assert_null (pair (opened, certificate, &error));
   g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED);
