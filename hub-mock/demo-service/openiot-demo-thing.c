@@ -12,7 +12,7 @@
 
 #include "openiot-hub-http.h"
 
-#include "openiot-demo-schema.h"
+#include <libopeniot.h>
 #include "openiot-demo-sse-stream.h"
 
 #include "openiot-demo-thing.h"
@@ -40,6 +40,7 @@ typedef struct
   SoupServer  *server;
   GBytes      *td_bytes;
   JsonObject  *td;
+  OpenIotThing *thing;      /* the TD as the library reads it, to validate */
   JsonObject  *values;
   GPtrArray   *streams;     /* OpenIotDemoSseStream */
   GHashTable  *replay;      /* source → GQueue of BufferedEvent */
@@ -50,6 +51,17 @@ typedef struct
 } OpenIotDemoThingPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (OpenIotDemoThing, openiot_demo_thing, G_TYPE_OBJECT)
+
+/* A property's value schema, or an action's input schema */
+static OpenIotDataSchema *
+interaction_schema (OpenIotDemoThing       *self,
+                    OpenIotInteractionKind  kind,
+                    const char             *name)
+{
+  OpenIotDemoThingPrivate *priv = openiot_demo_thing_get_instance_private (self);
+
+  return openiot_interaction_get_schema (openiot_thing_lookup (priv->thing, kind, name));
+}
 
 static void
 buffered_event_free (BufferedEvent *event)
@@ -314,7 +326,8 @@ serve_property (OpenIotDemoThing  *self,
       return;
     }
 
-  if (!openiot_demo_schema_validate (affordance, value, name, &error))
+  /* By the same rules a client applies before it sends (libopeniot) */
+  if (!openiot_data_schema_validate (interaction_schema (self, OPENIOT_INTERACTION_PROPERTY, name), value, &error))
     {
       openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "%s", error->message);
       return;
@@ -357,7 +370,7 @@ serve_action (OpenIotDemoThing  *self,
           openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "This action needs a JSON input");
           return;
         }
-      if (!openiot_demo_schema_validate (input_schema, input, "input", &error))
+      if (!openiot_data_schema_validate (interaction_schema (self, OPENIOT_INTERACTION_ACTION, name), input, &error))
         {
           openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "%s", error->message);
           return;
@@ -536,7 +549,9 @@ openiot_demo_thing_load_td (OpenIotDemoThing  *self,
     return FALSE;
 
   priv->td = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-  return TRUE;
+  /* The service id only resolves forms, which the demo does not follow */
+  priv->thing = openiot_thing_new_from_bytes (priv->td_bytes, "demo", error);
+  return priv->thing != NULL;
 }
 
 gboolean
@@ -602,6 +617,7 @@ openiot_demo_thing_finalize (GObject *object)
   g_clear_pointer (&priv->replay, g_hash_table_unref);
   g_clear_pointer (&priv->td_bytes, g_bytes_unref);
   g_clear_pointer (&priv->td, json_object_unref);
+  g_clear_object (&priv->thing);
   g_clear_pointer (&priv->values, json_object_unref);
 
   G_OBJECT_CLASS (openiot_demo_thing_parent_class)->finalize (object);
