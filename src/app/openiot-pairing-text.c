@@ -33,7 +33,7 @@ openiot_pairing_text_normalize_code (const char *text)
         return NULL;
     }
 
-  if (digits->len != OPENIOT_PAIRING_CODE_LENGTH)
+  if (digits->len != OPENIOT_PAIRING_CODE_DIGITS)
     return NULL;
   return g_string_free (g_steal_pointer (&digits), FALSE);
 }
@@ -42,69 +42,11 @@ openiot_pairing_text_normalize_code (const char *text)
 char *
 openiot_pairing_text_format_code (const char *code)
 {
-  if (strlen (code) != OPENIOT_PAIRING_CODE_LENGTH)
+  if (strlen (code) != OPENIOT_PAIRING_CODE_DIGITS)
     return g_strdup (code);
   return g_strdup_printf ("%.4s %.4s", code, code + 4);
 }
 
-gboolean
-openiot_pairing_text_device_name_is_valid (const char *name)
-{
-  return *name != '\0' && strlen (name) <= OPENIOT_PAIRING_MAX_DEVICE_NAME;
-}
-
-/* "[fd00::10]:8444", "fd00::10", "192.0.2.10:8444", "hub.local": the host
- * and pairing port (8444 unless given), as `openiot pair --address` reads
- * them. */
-gboolean
-openiot_pairing_text_parse_address (const char  *address,
-                                    char       **host_out,
-                                    guint16     *port_out)
-{
-  g_autofree char *host = NULL;
-  g_autofree char *ascii = NULL;
-  guint64 port = OPENIOT_PAIRING_DEFAULT_PORT;
-  const char *colon;
-
-  if (address[0] == '[')
-    {
-      const char *end = strchr (address, ']');
-
-      if (end == NULL || (end[1] != '\0' && (end[1] != ':' ||
-          !g_ascii_string_to_unsigned (end + 2, 10, 1, 65535, &port, NULL))))
-        return FALSE;
-      host = g_strndup (address + 1, end - address - 1);
-      if (!g_hostname_is_ip_address (host))
-        return FALSE;
-    }
-  else if ((colon = strchr (address, ':')) != NULL && strchr (colon + 1, ':') == NULL)
-    {
-      if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
-        return FALSE;
-      host = g_strndup (address, colon - address);
-    }
-  else
-    host = g_strdup (address);
-
-  if (*host == '\0')
-    return FALSE;
-
-  if (!g_hostname_is_ip_address (host))
-    {
-      /* A name: letters, digits, dots and hyphens once in ASCII (IDN) */
-      if (strchr (host, ':') != NULL || !(ascii = g_hostname_to_ascii (host)))
-        return FALSE;
-      for (const char *p = ascii; *p != '\0'; p++)
-        if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
-          return FALSE;
-      g_free (host);
-      host = g_steal_pointer (&ascii);
-    }
-
-  *host_out = g_steal_pointer (&host);
-  *port_out = port;
-  return TRUE;
-}
 
 /* What someone meant as a pairing link, whole or not: it names the
  * scheme, in any case (RFC 3986 schemes are case-insensitive). */
@@ -168,7 +110,7 @@ openiot_pairing_text_pretty_name (const char *contents)
           if (value != NULL && g_utf8_validate (value, -1, NULL))
             {
               g_strstrip (value);
-              if (openiot_pairing_text_device_name_is_valid (value))
+              if (openiot_check_device_name (value, NULL))
                 return g_steal_pointer (&value);
             }
         }

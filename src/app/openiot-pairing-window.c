@@ -272,7 +272,7 @@ update_code_actions (OpenIotPairingWindow *self)
 {
   g_autofree char *code = openiot_pairing_text_normalize_code (gtk_editable_get_text (GTK_EDITABLE (self->code_row)));
   g_autofree char *name = get_device_name (self);
-  gboolean name_ok = openiot_pairing_text_device_name_is_valid (name);
+  gboolean name_ok = openiot_check_device_name (name, NULL);
 
   if (name_ok)
     {
@@ -625,7 +625,7 @@ continue_action (GtkWidget  *widget,
         }
       use_link (self, link);
     }
-  else if (openiot_pairing_text_parse_address (address, &host, &port))
+  else if (openiot_pairing_link_parse_address (address, &host, &port, NULL))
     use_address (self, host, port, NULL);
   else
     {
@@ -778,7 +778,7 @@ pair_with (OpenIotPairingWindow *self)
 
   /* The code and name were checked before Pair was enabled; only a change
    * while the key was being made could get here without them. */
-  if (code == NULL || !openiot_pairing_text_device_name_is_valid (name))
+  if (code == NULL || !openiot_check_device_name (name, NULL))
     {
       show_page (self, self->input_page);
       return;

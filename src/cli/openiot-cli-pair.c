@@ -9,51 +9,6 @@
 
 #include "openiot-cli-pair.h"
 
-#define DEFAULT_PAIRING_PORT 8444
-
-/* "[2001:db8::1]:8444", "2001:db8::1", "192.0.2.1:8444", "hub.local" */
-static OpenIotPairingLink *
-link_from_address (const char  *address,
-                   const char  *code,
-                   GError     **error)
-{
-  g_autofree char *host = NULL;
-  guint64 port = DEFAULT_PAIRING_PORT;
-  const char *colon;
-
-  if (address[0] == '[')
-    {
-      const char *end = strchr (address, ']');
-
-      if (end == NULL || (end[1] != '\0' && (end[1] != ':' ||
-          !g_ascii_string_to_unsigned (end + 2, 10, 1, 65535, &port, NULL))))
-        goto invalid;
-      host = g_strndup (address + 1, end - address - 1);
-    }
-  else if ((colon = strchr (address, ':')) != NULL && strchr (colon + 1, ':') == NULL)
-    {
-      if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
-        goto invalid;
-      host = g_strndup (address, colon - address);
-    }
-  else
-    host = g_strdup (address);
-
-  if (code == NULL || strlen (code) != 8 || strspn (code, "0123456789") != 8)
-    {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                           _("The pairing code is 8 digits, as the hub shows it."));
-      return NULL;
-    }
-
-  return openiot_pairing_link_new (host, port, port - 1, code, NULL, NULL, NULL);
-
-invalid:
-  g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-               _("“%s” is not an address; write it as ADDRESS or [IPv6]:PORT."), address);
-  return NULL;
-}
-
 static void
 print_hub (OpenIotPairingResult *result)
 {
@@ -91,7 +46,7 @@ openiot_cli_pair (int    argc,
   if (argc == 2 && address == NULL)
     link = openiot_pairing_link_parse (argv[1], &error);
   else if (argc == 1 && address != NULL)
-    link = link_from_address (address, code, &error);
+    link = openiot_pairing_link_new_from_address (address, code, &error);
   else
     {
       g_printerr (_("openiot pair: give a pairing link, or --address and --code\n"));

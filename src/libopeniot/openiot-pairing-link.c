@@ -6,6 +6,7 @@
 #include <string.h>
 #include <net/if.h>
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
@@ -691,4 +692,103 @@ openiot_pairing_link_get_addresses (OpenIotPairingLink *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return (const char * const *) self->addresses;
+}
+
+/**
+ * openiot_pairing_link_parse_address:
+ * @address: "[fd00::10]:8444", "fd00::10", "192.0.2.10:8444", "hub.local"
+ *   or "hub.local:8500", as people type a hub's address
+ * @host: (out) (transfer full): the IP literal (an IPv6 zone kept) or the
+ *   host name, in ASCII (IDN)
+ * @pairing_port: (out): the port given, else %OPENIOT_PAIRING_DEFAULT_PORT
+ *
+ * An IPv6 address with a port goes in brackets; one without may go bare.
+ *
+ * Returns: %TRUE, or %FALSE with %OPENIOT_ERROR_INVALID_DATA
+ */
+gboolean
+openiot_pairing_link_parse_address (const char  *address,
+                                    char       **host_out,
+                                    guint16     *pairing_port,
+                                    GError     **error)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *ascii = NULL;
+  guint64 port = OPENIOT_PAIRING_DEFAULT_PORT;
+  const char *colon;
+
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  if (address[0] == '[')
+    {
+      const char *end = strchr (address, ']');
+
+      if (end == NULL || (end[1] != '\0' && (end[1] != ':' ||
+          !g_ascii_string_to_unsigned (end + 2, 10, 1, 65535, &port, NULL))))
+        goto invalid;
+      host = g_strndup (address + 1, end - address - 1);
+      if (!g_hostname_is_ip_address (host))
+        goto invalid;
+    }
+  else if ((colon = strchr (address, ':')) != NULL && strchr (colon + 1, ':') == NULL)
+    {
+      if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
+        goto invalid;
+      host = g_strndup (address, colon - address);
+    }
+  else
+    host = g_strdup (address);
+
+  if (*host == '\0')
+    goto invalid;
+
+  if (!g_hostname_is_ip_address (host))
+    {
+      /* A name: letters, digits, dots and hyphens once in ASCII (IDN) */
+      if (!(ascii = g_hostname_to_ascii (host)) || !_openiot_host_name_is_valid (ascii))
+        goto invalid;
+      g_free (host);
+      host = g_steal_pointer (&ascii);
+    }
+
+  *host_out = g_steal_pointer (&host);
+  *pairing_port = port;
+  return TRUE;
+
+invalid:
+  invalid (error, _("“%s” is not an address: write it as HOST, HOST:PORT or [IPv6]:PORT."), address);
+  return FALSE;
+}
+
+/**
+ * openiot_pairing_link_new_from_address:
+ * @address: a hub's address as people type it
+ *   ([func@OpenIot.PairingLink.parse_address])
+ * @code: the pairing code the hub shows, %OPENIOT_PAIRING_CODE_DIGITS digits
+ *
+ * A link for pairing without one: no fingerprint to compare (the SRP
+ * proof alone vouches for the hub), its HTTPS port the one below the
+ * pairing port.
+ *
+ * Returns: (transfer full): the link, or %NULL with
+ *   %OPENIOT_ERROR_INVALID_DATA
+ */
+OpenIotPairingLink *
+openiot_pairing_link_new_from_address (const char  *address,
+                                       const char  *code,
+                                       GError     **error)
+{
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (!openiot_pairing_link_parse_address (address, &host, &port, error))
+    return NULL;
+  if (!_openiot_pairing_code_is_valid (code))
+    {
+      invalid (error, _("The pairing code is %d digits, as the hub shows it."), OPENIOT_PAIRING_CODE_DIGITS);
+      return NULL;
+    }
+  return openiot_pairing_link_new (host, port, port - 1, code, NULL, NULL, NULL);
 }

@@ -24,6 +24,29 @@ G_BEGIN_DECLS
  */
 #define OPENIOT_PAIRING_LINK_MAX_NAME_LENGTH 64
 
+/**
+ * OPENIOT_PAIRING_DEFAULT_PORT:
+ *
+ * The hub's pairing port (TLS-SRP) unless an address says otherwise; its
+ * HTTPS port is the one below (docs/protocol.md, "Pairing").
+ */
+#define OPENIOT_PAIRING_DEFAULT_PORT 8444
+
+/**
+ * OPENIOT_PAIRING_CODE_DIGITS:
+ *
+ * How many decimal digits a pairing code has.
+ */
+#define OPENIOT_PAIRING_CODE_DIGITS 8
+
+/**
+ * OPENIOT_DEVICE_NAME_MAX_BYTES:
+ *
+ * The longest device name a hub registers, in bytes of UTF-8
+ * ([func@OpenIot.check_device_name]).
+ */
+#define OPENIOT_DEVICE_NAME_MAX_BYTES 64
+
 #define OPENIOT_TYPE_PAIRING_LINK (openiot_pairing_link_get_type ())
 
 typedef struct _OpenIotPairingLink OpenIotPairingLink;
@@ -37,6 +60,13 @@ OpenIotPairingLink *openiot_pairing_link_new              (const char           
                                                            const char                *name,
                                                            const char * const        *extra_addresses);
 OpenIotPairingLink *openiot_pairing_link_parse            (const char                *uri,
+                                                           GError                   **error);
+OpenIotPairingLink *openiot_pairing_link_new_from_address (const char                *address,
+                                                           const char                *code,
+                                                           GError                   **error);
+gboolean            openiot_pairing_link_parse_address    (const char                *address,
+                                                           char                     **host,
+                                                           guint16                   *pairing_port,
                                                            GError                   **error);
 OpenIotPairingLink *openiot_pairing_link_ref              (OpenIotPairingLink        *self);
 void                openiot_pairing_link_unref            (OpenIotPairingLink        *self);

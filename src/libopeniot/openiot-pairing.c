@@ -366,3 +366,21 @@ openiot_pair_finish (GAsyncResult  *result,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * openiot_check_device_name:
+ * @name: (nullable): the name this device asks to be listed under
+ *
+ * The rule a hub applies when it registers a device (docs/protocol.md,
+ * "Pairing"): 1 to %OPENIOT_DEVICE_NAME_MAX_BYTES bytes of UTF-8 without
+ * control characters, line separators or bidirectional controls. Check it
+ * before asking people for a code.
+ *
+ * Returns: %TRUE, or %FALSE with %OPENIOT_ERROR_INVALID_DATA
+ */
+gboolean
+openiot_check_device_name (const char  *name,
+                           GError     **error)
+{
+  return _openiot_device_name_check (name, error);
+}

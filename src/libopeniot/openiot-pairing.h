@@ -20,5 +20,7 @@ void                  openiot_pair_async  (OpenIotPairingLink   *link,
                                            gpointer              user_data);
 OpenIotPairingResult *openiot_pair_finish (GAsyncResult         *result,
                                            GError              **error);
+gboolean              openiot_check_device_name (const char     *name,
+                                                 GError        **error);
 
 G_END_DECLS

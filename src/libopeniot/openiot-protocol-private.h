@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "openiot-pairing-link.h"
+
 G_BEGIN_DECLS
 
 /* Names from docs/protocol.md, shared by the hub and the clients so the two
@@ -21,8 +23,6 @@ G_BEGIN_DECLS
 #define OPENIOT_HEADER_PREFIX       "X-Open-IoT-"
 
 #define OPENIOT_SRP_USERNAME        "open-iot"
-#define OPENIOT_PAIRING_CODE_DIGITS 8
-#define OPENIOT_DEVICE_NAME_MAX_BYTES 64
 #define OPENIOT_ROTATION_CONTEXT    "open-iot rotation v1"
 
 char     *_openiot_protocol_error_json   (const char  *error,

@@ -945,7 +945,7 @@ test_text (void)
     {
       g_autofree char *host = NULL;
       guint16 port = 0;
-      gboolean ok = openiot_pairing_text_parse_address (addresses[i].address, &host, &port);
+      gboolean ok = openiot_pairing_link_parse_address (addresses[i].address, &host, &port, NULL);
 
       g_assert_cmpint (ok, ==, addresses[i].host != NULL);
       g_assert_cmpstr (host, ==, addresses[i].host);

@@ -408,6 +408,56 @@ test_length_cap (void)
   g_assert_null (link);
 }
 
+/* One parser for every address people type: the CLI's --address and the
+ * wizard's field (issue 18: they had one each, and disagreed). */
+static void
+test_from_address (void)
+{
+  const struct { const char *address; const char *host; guint16 port; } cases[] = {
+    { "[fd00::10]:8500", "fd00::10", 8500 },
+    { "fd00::10", "fd00::10", OPENIOT_PAIRING_DEFAULT_PORT },
+    { "[fe80::1%eth0]:9000", "fe80::1%eth0", 9000 },
+    { "192.0.2.10:9000", "192.0.2.10", 9000 },
+    { "localhost:8444", "localhost", 8444 },
+    { "hub.local", "hub.local", OPENIOT_PAIRING_DEFAULT_PORT },
+    { "bücher.example", "xn--bcher-kva.example", OPENIOT_PAIRING_DEFAULT_PORT },
+    { "[hub.local]:8444", NULL, 0 },
+    { "hub local", NULL, 0 },
+    { "hub..local", NULL, 0 },
+    { "[::1]:70000", NULL, 0 },
+    { "[::1]:0", NULL, 0 },
+    { "[::1", NULL, 0 },
+    { ":8444", NULL, 0 },
+    { "", NULL, 0 },
+  };
+  g_autoptr(OpenIotPairingLink) link = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *host = NULL;
+      guint16 port = 0;
+      gboolean ok = openiot_pairing_link_parse_address (cases[i].address, &host, &port, &error);
+
+      if (ok != (cases[i].host != NULL))
+        g_error ("%s: parsed %d", cases[i].address, ok);
+      g_assert_cmpstr (host, ==, cases[i].host);
+      if (ok)
+        g_assert_cmpuint (port, ==, cases[i].port);
+      else
+        g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
+      g_clear_error (&error);
+    }
+
+  link = openiot_pairing_link_new_from_address ("[::1]:9444", "12345678", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (openiot_pairing_link_get_pairing_port (link), ==, 9444);
+  g_assert_cmpuint (openiot_pairing_link_get_port (link), ==, 9443);
+  g_assert_null (openiot_pairing_link_get_fingerprint (link));
+  g_assert_null (openiot_pairing_link_new_from_address ("[::1]:9444", "1234567", &error));
+  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -430,6 +480,7 @@ main (int   argc,
   g_test_add_func ("/pairing-link/new/typed", test_new_typed);
   g_test_add_func ("/pairing-link/new/fits-name", test_new_fits_name);
   g_test_add_func ("/pairing-link/boxed", test_boxed);
+  g_test_add_func ("/pairing-link/from-address", test_from_address);
 
   return g_test_run ();
 }
