@@ -40,23 +40,16 @@ struct _OpenIotThingPage
   GtkButton            *blocked_button;
   AdwPreferencesPage   *preferences;
 
+  OpenIotThingSession  *session;       /* the Thing's live state (libopeniot) */
   OpenIotHub           *hub;
-  char                 *service_id;
-  OpenIotConsumedThing *thing;
   GBytes               *shown_td;
   OpenIotThing         *shown_thing;
   GPtrArray            *groups;         /* AdwPreferencesGroup */
   GHashTable           *editors;        /* property name → OpenIotValueEditor */
   GPtrArray            *action_rows;
   GHashTable           *event_rows;     /* event name → OpenIotEventRow */
-  GPtrArray            *observations;
-  JsonObject           *values;
-  GDateTime            *updated;
+  GCancellable         *cancellable;    /* writes */
   gboolean              live;
-  gboolean              fetching;
-  gboolean              started_from_cache;
-  gboolean              reading;
-  GCancellable         *cancellable;
   guint                 age_timer;
   gulong                status_handler;
 };
@@ -71,8 +64,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void refresh (OpenIotThingPage *self);
-static void read_values (OpenIotThingPage *self);
 
 /* "just now", "5 minutes ago", "3 hours ago", "2 days ago" */
 static char *
@@ -150,7 +141,8 @@ static void
 update_state (OpenIotThingPage *self)
 {
   OpenIotHubStatus status = self->hub ? openiot_hub_get_status (self->hub) : OPENIOT_HUB_STATUS_UNKNOWN;
-  g_autofree char *age = age_text (self->updated);
+  GDateTime *updated = self->session ? openiot_thing_session_get_updated (self->session) : NULL;
+  g_autofree char *age = age_text (updated);
   g_autofree char *stale = NULL;
 
   update_controls (self, status);
@@ -190,11 +182,11 @@ update_state (OpenIotThingPage *self)
     }
 
   /* TRANSLATORS: the subtitle of a device whose values are not live; %s is "just now", "5 minutes ago"… */
-  stale = self->updated ? g_strdup_printf (_("Updated %s"), age) : g_strdup (_("Connecting…"));
+  stale = updated ? g_strdup_printf (_("Updated %s"), age) : g_strdup (_("Connecting…"));
   adw_window_title_set_subtitle (self->window_title, stale);
   if (status == OPENIOT_HUB_STATUS_OFFLINE)
     {
-      g_autofree char *text = self->updated
+      g_autofree char *text = updated
         ? g_strdup_printf (_("The hub is not reachable. These values are from %s; they update by themselves when it is back."), age)
         : g_strdup (_("The hub is not reachable. Check that it is on, and your network."));
       openiot_banner_show (self->banner, text, _("_Retry"), "thing.refresh", FALSE);
@@ -232,56 +224,28 @@ update_action_states (OpenIotThingPage *self)
 
       openiot_action_row_set_redundant (row, openiot_action_state_is_redundant (self->shown_thing,
                                                                                 openiot_action_row_get_name (row),
-                                                                                self->values));
+                                                                                openiot_thing_session_get_values (self->session)));
     }
 }
 
+/* A value to show; a write on its way wins over what the device says
+ * meanwhile. */
 static void
-store_value (OpenIotThingPage *self,
-             const char       *name,
-             JsonNode         *value)
+show_value (OpenIotThingPage *self,
+            const char       *name,
+            JsonNode         *value)
 {
   OpenIotValueEditor *editor = g_hash_table_lookup (self->editors, name);
 
-  /* A write on its way wins over what the device says meanwhile. */
   if (editor != NULL && !openiot_value_editor_get_busy (editor))
     openiot_value_editor_set_value (editor, value);
-  /* show_thing() passes the values' own members: replacing one with its
-   * copy would free @value (the cached values used to reach the editors
-   * freed, as criticals and empty rows). */
-  if (json_object_get_member (self->values, name) != value)
-    json_object_set_member (self->values, name, json_node_copy (value));
   update_action_states (self);
-}
-
-static void
-save_values (OpenIotThingPage *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (self->hub == NULL || json_object_get_size (self->values) == 0)
-    return;
-  if (!openiot_thing_cache_save_values (openiot_hub_get_cache (self->hub),
-                                        openiot_hub_record_get_id (openiot_hub_get_record (self->hub)),
-                                        self->service_id, self->values, &error))
-    g_debug ("Values not cached: %s", error->message);
-}
-
-static void
-report (OpenIotThingPage *self,
-        const GError     *error)
-{
-  if (self->hub != NULL)
-    openiot_hub_report_error (self->hub, error);
-  update_state (self);
 }
 
 typedef struct
 {
   OpenIotThingPage   *page;
   OpenIotValueEditor *editor;
-  char               *name;
-  JsonNode           *value;
 } Write;
 
 static void
@@ -289,8 +253,6 @@ write_free (Write *write)
 {
   g_object_unref (write->page);
   g_object_unref (write->editor);
-  g_free (write->name);
-  json_node_unref (write->value);
   g_free (write);
 }
 
@@ -301,22 +263,24 @@ on_written (GObject      *source,
 {
   Write *write = user_data;
   OpenIotThingPage *self = write->page;
+  OpenIotThingSession *session = OPENIOT_THING_SESSION (source);
   g_autoptr(GError) error = NULL;
 
   openiot_value_editor_set_busy (write->editor, FALSE);
-  if (openiot_consumed_thing_write_property_finish (OPENIOT_CONSUMED_THING (source), result, &error))
-    store_value (self, write->name, write->value);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!openiot_thing_session_write_property_finish (session, result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *reason = openiot_error_text (error);
       /* TRANSLATORS: %s is a property's title ("Target temperature"), then why it failed */
       g_autofree char *message = g_strdup_printf (_("Could not set %s: %s"),
                                                   openiot_value_editor_get_title (write->editor), reason);
+      const char *name = g_object_get_data (G_OBJECT (write->editor), "openiot-property");
 
       /* Roll back to what the device last said. */
-      openiot_value_editor_set_value (write->editor, json_object_get_member (self->values, write->name));
+      openiot_value_editor_set_value (write->editor,
+                                      json_object_get_member (openiot_thing_session_get_values (session), name));
       openiot_toast_show (GTK_WIDGET (self), message);
-      report (self, error);
+      update_state (self);
     }
   write_free (write);
 }
@@ -328,27 +292,15 @@ on_editor_changed (OpenIotValueEditor *editor,
 {
   Write *write;
 
-  if (self->thing == NULL)
+  if (self->session == NULL)
     return;
 
   write = g_new0 (Write, 1);
   write->page = g_object_ref (self);
   write->editor = g_object_ref (editor);
-  write->name = g_strdup (g_object_get_data (G_OBJECT (editor), "openiot-property"));
-  write->value = json_node_copy (value);
   openiot_value_editor_set_busy (editor, TRUE);
-  openiot_consumed_thing_write_property_async (self->thing, write->name, value, self->cancellable, on_written, write);
-}
-
-static void
-stop_observations (OpenIotThingPage *self)
-{
-  for (guint i = 0; i < self->observations->len; i++)
-    {
-      g_signal_handlers_disconnect_by_data (self->observations->pdata[i], self);
-      openiot_observation_stop (self->observations->pdata[i]);
-    }
-  g_ptr_array_set_size (self->observations, 0);
+  openiot_thing_session_write_property_async (self->session, g_object_get_data (G_OBJECT (editor), "openiot-property"),
+                                              value, self->cancellable, on_written, write);
 }
 
 static void
@@ -452,12 +404,17 @@ build_actions_and_events (OpenIotThingPage *self,
     }
 }
 
+static void on_session_consumed (OpenIotThingSession *session,
+                                 GParamSpec          *pspec,
+                                 OpenIotThingPage    *self);
+
 /* Builds the rows for a Thing Description, unless they show it already. */
 static void
 show_thing (OpenIotThingPage *self,
             OpenIotThing     *thing)
 {
   GBytes *td = openiot_thing_get_bytes (thing);
+  JsonObject *values = openiot_thing_session_get_values (self->session);
   g_autoptr(GList) names = NULL;
 
   adw_window_title_set_title (self->window_title, openiot_thing_get_title (thing));
@@ -476,210 +433,91 @@ show_thing (OpenIotThingPage *self,
     }
   build_properties (self, thing);
   build_actions_and_events (self, thing);
+  on_session_consumed (self->session, NULL, self);
 
-  names = json_object_get_members (self->values);
+  names = json_object_get_members (values);
   for (GList *l = names; l != NULL; l = l->next)
-    store_value (self, l->data, json_object_get_member (self->values, l->data));
+    show_value (self, l->data, json_object_get_member (values, l->data));
+  gtk_spinner_stop (self->loading_spinner);
   gtk_stack_set_visible_child_name (self->stack, "content");
   update_state (self);  /* a blocked hub keeps the values hidden */
 }
 
 static void
-use_thing (OpenIotThingPage     *self,
-           OpenIotConsumedThing *thing)
+on_session_thing (OpenIotThingSession *session,
+                  GParamSpec          *pspec,
+                  OpenIotThingPage    *self)
 {
-  g_set_object (&self->thing, thing);
-  for (guint i = 0; i < self->action_rows->len; i++)
-    openiot_action_row_set_thing (self->action_rows->pdata[i], thing);
+  if (openiot_thing_session_get_thing (session) != NULL)
+    show_thing (self, openiot_thing_session_get_thing (session));
 }
 
 static void
-on_property_value (OpenIotObservation *observation,
-                   JsonNode           *value,
-                   OpenIotThingPage   *self)
+on_session_value (OpenIotThingSession *session,
+                  const char          *name,
+                  JsonNode            *value,
+                  OpenIotThingPage    *self)
 {
-  store_value (self, g_object_get_data (G_OBJECT (observation), "openiot-name"), value);
-  g_clear_pointer (&self->updated, g_date_time_unref);
-  self->updated = g_date_time_new_now_utc ();
+  show_value (self, name, value);
 }
 
 static void
-on_event_value (OpenIotObservation *observation,
-                JsonNode           *value,
-                OpenIotThingPage   *self)
+on_session_event (OpenIotThingSession *session,
+                  const char          *name,
+                  JsonNode            *data,
+                  OpenIotThingPage    *self)
 {
-  GtkWidget *row = g_hash_table_lookup (self->event_rows, g_object_get_data (G_OBJECT (observation), "openiot-name"));
+  GtkWidget *row = g_hash_table_lookup (self->event_rows, name);
 
   if (row != NULL)
-    openiot_event_row_add (OPENIOT_EVENT_ROW (row), value);
+    openiot_event_row_add (OPENIOT_EVENT_ROW (row), data);
 }
 
-/* Live again after a break: what changed meanwhile is read at once. */
 static void
-on_observation_state (OpenIotObservation *observation,
-                      GParamSpec         *pspec,
-                      OpenIotThingPage   *self)
+on_session_live (OpenIotThingSession *session,
+                 GParamSpec          *pspec,
+                 OpenIotThingPage    *self)
 {
-  OpenIotObservationState state = openiot_observation_get_state (observation);
+  gboolean live = openiot_thing_session_get_live (session);
 
-  if (state == OPENIOT_OBSERVATION_LIVE || state == OPENIOT_OBSERVATION_POLLING)
+  if (self->live != live)
     {
-      /* One read for all observations that come back together. */
-      if (!self->live && !self->reading)
-        read_values (self);
+      self->live = live;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
     }
-  else if (state == OPENIOT_OBSERVATION_RECONNECTING || state == OPENIOT_OBSERVATION_FAILED)
-    {
-      if (openiot_observation_get_error (observation) != NULL)
-        report (self, openiot_observation_get_error (observation));
-      set_live (self, FALSE);
-    }
+  update_state (self);
+}
+
+/* The actions run on the Thing the session uses, while there is one. */
+static void
+on_session_consumed (OpenIotThingSession *session,
+                     GParamSpec          *pspec,
+                     OpenIotThingPage    *self)
+{
+  for (guint i = 0; i < self->action_rows->len; i++)
+    openiot_action_row_set_thing (self->action_rows->pdata[i], openiot_thing_session_get_consumed_thing (session));
 }
 
 static void
-observe (OpenIotThingPage       *self,
-         OpenIotInteractionKind  kind,
-         const char             *name)
+on_session_load_failed (OpenIotThingSession *session,
+                        const GError        *error,
+                        OpenIotThingPage    *self)
 {
-  g_autoptr(OpenIotObservation) observation = openiot_consumed_thing_observe (self->thing, kind, name, NULL);
+  /* A status page's description is markup; the message may be a service's. */
+  g_autofree char *text = openiot_error_text (error);
+  g_autofree char *message = g_markup_escape_text (text, -1);
 
-  if (observation == NULL)
-    return;
-  g_object_set_data_full (G_OBJECT (observation), "openiot-name", g_strdup (name), g_free);
-  g_signal_connect (observation, "value",
-                    kind == OPENIOT_INTERACTION_EVENT ? G_CALLBACK (on_event_value) : G_CALLBACK (on_property_value),
-                    self);
-  g_signal_connect (observation, "notify::state", G_CALLBACK (on_observation_state), self);
-  openiot_observation_start (observation);
-  g_ptr_array_add (self->observations, g_steal_pointer (&observation));
-}
-
-static void
-start_observations (OpenIotThingPage *self)
-{
-  OpenIotThing *thing = openiot_consumed_thing_get_thing (self->thing);
-
-  stop_observations (self);
-  for (guint kind = OPENIOT_INTERACTION_PROPERTY; kind <= OPENIOT_INTERACTION_EVENT; kind += 2)
-    {
-      GListModel *interactions = openiot_thing_get_interactions (thing, kind);
-
-      for (guint i = 0; i < g_list_model_get_n_items (interactions); i++)
-        {
-          g_autoptr(OpenIotInteraction) interaction = g_list_model_get_item (interactions, i);
-
-          if (kind == OPENIOT_INTERACTION_EVENT || openiot_interaction_get_observable (interaction))
-            observe (self, kind, openiot_interaction_get_name (interaction));
-        }
-    }
-}
-
-static void
-on_all_read (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(OpenIotThingPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) values = openiot_consumed_thing_read_all_properties_finish (OPENIOT_CONSUMED_THING (source),
-                                                                                     result, &error);
-  g_autoptr(GList) names = NULL;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;  /* the page shows something else now */
-  self->reading = FALSE;
   gtk_spinner_stop (self->loading_spinner);
-  if (values == NULL)
-    {
-      report (self, error);
-      set_live (self, FALSE);
-      return;
-    }
-
-  names = json_object_get_members (values);
-  for (GList *l = names; l != NULL; l = l->next)
-    store_value (self, l->data, json_object_get_member (values, l->data));
-  g_clear_pointer (&self->updated, g_date_time_unref);
-  self->updated = g_date_time_new_now_utc ();
-  save_values (self);
-  set_live (self, TRUE);
-}
-
-static void
-read_values (OpenIotThingPage *self)
-{
-  self->reading = TRUE;
-  openiot_consumed_thing_read_all_properties_async (self->thing, self->cancellable, on_all_read, g_object_ref (self));
-}
-
-static void
-on_thing_fetched (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(OpenIotThingPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotConsumedThing) thing = openiot_consumed_thing_fetch_finish (result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;  /* the page shows something else now */
-  self->fetching = FALSE;
-  if (thing == NULL)
-    {
-      report (self, error);
-      gtk_spinner_stop (self->loading_spinner);
-      if (self->shown_td == NULL)
-        {
-          /* A status page's description is markup; the message may be a service's. */
-          g_autofree char *text = openiot_error_text (error);
-          g_autofree char *message = g_markup_escape_text (text, -1);
-
-          adw_status_page_set_title (self->error_page, _("Could Not Load This Device"));
-          adw_status_page_set_description (self->error_page, message);
-          gtk_stack_set_visible_child_name (self->stack, "error");
-        }
-      return;
-    }
-
-  openiot_thing_cache_save_thing (openiot_hub_get_cache (self->hub),
-                                  openiot_hub_record_get_id (openiot_hub_get_record (self->hub)),
-                                  openiot_consumed_thing_get_thing (thing), NULL);
-  /* Opened from the cache, the values are being read and streamed on the
-   * cached description already: if it is still right, leave them be. */
-  if (self->started_from_cache && self->shown_td != NULL &&
-      g_bytes_equal (self->shown_td, openiot_thing_get_bytes (openiot_consumed_thing_get_thing (thing))))
-    {
-      self->started_from_cache = FALSE;
-      return;
-    }
-  self->started_from_cache = FALSE;
-  show_thing (self, openiot_consumed_thing_get_thing (thing));
-  use_thing (self, thing);
-  read_values (self);
-  start_observations (self);
-}
-
-/* Asks the hub again: the description, then all values. */
-static void
-refresh (OpenIotThingPage *self)
-{
-  if (self->hub == NULL)
-    return;
-  if (openiot_hub_get_status (self->hub) == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED)
-    {
-      stop_observations (self);
-      update_state (self);
-      return;
-    }
-  self->fetching = TRUE;
-  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (self->hub), self->service_id, self->cancellable,
-                                      on_thing_fetched, g_object_ref (self));
+  adw_status_page_set_title (self->error_page, _("Could Not Load This Device"));
+  adw_status_page_set_description (self->error_page, message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
 static void
 on_refresh_clicked (OpenIotThingPage *self)
 {
-  refresh (self);
+  if (self->session != NULL)
+    openiot_thing_session_refresh (self->session);
 }
 
 static void
@@ -687,41 +525,15 @@ refresh_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  refresh (OPENIOT_THING_PAGE (widget));
+  on_refresh_clicked (OPENIOT_THING_PAGE (widget));
 }
 
-/* A certificate change blocks the page at once; an accepted certificate
- * (a new connection) or a hub back online brings it back. */
 static void
 on_hub_status (OpenIotHub       *hub,
                GParamSpec       *pspec,
                OpenIotThingPage *self)
 {
-  switch (openiot_hub_get_status (hub))
-    {
-    case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
-    case OPENIOT_HUB_STATUS_NOT_REGISTERED:
-      stop_observations (self);
-      g_clear_object (&self->thing);
-      set_live (self, FALSE);
-      break;
-    case OPENIOT_HUB_STATUS_UNKNOWN:
-    case OPENIOT_HUB_STATUS_ONLINE:
-      /* Without a thing, nothing observes the hub: after an accepted
-       * certificate the page has to ask again by itself. */
-      if (self->thing == NULL && !self->fetching)
-        refresh (self);
-      else if (self->thing != NULL && !self->live && openiot_hub_get_status (hub) == OPENIOT_HUB_STATUS_ONLINE)
-        /* The hub is back: reconnect now, not when the streams' own
-         * back-off next tries. */
-        start_observations (self);
-      else
-        update_state (self);
-      break;
-    default:
-      update_state (self);
-      break;
-    }
+  update_state (self);
 }
 
 /**
@@ -736,73 +548,53 @@ openiot_thing_page_show (OpenIotThingPage *self,
                          const char       *service_id,
                          const char       *title)
 {
-  OpenIotThingCache *cache = openiot_hub_get_cache (hub);
-  const char *hub_id = openiot_hub_record_get_id (openiot_hub_get_record (hub));
-  g_autoptr(OpenIotThing) cached = NULL;
-  g_autoptr(JsonObject) values = NULL;
-
   openiot_thing_page_clear (self);
   self->hub = g_object_ref (hub);
-  self->service_id = g_strdup (service_id);
   self->cancellable = g_cancellable_new ();
   self->status_handler = g_signal_connect (hub, "notify::status", G_CALLBACK (on_hub_status), self);
   adw_window_title_set_title (self->window_title, title ? title : service_id);
 
-  values = openiot_thing_cache_load_values (cache, hub_id, service_id, &self->updated);
-  if (values != NULL)
-    {
-      json_object_unref (self->values);
-      self->values = g_steal_pointer (&values);
-    }
+  self->session = openiot_thing_session_new (hub, service_id);
+  g_signal_connect (self->session, "notify::thing", G_CALLBACK (on_session_thing), self);
+  g_signal_connect (self->session, "notify::live", G_CALLBACK (on_session_live), self);
+  g_signal_connect (self->session, "notify::consumed-thing", G_CALLBACK (on_session_consumed), self);
+  g_signal_connect_swapped (self->session, "notify::updated", G_CALLBACK (update_state), self);
+  g_signal_connect (self->session, "value-changed", G_CALLBACK (on_session_value), self);
+  g_signal_connect (self->session, "event", G_CALLBACK (on_session_event), self);
+  g_signal_connect (self->session, "load-failed", G_CALLBACK (on_session_load_failed), self);
+  /* The cached state is drawn in here, before anything is sent */
+  openiot_thing_session_start (self->session);
 
-  if ((cached = openiot_thing_cache_load_thing (cache, openiot_hub_get_record (hub), service_id)))
-    {
-      g_autoptr(OpenIotConsumedThing) thing = openiot_consumed_thing_new (openiot_hub_get_connection (hub), cached);
-
-      show_thing (self, cached);
-      use_thing (self, thing);
-      /* Values first, on the cached description, the description checked
-       * meanwhile: one round trip less to live values (bench/RESULTS.md) */
-      self->started_from_cache = TRUE;
-      read_values (self);
-      start_observations (self);
-    }
-  else
+  if (openiot_thing_session_get_thing (self->session) == NULL)
     {
       gtk_spinner_start (self->loading_spinner);
       gtk_stack_set_visible_child_name (self->stack, "loading");
     }
-
   update_state (self);
   /* "Updated 2 minutes ago" never lags more than 10 s */
   self->age_timer = g_timeout_add_seconds (10, on_age_timer, self);
-  refresh (self);
 }
 
 /**
  * openiot_thing_page_clear:
  *
- * Stops everything: streams, requests, timers; keeps the last values.
+ * Stops everything: streams, requests, timers; the last values are cached.
  */
 void
 openiot_thing_page_clear (OpenIotThingPage *self)
 {
-  save_values (self);
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      openiot_thing_session_stop (self->session);
+      g_clear_object (&self->session);
+    }
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  self->fetching = FALSE;
-  self->reading = FALSE;
-  self->started_from_cache = FALSE;
-  stop_observations (self);
   g_clear_handle_id (&self->age_timer, g_source_remove);
   if (self->hub != NULL)
     g_clear_signal_handler (&self->status_handler, self->hub);
   g_clear_object (&self->hub);
-  g_clear_object (&self->thing);
-  g_clear_pointer (&self->service_id, g_free);
-  g_clear_pointer (&self->updated, g_date_time_unref);
-  json_object_unref (self->values);
-  self->values = json_object_new ();
   if (self->live)
     {
       self->live = FALSE;
@@ -866,7 +658,7 @@ openiot_thing_page_dispose (GObject *object)
 {
   OpenIotThingPage *self = OPENIOT_THING_PAGE (object);
 
-  if (self->observations != NULL)
+  if (self->groups != NULL)
     openiot_thing_page_clear (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), OPENIOT_TYPE_THING_PAGE);
 
@@ -882,8 +674,6 @@ openiot_thing_page_finalize (GObject *object)
   g_clear_pointer (&self->editors, g_hash_table_unref);
   g_clear_pointer (&self->action_rows, g_ptr_array_unref);
   g_clear_pointer (&self->event_rows, g_hash_table_unref);
-  g_clear_pointer (&self->observations, g_ptr_array_unref);
-  g_clear_pointer (&self->values, json_object_unref);
 
   G_OBJECT_CLASS (openiot_thing_page_parent_class)->finalize (object);
 }
@@ -945,6 +735,4 @@ openiot_thing_page_init (OpenIotThingPage *self)
   self->editors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->action_rows = g_ptr_array_new ();
   self->event_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->observations = g_ptr_array_new_with_free_func (g_object_unref);
-  self->values = json_object_new ();
 }

@@ -27,4 +27,5 @@
 # include "openiot-text.h"
 # include "openiot-thing.h"
 # include "openiot-thing-cache.h"
+# include "openiot-thing-session.h"
 #undef OPENIOT_INSIDE
