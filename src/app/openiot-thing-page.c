@@ -478,14 +478,7 @@ on_session_live (OpenIotThingSession *session,
                  GParamSpec          *pspec,
                  OpenIotThingPage    *self)
 {
-  gboolean live = openiot_thing_session_get_live (session);
-
-  if (self->live != live)
-    {
-      self->live = live;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
-    }
-  update_state (self);
+  set_live (self, openiot_thing_session_get_live (session));
 }
 
 /* The actions run on the Thing the session uses, while there is one. */
@@ -595,11 +588,7 @@ openiot_thing_page_clear (OpenIotThingPage *self)
   if (self->hub != NULL)
     g_clear_signal_handler (&self->status_handler, self->hub);
   g_clear_object (&self->hub);
-  if (self->live)
-    {
-      self->live = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
-    }
+  set_live (self, FALSE);
   clear_rows (self);
   openiot_banner_hide (self->banner);
 }

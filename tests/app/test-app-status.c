@@ -134,27 +134,36 @@ dialog_child (GtkWindow  *dialog,
 }
 
 /* The dialog names the kind of change, and Tab visits only the
- * comparison box and the buttons: the fingerprints are read and copied. */
+ * comparison box and the buttons: the fingerprints are read and copied.
+ * Seen over a phone-sized window and a desktop one. */
 static void
 review_certificate (Scene      *scene,
                     const char *heading,
                     const char *screenshot)
 {
   const char * const unvisited[] = { "previous_label", "presented_label", "previous_copy", "presented_copy" };
-  GtkWindow *dialog;
+  const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->window), "win.review-certificate", NULL));
-  openiot_test_ui_iterate (200);
-  dialog = openiot_test_ui_find_toplevel (OPENIOT_TYPE_CERTIFICATE_DIALOG);
-  g_assert_nonnull (dialog);
-  openiot_test_ui_wait_for_frame (dialog);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, heading);
-  for (guint i = 0; i < G_N_ELEMENTS (unvisited); i++)
-    g_assert_false (gtk_widget_get_focusable (dialog_child (dialog, unvisited[i])));
-  g_assert_true (gtk_widget_get_focusable (dialog_child (dialog, "confirm_check")));
-  openiot_test_ui_screenshot (dialog, screenshot);
-  openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "keep");
-  openiot_test_ui_iterate (200);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s-%dx%d", screenshot, sizes[s][0], sizes[s][1]);
+      GtkWindow *dialog;
+
+      gtk_window_set_default_size (GTK_WINDOW (scene->window), sizes[s][0], sizes[s][1]);
+      openiot_test_ui_iterate (300);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->window), "win.review-certificate", NULL));
+      openiot_test_ui_iterate (200);
+      dialog = openiot_test_ui_find_toplevel (OPENIOT_TYPE_CERTIFICATE_DIALOG);
+      g_assert_nonnull (dialog);
+      openiot_test_ui_wait_for_frame (dialog);
+      g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, heading);
+      for (guint i = 0; i < G_N_ELEMENTS (unvisited); i++)
+        g_assert_false (gtk_widget_get_focusable (dialog_child (dialog, unvisited[i])));
+      g_assert_true (gtk_widget_get_focusable (dialog_child (dialog, "confirm_check")));
+      openiot_test_ui_screenshot (dialog, file);
+      openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "keep");
+      openiot_test_ui_iterate (200);
+    }
 }
 
 static void
