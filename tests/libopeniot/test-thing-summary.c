@@ -49,6 +49,8 @@ test_demo (void)
                                                 "things", demo[i].file, NULL);
       g_autoptr(OpenIotThing) thing = load_thing (path);
 
+      /* "Thing" and a vocabulary's type: the demo shows the rule's first step */
+      g_assert_cmpuint (g_strv_length ((GStrv) openiot_thing_get_semantic_types (thing)), ==, 2);
       assert_summary (thing, demo[i].kind, demo[i].primary);
     }
 }
