@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "openiot-td-private.h"
+
 #include "openiot-thing-summary.h"
 
 /*
@@ -48,8 +50,6 @@
  * readable one.
  */
 
-typedef gboolean (*WordFunc) (const char *word, gsize length, gpointer data);
-
 static gboolean
 word_is (const char *word,
          gsize       length,
@@ -69,31 +69,6 @@ word_in (const char         *word,
   return FALSE;
 }
 
-/* Calls @func for each word of "doorLock", "door_lock", "Door lock" or
- * "LightSwitch" until it returns TRUE. */
-static gboolean
-for_each_word (const char *text,
-               WordFunc    func,
-               gpointer    data)
-{
-  const char *start = text;
-
-  if (text == NULL)
-    return FALSE;
-  for (const char *p = text; ; p++)
-    {
-      gboolean boundary = *p == '\0' || !g_ascii_isalnum (*p) ||
-                          (p > start && g_ascii_isupper (*p) && g_ascii_islower (p[-1]));
-
-      if (boundary && p > start && func (start, p - start, data))
-        return TRUE;
-      if (*p == '\0')
-        return FALSE;
-      if (boundary)
-        start = g_ascii_isalnum (*p) ? p : p + 1;
-    }
-}
-
 static gboolean
 word_in_list (const char *word,
               gsize       length,
@@ -106,7 +81,7 @@ static gboolean
 has_word (const char         *text,
           const char * const *words)
 {
-  return for_each_word (text, word_in_list, (gpointer) words);
+  return _openiot_td_for_each_word (text, word_in_list, (gpointer) words);
 }
 
 static const char * const lock_words[] = { "lock", "locked", "unlock", NULL };
@@ -146,18 +121,6 @@ collect_word (const char *word,
   return FALSE;
 }
 
-/* "iot:Thermostat", "https://saref.etsi.org/core/LightSwitch", "#Lock" */
-static const char *
-local_name (const char *type)
-{
-  const char *colon = strrchr (type, ':');
-  const char *slash = strrchr (type, '/');
-  const char *hash = strrchr (type, '#');
-  const char *separator = MAX (MAX (colon, slash), hash);
-
-  return separator ? separator + 1 : type;
-}
-
 /* Sensors and monitors show what they measure: a temperature sensor as a
  * thermostat, an energy monitor as a meter; a light or door sensor is no
  * light and no lock. */
@@ -170,7 +133,7 @@ kind_from_type (const char       *type,
 {
   Words words = { NULL, };
 
-  for_each_word (local_name (type), collect_word, &words);
+  _openiot_td_for_each_word (_openiot_td_local_name (type), collect_word, &words);
   if (words.last == NULL)
     return FALSE;
   if (word_in (words.last, words.last_length, measuring_words))

@@ -31,21 +31,6 @@ typedef struct
   GtkListBox     *list;
 } Scene;
 
-static void
-wait_until (OpenIotTestCondition  condition,
-            gpointer              data,
-            const char           *what)
-{
-  if (!openiot_test_ui_wait (condition, data, 30))
-    g_error ("timed out waiting for %s", what);
-}
-
-static gboolean
-app_loaded (gpointer data)
-{
-  return !openiot_application_get_loading (app);
-}
-
 static OpenIotServiceRow *
 find_row (Scene      *scene,
           const char *id)
@@ -103,12 +88,12 @@ read_light_on (Scene *scene)
 
   openiot_consumed_thing_fetch_async (openiot_hub_get_connection (scene->hub), "light", NULL,
                                       openiot_test_ui_store_result, &result);
-  wait_until (openiot_test_ui_result_ready, &result, "the light's description");
+  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "the light's description");
   light = openiot_consumed_thing_fetch_finish (result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   openiot_consumed_thing_read_property_async (light, "on", NULL, openiot_test_ui_store_result, &result);
-  wait_until (openiot_test_ui_result_ready, &result, "the light's value");
+  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "the light's value");
   value = openiot_consumed_thing_read_property_finish (light, result, &error);
   g_assert_no_error (error);
   return json_node_get_boolean (value);
@@ -136,7 +121,7 @@ test_overview (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (services); i++)
     openiot_test_hub_start_service (test_hub, services[i]);
-  wait_until (app_loaded, NULL, "the app to load");
+  openiot_test_app_wait_loaded (app);
   scene.window = openiot_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
   gtk_window_present (GTK_WINDOW (scene.window));
@@ -146,7 +131,7 @@ test_overview (void)
   scene.list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (scene.hub_page), OPENIOT_TYPE_HUB_PAGE,
                                                             "services_list"));
   openiot_window_show_hub (scene.window, scene.hub);
-  wait_until (all_values_shown, &scene, "every service's value, live");
+  openiot_test_ui_wait_until (all_values_shown, &scene, "every service's value, live");
 
   /* The icon of each kind (from the demo's @type) and its primary value */
   thermostat = find_row (&scene, "thermostat");
@@ -172,7 +157,7 @@ test_overview (void)
   /* Switched from the overview: the hub has it, the row says it */
   wait = (SwitchWait) { openiot_service_row_get_toggle (light), !was_on };
   gtk_switch_set_active (wait.toggle, !was_on);
-  wait_until (switch_settled, &wait, "the light to switch");
+  openiot_test_ui_wait_until (switch_settled, &wait, "the light to switch");
   g_assert_cmpint (read_light_on (&scene), ==, !was_on);
   g_assert_cmpstr (openiot_service_row_get_value_text (light), ==, !was_on ? "On" : "Off");
 
@@ -192,9 +177,9 @@ test_overview (void)
   wait = (SwitchWait) { openiot_service_row_get_toggle (light), !was_on };
   gtk_switch_set_active (wait.toggle, was_on);
   openiot_test_ui_iterate (100);
-  wait_until (switch_settled, &wait, "the switch to go back");
+  openiot_test_ui_wait_until (switch_settled, &wait, "the switch to go back");
   openiot_hub_page_refresh (scene.hub_page);
-  wait_until (light_down, &scene, "the light shown as down");
+  openiot_test_ui_wait_until (light_down, &scene, "the light shown as down");
   light = find_row (&scene, "light");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (light)), ==, "Kitchen light");
   g_assert_cmpstr (openiot_service_row_get_value_text (light), ==, !was_on ? "On" : "Off");
@@ -209,16 +194,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = openiot_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-
+  app = openiot_test_app_init (&argc, &argv);
   g_test_add_func ("/app/overview", test_overview);
 
   return g_test_run ();
