@@ -41,6 +41,7 @@ struct _OpenIotServiceRow
   JsonNode             *value;
   GDateTime            *updated;
   GCancellable         *cancellable;
+  gint64                saved;         /* monotonic, µs */
   guint                 age_timer;
   gboolean              writing;
 };
@@ -153,6 +154,7 @@ save_value (OpenIotServiceRow *self)
 
   if (self->primary == NULL || self->value == NULL)
     return;
+  self->saved = g_get_monotonic_time ();
   values = openiot_thing_cache_load_values (cache, hub_id (self), service_id, NULL);
   if (values == NULL)
     values = json_object_new ();
@@ -171,12 +173,18 @@ set_value (OpenIotServiceRow *self,
   show_value (self);
 }
 
+/* The cache's time is the "last seen" of a service that goes down: kept
+ * within a minute of the last value, without a write for every one. */
+#define SAVE_INTERVAL (60 * G_USEC_PER_SEC)
+
 static void
 on_value (OpenIotObservation *observation,
           JsonNode           *value,
           OpenIotServiceRow  *self)
 {
   set_value (self, value);
+  if (g_get_monotonic_time () - self->saved >= SAVE_INTERVAL)
+    save_value (self);
 }
 
 static void
