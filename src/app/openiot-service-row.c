@@ -87,6 +87,16 @@ is_toggle (OpenIotInteraction *property)
          openiot_data_schema_get_data_type (openiot_interaction_get_schema (property)) == OPENIOT_DATA_TYPE_BOOLEAN;
 }
 
+/* As on the Thing page: values that could come from an impostor's
+ * session, or from a hub that removed this device, are not shown. */
+static gboolean
+is_blocked (OpenIotServiceRow *self)
+{
+  OpenIotHubStatus status = openiot_hub_get_status (self->hub);
+
+  return status == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED || status == OPENIOT_HUB_STATUS_NOT_REGISTERED;
+}
+
 static gboolean
 is_live (OpenIotServiceRow *self)
 {
@@ -103,7 +113,9 @@ show_freshness (OpenIotServiceRow *self)
   g_autofree char *age = self->updated ? openiot_age_text (self->updated) : NULL;
   g_autofree char *text = NULL;
 
-  if (!openiot_service_info_get_up (self->service))
+  if (is_blocked (self))
+    text = g_strdup (_("Blocked"));
+  else if (!openiot_service_info_get_up (self->service))
     /* TRANSLATORS: a service that is down; %s is "just now", "5 minutes ago"… */
     text = age ? g_strdup_printf (_("Not answering · last seen %s"), age) : g_strdup (_("Not answering right now"));
   else if (self->primary == NULL)
@@ -123,10 +135,12 @@ show_value (OpenIotServiceRow *self)
 {
   g_autofree char *text = NULL;
 
-  if (self->primary != NULL && self->value != NULL)
+  if (self->primary != NULL && self->value != NULL && !is_blocked (self))
     text = openiot_data_schema_format_value (openiot_interaction_get_schema (self->primary), self->value);
   gtk_label_set_text (self->value_label, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->value_label), text != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->toggle), is_toggle (self->primary) && !is_blocked (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->toggle), openiot_service_info_get_up (self->service) && !self->writing);
   if (!openiot_service_info_get_up (self->service))
     gtk_widget_add_css_class (GTK_WIDGET (self->value_label), "dim-label");
   else
@@ -230,8 +244,6 @@ use_thing (OpenIotServiceRow *self,
    * the name people gave it */
   if (g_strcmp0 (openiot_service_info_get_title (self->service), openiot_service_info_get_id (self->service)) == 0)
     adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), openiot_thing_get_title (thing));
-  gtk_widget_set_visible (GTK_WIDGET (self->toggle), is_toggle (self->primary));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->toggle), openiot_service_info_get_up (self->service));
   show_value (self);
 
   if (self->primary == NULL || !openiot_interaction_get_readable (self->primary) ||
@@ -365,6 +377,7 @@ openiot_service_row_new (OpenIotHub         *hub,
     openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), service_id, self->cancellable,
                                         on_fetched, g_object_ref (self));
   show_value (self);
+  g_signal_connect_object (hub, "notify::status", G_CALLBACK (show_value), self, G_CONNECT_SWAPPED);
   self->age_timer = g_timeout_add_seconds (10, on_age_timer, self);
   return GTK_WIDGET (self);
 }

@@ -109,6 +109,14 @@ light_down (gpointer data)
                                           "Not answering · last seen ");
 }
 
+static gboolean
+blocked (gpointer data)
+{
+  Scene *scene = data;
+
+  return openiot_hub_get_status (scene->hub) == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED;
+}
+
 static void
 test_overview (void)
 {
@@ -185,6 +193,20 @@ test_overview (void)
   g_assert_cmpstr (openiot_service_row_get_value_text (light), ==, !was_on ? "On" : "Off");
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (openiot_service_row_get_toggle (light))));
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "overview-down");
+
+  /* A hub that must not be used shows no values, as its Thing pages */
+  json_node_unref (openiot_test_hub_admin (test_hub, "rotate-certificate", NULL));
+  openiot_hub_page_refresh (scene.hub_page);
+  openiot_test_ui_wait_until (blocked, &scene, "the renewed certificate to be noticed");
+  openiot_test_ui_iterate (300);
+  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+    {
+      OpenIotServiceRow *row = find_row (&scene, services[i]);
+
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_toggle (row))));
+      g_assert_cmpstr (openiot_service_row_get_value_text (row), ==, "");
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Blocked");
+    }
 
   gtk_window_destroy (GTK_WINDOW (scene.window));
   g_object_unref (scene.hub);
