@@ -8,11 +8,13 @@
 #include "openiot-banner.h"
 #include "openiot-error-text.h"
 #include "openiot-hub-page.h"
+#include "openiot-service-row.h"
 
 /*
  * OpenIotHubPage:
  *
- * A paired hub: its services, how it is reached right now (local network
+ * A paired hub: an overview of its services (what each is, its main
+ * value, live; a switch for a light), how it is reached right now (local network
  * or Internet, which address), the certificate it is pinned to and how
  * it was verified, and this device's registration. A certificate change
  * or a removal shows as a banner that leads to the decision.
@@ -165,17 +167,9 @@ static GtkWidget *
 create_service_row (gpointer item,
                     gpointer user_data)
 {
-  OpenIotServiceInfo *service = item;
-  GtkWidget *row = adw_action_row_new ();
+  OpenIotHubPage *self = user_data;
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), openiot_service_info_get_title (service));
-  if (!openiot_service_info_get_up (service))
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Not answering right now"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "openiot-service", g_object_ref (service), g_object_unref);
-  return row;
+  return openiot_service_row_new (self->hub, item);
 }
 
 static void
@@ -198,7 +192,7 @@ static void
 on_service_activated (OpenIotHubPage *self,
                       GtkListBoxRow  *row)
 {
-  OpenIotServiceInfo *service = g_object_get_data (G_OBJECT (row), "openiot-service");
+  OpenIotServiceInfo *service = openiot_service_row_get_service (OPENIOT_SERVICE_ROW (row));
 
   g_signal_emit (self, signals[SERVICE_ACTIVATED], 0, openiot_service_info_get_id (service),
                  openiot_service_info_get_title (service));
@@ -253,7 +247,7 @@ openiot_hub_page_set_hub (OpenIotHubPage *self,
   self->cancellable = g_cancellable_new ();
   g_signal_group_set_target (self->connection_signals, openiot_hub_get_connection (hub));
   services = openiot_hub_get_services (hub);
-  gtk_list_box_bind_model (self->services_list, services, create_service_row, NULL, NULL);
+  gtk_list_box_bind_model (self->services_list, services, create_service_row, self, NULL);
   on_services_changed (services, 0, 0, 0, self);
   show_record (self);
   show_status (self);

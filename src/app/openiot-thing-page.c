@@ -7,6 +7,7 @@
 
 #include "openiot-action-row.h"
 #include "openiot-action-state.h"
+#include "openiot-age-text.h"
 #include "openiot-error-text.h"
 #include "openiot-event-row.h"
 #include "openiot-toast.h"
@@ -63,23 +64,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-
-/* "just now", "5 minutes ago", "3 hours ago", "2 days ago" */
-static char *
-age_text (GDateTime *when)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  GTimeSpan age = when ? g_date_time_difference (now, when) / G_TIME_SPAN_SECOND : 0;
-
-  if (age < 60)
-    return g_strdup (_("just now"));
-  if (age < 3600)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago", age / 60), (int) (age / 60));
-  if (age < 86400)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago", age / 3600), (int) (age / 3600));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", age / 86400), (int) (age / 86400));
-}
 
 /* A hub that must not be used hides the values altogether: they could
  * come from an impostor's session, and a user deciding about a
@@ -142,7 +126,7 @@ update_state (OpenIotThingPage *self)
 {
   OpenIotHubStatus status = self->hub ? openiot_hub_get_status (self->hub) : OPENIOT_HUB_STATUS_UNKNOWN;
   GDateTime *updated = self->session ? openiot_thing_session_get_updated (self->session) : NULL;
-  g_autofree char *age = age_text (updated);
+  g_autofree char *age = openiot_age_text (updated);
   g_autofree char *stale = NULL;
 
   update_controls (self, status);

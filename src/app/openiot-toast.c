@@ -20,5 +20,19 @@ openiot_toast_show (GtkWidget  *widget,
   if (overlay == NULL && GTK_IS_WINDOW (widget))
     overlay = gtk_widget_get_first_child (widget);
   if (overlay != NULL && ADW_IS_TOAST_OVERLAY (overlay))
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+    {
+      AdwToast *toast = adw_toast_new (message);
+      GtkWidget *label = gtk_label_new (message);
+
+      /* A toast's own title keeps to one line and cuts a reason short
+       * on a phone; this one wraps, and asks no more width than a
+       * phone has (a toast takes its natural width). */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 26);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "heading");
+      adw_toast_set_custom_title (toast, label);
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+    }
 }

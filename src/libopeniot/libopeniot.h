@@ -28,4 +28,5 @@
 # include "openiot-thing.h"
 # include "openiot-thing-cache.h"
 # include "openiot-thing-session.h"
+# include "openiot-thing-summary.h"
 #undef OPENIOT_INSIDE

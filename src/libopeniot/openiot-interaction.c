@@ -229,7 +229,8 @@ static const char * const confirm_verbs[] = {
 
 static gboolean
 word_is_confirm_verb (const char *word,
-                      gsize       length)
+                      gsize       length,
+                      gpointer    data)
 {
   for (guint i = 0; confirm_verbs[i] != NULL; i++)
     if (strlen (confirm_verbs[i]) == length && g_ascii_strncasecmp (word, confirm_verbs[i], length) == 0)
@@ -237,27 +238,11 @@ word_is_confirm_verb (const char *word,
   return FALSE;
 }
 
-/* Splits "factoryReset", "factory_reset", "Factory reset" or
- * "UnlockAction" into words and looks for a verb among them. */
+/* "factoryReset", "Factory reset", "UnlockAction": a verb among the words */
 static gboolean
 has_confirm_verb (const char *text)
 {
-  const char *start = text;
-
-  if (text == NULL)
-    return FALSE;
-  for (const char *p = text; ; p++)
-    {
-      gboolean boundary = *p == '\0' || !g_ascii_isalnum (*p) ||
-                          (p > start && g_ascii_isupper (*p) && g_ascii_islower (p[-1]));
-
-      if (boundary && p > start && word_is_confirm_verb (start, p - start))
-        return TRUE;
-      if (*p == '\0')
-        return FALSE;
-      if (boundary)
-        start = g_ascii_isalnum (*p) ? p : p + 1;
-    }
+  return _openiot_td_for_each_word (text, word_is_confirm_verb, NULL);
 }
 
 /**
@@ -281,15 +266,8 @@ openiot_interaction_get_needs_confirmation (OpenIotInteraction *self)
   if (self->semantic_types != NULL && self->semantic_types[0] != NULL)
     {
       for (guint i = 0; self->semantic_types[i] != NULL; i++)
-        {
-          const char *local = strrchr (self->semantic_types[i], ':');
-          const char *slash = strrchr (self->semantic_types[i], '/');
-          const char *hash = strrchr (self->semantic_types[i], '#');
-
-          local = MAX (MAX (local, slash), hash);
-          if (has_confirm_verb (local ? local + 1 : self->semantic_types[i]))
-            return TRUE;
-        }
+        if (has_confirm_verb (_openiot_td_local_name (self->semantic_types[i])))
+          return TRUE;
       return FALSE;
     }
   return has_confirm_verb (self->name) || has_confirm_verb (self->title);

@@ -127,6 +127,46 @@ _openiot_td_semantic_types (JsonObject *object)
   return g_strv_builder_end (builder);
 }
 
+/* The local name of a semantic type: "iot:UnlockAction" → "UnlockAction",
+ * "https://saref.etsi.org/core/LightSwitch" → "LightSwitch", "x#Lock" →
+ * "Lock". */
+const char *
+_openiot_td_local_name (const char *type)
+{
+  const char *colon = strrchr (type, ':');
+  const char *slash = strrchr (type, '/');
+  const char *hash = strrchr (type, '#');
+  const char *separator = MAX (MAX (colon, slash), hash);
+
+  return separator ? separator + 1 : type;
+}
+
+/* Splits "factoryReset", "factory_reset", "Factory reset" or
+ * "UnlockAction" into words, and calls @func on each until it returns
+ * TRUE. Returns: whether it did. */
+gboolean
+_openiot_td_for_each_word (const char        *text,
+                           OpenIotTdWordFunc  func,
+                           gpointer           data)
+{
+  const char *start = text;
+
+  if (text == NULL)
+    return FALSE;
+  for (const char *p = text; ; p++)
+    {
+      gboolean boundary = *p == '\0' || !g_ascii_isalnum (*p) ||
+                          (p > start && g_ascii_isupper (*p) && g_ascii_islower (p[-1]));
+
+      if (boundary && p > start && func (start, p - start, data))
+        return TRUE;
+      if (*p == '\0')
+        return FALSE;
+      if (boundary)
+        start = g_ascii_isalnum (*p) ? p : p + 1;
+    }
+}
+
 JsonObject *
 _openiot_td_object (JsonObject *object,
                     const char *member)

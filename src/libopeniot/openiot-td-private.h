@@ -31,6 +31,15 @@ const char *_openiot_td_localized       (JsonObject  *object,
 const char *_openiot_td_string          (JsonObject  *object,
                                          const char  *member);
 GStrv       _openiot_td_semantic_types  (JsonObject  *object);
+const char *_openiot_td_local_name      (const char  *type);
+
+/* Called for each word of a name or title; TRUE stops. */
+typedef gboolean (*OpenIotTdWordFunc) (const char *word,
+                                       gsize       length,
+                                       gpointer    data);
+gboolean    _openiot_td_for_each_word   (const char        *text,
+                                         OpenIotTdWordFunc  func,
+                                         gpointer           data);
 gboolean    _openiot_td_boolean         (JsonObject  *object,
                                          const char  *member,
                                          gboolean     fallback);

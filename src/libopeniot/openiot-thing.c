@@ -34,6 +34,7 @@ struct _OpenIotThing
   char       *id;
   char       *title;
   char       *description;
+  GStrv       semantic_types;
   GBytes     *bytes;
   GListStore *interactions[3];  /* by OpenIotInteractionKind */
   GPtrArray  *forms;
@@ -180,6 +181,7 @@ openiot_thing_new_for_hub (GBytes            *bytes,
   self->id = g_strdup (_openiot_td_string (root, "id"));
   self->title = g_strdup (_openiot_td_localized (root, "title"));
   self->description = g_strdup (_openiot_td_localized (root, "description"));
+  self->semantic_types = _openiot_td_semantic_types (root);
 
   service_path = g_strconcat (OPENIOT_SERVICE_PREFIX, service_id, "/", NULL);
   service_root = g_strconcat (OPENIOT_FORM_HUB_URI, service_path, NULL);
@@ -247,6 +249,19 @@ openiot_thing_get_title (OpenIotThing *self)
 {
   g_return_val_if_fail (OPENIOT_IS_THING (self), NULL);
   return self->title != NULL ? self->title : self->service_id;
+}
+
+/**
+ * openiot_thing_get_semantic_types:
+ *
+ * Returns: (transfer none): the Thing's own `@type` annotations ("Thing",
+ *   "iot:Thermostat", "saref:LightSwitch"), as written; empty when none
+ */
+const char * const *
+openiot_thing_get_semantic_types (OpenIotThing *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_THING (self), NULL);
+  return (const char * const *) self->semantic_types;
 }
 
 /**
@@ -350,6 +365,7 @@ openiot_thing_finalize (GObject *object)
   g_free (self->id);
   g_free (self->title);
   g_free (self->description);
+  g_strfreev (self->semantic_types);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   for (guint i = 0; i < G_N_ELEMENTS (self->interactions); i++)
     g_clear_object (&self->interactions[i]);

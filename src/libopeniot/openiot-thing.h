@@ -27,6 +27,7 @@ const char         *openiot_thing_get_service_id    (OpenIotThing           *sel
 const char         *openiot_thing_get_id            (OpenIotThing           *self);
 const char         *openiot_thing_get_title         (OpenIotThing           *self);
 const char         *openiot_thing_get_description   (OpenIotThing           *self);
+const char * const *openiot_thing_get_semantic_types (OpenIotThing          *self);
 GBytes             *openiot_thing_get_bytes         (OpenIotThing           *self);
 GListModel         *openiot_thing_get_interactions  (OpenIotThing           *self,
                                                      OpenIotInteractionKind  kind);

@@ -20,6 +20,44 @@ wait_for_result (GAsyncResult **result,
 }
 
 /**
+ * openiot_test_app_init:
+ *
+ * GTK and libadwaita for a UI test, without animations (screenshots show
+ * where things end up), and the app, registered.
+ *
+ * Returns: (transfer full): the app
+ */
+OpenIotApplication *
+openiot_test_app_init (int    *argc,
+                       char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  OpenIotApplication *app;
+
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = openiot_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  return app;
+}
+
+static gboolean
+app_loaded (gpointer app)
+{
+  return !openiot_application_get_loading (app);
+}
+
+/* Until the app has read its hubs from the store */
+void
+openiot_test_app_wait_loaded (OpenIotApplication *app)
+{
+  openiot_test_ui_wait_until (app_loaded, app, "the app to load");
+}
+
+/**
  * openiot_test_app_pair:
  *
  * Returns: (transfer full): the app's new hub

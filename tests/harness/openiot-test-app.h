@@ -6,6 +6,9 @@
 
 G_BEGIN_DECLS
 
+OpenIotApplication *openiot_test_app_init (int    *argc,
+                                           char ***argv);
+void        openiot_test_app_wait_loaded (OpenIotApplication *app);
 OpenIotHub *openiot_test_app_pair (OpenIotApplication *app,
                                    OpenIotTestHub     *test_hub);
 

@@ -166,6 +166,16 @@ openiot_test_ui_wait (OpenIotTestCondition condition,
   return TRUE;
 }
 
+/* The same, as a test step: a timeout fails the test, naming @what. */
+void
+openiot_test_ui_wait_until (OpenIotTestCondition  condition,
+                            gpointer              data,
+                            const char           *what)
+{
+  if (!openiot_test_ui_wait (condition, data, 30))
+    g_error ("timed out waiting for %s", what);
+}
+
 /* For an async call in a test: store_result keeps its GAsyncResult in
  * the GAsyncResult * that @result_location points to (start it NULL);
  * result_ready is the condition to wait for. */

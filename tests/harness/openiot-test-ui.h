@@ -10,6 +10,9 @@ typedef gboolean (*OpenIotTestCondition) (gpointer data);
 gboolean   openiot_test_ui_wait             (OpenIotTestCondition  condition,
                                              gpointer              data,
                                              guint                 seconds);
+void       openiot_test_ui_wait_until       (OpenIotTestCondition  condition,
+                                             gpointer              data,
+                                             const char           *what);
 gboolean   openiot_test_ui_result_ready     (gpointer              result_location);
 void       openiot_test_ui_store_result     (GObject              *source,
                                              GAsyncResult         *result,
