@@ -32,6 +32,7 @@ struct _OpenIotDataSchema
   gboolean         has_maximum;
   double           minimum;
   double           maximum;
+  double           multiple_of;      /* 0 when not given */
   JsonArray       *enum_values;
   gboolean         read_only;
   gboolean         write_only;
@@ -164,6 +165,8 @@ _openiot_data_schema_new (JsonObject       *object,
   self->format = g_strdup (_openiot_td_string (object, "format"));
   self->has_minimum = _openiot_td_number (object, "minimum", &self->minimum);
   self->has_maximum = _openiot_td_number (object, "maximum", &self->maximum);
+  if (!_openiot_td_number (object, "multipleOf", &self->multiple_of) || !(self->multiple_of > 0))
+    self->multiple_of = 0;
   self->read_only = _openiot_td_boolean (object, "readOnly", FALSE);
   self->write_only = _openiot_td_boolean (object, "writeOnly", FALSE);
   self->required = parse_string_array (object, "required");
@@ -440,6 +443,35 @@ format_string (OpenIotDataSchema *self,
   return g_strdup (value);
 }
 
+/* How many decimals a number is shown with, the same for every value of
+ * the property so that it does not jitter ("19.55", "19.6", "19.5"): its
+ * multipleOf's ("0.5" → 1), else one fewer the wider its range is (a
+ * span of 1000 or more → 0, of 10 or more → 1, else 2), else 1. */
+static int
+number_decimals (OpenIotDataSchema *self)
+{
+  if (self->multiple_of > 0)
+    {
+      double step = self->multiple_of;
+      int decimals = 0;
+
+      /* the decimals of the step itself, without libm */
+      while (decimals < 6 && step - (double) (gint64) (step + 1e-9) > 1e-9)
+        {
+          step *= 10;
+          decimals++;
+        }
+      return decimals;
+    }
+  if (self->has_minimum && self->has_maximum)
+    {
+      double span = self->maximum - self->minimum;
+
+      return span >= 1000 ? 0 : span >= 10 ? 1 : 2;
+    }
+  return 1;
+}
+
 char *
 openiot_data_schema_format_value (OpenIotDataSchema *self,
                                   JsonNode          *value)
@@ -459,11 +491,16 @@ openiot_data_schema_format_value (OpenIotDataSchema *self,
       case G_TYPE_STRING:
         return format_string (self, json_node_get_string (value));
       case G_TYPE_INT64:
-        return symbol != NULL ? g_strdup_printf ("%" G_GINT64_FORMAT " %s", json_node_get_int (value), symbol)
-                              : g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
+        /* 21 of a number that also is 21.5: "21.0", not "21" */
+        if (self->data_type != OPENIOT_DATA_TYPE_NUMBER)
+          return symbol != NULL ? g_strdup_printf ("%" G_GINT64_FORMAT " %s", json_node_get_int (value), symbol)
+                                : g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
+        G_GNUC_FALLTHROUGH;
       case G_TYPE_DOUBLE:
-        return symbol != NULL ? g_strdup_printf ("%.4g %s", json_node_get_double (value), symbol)
-                              : g_strdup_printf ("%.4g", json_node_get_double (value));
+        /* In the user's locale: "21,5 °C" in German */
+        return symbol != NULL
+          ? g_strdup_printf ("%.*f %s", number_decimals (self), json_node_get_double (value), symbol)
+          : g_strdup_printf ("%.*f", number_decimals (self), json_node_get_double (value));
       default:
         break;
       }

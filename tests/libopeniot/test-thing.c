@@ -491,6 +491,41 @@ test_streaming_forms (void)
   g_assert_nonnull (strstr (error->message, "websub"));
 }
 
+/* Numbers keep one precision per property, whatever the value: from
+ * multipleOf, else from the range's span, else one decimal. */
+static void
+test_number_precision (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotThing) thing = thing_from_string (
+    "{\"properties\": {"
+    " \"step\": {\"type\": \"number\", \"multipleOf\": 0.5, \"unit\": \"cel\", \"forms\": [{\"href\": \"x\"}]},"
+    " \"fine\": {\"type\": \"number\", \"multipleOf\": 0.01, \"forms\": [{\"href\": \"x\"}]},"
+    " \"room\": {\"type\": \"number\", \"minimum\": -40, \"maximum\": 60, \"forms\": [{\"href\": \"x\"}]},"
+    " \"power\": {\"type\": \"number\", \"minimum\": 0, \"maximum\": 10000, \"forms\": [{\"href\": \"x\"}]},"
+    " \"ratio\": {\"type\": \"number\", \"minimum\": 0, \"maximum\": 1, \"forms\": [{\"href\": \"x\"}]},"
+    " \"free\": {\"type\": \"number\", \"forms\": [{\"href\": \"x\"}]}"
+    "}}", &error);
+  const struct { const char *name; const char *value; const char *text; } cases[] = {
+    { "step", "21", "21.0 °C" }, { "step", "21.5", "21.5 °C" },
+    { "fine", "0.5", "0.50" },
+    { "room", "19.55", "19.6" }, { "room", "20", "20.0" },
+    { "power", "651.54", "652" },
+    { "ratio", "0.5", "0.50" },
+    { "free", "3.14159", "3.1" },
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      OpenIotInteraction *property = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, cases[i].name);
+      g_autoptr(JsonNode) value = json_from_string (cases[i].value, NULL);
+      g_autofree char *text = openiot_data_schema_format_value (openiot_interaction_get_schema (property), value);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 static void
 test_localized_titles (void)
 {
@@ -661,6 +696,7 @@ main (int argc, char **argv)
   g_test_add_func ("/thing/hub-base", test_hub_base);
   g_test_add_func ("/thing/content-types", test_content_types);
   g_test_add_func ("/thing/streaming-forms", test_streaming_forms);
+  g_test_add_func ("/thing/number-precision", test_number_precision);
   g_test_add_func ("/thing/localized-titles", test_localized_titles);
   g_test_add_func ("/thing/escapes-in-text", test_escapes_in_text);
   g_test_add_func ("/thing/huge-numbers", test_huge_numbers);
