@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /*
- * The hub's request paths (hub-mock/hub/openiot-hub-path.c) on hostile
+ * The hub's request paths (hub-mock/hub/openiot-hubd-path.c) on hostile
  * request targets, through the same steps as a real request: libsoup turns
  * the Host header and the request target into the GUri whose path the
  * hub's handler sees (dot segments removed, escapes normalised), the hub
- * judges it with openiot_hub_path_is_safe() and routes it with
- * openiot_hub_path_route(), and the proxy builds the URI for the service.
+ * judges it with openiot_hubd_path_is_safe() and routes it with
+ * openiot_hubd_path_route(), and the proxy builds the URI for the service.
  *
  * Input: "HOST\nTARGET"; without a newline, all of it is the target and
  * the host is "hub". Up to the first NUL, as a request line would be.
@@ -27,7 +27,7 @@
 #include <libsoup/soup.h>
 
 #include "openiot-protocol-private.h"
-#include "openiot-hub-path.h"
+#include "openiot-hubd-path.h"
 
 #include "fuzz-common.h"
 
@@ -78,21 +78,21 @@ check_route (GUri       *request,
   const char *rest = NULL;
   const char *query = g_uri_get_query (request);
 
-  switch (openiot_hub_path_route (path, &service_id, &rest))
+  switch (openiot_hubd_path_route (path, &service_id, &rest))
     {
-    case OPENIOT_HUB_ROUTE_HUB:
-    case OPENIOT_HUB_ROUTE_SERVICES:
-    case OPENIOT_HUB_ROUTE_REGISTRATION:
-    case OPENIOT_HUB_ROUTE_NOT_FOUND:
+    case OPENIOT_HUBD_ROUTE_HUB:
+    case OPENIOT_HUBD_ROUTE_SERVICES:
+    case OPENIOT_HUBD_ROUTE_REGISTRATION:
+    case OPENIOT_HUBD_ROUTE_NOT_FOUND:
       FUZZ_CHECK (service_id == NULL && rest == NULL, "a service for a hub endpoint");
       return;
 
-    case OPENIOT_HUB_ROUTE_BAD_SERVICE_ID:
+    case OPENIOT_HUBD_ROUTE_BAD_SERVICE_ID:
       FUZZ_CHECK (service_id != NULL && !_openiot_service_id_is_valid (service_id) && rest == NULL,
                   "bad service id “%s” for “%s”", service_id, path);
       return;
 
-    case OPENIOT_HUB_ROUTE_SERVICE:
+    case OPENIOT_HUBD_ROUTE_SERVICE:
       break;
 
     default:
@@ -108,7 +108,7 @@ check_route (GUri       *request,
               "“%s” routed to service “%s” with rest “%s”", path, service_id, rest);
   FUZZ_CHECK (!has_dot_segment (rest), "dot segment in the rest “%s”", rest);
 
-  /* As openiot_hub_proxy_forward() builds it */
+  /* As openiot_hubd_proxy_forward() builds it */
   uri_string = g_strconcat ("http://localhost", rest, query ? "?" : "", query ? query : "", NULL);
   upstream = g_uri_parse (uri_string, SOUP_HTTP_URI_FLAGS, NULL);
   FUZZ_CHECK (upstream != NULL, "the proxy's URI “%s” does not parse", uri_string);
@@ -153,7 +153,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   path = g_uri_get_path (request);
   FUZZ_CHECK (path != NULL, "no path");
-  if (!openiot_hub_path_is_safe (path))
+  if (!openiot_hubd_path_is_safe (path))
     return 0;
 
   FUZZ_CHECK (path[0] == '/', "accepted “%s”", path);
@@ -171,7 +171,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   FUZZ_CHECK (again != NULL, "“%s” does not parse again", path);
   FUZZ_CHECK (g_str_equal (g_uri_get_path (again), path),
               "resolving again gives “%s” for “%s”", g_uri_get_path (again), path);
-  FUZZ_CHECK (openiot_hub_path_is_safe (g_uri_get_path (again)), "not safe the second time");
+  FUZZ_CHECK (openiot_hubd_path_is_safe (g_uri_get_path (again)), "not safe the second time");
 
   check_route (request, path);
   return 0;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /*
  * The body of POST /open-iot/v1/pair, as the hub checks it before it
- * touches the registry (openiot_hub_pairing_check_request() in
- * hub-mock/hub/openiot-hub-pairing.c). Anyone who knows or guesses the
+ * touches the registry (openiot_hubd_pairing_check_request() in
+ * hub-mock/hub/openiot-hubd-pairing.c). Anyone who knows or guesses the
  * pairing code gets this far, so it must hold against anything. The input
  * is the body, bytes as they come (the hub reads at most 64 KiB).
  *
@@ -21,8 +21,8 @@
 #include <libopeniot.h>
 
 #include "openiot-certificate-private.h"
-#include "openiot-hub-pairing.h"
-#include "openiot-hub-registry.h"
+#include "openiot-hubd-pairing.h"
+#include "openiot-hubd-registry.h"
 
 #include "fuzz-common.h"
 
@@ -45,12 +45,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *certificate = NULL;
   g_autofree char *fingerprint = NULL;
 
-  if (!openiot_hub_pairing_check_request (body, &name, &certificate, &error))
+  if (!openiot_hubd_pairing_check_request (body, &name, &certificate, &error))
     {
       FUZZ_CHECK (error != NULL, "refused without an error");
       FUZZ_CHECK (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA) ||
-                  g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_NAME) ||
-                  g_error_matches (error, OPENIOT_HUB_REGISTRY_ERROR, OPENIOT_HUB_REGISTRY_ERROR_INVALID_CERTIFICATE),
+                  g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME) ||
+                  g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_INVALID_CERTIFICATE),
                   "unexpected error: %s", error->message);
       FUZZ_CHECK (g_utf8_validate (error->message, -1, NULL), "error message not UTF-8");
       FUZZ_CHECK (name == NULL && certificate == NULL, "outputs set on failure");

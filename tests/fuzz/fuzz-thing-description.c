@@ -12,7 +12,7 @@
  *     find_form() returns only forms that do the operation asked for;
  *   - a method is one of GET, PUT, POST, PATCH, DELETE;
  *   - a reachable form stays on its own service: sent as a request target,
- *     libsoup and the hub (hub-mock/hub/openiot-hub-path.c) take it as a
+ *     libsoup and the hub (hub-mock/hub/openiot-hubd-path.c) take it as a
  *     safe path that routes to this very service, and the path the hub
  *     routes is the form's, unchanged;
  *   - data schemas (walked to a bounded depth) format and validate sample
@@ -26,7 +26,7 @@
 #include <libsoup/soup.h>
 #include <libopeniot.h>
 
-#include "openiot-hub-path.h"
+#include "openiot-hubd-path.h"
 
 #include "fuzz-common.h"
 
@@ -118,9 +118,9 @@ check_reachable_path (const char *path)
   path_part = query ? g_strndup (path, query - path) : g_strdup (path);
   FUZZ_CHECK (g_str_equal (g_uri_get_path (request), path_part),
               "the hub resolves the form path “%s” to “%s”", path, g_uri_get_path (request));
-  FUZZ_CHECK (openiot_hub_path_is_safe (g_uri_get_path (request)),
+  FUZZ_CHECK (openiot_hubd_path_is_safe (g_uri_get_path (request)),
               "a reachable form path the hub refuses: “%s”", path);
-  FUZZ_CHECK (openiot_hub_path_route (g_uri_get_path (request), &service_id, &rest) == OPENIOT_HUB_ROUTE_SERVICE &&
+  FUZZ_CHECK (openiot_hubd_path_route (g_uri_get_path (request), &service_id, &rest) == OPENIOT_HUBD_ROUTE_SERVICE &&
               g_str_equal (service_id, SERVICE_ID),
               "the form path “%s” routes to “%s”", path, service_id);
 }

@@ -145,7 +145,7 @@ class Hub:
                                      "--services-dir", self.services_dir, "--listen", self.listen,
                                      "--port", str(self.port), "--name", self.name, *self.extra_args],
                                      stdout=log, stderr=subprocess.STDOUT,
-                                     env=dict(os.environ, G_MESSAGES_DEBUG="openiot-hub"))
+                                     env=dict(os.environ, G_MESSAGES_DEBUG="openiot-hubd"))
         wait_for(lambda: os.path.exists(admin) or self.proc.poll() is not None, timeout=self.start_timeout,
                  what="hub admin socket")
         if self.proc.poll() is not None:

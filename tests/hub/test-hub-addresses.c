@@ -4,9 +4,9 @@
 #include <string.h>
 #include <gio/gio.h>
 
-#include "openiot-hub-addresses.h"
+#include "openiot-hubd-addresses.h"
 
-static OpenIotHubAddress *
+static OpenIotHubdAddress *
 address_at (GPtrArray *addresses,
             guint      i)
 {
@@ -25,13 +25,13 @@ assert_well_formed (GPtrArray *addresses,
 
   for (guint i = 0; i < addresses->len; i++)
     {
-      OpenIotHubAddress *address = address_at (addresses, i);
+      OpenIotHubdAddress *address = address_at (addresses, i);
 
       g_assert_true (g_hash_table_add (seen, address->address));
       g_assert_cmpstr (address->address, !=, "::1");
-      g_assert_cmpint (address->scope, >=, OPENIOT_HUB_ADDRESS_GLOBAL);
-      g_assert_cmpint (address->scope, <=, OPENIOT_HUB_ADDRESS_LINK);
-      g_assert_cmpint (strchr (address->address, '%') != NULL, ==, address->scope == OPENIOT_HUB_ADDRESS_LINK);
+      g_assert_cmpint (address->scope, >=, OPENIOT_HUBD_ADDRESS_GLOBAL);
+      g_assert_cmpint (address->scope, <=, OPENIOT_HUBD_ADDRESS_LINK);
+      g_assert_cmpint (strchr (address->address, '%') != NULL, ==, address->scope == OPENIOT_HUBD_ADDRESS_LINK);
 
       if (i > n_public)
         g_assert_cmpint (address_at (addresses, i - 1)->scope, <=, address->scope);
@@ -41,9 +41,9 @@ assert_well_formed (GPtrArray *addresses,
 static void
 test_scope_to_string (void)
 {
-  g_assert_cmpstr (openiot_hub_address_scope_to_string (OPENIOT_HUB_ADDRESS_GLOBAL), ==, "global");
-  g_assert_cmpstr (openiot_hub_address_scope_to_string (OPENIOT_HUB_ADDRESS_ULA), ==, "ula");
-  g_assert_cmpstr (openiot_hub_address_scope_to_string (OPENIOT_HUB_ADDRESS_LINK), ==, "link");
+  g_assert_cmpstr (openiot_hubd_address_scope_to_string (OPENIOT_HUBD_ADDRESS_GLOBAL), ==, "global");
+  g_assert_cmpstr (openiot_hubd_address_scope_to_string (OPENIOT_HUBD_ADDRESS_ULA), ==, "ula");
+  g_assert_cmpstr (openiot_hubd_address_scope_to_string (OPENIOT_HUBD_ADDRESS_LINK), ==, "link");
 }
 
 static void
@@ -53,17 +53,17 @@ test_public_first (void)
   g_autoptr(GPtrArray) addresses = NULL;
   g_autoptr(GError) error = NULL;
 
-  addresses = openiot_hub_addresses_collect (public_addresses, &error);
+  addresses = openiot_hubd_addresses_collect (public_addresses, &error);
   g_assert_no_error (error);
   g_assert_nonnull (addresses);
 
   g_assert_cmpuint (addresses->len, >=, 3);
   g_assert_cmpstr (address_at (addresses, 0)->address, ==, "2001:db8::10");
-  g_assert_cmpint (address_at (addresses, 0)->scope, ==, OPENIOT_HUB_ADDRESS_GLOBAL);
+  g_assert_cmpint (address_at (addresses, 0)->scope, ==, OPENIOT_HUBD_ADDRESS_GLOBAL);
   g_assert_cmpstr (address_at (addresses, 1)->address, ==, "fd00::1");
-  g_assert_cmpint (address_at (addresses, 1)->scope, ==, OPENIOT_HUB_ADDRESS_ULA);
+  g_assert_cmpint (address_at (addresses, 1)->scope, ==, OPENIOT_HUBD_ADDRESS_ULA);
   g_assert_cmpstr (address_at (addresses, 2)->address, ==, "fe80::1%lo");
-  g_assert_cmpint (address_at (addresses, 2)->scope, ==, OPENIOT_HUB_ADDRESS_LINK);
+  g_assert_cmpint (address_at (addresses, 2)->scope, ==, OPENIOT_HUBD_ADDRESS_LINK);
 
   assert_well_formed (addresses, 3);
 }
@@ -74,15 +74,15 @@ test_scopes (void)
   struct {
     const char             *given;
     const char             *address;
-    OpenIotHubAddressScope  scope;
+    OpenIotHubdAddressScope  scope;
   } cases[] = {
-    { "2000::1", "2000::1", OPENIOT_HUB_ADDRESS_GLOBAL },
-    { "3fff:ffff::1", "3fff:ffff::1", OPENIOT_HUB_ADDRESS_GLOBAL },
-    { "2001:DB8:0:0::0010", "2001:db8::10", OPENIOT_HUB_ADDRESS_GLOBAL },
-    { "fc00::1", "fc00::1", OPENIOT_HUB_ADDRESS_ULA },
-    { "fdff:ffff::1", "fdff:ffff::1", OPENIOT_HUB_ADDRESS_ULA },
-    { "fe80::1%eth0", "fe80::1%eth0", OPENIOT_HUB_ADDRESS_LINK },
-    { "FEBF::1%wlan0", "febf::1%wlan0", OPENIOT_HUB_ADDRESS_LINK },
+    { "2000::1", "2000::1", OPENIOT_HUBD_ADDRESS_GLOBAL },
+    { "3fff:ffff::1", "3fff:ffff::1", OPENIOT_HUBD_ADDRESS_GLOBAL },
+    { "2001:DB8:0:0::0010", "2001:db8::10", OPENIOT_HUBD_ADDRESS_GLOBAL },
+    { "fc00::1", "fc00::1", OPENIOT_HUBD_ADDRESS_ULA },
+    { "fdff:ffff::1", "fdff:ffff::1", OPENIOT_HUBD_ADDRESS_ULA },
+    { "fe80::1%eth0", "fe80::1%eth0", OPENIOT_HUBD_ADDRESS_LINK },
+    { "FEBF::1%wlan0", "febf::1%wlan0", OPENIOT_HUBD_ADDRESS_LINK },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -91,7 +91,7 @@ test_scopes (void)
       g_autoptr(GPtrArray) addresses = NULL;
       g_autoptr(GError) error = NULL;
 
-      addresses = openiot_hub_addresses_collect (public_addresses, &error);
+      addresses = openiot_hubd_addresses_collect (public_addresses, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (address_at (addresses, 0)->address, ==, cases[i].address);
       g_assert_cmpint (address_at (addresses, 0)->scope, ==, cases[i].scope);
@@ -107,7 +107,7 @@ test_public_order_kept (void)
   g_autoptr(GPtrArray) addresses = NULL;
   g_autoptr(GError) error = NULL;
 
-  addresses = openiot_hub_addresses_collect (public_addresses, &error);
+  addresses = openiot_hubd_addresses_collect (public_addresses, &error);
   g_assert_no_error (error);
 
   g_assert_cmpstr (address_at (addresses, 0)->address, ==, "fe80::1%lo");
@@ -124,11 +124,11 @@ test_interfaces (void)
   g_autoptr(GError) error = NULL;
   const char *public_addresses[2] = { NULL, NULL };
 
-  addresses = openiot_hub_addresses_collect (NULL, &error);
+  addresses = openiot_hubd_addresses_collect (NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < addresses->len; i++)
     g_test_message ("%s (%s)", address_at (addresses, i)->address,
-                    openiot_hub_address_scope_to_string (address_at (addresses, i)->scope));
+                    openiot_hubd_address_scope_to_string (address_at (addresses, i)->scope));
   assert_well_formed (addresses, 0);
 
   if (addresses->len == 0)
@@ -139,7 +139,7 @@ test_interfaces (void)
 
   /* An interface's address given as public comes first, and only once. */
   public_addresses[0] = address_at (addresses, addresses->len - 1)->address;
-  again = openiot_hub_addresses_collect (public_addresses, &error);
+  again = openiot_hubd_addresses_collect (public_addresses, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (again->len, ==, addresses->len);
   g_assert_cmpstr (address_at (again, 0)->address, ==, public_addresses[0]);
@@ -174,7 +174,7 @@ test_invalid (void)
       g_autoptr(GPtrArray) addresses = NULL;
       g_autoptr(GError) error = NULL;
 
-      addresses = openiot_hub_addresses_collect (public_addresses, &error);
+      addresses = openiot_hubd_addresses_collect (public_addresses, &error);
       g_test_message ("“%s”: %s", invalid[i], error ? error->message : "(accepted)");
       g_assert_null (addresses);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
@@ -186,18 +186,18 @@ test_invalid (void)
 static void
 test_json (void)
 {
-  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) openiot_hub_address_free);
+  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) openiot_hubd_address_free);
   g_autoptr(GPtrArray) empty = g_ptr_array_new ();
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) empty_node = NULL;
   g_autofree char *text = NULL;
   g_autofree char *empty_text = NULL;
 
-  g_ptr_array_add (addresses, openiot_hub_address_new ("2001:db8::10", OPENIOT_HUB_ADDRESS_GLOBAL));
-  g_ptr_array_add (addresses, openiot_hub_address_new ("fd00::10", OPENIOT_HUB_ADDRESS_ULA));
-  g_ptr_array_add (addresses, openiot_hub_address_new ("fe80::10%eth0", OPENIOT_HUB_ADDRESS_LINK));
+  g_ptr_array_add (addresses, openiot_hubd_address_new ("2001:db8::10", OPENIOT_HUBD_ADDRESS_GLOBAL));
+  g_ptr_array_add (addresses, openiot_hubd_address_new ("fd00::10", OPENIOT_HUBD_ADDRESS_ULA));
+  g_ptr_array_add (addresses, openiot_hubd_address_new ("fe80::10%eth0", OPENIOT_HUBD_ADDRESS_LINK));
 
-  node = openiot_hub_addresses_to_json (addresses);
+  node = openiot_hubd_addresses_to_json (addresses);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
   text = json_to_string (node, FALSE);
   /* docs/protocol.md, the pairing answer's "addresses" */
@@ -206,7 +206,7 @@ test_json (void)
                    "{\"address\":\"fd00::10\",\"scope\":\"ula\"},"
                    "{\"address\":\"fe80::10%eth0\",\"scope\":\"link\"}]");
 
-  empty_node = openiot_hub_addresses_to_json (empty);
+  empty_node = openiot_hubd_addresses_to_json (empty);
   empty_text = json_to_string (empty_node, FALSE);
   g_assert_cmpstr (empty_text, ==, "[]");
 }
@@ -215,8 +215,8 @@ static void
 test_collected_json (void)
 {
   const char *public_addresses[] = { "2001:db8::10", NULL };
-  g_autoptr(GPtrArray) addresses = openiot_hub_addresses_collect (public_addresses, NULL);
-  g_autoptr(JsonNode) node = openiot_hub_addresses_to_json (addresses);
+  g_autoptr(GPtrArray) addresses = openiot_hubd_addresses_collect (public_addresses, NULL);
+  g_autoptr(JsonNode) node = openiot_hubd_addresses_to_json (addresses);
   JsonArray *array = json_node_get_array (node);
   JsonObject *first = json_array_get_object_element (array, 0);
 
