@@ -24,21 +24,6 @@ typedef struct
   OpenIotThingPage *page;
 } Scene;
 
-static void
-wait_until (OpenIotTestCondition  condition,
-            gpointer              data,
-            const char           *what)
-{
-  if (!openiot_test_ui_wait (condition, data, 30))
-    g_error ("timed out waiting for %s", what);
-}
-
-static gboolean
-app_loaded (gpointer data)
-{
-  return !openiot_application_get_loading (app);
-}
-
 static const char *
 lock_state (Scene *scene)
 {
@@ -100,7 +85,7 @@ test_actions (void)
 
   openiot_test_hub_start_service (test_hub, "lock");
   openiot_test_hub_start_service (test_hub, "thermostat");
-  wait_until (app_loaded, NULL, "the app to load");
+  openiot_test_app_wait_loaded (app);
   scene.window = openiot_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
   gtk_window_present (GTK_WINDOW (scene.window));
@@ -109,7 +94,7 @@ test_actions (void)
                                                                   "thing_page"));
   openiot_window_show_hub (scene.window, scene.hub);
   openiot_window_show_service (scene.window, "lock", "Front door lock");
-  wait_until (locked_and_live, &scene, "the locked lock, live");
+  openiot_test_ui_wait_until (locked_and_live, &scene, "the locked lock, live");
 
   /* Named after the action; the one that would do nothing is insensitive,
    * and the one that opens the door looks like it */
@@ -145,9 +130,9 @@ test_actions (void)
   /* Confirmed: it runs, and the result is right in the row */
   dialog = press_unlock (&scene);
   openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "run");
-  wait_until (answered, unlock, "the unlock result");
+  openiot_test_ui_wait_until (answered, unlock, "the unlock result");
   g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (unlock)), "State: "));
-  wait_until (unlocked, &scene, "the lock to open");
+  openiot_test_ui_wait_until (unlocked, &scene, "the lock to open");
   openiot_test_ui_iterate (300);
   g_assert_false (gtk_widget_get_sensitive (openiot_action_row_get_button (unlock)));
   g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (lock)));
@@ -156,14 +141,14 @@ test_actions (void)
   /* An action with a form: its button is named after it too, and asks
    * nothing */
   openiot_window_show_service (scene.window, "thermostat", "Living-room thermostat");
-  wait_until (thermostat_live, &scene, "the thermostat");
+  openiot_test_ui_wait_until (thermostat_live, &scene, "the thermostat");
   boost = openiot_thing_page_get_action (scene.page, "boost");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (openiot_action_row_get_button (boost))), ==, "Boost");
   g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (boost)));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (boost), TRUE);
   g_signal_emit_by_name (openiot_action_row_get_button (boost), "clicked");
   g_assert_null (openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
-  wait_until (answered, boost, "the boost result");
+  openiot_test_ui_wait_until (answered, boost, "the boost result");
   g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (boost)), "Until: "));
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "action-result-boost");
 
@@ -175,15 +160,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = openiot_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = openiot_test_app_init (&argc, &argv);
 
   g_test_add_func ("/app/actions", test_actions);
 

@@ -12,6 +12,7 @@
 #include "openiot-certificate-dialog.h"
 #include "openiot-hub-page.h"
 #include "openiot-pairing-window.h"
+#include "openiot-test-app.h"
 #include "openiot-test-hub.h"
 #include "openiot-test-ui.h"
 #include "openiot-thing-page.h"
@@ -20,22 +21,6 @@
 
 static OpenIotApplication *app;
 static OpenIotHub *current_hub;
-
-static void
-wait_until (OpenIotTestCondition  condition,
-            gpointer              data,
-            const char           *what)
-{
-  if (!openiot_test_ui_wait (condition, data, 40))
-    g_error ("timed out waiting for %s (hub: %s)", what, current_hub && openiot_hub_get_error (current_hub)
-             ? openiot_hub_get_error (current_hub)->message : "no error");
-}
-
-static gboolean
-app_loaded (gpointer data)
-{
-  return !openiot_application_get_loading (app);
-}
 
 static GtkWidget *
 window_child (OpenIotWindow *window,
@@ -48,22 +33,14 @@ static GtkWidget *
 wizard_child (GtkWindow  *wizard,
               const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (wizard), OPENIOT_TYPE_PAIRING_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
+  return openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW, name);
 }
 
-/* A click: "clicked" is where a click, Enter or Space end up */
 static void
 click (GtkWindow  *wizard,
        const char *button)
 {
-  GtkWidget *widget = wizard_child (wizard, button);
-
-  g_assert_true (gtk_widget_is_drawable (widget));
-  g_assert_true (gtk_widget_is_sensitive (widget));
-  g_signal_emit_by_name (widget, "clicked");
+  openiot_test_ui_click (wizard_child (wizard, button));
 }
 
 typedef struct
@@ -112,12 +89,12 @@ pair_through_wizard (OpenIotWindow  *window,
   gtk_editable_set_text (GTK_EDITABLE (wizard_child (wp.wizard, "name_row")), "UI test");
   click (wp.wizard, "pair_button");
   wp.page = "trust";
-  wait_until (wizard_on_page, &wp, "the trust page");
+  openiot_test_app_wait_until (current_hub, wizard_on_page, &wp, "the trust page");
   click (wp.wizard, "trust_button");
   wp.page = "success";
-  wait_until (wizard_on_page, &wp, "the success page");
+  openiot_test_app_wait_until (current_hub, wizard_on_page, &wp, "the success page");
   click (wp.wizard, "done_button");
-  wait_until (one_hub, NULL, "the hub in the list");
+  openiot_test_app_wait_until (current_hub, one_hub, NULL, "the hub in the list");
 
   return g_list_model_get_item (openiot_application_get_hubs (app), 0);
 }
@@ -192,12 +169,12 @@ read_target (OpenIotHub *hub)
   g_autoptr(GError) error = NULL;
 
   openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), "thermostat", NULL, openiot_test_ui_store_result, &result);
-  wait_until (openiot_test_ui_result_ready, &result, "thermostat TD");
+  openiot_test_app_wait_until (current_hub, openiot_test_ui_result_ready, &result, "thermostat TD");
   thing = openiot_consumed_thing_fetch_finish (result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   openiot_consumed_thing_read_property_async (thing, "targetTemperature", NULL, openiot_test_ui_store_result, &result);
-  wait_until (openiot_test_ui_result_ready, &result, "target temperature");
+  openiot_test_app_wait_until (current_hub, openiot_test_ui_result_ready, &result, "target temperature");
   value = openiot_consumed_thing_read_property_finish (thing, result, &error);
   g_assert_no_error (error);
   return json_node_get_double (value);
@@ -220,7 +197,7 @@ test_flows (void)
 
   openiot_test_hub_start_service (test_hub, "thermostat");
   openiot_test_hub_start_service (test_hub, "lock");
-  wait_until (app_loaded, NULL, "the app to load");
+  openiot_test_app_wait_loaded (app);
 
   scene.window = openiot_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
@@ -230,13 +207,13 @@ test_flows (void)
 
   /* The hub page lists the services */
   openiot_window_show_hub (scene.window, scene.hub);
-  wait_until (services_listed, &scene, "the services");
+  openiot_test_app_wait_until (current_hub, services_listed, &scene, "the services");
   g_assert_cmpint (openiot_hub_get_status (scene.hub), ==, OPENIOT_HUB_STATUS_ONLINE);
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "hub-page");
 
   /* The thermostat, live */
   openiot_window_show_service (scene.window, "thermostat", "Living-room thermostat");
-  wait_until (thing_live, &scene, "live thermostat values");
+  openiot_test_app_wait_until (current_hub, thing_live, &scene, "live thermostat values");
   g_assert_cmpstr (openiot_thing_page_get_state_text (scene.thing_page), ==, "Live");
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-thermostat");
 
@@ -244,7 +221,7 @@ test_flows (void)
   target = OPENIOT_VALUE_EDITOR (openiot_thing_page_get_editor (scene.thing_page, "targetTemperature"));
   g_assert_nonnull (target);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (openiot_value_editor_get_control (target)), 22);
-  wait_until (target_is_22, scene.hub, "the write to land");
+  openiot_test_app_wait_until (current_hub, target_is_22, scene.hub, "the write to land");
 
   /* An action with input: its form, Run, and the output shown */
   {
@@ -253,7 +230,7 @@ test_flows (void)
     g_assert_nonnull (boost);
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (boost), TRUE);
     openiot_action_row_run (boost);
-    wait_until (action_answered, boost, "the boost action's output");
+    openiot_test_app_wait_until (current_hub, action_answered, boost, "the boost action's output");
     g_assert_true (JSON_NODE_HOLDS_OBJECT (openiot_action_row_get_output (boost)));
     openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-action");
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (boost), FALSE);
@@ -263,7 +240,7 @@ test_flows (void)
   rotated = openiot_test_hub_admin (test_hub, "rotate-certificate", NULL);
   gtk_widget_activate_action (GTK_WIDGET (scene.window), "hub.refresh", NULL);
   openiot_hub_page_refresh (OPENIOT_HUB_PAGE (window_child (scene.window, "hub_page")));
-  wait_until (certificate_changed, &scene, "the certificate change");
+  openiot_test_app_wait_until (current_hub, certificate_changed, &scene, "the certificate change");
   g_assert_true (openiot_hub_get_rotation_verified (scene.hub));
   openiot_test_ui_iterate (300);
   g_assert_false (openiot_thing_page_get_live (scene.thing_page));
@@ -294,18 +271,18 @@ test_flows (void)
                                                                                 "confirm_check")), TRUE);
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
   openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "accept");
-  wait_until (accepted, &scene, "the new certificate to be pinned");
-  wait_until (thing_live, &scene, "live again after accepting");
+  openiot_test_app_wait_until (current_hub, accepted, &scene, "the new certificate to be pinned");
+  openiot_test_app_wait_until (current_hub, thing_live, &scene, "live again after accepting");
   g_assert_cmpstr (openiot_hub_record_get_fingerprint (openiot_hub_get_record (scene.hub)), ==,
                    json_object_get_string_member (json_node_get_object (rotated), "certificate"));
 
   /* The hub goes away: last values stay, marked stale; it comes back: live */
   openiot_test_hub_stop (test_hub);
-  wait_until (thing_stale, &scene, "stale values");
+  openiot_test_app_wait_until (current_hub, thing_stale, &scene, "stale values");
   openiot_test_ui_iterate (500);
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-offline");
   openiot_test_hub_restart (test_hub);
-  wait_until (thing_live, &scene, "live again after the hub came back");
+  openiot_test_app_wait_until (current_hub, thing_live, &scene, "live again after the hub came back");
 
   /* Opened again: the last values are on screen at once, from the cache,
    * before any answer; then live */
@@ -315,7 +292,7 @@ test_flows (void)
   g_assert_nonnull (openiot_thing_page_get_editor (scene.thing_page, "temperature"));
   g_assert_nonnull (openiot_value_editor_get_value (
     OPENIOT_VALUE_EDITOR (openiot_thing_page_get_editor (scene.thing_page, "temperature"))));
-  wait_until (thing_live, &scene, "live values after opening from the cache");
+  openiot_test_app_wait_until (current_hub, thing_live, &scene, "live values after opening from the cache");
 
   /* Remove the hub: it forgets this device, and so does the app */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.go-back", NULL));
@@ -325,7 +302,7 @@ test_flows (void)
   g_assert_nonnull (dialog);
   openiot_test_ui_screenshot (dialog, "remove-hub-dialog");
   openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "remove");
-  wait_until (no_hubs, NULL, "the hub to be removed");
+  openiot_test_app_wait_until (current_hub, no_hubs, NULL, "the hub to be removed");
   {
     g_autoptr(JsonNode) clients = openiot_test_hub_admin (test_hub, "clients", NULL);
     JsonArray *list = json_node_get_array (clients);
@@ -344,15 +321,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = openiot_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = openiot_test_app_init (&argc, &argv);
 
   g_test_add_func ("/app/flows", test_flows);
 

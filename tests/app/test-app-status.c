@@ -28,22 +28,6 @@ typedef struct
   OpenIotThingPage *thing_page;
 } Scene;
 
-static void
-wait_until (OpenIotTestCondition  condition,
-            gpointer              data,
-            guint                 seconds,
-            const char           *what)
-{
-  if (!openiot_test_ui_wait (condition, data, seconds))
-    g_error ("timed out after %u s waiting for %s", seconds, what);
-}
-
-static gboolean
-app_loaded (gpointer data)
-{
-  return !openiot_application_get_loading (app);
-}
-
 static GtkWidget *
 window_child (OpenIotWindow *window,
               const char    *name)
@@ -176,7 +160,7 @@ test_status (void)
   Scene scene = { 0 };
 
   openiot_test_hub_start_service (hub_a, "thermostat");
-  wait_until (app_loaded, NULL, 30, "the app to load");
+  openiot_test_app_wait_loaded (app);
 
   scene.window = openiot_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
@@ -186,10 +170,10 @@ test_status (void)
   scene.thing_page = OPENIOT_THING_PAGE (window_child (scene.window, "thing_page"));
 
   /* Both hubs' rows tell their own state, selected or not */
-  wait_until (both_online, &scene, 20, "both hubs online");
+  openiot_test_ui_wait_within (both_online, &scene, 20, "both hubs online");
   openiot_window_show_hub (scene.window, scene.shown);
   openiot_window_show_service (scene.window, "thermostat", "Living-room thermostat");
-  wait_until (thing_live, &scene, 20, "live thermostat values");
+  openiot_test_ui_wait_within (thing_live, &scene, 20, "live thermostat values");
   assert_controls_sensitive (&scene, TRUE);
   g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Online");
   g_assert_cmpstr (row_subtitle (&scene, 1), ==, "Online");
@@ -197,7 +181,7 @@ test_status (void)
   /* Hub A stops: every view says offline, since when and when it tries
    * again; controls that could only fail are insensitive; B is online */
   openiot_test_hub_stop (hub_a);
-  wait_until (shown_offline, &scene, 20, "hub A offline");
+  openiot_test_ui_wait_within (shown_offline, &scene, 20, "hub A offline");
   openiot_test_ui_iterate (1500);
   g_assert_true (g_str_has_prefix (row_subtitle (&scene, 0), "Offline since "));
   /* counting down to the next attempt, or making it */
@@ -210,7 +194,7 @@ test_status (void)
 
   /* It comes back: live again within 10 s, without a click */
   openiot_test_hub_restart (hub_a);
-  wait_until (thing_live, &scene, 10, "hub A and its thermostat live again by themselves");
+  openiot_test_ui_wait_within (thing_live, &scene, 10, "hub A and its thermostat live again by themselves");
   g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Online");
   g_assert_null (openiot_hub_get_offline_since (scene.shown));
   assert_controls_sensitive (&scene, TRUE);
@@ -219,7 +203,7 @@ test_status (void)
   /* An impostor takes its port: blocked, and it reads as a warning */
   openiot_test_hub_stop (hub_a);
   impostor = openiot_test_hub_start_on_port (hub_a->port);
-  wait_until (blocked_by_impostor, &scene, 20, "the impostor to be refused");
+  openiot_test_ui_wait_within (blocked_by_impostor, &scene, 20, "the impostor to be refused");
   openiot_test_ui_iterate (300);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (thing_child (&scene, "stack"))), ==, "blocked");
   g_assert_true (gtk_widget_has_css_class (thing_child (&scene, "blocked_page"), "alarming"));
@@ -232,13 +216,13 @@ test_status (void)
   /* The impostor leaves, the real hub is back: unblocked by itself */
   g_clear_pointer (&impostor, openiot_test_hub_free);
   openiot_test_hub_restart (hub_a);
-  wait_until (thing_live, &scene, 15, "unblocked by itself once the real hub is back");
+  openiot_test_ui_wait_within (thing_live, &scene, 15, "unblocked by itself once the real hub is back");
   g_assert_null (openiot_hub_get_presented_fingerprint (scene.shown));
 
   /* A signed renewal, found by F5: blocked, as a calm notice */
   rotated = openiot_test_hub_admin (hub_a, "rotate-certificate", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.refresh", NULL));
-  wait_until (blocked_by_renewal, &scene, 20, "the renewal to be noticed");
+  openiot_test_ui_wait_within (blocked_by_renewal, &scene, 20, "the renewal to be noticed");
   openiot_test_ui_iterate (300);
   g_assert_false (gtk_widget_has_css_class (thing_child (&scene, "blocked_page"), "alarming"));
   g_assert_true (gtk_widget_has_css_class (thing_child (&scene, "blocked_button"), "suggested-action"));
@@ -255,15 +239,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = openiot_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = openiot_test_app_init (&argc, &argv);
 
   g_test_add_func ("/app/status", test_status);
 

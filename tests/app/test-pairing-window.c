@@ -15,27 +15,13 @@
 #include "openiot-hub-page.h"
 #include "openiot-pairing-text.h"
 #include "openiot-pairing-window.h"
+#include "openiot-test-app.h"
 #include "openiot-test-hub.h"
 #include "openiot-test-ui.h"
 #include "openiot-window.h"
 
 /* One application per process: a GApplication registers on the bus once */
 static OpenIotApplication *app;
-
-static void
-wait_until (OpenIotTestCondition  condition,
-            gpointer              data,
-            const char           *what)
-{
-  if (!openiot_test_ui_wait (condition, data, 40))
-    g_error ("timed out waiting for %s", what);
-}
-
-static gboolean
-app_loaded (gpointer data)
-{
-  return !openiot_application_get_loading (app);
-}
 
 typedef struct
 {
@@ -58,10 +44,7 @@ static GtkWidget *
 child (Wizard     *w,
        const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (w->wizard), OPENIOT_TYPE_PAIRING_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
+  return openiot_test_ui_template_child (w->wizard, OPENIOT_TYPE_PAIRING_WINDOW, name);
 }
 
 static const char *
@@ -83,7 +66,7 @@ wait_for_page (Wizard     *w,
                const char *name)
 {
   w->page = name;
-  wait_until (on_page, w, name);
+  openiot_test_ui_wait_within (on_page, w, 40, name);
 }
 
 static const char *
@@ -105,17 +88,11 @@ set_text (Wizard     *w,
   gtk_editable_set_text (GTK_EDITABLE (child (w, name)), value);
 }
 
-/* Presses a button: "clicked" is where a click, Enter or Space end up
- * (gtk_widget_activate would wait for GtkButton's press animation). */
 static void
 press (Wizard     *w,
        const char *name)
 {
-  GtkWidget *button = child (w, name);
-
-  g_assert_true (gtk_widget_is_drawable (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
+  openiot_test_ui_click (child (w, name));
 }
 
 /* Buttons saying Cancel that a person can see now, header included */
@@ -156,14 +133,7 @@ static void
 open_wizard (Wizard     *w,
              const char *link)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  /* The app loads this device's key from the keyring when it starts */
-  while (openiot_application_get_loading (app))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  openiot_test_app_wait_loaded (app);
   g_assert_null (openiot_application_get_error (app));
 
   w->wizard = openiot_pairing_window_new (NULL, app, link);
@@ -235,7 +205,7 @@ find_pin (const char *fingerprint)
   g_autoptr(GError) error = NULL;
 
   openiot_pin_store_list_async (store, NULL, openiot_test_ui_store_result, &result);
-  wait_until (openiot_test_ui_result_ready, &result, "pin list");
+  openiot_test_ui_wait_within (openiot_test_ui_result_ready, &result, 40, "pin list");
   records = openiot_pin_store_list_finish (store, result, &error);
   g_assert_no_error (error);
 
@@ -394,7 +364,8 @@ test_link_one_step_errors (void)
   open_wizard (&w, uri);
   g_assert_cmpstr (page (&w), ==, "confirm");
   press (&w, "confirm_button");
-  wait_until ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "confirm_error_box"), "error");
+  openiot_test_ui_wait_within ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "confirm_error_box"), 40,
+                               "error");
   g_assert_cmpstr (page (&w), ==, "confirm");
   g_assert_cmpstr (text (&w, "confirm_error_title_label"), ==, "This May Be an Attack");
   /* No green check, no Pair to try the impostor again: Cancel only */
@@ -599,7 +570,7 @@ test_wrong_code_then_address (void)
 
   press (&w, "pair_button");
   wait_for_page (&w, "code");
-  wait_until ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "error_box"), "error");
+  openiot_test_ui_wait_within ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "error_box"), 40, "error");
   g_assert_cmpstr (text (&w, "error_title_label"), ==, "Wrong Pairing Code");
   g_assert_nonnull (strstr (text (&w, "error_label"), "4 tries left"));
   g_assert_true (gtk_widget_has_css_class (child (&w, "error_label"), "error"));
@@ -692,7 +663,7 @@ test_found_on_network (void)
 
   openiot_fake_avahi_announce (avahi, 1, 1, "Test Hub", "::1", hub->port, txt);
   open_wizard (&w, NULL);
-  wait_until (nearby_shown, &w, "the hub found on the network");
+  openiot_test_ui_wait_within (nearby_shown, &w, 40, "the hub found on the network");
   row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (child (&w, "nearby_list")), 0);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Test Hub");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "::1 · ready to pair");
@@ -749,7 +720,7 @@ test_searching (void)
   Wizard w = { 0 };
 
   open_wizard (&w, NULL);
-  wait_until (searching_shown, &w, "the searching state");
+  openiot_test_ui_wait_within (searching_shown, &w, 40, "the searching state");
   g_assert_false (gtk_widget_get_visible (child (&w, "nearby_group")));
   g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (child (&w, "searching_spinner"))));
   g_assert_cmpstr (text (&w, "searching_label"), ==, "Searching the local network…");
@@ -759,14 +730,14 @@ test_searching (void)
 
   /* A hub appears: now there is one to pick */
   openiot_fake_avahi_announce (avahi, 1, 1, "Test Hub", "::1", 8443, txt);
-  wait_until (nearby_shown, &w, "the hub found on the network");
+  openiot_test_ui_wait_within (nearby_shown, &w, 40, "the hub found on the network");
   g_assert_false (gtk_widget_get_visible (child (&w, "searching_box")));
   g_assert_nonnull (strstr (text (&w, "reach_description_label"), "Pick your hub"));
   screenshots (&w, "pair-searching-found", reach_labels);
 
   /* And gone again: searching once more */
   openiot_fake_avahi_withdraw (avahi, 1, 1, "Test Hub");
-  wait_until (searching_shown, &w, "the searching state again");
+  openiot_test_ui_wait_within (searching_shown, &w, 40, "the searching state again");
   g_assert_false (gtk_widget_get_visible (child (&w, "nearby_group")));
   close_wizard (&w);
   openiot_fake_avahi_free (avahi);
@@ -839,7 +810,7 @@ test_unreachable (void)
   g_assert_cmpstr (page (&w), ==, "code");
   set_text (&w, "code_row", "1234 5678");
   g_signal_emit_by_name (child (&w, "code_row"), "entry-activated");
-  wait_until ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "error_box"), "error");
+  openiot_test_ui_wait_within ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "error_box"), 40, "error");
   g_assert_cmpstr (page (&w), ==, "code");
   g_assert_cmpstr (text (&w, "error_title_label"), ==, "Hub Not Reachable");
   /* Not the code's fault: it stays */
@@ -989,15 +960,8 @@ main (int   argc,
    * for it (before anything connects to a system bus). */
   if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
     g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_getenv ("DBUS_SESSION_BUS_ADDRESS"), TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  /* Screenshots show the settled page, never one sliding in */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = openiot_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  wait_until (app_loaded, NULL, "the app to load");
+  app = openiot_test_app_init (&argc, &argv);
+  openiot_test_app_wait_loaded (app);
 
   g_test_add_func ("/app/pairing-window/text", test_text);
   g_test_add_func ("/app/pairing-window/link-one-step", test_link_one_step);

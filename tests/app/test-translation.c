@@ -17,6 +17,7 @@
 #include "openiot-application.h"
 #include "openiot-hub-page.h"
 #include "openiot-pairing-window.h"
+#include "openiot-test-app.h"
 #include "openiot-test-hub.h"
 #include "openiot-test-ui.h"
 #include "openiot-thing-page.h"
@@ -46,33 +47,6 @@ static const Expected expectations[] = {
 static const Expected *expected;
 static OpenIotApplication *app;
 static OpenIotHub *current_hub;
-
-static void
-wait_until (OpenIotTestCondition  condition,
-            gpointer              data,
-            const char           *what)
-{
-  if (!openiot_test_ui_wait (condition, data, 40))
-    g_error ("timed out waiting for %s (hub: %s)", what, current_hub && openiot_hub_get_error (current_hub)
-             ? openiot_hub_get_error (current_hub)->message : "no error");
-}
-
-static gboolean
-app_loaded (gpointer data)
-{
-  return !openiot_application_get_loading (app);
-}
-
-static GtkWidget *
-child_of (gpointer    widget,
-          GType       type,
-          const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
 
 /* Every label a person can see shows all of its text: none is ellipsized
  * or wider than its space. Collects them all so one run names each one.
@@ -129,14 +103,15 @@ test_empty_window (void)
 {
   OpenIotWindow *window;
 
-  wait_until (app_loaded, NULL, "the app to load");
+  openiot_test_app_wait_loaded (app);
   g_assert_null (openiot_application_get_error (app));
 
   window = openiot_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   check_phone (GTK_WINDOW (window), "window-empty", NULL);
 
-  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child_of (window, OPENIOT_TYPE_WINDOW, "empty_page"))),
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (
+                     openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "empty_page"))),
                    ==, expected->no_hubs);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -147,19 +122,22 @@ test_pairing_window (void)
 {
   OpenIotPairingWindow *wizard;
 
-  wait_until (app_loaded, NULL, "the app to load");
+  openiot_test_app_wait_loaded (app);
 
   wizard = openiot_pairing_window_new (NULL, app, NULL);
   gtk_window_present (GTK_WINDOW (wizard));
   check_phone (GTK_WINDOW (wizard), "pairing-reach", NULL);
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (wizard)), ==, expected->pair_hub);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child_of (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "stack"))),
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (
+                     openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "stack"))),
                    ==, "reach");
 
   /* A bad address: the longest sentences of the first page */
-  gtk_editable_set_text (GTK_EDITABLE (child_of (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "address_row")), "not an address");
-  g_signal_emit_by_name (child_of (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "continue_button"), "clicked");
+  gtk_editable_set_text (GTK_EDITABLE (openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "address_row")),
+                         "not an address");
+  g_signal_emit_by_name (openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "continue_button"),
+                         "clicked");
   check_phone (GTK_WINDOW (wizard), "pairing-bad-address", NULL);
 
   gtk_window_destroy (GTK_WINDOW (wizard));
@@ -180,45 +158,15 @@ test_pairing_code (void)
   g_autofree char *uri = openiot_pairing_link_to_string (link);
   OpenIotPairingWindow *wizard;
 
-  wait_until (app_loaded, NULL, "the app to load");
+  openiot_test_app_wait_loaded (app);
   wizard = openiot_pairing_window_new (NULL, app, uri);
   gtk_window_present (GTK_WINDOW (wizard));
-  wait_until (label_shows, child_of (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "confirm_title_label"), "the confirm page");
+  openiot_test_app_wait_until (current_hub, label_shows,
+                               openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "confirm_title_label"),
+                               "the confirm page");
   check_phone (GTK_WINDOW (wizard), "pairing-confirm", NULL);
 
   gtk_window_destroy (GTK_WINDOW (wizard));
-}
-
-/* Pairs through the library, as the wizard does, and saves the pin. */
-static OpenIotHub *
-pair (OpenIotTestHub *test_hub)
-{
-  g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (test_hub);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(OpenIotIdentity) identity = NULL;
-  g_autoptr(OpenIotPairingResult) paired = NULL;
-  g_autoptr(OpenIotHubRecord) record = NULL;
-  g_autoptr(GError) error = NULL;
-
-  openiot_application_load_identity_async (app, "UI test", NULL, openiot_test_ui_store_result, &result);
-  wait_until (openiot_test_ui_result_ready, &result, "identity");
-  identity = openiot_application_load_identity_finish (app, result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
-
-  openiot_pair_async (link, "UI test", openiot_identity_get_certificate_pem (identity), NULL, openiot_test_ui_store_result, &result);
-  wait_until (openiot_test_ui_result_ready, &result, "pairing");
-  paired = openiot_pair_finish (result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
-
-  record = openiot_hub_record_new_from_pairing (paired);
-  openiot_pin_store_save_async (openiot_application_get_pin_store (app), record, NULL, openiot_test_ui_store_result, &result);
-  wait_until (openiot_test_ui_result_ready, &result, "pin saved");
-  g_assert_true (openiot_pin_store_save_finish (openiot_application_get_pin_store (app), result, &error));
-  g_assert_no_error (error);
-
-  return openiot_application_add_hub (app, record, identity);
 }
 
 static gboolean
@@ -250,38 +198,39 @@ test_hub_and_thing (void)
   OpenIotWindow *window;
   OpenIotHubPage *hub_page;
   OpenIotThingPage *thing_page;
-  OpenIotHub *hub;
+  g_autoptr(OpenIotHub) hub = NULL;
 
   openiot_test_hub_start_service (test_hub, "thermostat");
   openiot_test_hub_start_service (test_hub, "lock");
-  wait_until (app_loaded, NULL, "the app to load");
+  openiot_test_app_wait_loaded (app);
 
   window = openiot_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
   gtk_window_present (GTK_WINDOW (window));
-  hub = current_hub = pair (test_hub);
-  hub_page = OPENIOT_HUB_PAGE (child_of (window, OPENIOT_TYPE_WINDOW, "hub_page"));
-  thing_page = OPENIOT_THING_PAGE (child_of (window, OPENIOT_TYPE_WINDOW, "thing_page"));
+  hub = current_hub = openiot_test_app_pair (app, test_hub);
+  hub_page = OPENIOT_HUB_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "hub_page"));
+  thing_page = OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "thing_page"));
 
   openiot_window_show_hub (window, hub);
-  wait_until (services_listed, hub, "the services");
+  openiot_test_app_wait_until (current_hub, services_listed, hub, "the services");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
-                     child_of (hub_page, OPENIOT_TYPE_HUB_PAGE, "route_row"))), ==, expected->reached_through);
+                     openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE, "route_row"))),
+                   ==, expected->reached_through);
   check_phone (GTK_WINDOW (window), "hub-page", NULL);
 
   openiot_window_show_service (window, "thermostat", THERMOSTAT);
-  wait_until (thing_live, thing_page, "live thermostat values");
+  openiot_test_app_wait_until (current_hub, thing_live, thing_page, "live thermostat values");
   g_assert_cmpstr (openiot_thing_page_get_state_text (thing_page), ==, expected->live);
   check_phone (GTK_WINDOW (window), "thing-thermostat", THERMOSTAT);
 
   /* The hub goes away: the last values stay, with how old they are and a
    * banner that says why */
   openiot_test_hub_stop (test_hub);
-  wait_until (thing_stale, thing_page, "stale values");
+  openiot_test_app_wait_until (current_hub, thing_stale, thing_page, "stale values");
   openiot_test_ui_iterate (500);
   check_phone (GTK_WINDOW (window), "thing-offline", THERMOSTAT);
   openiot_test_hub_restart (test_hub);
-  wait_until (thing_live, thing_page, "live again after the hub came back");
+  openiot_test_app_wait_until (current_hub, thing_live, thing_page, "live again after the hub came back");
 
   /* The question before removing a hub, a dialog of long sentences */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL));
@@ -331,12 +280,7 @@ main (int   argc,
     g_error ("LANGUAGE=%s: no expected strings for it in %s", language ? language : "(unset)", __FILE__);
 
   gtk_init ();
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = openiot_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = openiot_test_app_new ();
 
   g_test_add_func ("/app/translation/empty-window", test_empty_window);
   g_test_add_func ("/app/translation/pairing-window", test_pairing_window);

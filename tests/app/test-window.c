@@ -3,6 +3,7 @@
 
 #include "openiot-application.h"
 #include "openiot-window.h"
+#include "openiot-test-app.h"
 #include "openiot-test-ui.h"
 
 /* One application per process, as in the real app: a GApplication can
@@ -19,14 +20,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  /* The app loads this device's key from the keyring first */
-  while (openiot_application_get_loading (app))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  openiot_test_app_wait_loaded (app);
   g_assert_null (openiot_application_get_error (app));
   fixture->app = app;
   fixture->window = openiot_window_new (fixture->app);
@@ -43,11 +37,7 @@ static GtkWidget *
 template_child (Fixture    *fixture,
                 const char *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
-                                                  OPENIOT_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
+  return openiot_test_ui_template_child (fixture->window, OPENIOT_TYPE_WINDOW, name);
 }
 
 static void
@@ -146,16 +136,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  /* Screenshots show the settled state, never a leaflet mid-transition */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = openiot_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = openiot_test_app_init (&argc, &argv);
 
   g_test_add ("/app/window/phone", Fixture, NULL, fixture_set_up, test_window_phone, fixture_tear_down);
   g_test_add ("/app/window/desktop", Fixture, NULL, fixture_set_up, test_window_desktop, fixture_tear_down);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /*
- * The app's side of a UI test that is about what comes after pairing: a
- * real pairing through the library with the app's own identity, the pin
- * saved in the app's store, the hub added to its list.
+ * The app's side of a UI test: the one application of the test process,
+ * waits that say what the app or its hub was doing when they time out,
+ * and, for tests about what comes after pairing, a real pairing through
+ * the library with the app's own identity, the pin saved in the app's
+ * store, the hub added to its list.
  */
 #include "config.h"
 
@@ -10,13 +12,29 @@
 
 #include "openiot-test-app.h"
 
-static gpointer
-wait_for_result (GAsyncResult **result,
-                 const char    *what)
+/**
+ * openiot_test_app_new:
+ *
+ * libadwaita without animations (screenshots show where things end up),
+ * and the app, registered: one per process, a GApplication registers on
+ * the bus once. For a test that initialises GTK itself (gtk_init(), to
+ * keep the locale it was given); others call openiot_test_app_init().
+ *
+ * Returns: (transfer full): the app
+ */
+OpenIotApplication *
+openiot_test_app_new (void)
 {
-  if (!openiot_test_ui_wait (openiot_test_ui_result_ready, result, 30))
-    g_error ("timed out waiting for %s", what);
-  return *result;
+  g_autoptr(GError) error = NULL;
+  OpenIotApplication *app;
+
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = openiot_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  return app;
 }
 
 /**
@@ -31,17 +49,8 @@ OpenIotApplication *
 openiot_test_app_init (int    *argc,
                        char ***argv)
 {
-  g_autoptr(GError) error = NULL;
-  OpenIotApplication *app;
-
   gtk_test_init (argc, argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = openiot_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  return app;
+  return openiot_test_app_new ();
 }
 
 static gboolean
@@ -55,6 +64,27 @@ void
 openiot_test_app_wait_loaded (OpenIotApplication *app)
 {
   openiot_test_ui_wait_until (app_loaded, app, "the app to load");
+}
+
+/* openiot_test_ui_wait_until() for a test with a paired @hub (or NULL):
+ * a timeout says what the hub's last error was. */
+void
+openiot_test_app_wait_until (OpenIotHub           *hub,
+                             OpenIotTestCondition  condition,
+                             gpointer              data,
+                             const char           *what)
+{
+  if (!openiot_test_ui_wait (condition, data, 40))
+    g_error ("timed out waiting for %s (hub: %s)", what, hub && openiot_hub_get_error (hub)
+             ? openiot_hub_get_error (hub)->message : "no error");
+}
+
+static gpointer
+wait_for_result (GAsyncResult **result,
+                 const char    *what)
+{
+  openiot_test_ui_wait_until (openiot_test_ui_result_ready, result, what);
+  return *result;
 }
 
 /**

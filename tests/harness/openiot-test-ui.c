@@ -172,8 +172,19 @@ openiot_test_ui_wait_until (OpenIotTestCondition  condition,
                             gpointer              data,
                             const char           *what)
 {
-  if (!openiot_test_ui_wait (condition, data, 30))
-    g_error ("timed out waiting for %s", what);
+  openiot_test_ui_wait_within (condition, data, 30, what);
+}
+
+/* openiot_test_ui_wait_until() for a step with a deadline of its own:
+ * one the app must meet (recovering by itself in 10 s), or a slow one. */
+void
+openiot_test_ui_wait_within (OpenIotTestCondition  condition,
+                             gpointer              data,
+                             guint                 seconds,
+                             const char           *what)
+{
+  if (!openiot_test_ui_wait (condition, data, seconds))
+    g_error ("timed out after %u s waiting for %s", seconds, what);
 }
 
 /* For an async call in a test: store_result keeps its GAsyncResult in
@@ -210,4 +221,28 @@ openiot_test_ui_screenshots (GtkWindow  *window,
       openiot_test_ui_wait_for_frame (window);
       openiot_test_ui_screenshot (window, file);
     }
+}
+
+/* The template child @name of @widget, declared by @widget_type; a name
+ * the template does not have fails the test. */
+GtkWidget *
+openiot_test_ui_template_child (gpointer    widget,
+                                GType       widget_type,
+                                const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), widget_type, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+/* Presses @button as a person would, who can only press what they see
+ * and what is enabled: "clicked" is where a click, Enter or Space end up
+ * (gtk_widget_activate would wait for GtkButton's press animation). */
+void
+openiot_test_ui_click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_drawable (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
 }

@@ -13,6 +13,10 @@ gboolean   openiot_test_ui_wait             (OpenIotTestCondition  condition,
 void       openiot_test_ui_wait_until       (OpenIotTestCondition  condition,
                                              gpointer              data,
                                              const char           *what);
+void       openiot_test_ui_wait_within      (OpenIotTestCondition  condition,
+                                             gpointer              data,
+                                             guint                 seconds,
+                                             const char           *what);
 gboolean   openiot_test_ui_result_ready     (gpointer              result_location);
 void       openiot_test_ui_store_result     (GObject              *source,
                                              GAsyncResult         *result,
@@ -25,6 +29,10 @@ void       openiot_test_ui_screenshot       (GtkWindow  *window,
 void       openiot_test_ui_screenshots      (GtkWindow  *window,
                                              const char *name);
 GtkWindow *openiot_test_ui_find_toplevel    (GType       type);
+GtkWidget *openiot_test_ui_template_child   (gpointer    widget,
+                                             GType       widget_type,
+                                             const char *name);
+void       openiot_test_ui_click            (GtkWidget  *button);
 gboolean   openiot_test_ui_label_fits       (GtkLabel   *label);
 void       openiot_test_ui_respond          (AdwMessageDialog *dialog,
                                              const char       *response);
