@@ -16,23 +16,12 @@
  */
 
 #include <stdio.h>
-#include <string.h>
 
 #include <adwaita.h>
 
+#include "openiot-bench-report.h"
+
 static gulong after_paint_id;
-
-static long
-read_rss_kb (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, "\nVmRSS:");
-  return line != NULL ? strtol (line + strlen ("\nVmRSS:"), NULL, 10) : -1;
-}
 
 static void
 on_after_paint (GdkFrameClock *clock,
@@ -41,8 +30,7 @@ on_after_paint (GdkFrameClock *clock,
   gint64 now = g_get_monotonic_time ();
 
   g_clear_signal_handler (&after_paint_id, clock);
-  g_print ("first-frame %" G_GINT64_FORMAT "\n", now);
-  g_print ("rss-kb %ld\n", read_rss_kb ());
+  openiot_bench_report_first_frame (now);
   fflush (stdout);
   g_application_quit (G_APPLICATION (gtk_window_get_application (window)));
 }

@@ -3,15 +3,13 @@
 
 #include "config.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <glib/gi18n.h>
 
 #include "openiot-certificate-dialog.h"
 #include "openiot-hub-page.h"
 #include "openiot-pairing-window.h"
 #include "openiot-thing-page.h"
+#include "openiot-window-private.h"
 
 #include "openiot-window.h"
 
@@ -23,31 +21,6 @@
  * desktop; a second, always folded leaflet goes from the hub to a Thing
  * and back, with the back button or a swipe.
  */
-struct _OpenIotWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GSettings            *settings;
-
-  AdwToastOverlay      *toast_overlay;
-  AdwLeaflet           *leaflet;
-  GtkStack             *hubs_stack;
-  AdwStatusPage        *error_page;
-  AdwStatusPage        *empty_page;
-  GtkButton            *pair_button;
-  GtkListBox           *hubs_list;
-  GtkStack             *content_stack;
-  AdwStatusPage        *no_selection_page;
-  AdwLeaflet           *content_leaflet;
-  OpenIotHubPage       *hub_page;
-  OpenIotThingPage     *thing_page;
-
-  guint                 bench_stage;  /* BenchStage */
-  char                 *bench_show;
-  gulong                bench_paint_id;
-};
-
-static void bench_show_service (OpenIotWindow *self);
 
 G_DEFINE_FINAL_TYPE (OpenIotWindow, openiot_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -373,7 +346,7 @@ static void
 on_hubs_changed (OpenIotWindow *self)
 {
   update_sidebar (self);
-  bench_show_service (self);
+  _openiot_window_bench_show_service (self);
 }
 
 static void
@@ -412,200 +385,6 @@ follow_application (OpenIotWindow *self)
   g_signal_connect_object (hubs, "items-changed", G_CALLBACK (on_hubs_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (application, "notify::loading", G_CALLBACK (on_hubs_changed), self, G_CONNECT_SWAPPED);
   update_sidebar (self);
-}
-
-/*
- * Start-up timing for the benchmarks (bench/README.md), asked for by the
- * application from the environment. Each is a line on stdout with the
- * g_get_monotonic_time() at the end (GdkFrameClock::after-paint) of the
- * first frame that shows it:
- *
- *   first-frame T, rss-kb K  the window's first frame (and VmRSS then;
- *                            first-frame-hubs: the hubs it listed)
- *   page-open T              with a HUB/SERVICE to show: when its Thing
- *                            page is opened (not a frame), once the hubs
- *                            are loaded
- *   cached-values T          that page drawn from the cache (cached-state
- *                            says what the cache held) before the hub
- *                            answers
- *   live-values T            that page with the hub's own values
- *
- * then the application quits.
- */
-typedef enum
-{
-  BENCH_OFF,
-  BENCH_FIRST_FRAME,
-  BENCH_WAIT_HUBS,
-  BENCH_CACHED_FRAME,
-  BENCH_WAIT_LIVE,
-  BENCH_LIVE_FRAME,
-} BenchStage;
-
-static long
-read_rss_kb (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, "\nVmRSS:");
-  return line != NULL ? strtol (line + strlen ("\nVmRSS:"), NULL, 10) : -1;
-}
-
-static void
-bench_quit (OpenIotWindow *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (clock != NULL)
-    g_clear_signal_handler (&self->bench_paint_id, clock);
-  self->bench_stage = BENCH_OFF;
-  fflush (stdout);
-  g_application_quit (G_APPLICATION (get_application (self)));
-}
-
-static const char *
-bench_cached_state (OpenIotHub *hub,
-                    const char *service_id)
-{
-  OpenIotThingCache *cache = openiot_hub_get_cache (hub);
-  const char *hub_id = openiot_hub_record_get_id (openiot_hub_get_record (hub));
-  g_autoptr(OpenIotThing) thing = openiot_thing_cache_load_thing (cache, openiot_hub_get_record (hub), service_id);
-  g_autoptr(JsonObject) values = openiot_thing_cache_load_values (cache, hub_id, service_id, NULL);
-
-  if (thing == NULL)
-    return "none";
-  return values != NULL ? "description+values" : "description";
-}
-
-/* BENCH_SHOW is "HUB/SERVICE", the hub by id or name. */
-static void
-bench_show_service (OpenIotWindow *self)
-{
-  OpenIotApplication *application = get_application (self);
-  GListModel *hubs = openiot_application_get_hubs (application);
-  const char *slash = self->bench_show ? strrchr (self->bench_show, '/') : NULL;
-  g_autofree char *hub_name = NULL;
-
-  if (self->bench_stage != BENCH_WAIT_HUBS || openiot_application_get_loading (application))
-    return;
-  if (slash == NULL || openiot_application_get_error (application) != NULL)
-    {
-      g_printerr ("bench: cannot show “%s”: %s\n", self->bench_show,
-                  slash ? openiot_application_get_error (application)->message : "not HUB/SERVICE");
-      bench_quit (self);
-      return;
-    }
-
-  hub_name = g_strndup (self->bench_show, slash - self->bench_show);
-  for (guint i = 0; i < g_list_model_get_n_items (hubs); i++)
-    {
-      g_autoptr(OpenIotHub) hub = g_list_model_get_item (hubs, i);
-      OpenIotHubRecord *record = openiot_hub_get_record (hub);
-
-      if (g_str_equal (openiot_hub_record_get_id (record), hub_name) ||
-          g_str_equal (openiot_hub_record_get_name (record), hub_name))
-        {
-          g_print ("page-open %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
-          openiot_window_show_hub (self, hub);
-          openiot_window_show_service (self, slash + 1, NULL);
-          self->bench_stage = BENCH_CACHED_FRAME;
-          gtk_widget_queue_draw (GTK_WIDGET (self));
-          return;
-        }
-    }
-  g_printerr ("bench: no paired hub “%s”\n", hub_name);
-  bench_quit (self);
-}
-
-static void
-on_bench_live (OpenIotWindow *self)
-{
-  if (self->bench_stage == BENCH_WAIT_LIVE && openiot_thing_page_get_live (self->thing_page))
-    {
-      self->bench_stage = BENCH_LIVE_FRAME;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
-}
-
-static void
-on_bench_after_paint (GdkFrameClock *clock,
-                      OpenIotWindow *self)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  switch ((BenchStage) self->bench_stage)
-    {
-    case BENCH_FIRST_FRAME:
-      g_print ("first-frame %" G_GINT64_FORMAT "\nrss-kb %ld\n", now, read_rss_kb ());
-      /* whether that frame showed the hub list, or was still loading it */
-      if (openiot_application_get_loading (get_application (self)))
-        g_print ("first-frame-hubs loading\n");
-      else
-        g_print ("first-frame-hubs %u\n", g_list_model_get_n_items (openiot_application_get_hubs (get_application (self))));
-      if (self->bench_show == NULL)
-        {
-          bench_quit (self);
-          return;
-        }
-      self->bench_stage = BENCH_WAIT_HUBS;
-      bench_show_service (self);
-      break;
-
-    case BENCH_CACHED_FRAME:
-      /* looked up once the time is taken: it reads the cache again */
-      g_print ("cached-values %" G_GINT64_FORMAT "\ncached-state %s\n", now,
-               bench_cached_state (openiot_hub_page_get_hub (self->hub_page), strrchr (self->bench_show, '/') + 1));
-      self->bench_stage = BENCH_WAIT_LIVE;
-      on_bench_live (self);
-      break;
-
-    case BENCH_LIVE_FRAME:
-      g_print ("live-values %" G_GINT64_FORMAT "\n", now);
-      bench_quit (self);
-      return;
-
-    case BENCH_OFF:
-    case BENCH_WAIT_HUBS:
-    case BENCH_WAIT_LIVE:
-    default:
-      break;
-    }
-  fflush (stdout);
-}
-
-static void
-on_bench_realize (OpenIotWindow *self)
-{
-  self->bench_paint_id = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
-                                           G_CALLBACK (on_bench_after_paint), self);
-}
-
-/**
- * openiot_window_start_bench:
- * @show: (nullable): "HUB/SERVICE", a Thing page to open once the hubs
- *   are loaded
- *
- * Reports start-up times on stdout for bench/, then quits (see above).
- * Call it before the window is shown. With @show, animations are off:
- * what is timed is when the values are on screen, not a page sliding in.
- */
-void
-openiot_window_start_bench (OpenIotWindow *self,
-                            const char    *show)
-{
-  g_return_if_fail (!gtk_widget_get_realized (GTK_WIDGET (self)));
-
-  self->bench_stage = BENCH_FIRST_FRAME;
-  self->bench_show = g_strdup (show);
-  if (show != NULL)
-    {
-      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-      g_signal_connect_object (self->thing_page, "notify::live", G_CALLBACK (on_bench_live), self, G_CONNECT_SWAPPED);
-    }
-  g_signal_connect (self, "realize", G_CALLBACK (on_bench_realize), NULL);
 }
 
 static void
