@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "openiot-notifier.h"
 #include "openiot-window.h"
 
 #include "openiot-application.h"
@@ -25,6 +26,7 @@ struct _OpenIotApplication
   OpenIotThingCache *cache;
   OpenIotIdentity   *identity;
   GListStore        *hubs;
+  OpenIotNotifier   *notifier;
   gboolean           loading;
   GError            *error;
   GCancellable      *cancellable;
@@ -281,6 +283,30 @@ openiot_application_get_pin_store (OpenIotApplication *self)
   return self->pin_store;
 }
 
+/* Returns: (transfer none) (nullable): the app of @widget's window */
+OpenIotApplication *
+openiot_application_from_widget (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkApplication *application = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+
+  return OPENIOT_IS_APPLICATION (application) ? OPENIOT_APPLICATION (application) : NULL;
+}
+
+/* Returns: (transfer none) (nullable): the hub's activity log */
+OpenIotActivityLog *
+openiot_application_get_activity_log (OpenIotApplication *self,
+                                      OpenIotHub         *hub)
+{
+  return self->notifier != NULL ? openiot_notifier_get_log (self->notifier, hub) : NULL;
+}
+
+OpenIotNotifier *
+openiot_application_get_notifier (OpenIotApplication *self)
+{
+  return self->notifier;
+}
+
 OpenIotThingCache *
 openiot_application_get_cache (OpenIotApplication *self)
 {
@@ -383,9 +409,33 @@ quit (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+/* A notification's click: the Thing that raised it, on its hub */
+static void
+show_thing (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  OpenIotApplication *self = user_data;
+  const char *hub_id, *service_id;
+  OpenIotWindow *window;
+  guint position;
+
+  g_variant_get (parameter, "(&s&s)", &hub_id, &service_id);
+  window = get_or_create_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  if (find_hub (self, hub_id, &position))
+    {
+      g_autoptr(OpenIotHub) hub = g_list_model_get_item (G_LIST_MODEL (self->hubs), position);
+
+      openiot_window_show_hub (window, hub);
+      openiot_window_show_service (window, service_id, NULL);
+    }
+}
+
 static const GActionEntry app_actions[] = {
   { "about", show_about },
   { "quit", quit },
+  { "show-thing", show_thing, "(ss)" },
 };
 
 static void
@@ -412,6 +462,7 @@ openiot_application_startup (GApplication *app)
   openiot_hub_connection_trust_pins_only ();
   self->pin_store = openiot_pin_store_new (self->store_dir);
   self->cache = openiot_thing_cache_new (cache_dir);
+  self->notifier = openiot_notifier_new (G_APPLICATION (self), G_LIST_MODEL (self->hubs));
   openiot_application_reload (self);
 }
 
@@ -421,6 +472,7 @@ openiot_application_shutdown (GApplication *app)
   OpenIotApplication *self = OPENIOT_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->notifier);
   unmonitor_all (self);
   G_APPLICATION_CLASS (openiot_application_parent_class)->shutdown (app);
 }

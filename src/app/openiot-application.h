@@ -4,6 +4,8 @@
 #include <adwaita.h>
 #include <libopeniot.h>
 
+#include "openiot-notifier.h"
+
 G_BEGIN_DECLS
 
 #define OPENIOT_TYPE_APPLICATION (openiot_application_get_type ())
@@ -11,9 +13,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OpenIotApplication, openiot_application, OPENIOT, APPLICATION, AdwApplication)
 
 OpenIotApplication *openiot_application_new                   (void);
+OpenIotApplication *openiot_application_from_widget           (GtkWidget            *widget);
 const char         *openiot_application_get_store_dir         (OpenIotApplication   *self);
 OpenIotPinStore    *openiot_application_get_pin_store         (OpenIotApplication   *self);
 OpenIotThingCache  *openiot_application_get_cache             (OpenIotApplication   *self);
+OpenIotNotifier    *openiot_application_get_notifier          (OpenIotApplication   *self);
+OpenIotActivityLog *openiot_application_get_activity_log      (OpenIotApplication   *self,
+                                                               OpenIotHub           *hub);
 GListModel         *openiot_application_get_hubs              (OpenIotApplication   *self);
 gboolean            openiot_application_get_loading           (OpenIotApplication   *self);
 const GError       *openiot_application_get_error             (OpenIotApplication   *self);

@@ -20,6 +20,7 @@ struct _OpenIotEventRow
   AdwExpanderRow      parent_instance;
 
   OpenIotInteraction *event;
+  GtkSwitch          *notify_switch;
   GQueue              rows;
   guint               count;
 };
@@ -42,25 +43,33 @@ openiot_event_row_new (OpenIotInteraction *event)
     adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), _("Nothing yet"));
   else
     adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), unusable->message);
+
+  /* Notify me: beside the title, so it is set without expanding */
+  self->notify_switch = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->notify_switch), GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->notify_switch), _("Notify Me"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->notify_switch), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Notify Me"), -1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->notify_switch), unusable == NULL);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (self), GTK_WIDGET (self->notify_switch));
   return GTK_WIDGET (self);
 }
 
 /**
- * openiot_event_row_add:
- * @data: the event's data
+ * openiot_event_row_add_entry:
+ * @entry: an occurrence, from the hub's activity log
  *
- * Logs an occurrence, now.
+ * Logs an occurrence; the newest goes on top and in the subtitle. Add them
+ * oldest first.
  */
 void
-openiot_event_row_add (OpenIotEventRow *self,
-                       JsonNode        *data)
+openiot_event_row_add_entry (OpenIotEventRow      *self,
+                             OpenIotActivityEntry *entry)
 {
-  OpenIotDataSchema *schema = openiot_interaction_get_schema (self->event);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *time = g_date_time_format (now, "%X");
-  g_autofree char *value = schema ? openiot_data_schema_format_value (schema, data) : openiot_json_to_string (data);
+  g_autofree char *time = openiot_text_format_when (openiot_activity_entry_get_time (entry), TRUE);
+  const char *value = openiot_activity_entry_get_text (entry);
   /* Translators: an event's time and data, e.g. "14:03:12 — 21.5 °C" */
-  g_autofree char *text = g_strdup_printf (_("%s — %s"), time, value);
+  g_autofree char *text = value ? g_strdup_printf (_("%s — %s"), time, value) : g_strdup (time);
   GtkWidget *row = adw_action_row_new ();
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -72,6 +81,24 @@ openiot_event_row_add (OpenIotEventRow *self,
 
   self->count++;
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), text);
+}
+
+/**
+ * openiot_event_row_get_notify_switch:
+ *
+ * Returns: (transfer none): the switch that says whether a notification
+ *   comes when the event happens
+ */
+GtkSwitch *
+openiot_event_row_get_notify_switch (OpenIotEventRow *self)
+{
+  return self->notify_switch;
+}
+
+const char *
+openiot_event_row_get_name (OpenIotEventRow *self)
+{
+  return openiot_interaction_get_name (self->event);
 }
 
 guint

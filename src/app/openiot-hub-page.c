@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "openiot-application.h"
+
 #include "openiot-banner.h"
 #include "openiot-error-text.h"
 #include "openiot-hub-page.h"
@@ -29,6 +31,8 @@ struct _OpenIotHubPage
   GtkStack       *services_stack;
   GtkListBox     *services_list;
   GtkLabel       *services_empty;
+  GtkStack       *activity_stack;
+  GtkListBox     *activity_list;
   AdwActionRow   *status_row;
   AdwActionRow   *route_row;
   AdwActionRow   *addresses_row;
@@ -41,6 +45,7 @@ struct _OpenIotHubPage
   GSignalGroup   *hub_signals;
   GSignalGroup   *connection_signals;
   GSignalGroup   *services_signals;
+  GListModel     *activity;       /* the last entries of the hub's log */
   GCancellable   *cancellable;
 };
 
@@ -226,6 +231,63 @@ refresh_action (GtkWidget  *widget,
   openiot_hub_page_refresh (OPENIOT_HUB_PAGE (widget));
 }
 
+#define SHOWN_ACTIVITY 10
+
+/* "Front door lock: Jammed", when and what it said */
+static GtkWidget *
+create_activity_row (gpointer item,
+                     gpointer user_data)
+{
+  OpenIotActivityEntry *entry = item;
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *when = openiot_text_format_when (openiot_activity_entry_get_time (entry), FALSE);
+  /* TRANSLATORS: a device, then what happened ("Front door lock: Jammed") */
+  g_autofree char *title = g_strdup_printf (_("%s: %s"), openiot_activity_entry_get_service_title (entry),
+                                            openiot_activity_entry_get_event_title (entry));
+  const char *text = openiot_activity_entry_get_text (entry);
+  /* Translators: an event's time and data, e.g. "14:03:12 — 21.5 °C" */
+  g_autofree char *subtitle = text ? g_strdup_printf (_("%s — %s"), when, text) : g_strdup (when);
+
+  /* The titles and data are the services' text, not markup */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+static void
+on_activity_changed (GListModel     *activity,
+                     guint           position,
+                     guint           removed,
+                     guint           added,
+                     OpenIotHubPage *self)
+{
+  gtk_stack_set_visible_child_name (self->activity_stack, g_list_model_get_n_items (activity) > 0 ? "list" : "empty");
+}
+
+/* The last entries of the hub's activity log, newest first */
+static void
+show_activity (OpenIotHubPage *self)
+{
+  OpenIotApplication *application = openiot_application_from_widget (GTK_WIDGET (self));
+  OpenIotActivityLog *log = application && self->hub ? openiot_application_get_activity_log (application, self->hub)
+                                                     : NULL;
+
+  if (self->activity != NULL)
+    g_signal_handlers_disconnect_by_data (self->activity, self);
+  g_clear_object (&self->activity);
+  gtk_list_box_bind_model (self->activity_list, NULL, NULL, NULL, NULL);
+  if (log == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->activity_stack, "empty");
+      return;
+    }
+  self->activity = G_LIST_MODEL (gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (log)), 0, SHOWN_ACTIVITY));
+  gtk_list_box_bind_model (self->activity_list, self->activity, create_activity_row, NULL, NULL);
+  g_signal_connect (self->activity, "items-changed", G_CALLBACK (on_activity_changed), self);
+  on_activity_changed (self->activity, 0, 0, 0, self);
+}
+
 void
 openiot_hub_page_set_hub (OpenIotHubPage *self,
                           OpenIotHub     *hub)
@@ -241,6 +303,7 @@ openiot_hub_page_set_hub (OpenIotHubPage *self,
   g_signal_group_set_target (self->hub_signals, hub);
   g_signal_group_set_target (self->services_signals, hub ? openiot_hub_get_services (hub) : NULL);
   gtk_list_box_bind_model (self->services_list, NULL, NULL, NULL, NULL);
+  show_activity (self);
   if (hub == NULL)
     return;
 
@@ -323,6 +386,8 @@ openiot_hub_page_class_init (OpenIotHubPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, verification_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, paired_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, client_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, activity_stack);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, activity_list);
   gtk_widget_class_bind_template_callback (widget_class, on_service_activated);
   gtk_widget_class_install_action (widget_class, "hub.refresh", NULL, refresh_action);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "openiot-action-row.h"
+#include "openiot-application.h"
 #include "openiot-action-state.h"
 #include "openiot-age-text.h"
 #include "openiot-error-text.h"
@@ -49,6 +50,7 @@ struct _OpenIotThingPage
   GHashTable           *editors;        /* property name → OpenIotValueEditor */
   GPtrArray            *action_rows;
   GHashTable           *event_rows;     /* event name → OpenIotEventRow */
+  OpenIotActivityLog   *activity;       /* the hub's, kept by the app's notifier */
   GCancellable         *cancellable;    /* writes */
   gboolean              live;
   guint                 age_timer;
@@ -312,6 +314,79 @@ add_group (OpenIotThingPage *self,
   return ADW_PREFERENCES_GROUP (group);
 }
 
+static OpenIotNotifier *
+get_notifier (OpenIotThingPage *self)
+{
+  OpenIotApplication *application = openiot_application_from_widget (GTK_WIDGET (self));
+
+  return application != NULL ? openiot_application_get_notifier (application) : NULL;
+}
+
+static void
+on_notify_switch (GtkSwitch        *toggle,
+                  GParamSpec       *pspec,
+                  OpenIotThingPage *self)
+{
+  OpenIotNotifier *notifier = get_notifier (self);
+  OpenIotInteraction *event = g_object_get_data (G_OBJECT (toggle), "openiot-event");
+
+  if (notifier != NULL && self->hub != NULL)
+    openiot_notifier_set_wanted (notifier, self->hub, openiot_thing_session_get_service_id (self->session), event,
+                                 gtk_switch_get_active (toggle));
+}
+
+/* The event's switch says, and sets, whether a notification comes */
+static void
+follow_notify_switch (OpenIotThingPage   *self,
+                      OpenIotEventRow    *row,
+                      OpenIotInteraction *event)
+{
+  OpenIotNotifier *notifier = get_notifier (self);
+  GtkSwitch *toggle = openiot_event_row_get_notify_switch (row);
+
+  if (notifier == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (toggle), FALSE);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (toggle), "openiot-event", g_object_ref (event), g_object_unref);
+  gtk_switch_set_active (toggle, openiot_notifier_get_wanted (notifier, self->hub,
+                                                              openiot_thing_session_get_service_id (self->session),
+                                                              event));
+  g_signal_connect_object (toggle, "notify::active", G_CALLBACK (on_notify_switch), self, 0);
+}
+
+/* The first @count entries of the hub's activity (the newest) that are
+ * this Thing's events, into their rows, oldest first */
+static void
+show_logged_events (OpenIotThingPage *self,
+                    guint             count)
+{
+  const char *service_id = self->session ? openiot_thing_session_get_service_id (self->session) : NULL;
+
+  for (guint i = count; i > 0; i--)
+    {
+      g_autoptr(OpenIotActivityEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->activity), i - 1);
+      GtkWidget *row;
+
+      if (g_strcmp0 (openiot_activity_entry_get_service_id (entry), service_id) == 0 &&
+          (row = g_hash_table_lookup (self->event_rows, openiot_activity_entry_get_event (entry))))
+        openiot_event_row_add_entry (OPENIOT_EVENT_ROW (row), entry);
+    }
+}
+
+static void
+on_activity (GListModel       *activity,
+             guint             position,
+             guint             removed,
+             guint             added,
+             OpenIotThingPage *self)
+{
+  /* New entries come first; the oldest falling off is no news */
+  if (position == 0)
+    show_logged_events (self, added);
+}
+
 static void
 build_properties (OpenIotThingPage *self,
                   OpenIotThing     *thing)
@@ -384,7 +459,9 @@ build_actions_and_events (OpenIotThingPage *self,
 
           adw_preferences_group_add (group, row);
           g_hash_table_insert (self->event_rows, g_strdup (openiot_interaction_get_name (event)), row);
+          follow_notify_switch (self, OPENIOT_EVENT_ROW (row), event);
         }
+      show_logged_events (self, self->activity ? g_list_model_get_n_items (G_LIST_MODEL (self->activity)) : 0);
     }
 }
 
@@ -443,18 +520,6 @@ on_session_value (OpenIotThingSession *session,
                   OpenIotThingPage    *self)
 {
   show_value (self, name, value);
-}
-
-static void
-on_session_event (OpenIotThingSession *session,
-                  const char          *name,
-                  JsonNode            *data,
-                  OpenIotThingPage    *self)
-{
-  GtkWidget *row = g_hash_table_lookup (self->event_rows, name);
-
-  if (row != NULL)
-    openiot_event_row_add (OPENIOT_EVENT_ROW (row), data);
 }
 
 static void
@@ -531,13 +596,18 @@ openiot_thing_page_show (OpenIotThingPage *self,
   self->status_handler = g_signal_connect (hub, "notify::status", G_CALLBACK (on_hub_status), self);
   adw_window_title_set_title (self->window_title, title ? title : service_id);
 
+  /* The Thing's events, as the app's notifier logs them */
+  if (openiot_application_from_widget (GTK_WIDGET (self)) != NULL &&
+      g_set_object (&self->activity,
+                    openiot_application_get_activity_log (openiot_application_from_widget (GTK_WIDGET (self)), hub)))
+    g_signal_connect (self->activity, "items-changed", G_CALLBACK (on_activity), self);
+
   self->session = openiot_thing_session_new (hub, service_id);
   g_signal_connect (self->session, "notify::thing", G_CALLBACK (on_session_thing), self);
   g_signal_connect (self->session, "notify::live", G_CALLBACK (on_session_live), self);
   g_signal_connect (self->session, "notify::consumed-thing", G_CALLBACK (on_session_consumed), self);
   g_signal_connect_swapped (self->session, "notify::updated", G_CALLBACK (update_state), self);
   g_signal_connect (self->session, "value-changed", G_CALLBACK (on_session_value), self);
-  g_signal_connect (self->session, "event", G_CALLBACK (on_session_event), self);
   g_signal_connect (self->session, "load-failed", G_CALLBACK (on_session_load_failed), self);
   /* The cached state is drawn in here, before anything is sent */
   openiot_thing_session_start (self->session);
@@ -566,6 +636,9 @@ openiot_thing_page_clear (OpenIotThingPage *self)
       openiot_thing_session_stop (self->session);
       g_clear_object (&self->session);
     }
+  if (self->activity != NULL)
+    g_signal_handlers_disconnect_by_data (self->activity, self);
+  g_clear_object (&self->activity);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->age_timer, g_source_remove);
@@ -609,6 +682,18 @@ openiot_thing_page_get_editor (OpenIotThingPage *self,
                                const char       *property)
 {
   return g_hash_table_lookup (self->editors, property);
+}
+
+/**
+ * openiot_thing_page_get_event:
+ *
+ * Returns: (nullable) (transfer none): the row of an event
+ */
+OpenIotEventRow *
+openiot_thing_page_get_event (OpenIotThingPage *self,
+                              const char       *event)
+{
+  return g_hash_table_lookup (self->event_rows, event);
 }
 
 /**

@@ -5,6 +5,7 @@
 #include <libopeniot.h>
 
 #include "openiot-action-row.h"
+#include "openiot-event-row.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,7 @@ GObject    *openiot_thing_page_get_editor (OpenIotThingPage *self,
                                            const char       *property);
 OpenIotActionRow *openiot_thing_page_get_action (OpenIotThingPage *self,
                                                  const char       *action);
+OpenIotEventRow  *openiot_thing_page_get_event  (OpenIotThingPage *self,
+                                                 const char       *event);
 
 G_END_DECLS

@@ -3,11 +3,14 @@
 
 #define OPENIOT_INSIDE
 # include "openiot-version.h"
+# include "openiot-activity-entry.h"
+# include "openiot-activity-log.h"
 # include "openiot-consumed-thing.h"
 # include "openiot-data-schema.h"
 # include "openiot-discovered-hub.h"
 # include "openiot-discovery.h"
 # include "openiot-error.h"
+# include "openiot-event-watch.h"
 # include "openiot-enums.h"
 # include "openiot-fingerprint.h"
 # include "openiot-form.h"

@@ -8,6 +8,7 @@
 
 #include "openiot-error.h"
 #include "openiot-json.h"
+#include "openiot-text.h"
 
 #include "openiot-data-schema-private.h"
 
@@ -419,17 +420,8 @@ static char *
 format_date_time (const char *value)
 {
   g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (value, NULL);
-  g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) now = NULL;
 
-  if (when == NULL)
-    return g_strdup (value);
-  local = g_date_time_to_local (when);
-  now = g_date_time_new_now_local ();
-  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    return g_date_time_format (local, "%R");
-  return g_date_time_format (local, "%x %R");
+  return when != NULL ? openiot_text_format_when (when, FALSE) : g_strdup (value);
 }
 
 static char *

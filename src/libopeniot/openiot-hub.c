@@ -8,6 +8,7 @@
 
 #include "openiot-enums.h"
 #include "openiot-error.h"
+#include "openiot-text.h"
 #include "openiot-fingerprint.h"
 #include "openiot-protocol-private.h"
 #include "openiot-service-info.h"
@@ -431,18 +432,10 @@ openiot_hub_get_offline_since (OpenIotHub *self)
 static char *
 offline_text (OpenIotHub *self)
 {
-  g_autoptr(GDateTime) local = g_date_time_to_local (self->offline_since);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *since = NULL;
+  /* A time of day for today, a date and time before */
+  g_autofree char *since = openiot_text_format_when (self->offline_since, FALSE);
   gint64 remaining;
   guint seconds;
-
-  /* A time of day for today, a date before */
-  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    since = g_date_time_format (local, "%R");
-  else
-    since = g_date_time_format (local, "%x");
 
   if (self->next_attempt == 0)
     {

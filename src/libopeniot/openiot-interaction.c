@@ -220,29 +220,48 @@ openiot_interaction_get_semantic_types (OpenIotInteraction *self)
 }
 
 /* What an action does that people must confirm first: it opens, erases,
- * resets or disarms something. Matched on the local name of a semantic
- * type ("iot:UnlockAction", "saref:OpenCommand"), else on the words of the
- * action's name and title ("unlock", "factoryReset", "Erase log"). */
+ * resets or disarms something. */
 static const char * const confirm_verbs[] = {
   "unlock", "open", "erase", "delete", "reset", "wipe", "disarm", "clear", "remove", NULL
 };
 
+/* What an event says that people want to hear of at once: something is
+ * wrong, or in danger. */
+static const char * const alarm_words[] = {
+  "alarm", "alert", "jam", "jammed", "overload", "overheat", "overheated", "leak", "smoke", "fire", "intrusion",
+  "tamper", "tampered", "fault", "failure", "failed", "error", "emergency", "panic", NULL
+};
+
 static gboolean
-word_is_confirm_verb (const char *word,
-                      gsize       length,
-                      gpointer    data)
+word_is_listed (const char *word,
+                gsize       length,
+                gpointer    data)
 {
-  for (guint i = 0; confirm_verbs[i] != NULL; i++)
-    if (strlen (confirm_verbs[i]) == length && g_ascii_strncasecmp (word, confirm_verbs[i], length) == 0)
+  const char * const *words = data;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (strlen (words[i]) == length && g_ascii_strncasecmp (word, words[i], length) == 0)
       return TRUE;
   return FALSE;
 }
 
-/* "factoryReset", "Factory reset", "UnlockAction": a verb among the words */
+/* Whether one of @words is among the words of the local name of a
+ * semantic type ("iot:UnlockAction" → "Unlock Action") when it has any,
+ * else of its name and title ("factoryReset", "Erase log"). */
 static gboolean
-has_confirm_verb (const char *text)
+says_one_of (OpenIotInteraction *self,
+             const char * const *words)
 {
-  return _openiot_td_for_each_word (text, word_is_confirm_verb, NULL);
+  if (self->semantic_types != NULL && self->semantic_types[0] != NULL)
+    {
+      for (guint i = 0; self->semantic_types[i] != NULL; i++)
+        if (_openiot_td_for_each_word (_openiot_td_local_name (self->semantic_types[i]), word_is_listed,
+                                       (gpointer) words))
+          return TRUE;
+      return FALSE;
+    }
+  return _openiot_td_for_each_word (self->name, word_is_listed, (gpointer) words) ||
+         (self->title != NULL && _openiot_td_for_each_word (self->title, word_is_listed, (gpointer) words));
 }
 
 /**
@@ -261,16 +280,27 @@ openiot_interaction_get_needs_confirmation (OpenIotInteraction *self)
 {
   g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), FALSE);
 
-  if (self->kind != OPENIOT_INTERACTION_ACTION || self->safe)
-    return FALSE;
-  if (self->semantic_types != NULL && self->semantic_types[0] != NULL)
-    {
-      for (guint i = 0; self->semantic_types[i] != NULL; i++)
-        if (has_confirm_verb (_openiot_td_local_name (self->semantic_types[i])))
-          return TRUE;
-      return FALSE;
-    }
-  return has_confirm_verb (self->name) || has_confirm_verb (self->title);
+  return self->kind == OPENIOT_INTERACTION_ACTION && !self->safe && says_one_of (self, confirm_verbs);
+}
+
+/**
+ * openiot_interaction_get_is_alarm:
+ *
+ * Whether this event reports something wrong or dangerous, which people
+ * want to be told of even when they did not ask (an app notifies of it
+ * by default): docs/notifications.md gives the rule. Decided as
+ * [method@OpenIot.Interaction.get_needs_confirmation] is, from its
+ * semantic types, else its name and title ("jammed", "overload", "Smoke
+ * detected").
+ *
+ * Returns: whether it is an alarm
+ */
+gboolean
+openiot_interaction_get_is_alarm (OpenIotInteraction *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), FALSE);
+
+  return self->kind == OPENIOT_INTERACTION_EVENT && says_one_of (self, alarm_words);
 }
 
 OpenIotInteractionKind

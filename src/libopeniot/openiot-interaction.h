@@ -47,5 +47,6 @@ OpenIotForm            *openiot_interaction_check_operation   (OpenIotInteractio
 gboolean                openiot_interaction_get_reachable     (OpenIotInteraction *self);
 const char * const     *openiot_interaction_get_semantic_types (OpenIotInteraction *self);
 gboolean                openiot_interaction_get_needs_confirmation (OpenIotInteraction *self);
+gboolean                openiot_interaction_get_is_alarm      (OpenIotInteraction *self);
 
 G_END_DECLS

@@ -68,3 +68,32 @@ openiot_text_escape_for_terminal (const char *text,
     }
   return g_string_free (out, FALSE);
 }
+
+/**
+ * openiot_text_format_when:
+ * @when: a moment
+ * @seconds: whether to give the seconds (a log of events) or not
+ *
+ * A moment as people read it, in this device's zone and locale: the time
+ * alone today ("22:48"), the date and the time on another day.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+openiot_text_format_when (GDateTime *when,
+                          gboolean   seconds)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  const char *time = seconds ? "%X" : "%R";
+  g_autofree char *date_time = g_strconcat ("%x ", time, NULL);
+
+  g_return_val_if_fail (when != NULL, NULL);
+
+  local = g_date_time_to_local (when);
+  now = g_date_time_new_now_local ();
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (local, time);
+  return g_date_time_format (local, date_time);
+}

@@ -11,5 +11,7 @@ G_BEGIN_DECLS
 
 char *openiot_text_escape_for_terminal (const char *text,
                                         gssize      length);
+char *openiot_text_format_when         (GDateTime  *when,
+                                        gboolean    seconds);
 
 G_END_DECLS

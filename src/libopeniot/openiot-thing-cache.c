@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -218,6 +219,71 @@ openiot_thing_cache_save_values (OpenIotThingCache  *self,
   root = json_builder_get_root (builder);
   text = openiot_json_to_string (root);
   return write_private (path, text, strlen (text), error);
+}
+
+/* A hub-wide document's name: a plain file name of ours, never a path */
+static char *
+document_path (OpenIotThingCache *self,
+               const char        *hub_id,
+               const char        *name)
+{
+  g_autofree char *dir = cache_path (self, hub_id, NULL, NULL);
+
+  if (dir == NULL || name == NULL || name[0] == '\0' || name[0] == '.' || strchr (name, '/') != NULL)
+    return NULL;
+  return g_build_filename (dir, name, NULL);
+}
+
+/**
+ * openiot_thing_cache_load_document:
+ * @hub_id: the hub it belongs to
+ * @name: its file name, e.g. "activity.json"
+ *
+ * A document kept for a whole hub (its activity log, its values'
+ * history), beside its Things.
+ *
+ * Returns: (transfer full) (nullable): its contents, or %NULL when there
+ *   is none
+ */
+GBytes *
+openiot_thing_cache_load_document (OpenIotThingCache *self,
+                                   const char        *hub_id,
+                                   const char        *name)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GMappedFile) file = NULL;
+
+  g_return_val_if_fail (OPENIOT_IS_THING_CACHE (self), NULL);
+
+  if (!(path = document_path (self, hub_id, name)) || !(file = g_mapped_file_new (path, FALSE, NULL)))
+    return NULL;
+  return g_mapped_file_get_bytes (file);
+}
+
+/**
+ * openiot_thing_cache_save_document:
+ * @hub_id: the hub it belongs to
+ * @name: its file name, e.g. "activity.json"
+ * @contents: what to keep, replacing what was there at once (0600)
+ */
+gboolean
+openiot_thing_cache_save_document (OpenIotThingCache  *self,
+                                   const char         *hub_id,
+                                   const char         *name,
+                                   GBytes             *contents,
+                                   GError            **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (OPENIOT_IS_THING_CACHE (self), FALSE);
+  g_return_val_if_fail (contents != NULL, FALSE);
+
+  if (!(path = document_path (self, hub_id, name)))
+    {
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” is not a usable hub id."), hub_id);
+      return FALSE;
+    }
+  return write_private (path, g_bytes_get_data (contents, NULL), g_bytes_get_size (contents), error);
 }
 
 /**

@@ -35,4 +35,13 @@ gboolean           openiot_thing_cache_forget_hub   (OpenIotThingCache  *self,
                                                      const char         *hub_id,
                                                      GError            **error);
 
+GBytes            *openiot_thing_cache_load_document (OpenIotThingCache  *self,
+                                                     const char         *hub_id,
+                                                     const char         *name);
+gboolean           openiot_thing_cache_save_document (OpenIotThingCache  *self,
+                                                     const char         *hub_id,
+                                                     const char         *name,
+                                                     GBytes             *contents,
+                                                     GError            **error);
+
 G_END_DECLS

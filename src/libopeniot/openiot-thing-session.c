@@ -18,7 +18,9 @@
  * description and last values from the cache at once, then the values
  * read from the hub (on the cached description, the description itself
  * checked meanwhile: one round trip less), kept live by observing every
- * observable property and every event, and cached again when it stops.
+ * observable property, and cached again when it stops. Its events are an
+ * [class@OpenIot.EventWatch]'s to follow, which logs them for the whole
+ * hub.
  *
  * It follows the hub's status: a certificate change or a removal stops
  * everything until the user decides; a hub back online, or a certificate
@@ -58,7 +60,6 @@ enum {
 
 enum {
   VALUE_CHANGED,
-  EVENT,
   LOAD_FAILED,
   N_SIGNALS
 };
@@ -145,14 +146,6 @@ on_property_value (OpenIotObservation  *observation,
   touch (self);
 }
 
-static void
-on_event_value (OpenIotObservation  *observation,
-                JsonNode            *value,
-                OpenIotThingSession *self)
-{
-  g_signal_emit (self, signals[EVENT], 0, g_object_get_data (G_OBJECT (observation), "openiot-name"), value);
-}
-
 /* Live again after a break: what changed meanwhile is read at once. */
 static void
 on_observation_state (OpenIotObservation  *observation,
@@ -176,39 +169,34 @@ on_observation_state (OpenIotObservation  *observation,
 }
 
 static void
-observe (OpenIotThingSession    *self,
-         OpenIotInteractionKind  kind,
-         const char             *name)
+observe (OpenIotThingSession *self,
+         const char          *name)
 {
-  g_autoptr(OpenIotObservation) observation = openiot_consumed_thing_observe (self->consumed, kind, name, NULL);
+  g_autoptr(OpenIotObservation) observation =
+    openiot_consumed_thing_observe (self->consumed, OPENIOT_INTERACTION_PROPERTY, name, NULL);
 
   if (observation == NULL)
     return;
   g_object_set_data_full (G_OBJECT (observation), "openiot-name", g_strdup (name), g_free);
-  g_signal_connect (observation, "value",
-                    kind == OPENIOT_INTERACTION_EVENT ? G_CALLBACK (on_event_value) : G_CALLBACK (on_property_value),
-                    self);
+  g_signal_connect (observation, "value", G_CALLBACK (on_property_value), self);
   g_signal_connect (observation, "notify::state", G_CALLBACK (on_observation_state), self);
   openiot_observation_start (observation);
   g_ptr_array_add (self->observations, g_steal_pointer (&observation));
 }
 
-/* Every observable property and every event */
+/* Every observable property */
 static void
 start_observations (OpenIotThingSession *self)
 {
+  GListModel *properties = openiot_thing_get_interactions (self->thing, OPENIOT_INTERACTION_PROPERTY);
+
   stop_observations (self);
-  for (guint kind = OPENIOT_INTERACTION_PROPERTY; kind <= OPENIOT_INTERACTION_EVENT; kind += 2)
+  for (guint i = 0; i < g_list_model_get_n_items (properties); i++)
     {
-      GListModel *interactions = openiot_thing_get_interactions (self->thing, kind);
+      g_autoptr(OpenIotInteraction) property = g_list_model_get_item (properties, i);
 
-      for (guint i = 0; i < g_list_model_get_n_items (interactions); i++)
-        {
-          g_autoptr(OpenIotInteraction) interaction = g_list_model_get_item (interactions, i);
-
-          if (kind == OPENIOT_INTERACTION_EVENT || openiot_interaction_get_observable (interaction))
-            observe (self, kind, openiot_interaction_get_name (interaction));
-        }
+      if (openiot_interaction_get_observable (property))
+        observe (self, openiot_interaction_get_name (property));
     }
 }
 
@@ -711,18 +699,6 @@ openiot_thing_session_class_init (OpenIotThingSessionClass *klass)
    */
   signals[VALUE_CHANGED] =
     g_signal_new ("value-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_NODE);
-
-  /**
-   * OpenIotThingSession::event:
-   * @self: the session
-   * @name: the event
-   * @data: its data
-   *
-   * An event happened.
-   */
-  signals[EVENT] =
-    g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_NODE);
 
   /**

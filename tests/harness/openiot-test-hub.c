@@ -107,11 +107,14 @@ openiot_test_hub_start_service (OpenIotTestHub *hub,
   const char *binary = g_getenv ("OPENIOT_DEMO_SERVICE");
   /* Two cores running two tests, each with several processes */
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  /* A lock never jams, unless a test asks (OPENIOT_TEST_JAM_PROBABILITY) */
+  const char *jam = g_getenv ("OPENIOT_TEST_JAM_PROBABILITY");
   GSubprocess *process;
 
   g_assert_nonnull (binary);
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, binary, "--type", type, "--socket", socket,
-                              "--tick-ms", "200", "--keepalive-seconds", "1", "--jam-probability", "0", NULL);
+                              "--tick-ms", "200", "--keepalive-seconds", "1", "--jam-probability", jam ? jam : "0",
+                              NULL);
   g_assert_no_error (error);
   g_ptr_array_add (hub->services, process);
 

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * Notifications and the activity log against a real hub and a demo lock
+ * that always jams, under Xvfb with a stand-in notification server on the
+ * private session bus: an alarm (the lock jammed) raises a notification
+ * while the window is away, and an event that is no alarm does not; both
+ * are in the hub page's Recent Activity and in the lock's event rows;
+ * the log is kept in the cache (a new log object reads it back); the
+ * switch of an event decides its notifications. Screenshots activity-*.
+ */
+#include "config.h"
+
+#include "openiot-event-row.h"
+#include "openiot-hub-page.h"
+#include "openiot-test-app.h"
+#include "openiot-test-ui.h"
+#include "openiot-thing-page.h"
+#include "openiot-window.h"
+
+static OpenIotApplication *app;
+
+/* org.freedesktop.Notifications, enough for GLib's GNotification backend */
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.Notifications'>"
+  "    <method name='Notify'>"
+  "      <arg type='s' direction='in'/><arg type='u' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='s' name='summary' direction='in'/><arg type='s' name='body' direction='in'/>"
+  "      <arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "      <arg type='u' direction='out'/>"
+  "    </method>"
+  "    <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "    <method name='GetServerInformation'>"
+  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+static GPtrArray *notified;   /* "summary\nbody" */
+
+static void
+on_notifications_call (GDBusConnection       *connection,
+                       const char            *sender,
+                       const char            *path,
+                       const char            *interface,
+                       const char            *method,
+                       GVariant              *parameters,
+                       GDBusMethodInvocation *invocation,
+                       gpointer               user_data)
+{
+  if (g_str_equal (method, "Notify"))
+    {
+      const char *summary, *body;
+
+      g_variant_get (parameters, "(&su&s&s&s@as@a{sv}i)", NULL, NULL, NULL, &summary, &body, NULL, NULL, NULL);
+      g_ptr_array_add (notified, g_strdup_printf ("%s\n%s", summary, body));
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notified->len));
+    }
+  else if (g_str_equal (method, "GetCapabilities"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new_parsed ("(@as ['body', 'actions'],)"));
+  else if (g_str_equal (method, "GetServerInformation"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "openiot", "1", "1.2"));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+serve_notifications (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  const GDBusInterfaceVTable vtable = { on_notifications_call, NULL, NULL, { 0 } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_nonnull (bus);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0], &vtable, NULL, NULL,
+                                     &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                       "RequestName", g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+notified_of (gpointer summary)
+{
+  for (guint i = 0; i < notified->len; i++)
+    if (g_str_has_prefix (notified->pdata[i], summary))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  OpenIotActivityLog *log;
+  const char         *event;
+} LogWait;
+
+static gboolean
+logged (gpointer data)
+{
+  LogWait *wait = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (wait->log)); i++)
+    {
+      g_autoptr(OpenIotActivityEntry) entry = g_list_model_get_item (G_LIST_MODEL (wait->log), i);
+
+      if (g_str_equal (openiot_activity_entry_get_event (entry), wait->event))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+unlock (OpenIotHub *hub)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OpenIotConsumedThing) lock = NULL;
+  g_autoptr(JsonNode) output = NULL;
+  g_autoptr(GError) error = NULL;
+
+  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), "lock", NULL,
+                                      openiot_test_ui_store_result, &result);
+  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "the lock's description");
+  lock = openiot_consumed_thing_fetch_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  openiot_consumed_thing_invoke_action_async (lock, "unlock", NULL, NULL, openiot_test_ui_store_result, &result);
+  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "the unlock action");
+  output = openiot_consumed_thing_invoke_action_finish (lock, result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+row_shows_entry (gpointer data)
+{
+  return openiot_event_row_get_count (data) > 0;
+}
+
+static void
+test_activity (void)
+{
+  g_autoptr(OpenIotTestHub) test_hub = NULL;
+  g_autoptr(OpenIotActivityLog) kept = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_auto(GStrv) quiet = NULL;
+  OpenIotActivityLog *log;
+  OpenIotWindow *window;
+  OpenIotThingPage *thing_page;
+  OpenIotHubPage *hub_page;
+  GtkWidget *row;
+  OpenIotHub *hub;
+  LogWait wait;
+
+  notified = g_ptr_array_new_with_free_func (g_free);
+  serve_notifications ();
+  g_setenv ("OPENIOT_TEST_JAM_PROBABILITY", "1", TRUE);
+  test_hub = openiot_test_hub_start ();
+  openiot_test_hub_start_service (test_hub, "lock");
+  openiot_test_app_wait_loaded (app);
+  window = openiot_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  hub = openiot_test_app_pair (app, test_hub);
+  log = openiot_application_get_activity_log (app, hub);
+  g_assert_nonnull (log);
+
+  /* The window closed (the app held, as while it runs in the
+   * background): the lock jams, and a notification says so */
+  g_application_hold (G_APPLICATION (app));
+  gtk_window_destroy (GTK_WINDOW (window));
+  openiot_test_ui_iterate (1500);   /* the event streams open */
+  unlock (hub);
+  wait = (LogWait) { log, "jammed" };
+  openiot_test_ui_wait_until (logged, &wait, "the jam in the activity log");
+  openiot_test_ui_wait_until (notified_of, "Front door lock: Jammed\n", "a notification of the jam");
+  g_assert_true (notified_of ("Front door lock: Jammed\nThe bolt is stuck; lock again to retry"));
+  /* The lock's state changed too: logged, but no alarm, so no notification */
+  wait = (LogWait) { log, "stateChanged" };
+  openiot_test_ui_wait_until (logged, &wait, "the state change in the log");
+  openiot_test_ui_iterate (500);
+  for (guint i = 0; i < notified->len; i++)
+    g_assert_true (g_str_has_prefix (notified->pdata[i], "Front door lock: Jammed"));
+
+  /* The hub page lists it, newest first */
+  window = openiot_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_application_release (G_APPLICATION (app));
+  openiot_window_show_hub (window, hub);
+  hub_page = OPENIOT_HUB_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "hub_page"));
+  openiot_test_ui_iterate (300);
+  row = gtk_widget_get_first_child (openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE,
+                                                                    "activity_list"));
+  g_assert_nonnull (row);
+  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Front door lock: "));
+  openiot_test_ui_screenshots (GTK_WINDOW (window), "activity-hub");
+
+  /* The lock's page shows its logged events; the jam notifies by default */
+  openiot_window_show_service (window, "lock", NULL);
+  thing_page = OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "thing_page"));
+  openiot_test_ui_iterate (300);
+  row = GTK_WIDGET (openiot_thing_page_get_event (thing_page, "jammed"));
+  g_assert_nonnull (row);
+  openiot_test_ui_wait_until (row_shows_entry, row, "the jam in the lock's event row");
+  g_assert_true (gtk_switch_get_active (openiot_event_row_get_notify_switch (OPENIOT_EVENT_ROW (row))));
+  g_assert_false (gtk_switch_get_active (openiot_event_row_get_notify_switch (
+    OPENIOT_EVENT_ROW (openiot_thing_page_get_event (thing_page, "stateChanged")))));
+  openiot_test_ui_screenshots (GTK_WINDOW (window), "activity-lock");
+
+  /* Switched off: remembered as a quiet event */
+  gtk_switch_set_active (openiot_event_row_get_notify_switch (OPENIOT_EVENT_ROW (row)), FALSE);
+  quiet = g_settings_get_strv (settings, "quiet-events");
+  g_assert_cmpuint (g_strv_length (quiet), ==, 1);
+  g_assert_true (g_str_has_suffix (quiet[0], "/lock/jammed"));
+
+  /* Kept: another log object of the same hub reads it back */
+  kept = openiot_activity_log_new (openiot_hub_get_cache (hub), openiot_hub_record_get_id (openiot_hub_get_record (hub)));
+  wait = (LogWait) { kept, "jammed" };
+  g_assert_true (logged (&wait));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (hub);
+  g_clear_pointer (&notified, g_ptr_array_unref);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  app = openiot_test_app_init (&argc, &argv);
+  g_test_add_func ("/app/activity", test_activity);
+
+  return g_test_run ();
+}
