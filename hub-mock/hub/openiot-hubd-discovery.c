@@ -31,8 +31,8 @@
 
 /*
  * DNS-SD advertisement through Avahi (docs/protocol.md, "Discovery"):
- * `_open-iot._tcp` on the main port, with `id`, `api`, `fp`, `pairing`
- * and `pairing-port` in TXT.
+ * `_open-iot._tcp` on the main port, with `id`, `api`, `fp` and
+ * `pairing-port` in TXT.
  *
  * Discovery is only a convenience for finding the hub; the pin and the
  * pairing code authenticate it. So nothing here may fail or block the hub:
@@ -48,7 +48,6 @@ struct _OpenIotHubdDiscovery
   guint16          pairing_port;
   char            *id;
   char            *fingerprint;
-  gboolean         pairing_open;
 
   gboolean         started;
 
@@ -167,7 +166,8 @@ make_txt (OpenIotHubdDiscovery *self)
 
   /* avahi_string_list_add() prepends: add in reverse order */
   txt = avahi_string_list_add_printf (txt, "pairing-port=%u", (guint) self->pairing_port);
-  txt = avahi_string_list_add_printf (txt, "pairing=%s", self->pairing_open ? "open" : "closed");
+  /* Whether a code is open is not said to the whole network: a stranger
+   * would watch for it (docs/protocol.md, "Discovery") */
   if (self->fingerprint != NULL)
     txt = avahi_string_list_add_printf (txt, "fp=%s", self->fingerprint);
   txt = avahi_string_list_add (txt, "api=1");
@@ -378,29 +378,24 @@ openiot_hubd_discovery_get_name (OpenIotHubdDiscovery *self)
  * @self: a #OpenIotHubdDiscovery
  * @id: the hub's id
  * @fingerprint: (nullable): the hub's certificate fingerprint
- * @pairing_open: whether a pairing code is open
  *
  * Sets the TXT record, and updates the advertisement if it changed.
  */
 void
 openiot_hubd_discovery_set_txt (OpenIotHubdDiscovery *self,
                                const char          *id,
-                               const char          *fingerprint,
-                               gboolean             pairing_open)
+                               const char          *fingerprint)
 {
   g_return_if_fail (OPENIOT_IS_HUBD_DISCOVERY (self));
   g_return_if_fail (id != NULL);
 
-  pairing_open = !!pairing_open;
-  if (g_strcmp0 (self->id, id) == 0 && g_strcmp0 (self->fingerprint, fingerprint) == 0 &&
-      self->pairing_open == pairing_open)
+  if (g_strcmp0 (self->id, id) == 0 && g_strcmp0 (self->fingerprint, fingerprint) == 0)
     return;
 
   g_free (self->id);
   self->id = g_strdup (id);
   g_free (self->fingerprint);
   self->fingerprint = g_strdup (fingerprint);
-  self->pairing_open = pairing_open;
 
 #if HAVE_AVAHI
   publish (self);

@@ -15,8 +15,7 @@ OpenIotHubdDiscovery *openiot_hubd_discovery_new          (const char          *
 const char          *openiot_hubd_discovery_get_name     (OpenIotHubdDiscovery *self);
 void                 openiot_hubd_discovery_set_txt      (OpenIotHubdDiscovery *self,
                                                          const char          *id,
-                                                         const char          *fingerprint,
-                                                         gboolean             pairing_open);
+                                                         const char          *fingerprint);
 void                 openiot_hubd_discovery_start        (OpenIotHubdDiscovery *self);
 
 G_END_DECLS

@@ -246,9 +246,8 @@ openiot_hubd_pairing_code_end_guess (OpenIotHubdPairingCode *self,
   return TRUE;
 }
 
-/* What the public status says: the tries the most-tried address has left
- * (a lone device that mistyped sees its own count), never more than the
- * code has left in all. */
+/* What the owner's status says: the tries the most-tried address has
+ * left, never more than the code has left in all. */
 guint
 openiot_hubd_pairing_code_get_attempts_left (OpenIotHubdPairingCode *self)
 {
@@ -261,6 +260,19 @@ openiot_hubd_pairing_code_get_attempts_left (OpenIotHubdPairingCode *self)
     most = MAX (most, guesser->failures + guesser->reserved);
 
   return MIN (OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS - MIN (most, OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS),
+              OPENIOT_HUBD_PAIRING_MAX_FAILURES - MIN (self->failures + self->reserved, OPENIOT_HUBD_PAIRING_MAX_FAILURES));
+}
+
+/* What the public status tells @address after it guessed wrong: the
+ * tries it has left, never more than the code has left in all. */
+guint
+openiot_hubd_pairing_code_get_attempts_left_for (OpenIotHubdPairingCode *self,
+                                                const char            *address)
+{
+  Guesser *guesser = g_hash_table_lookup (self->guessers, address);
+  guint used = guesser ? guesser->failures + guesser->reserved : 0;
+
+  return MIN (OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS - MIN (used, OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS),
               OPENIOT_HUBD_PAIRING_MAX_FAILURES - MIN (self->failures + self->reserved, OPENIOT_HUBD_PAIRING_MAX_FAILURES));
 }
 

@@ -49,6 +49,8 @@ gboolean                    openiot_hubd_pairing_code_end_guess  (OpenIotHubdPai
                                                                  const char            *address,
                                                                  gboolean               wrong);
 guint                       openiot_hubd_pairing_code_get_attempts_left (OpenIotHubdPairingCode *self);
+guint                       openiot_hubd_pairing_code_get_attempts_left_for (OpenIotHubdPairingCode *self,
+                                                                            const char            *address);
 void                        openiot_hubd_pairing_code_describe   (OpenIotHubdPairingCode *self,
                                                                  JsonBuilder           *builder);
 

@@ -22,6 +22,10 @@
  * still finishing may take a few more threads for a moment. */
 #define MAX_CONCURRENT 8
 #define MAX_THREADS (MAX_CONCURRENT + MAX_CONCURRENT / 2)
+/* How long an address whose handshake was refused may read why, and how
+ * many such addresses are remembered */
+#define REFUSED_WINDOW_US (60 * G_USEC_PER_SEC)
+#define REFUSED_MAX 1024
 
 /*
  * Registration (docs/protocol.md, "Pairing"): a one-time code, TLS-SRP on
@@ -42,6 +46,7 @@ struct _OpenIotHubdPairing
   GMutex              mutex;
   OpenIotHubdPairingCode *code; /* the last one opened, maybe dead */
   GPtrArray          *sessions;   /* of Attempt, oldest first */
+  GHashTable         *refused;    /* address → when its handshake was refused */
   char               *hub_json;   /* the "hub" member of a 201, kept current */
   guint16             port;
   JsonNode           *addresses;
@@ -122,66 +127,70 @@ openiot_hubd_pairing_open (OpenIotHubdPairing  *self,
   return code;
 }
 
-void
-openiot_hubd_pairing_get_status (OpenIotHubdPairing *self,
-                                gboolean          *open,
-                                guint             *attempts_left,
-                                gint64            *expires_in)
+/* Whether @address had a handshake refused in the last
+ * REFUSED_WINDOW_US: only it may read whether a code is open. */
+static gboolean
+was_refused_locked (OpenIotHubdPairing *self,
+                    const char         *address)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  gboolean is_open = is_open_locked (self);
+  gpointer when;
 
-  *open = is_open;
-  *attempts_left = is_open ? openiot_hubd_pairing_code_get_attempts_left (self->code) : 0;
-  *expires_in = is_open ? openiot_hubd_pairing_code_get_expires_in (self->code) : 0;
+  return address != NULL && g_hash_table_lookup_extended (self->refused, address, NULL, &when) &&
+         g_get_monotonic_time () - GPOINTER_TO_SIZE (when) < REFUSED_WINDOW_US;
 }
 
-static void add_admin_details (OpenIotHubdPairing *self,
-                               JsonBuilder       *builder);
-
+/* @address: who asks (the public status), or %NULL for the owner */
 static JsonNode *
 status_to_json (OpenIotHubdPairing *self,
-                guint16            pairing_port,
-                gboolean           for_admin)
+                guint16             pairing_port,
+                const char         *address)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gboolean open;
-  guint attempts_left;
-  gint64 expires_in;
-
-  openiot_hubd_pairing_get_status (self, &open, &attempts_left, &expires_in);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  gboolean for_admin = address == NULL;
+  gboolean open = is_open_locked (self);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "open");
-  json_builder_add_boolean_value (builder, open);
   json_builder_set_member_name (builder, "port");
   json_builder_add_int_value (builder, pairing_port);
-  if (open)
+  /* Whether a code is open is for the owner, and for an address that just
+   * failed a handshake, to say why (docs/protocol.md): a stranger would
+   * watch for the owner opening one. */
+  if (for_admin || was_refused_locked (self, address))
     {
-      json_builder_set_member_name (builder, "attempts_left");
-      json_builder_add_int_value (builder, attempts_left);
+      json_builder_set_member_name (builder, "open");
+      json_builder_add_boolean_value (builder, open);
+      if (open)
+        {
+          json_builder_set_member_name (builder, "attempts_left");
+          json_builder_add_int_value (builder, for_admin ? openiot_hubd_pairing_code_get_attempts_left (self->code)
+                                                         : openiot_hubd_pairing_code_get_attempts_left_for (self->code,
+                                                                                                         address));
+        }
     }
   /* When the code closes (and so when it was opened) is the owner's to
    * know: a stranger would time its guesses by it. */
   if (open && for_admin)
     {
       json_builder_set_member_name (builder, "expires_in");
-      json_builder_add_int_value (builder, expires_in);
+      json_builder_add_int_value (builder, openiot_hubd_pairing_code_get_expires_in (self->code));
     }
-  if (for_admin)
-    add_admin_details (self, builder);
+  if (for_admin && self->code != NULL)
+    openiot_hubd_pairing_code_describe (self->code, builder);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
 }
 
-/* For /.well-known/open-iot: what a client needs to explain a failed
- * handshake, nothing about who tried. */
+/* For /.well-known/open-iot, asked by @address: what a client that just
+ * failed a handshake needs to explain it, nothing about who tried. */
 JsonNode *
 openiot_hubd_pairing_status_to_json (OpenIotHubdPairing *self,
-                                    guint16            pairing_port)
+                                    guint16            pairing_port,
+                                    const char        *address)
 {
-  return status_to_json (self, pairing_port, FALSE);
+  /* Never the owner's view, even when the peer's address is unknown */
+  return status_to_json (self, pairing_port, address != NULL ? address : "");
 }
 
 /* For the owner (admin socket): also why the last code died and which
@@ -190,17 +199,27 @@ JsonNode *
 openiot_hubd_pairing_status_to_admin_json (OpenIotHubdPairing *self,
                                           guint16            pairing_port)
 {
-  return status_to_json (self, pairing_port, TRUE);
+  return status_to_json (self, pairing_port, NULL);
 }
 
+/* Notes that @address had a handshake refused, so that it may read why
+ * (was_refused_locked()). Old entries go as new ones come; the table
+ * never holds more than REFUSED_MAX addresses. */
 static void
-add_admin_details (OpenIotHubdPairing *self,
-                   JsonBuilder       *builder)
+note_refused (OpenIotHubdPairing *self,
+              const char         *address)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer when;
 
-  if (self->code != NULL)
-    openiot_hubd_pairing_code_describe (self->code, builder);
+  g_hash_table_iter_init (&iter, self->refused);
+  while (g_hash_table_iter_next (&iter, NULL, &when))
+    if (now - GPOINTER_TO_SIZE (when) >= REFUSED_WINDOW_US)
+      g_hash_table_iter_remove (&iter);
+  if (g_hash_table_size (self->refused) < REFUSED_MAX || g_hash_table_contains (self->refused, address))
+    g_hash_table_insert (self->refused, g_strdup (address), GSIZE_TO_POINTER (now));
 }
 
 /* Runs in the worker thread, from inside the SRP handshake. */
@@ -480,6 +499,10 @@ pairing_thread (GTask        *task,
   if (session == NULL)
     {
       record_handshake (self, attempt, g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED));
+      /* A wrong code, or none open (or this address shut out) */
+      if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED) ||
+          g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_CLOSED))
+        note_refused (self, attempt->address);
       if (!g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED))
         g_message ("Pairing handshake failed: %s", error->message);
     }
@@ -660,6 +683,7 @@ openiot_hubd_pairing_finalize (GObject *object)
   g_clear_object (&self->registry);
   g_clear_pointer (&self->code, openiot_hubd_pairing_code_unref);
   g_clear_pointer (&self->sessions, g_ptr_array_unref);
+  g_clear_pointer (&self->refused, g_hash_table_unref);
   g_free (self->hub_json);
   g_clear_pointer (&self->addresses, json_node_unref);
   g_mutex_clear (&self->mutex);
@@ -681,6 +705,7 @@ openiot_hubd_pairing_init (OpenIotHubdPairing *self)
 {
   g_mutex_init (&self->mutex);
   self->sessions = g_ptr_array_new ();
+  self->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->service = g_socket_service_new ();
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
 }

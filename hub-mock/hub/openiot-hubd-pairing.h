@@ -25,16 +25,13 @@ gboolean           openiot_hubd_pairing_listen     (OpenIotHubdPairing  *self,
 char              *openiot_hubd_pairing_open       (OpenIotHubdPairing  *self,
                                                    guint               ttl_seconds,
                                                    GDateTime         **expires);
-void               openiot_hubd_pairing_get_status (OpenIotHubdPairing  *self,
-                                                   gboolean           *open,
-                                                   guint              *attempts_left,
-                                                   gint64             *expires_in);
 gboolean           openiot_hubd_pairing_check_request (GBytes   *body,
                                                       char    **name,
                                                       char    **certificate_pem,
                                                       GError  **error);
 JsonNode          *openiot_hubd_pairing_status_to_json (OpenIotHubdPairing *self,
-                                                       guint16            pairing_port);
+                                                       guint16            pairing_port,
+                                                       const char        *address);
 JsonNode          *openiot_hubd_pairing_status_to_admin_json (OpenIotHubdPairing *self,
                                                              guint16            pairing_port);
 

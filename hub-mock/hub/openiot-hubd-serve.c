@@ -20,7 +20,6 @@
 typedef struct
 {
   OpenIotHubdState     *state;
-  OpenIotHubdPairing   *pairing;
   OpenIotHubdDiscovery *discovery;
 } DiscoveryUpdate;
 
@@ -35,15 +34,9 @@ on_quit_signal (gpointer data)
 static void
 update_discovery (DiscoveryUpdate *update)
 {
-  gboolean open;
-  guint attempts_left;
-  gint64 expires_in;
-
-  openiot_hubd_pairing_get_status (update->pairing, &open, &attempts_left, &expires_in);
   openiot_hubd_discovery_set_txt (update->discovery,
                                  openiot_hubd_state_get_id (update->state),
-                                 openiot_hubd_state_get_fingerprint (update->state),
-                                 open);
+                                 openiot_hubd_state_get_fingerprint (update->state));
 }
 
 static GSocketAddress *
@@ -235,9 +228,8 @@ openiot_hubd_serve_main (int    argc,
     }
 
   discovery = openiot_hubd_discovery_new (openiot_hubd_state_get_name (state), port, pairing_port);
-  update = (DiscoveryUpdate) { state, pairing, discovery };
+  update = (DiscoveryUpdate) { state, discovery };
   update_discovery (&update);
-  g_signal_connect_swapped (pairing, "changed", G_CALLBACK (update_discovery), &update);
   g_signal_connect_swapped (state, "notify::tls-certificate", G_CALLBACK (update_discovery), &update);
   openiot_hubd_discovery_start (discovery);
 

@@ -360,7 +360,8 @@ respond_well_known (OpenIotHubdServer  *self,
   json_builder_begin_object (builder);
   add_identity (self, builder);
   json_builder_set_member_name (builder, "pairing");
-  json_builder_add_value (builder, openiot_hubd_pairing_status_to_json (self->pairing, self->pairing_port));
+  json_builder_add_value (builder, openiot_hubd_pairing_status_to_json (self->pairing, self->pairing_port,
+                                                                       soup_server_message_get_remote_host (msg)));
   json_builder_set_member_name (builder, "rotation");
   if (previous != NULL)
     {

@@ -184,7 +184,7 @@ class Hub:
 
     def url(self, path, host=None):
         host = host or self.listen
-        return f"https://[{host}]:{self.port}{path}"
+        return f"https://[{host}]:{self.port}{path}" if ":" in host else f"https://{host}:{self.port}{path}"
 
     def curl(self, path, identity=None, method="GET", data=None, headers=(), extra=(), timeout=20, host=None):
         """Returns (status, headers-text, body-bytes)."""

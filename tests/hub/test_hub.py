@@ -109,6 +109,8 @@ class TestPairing(HubTestCase):
         other = ClientIdentity(os.path.join(self.tmp.name, "other"))
         status, _ = self.hub.pair(other, code)
         self.assertIsNone(status)
+        # the device that was refused may read why: no code is open
+        _, doc = self.hub.curl_json("/.well-known/open-iot")
         self.assertFalse(doc["pairing"]["open"])
         # and the device is in
         status, info = self.hub.curl_json("/open-iot/v1/hub", device)

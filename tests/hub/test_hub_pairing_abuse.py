@@ -172,10 +172,14 @@ class TestGuessing(unittest.TestCase):
                               capture_output=True, text=True, timeout=30, check=True).stdout
         self.assertIn("last code    used", text)
         self.assertIn("wrong code   5× from 127.0.0.1 (shut out)", text)
-        # and the public document names no one, nor when a code closes
+        # and the public document names no one, nor when a code closes, nor,
+        # to one whose handshake was not just refused, whether one is open
         self.hub.open_code()
         _, doc = self.hub.curl_json("/.well-known/open-iot")
-        self.assertTrue(doc["pairing"]["open"])
+        self.assertEqual(doc["pairing"], {"port": self.hub.pairing_port})
+        _, doc = self.hub.curl_json("/.well-known/open-iot", host="127.0.0.1")
+        self.assertTrue(doc["pairing"]["open"], "127.0.0.1 guessed wrong just now")
+        self.assertEqual(doc["pairing"]["attempts_left"], 5, "its own count, on the new code")
         self.assertNotIn("guessers", doc["pairing"])
         self.assertNotIn("expires_in", doc["pairing"])
         self.assertNotIn("127.0.0.1", json.dumps(doc))
