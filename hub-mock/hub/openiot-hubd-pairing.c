@@ -8,6 +8,7 @@
 #include <libopeniot.h>
 
 #include "openiot-json-private.h"
+#include "openiot-pairing-message-private.h"
 #include "openiot-protocol-private.h"
 #include "openiot-srp-private.h"
 
@@ -47,7 +48,7 @@ struct _OpenIotHubdPairing
   OpenIotHubdPairingCode *code; /* the last one opened, maybe dead */
   GPtrArray          *sessions;   /* of Attempt, oldest first */
   GHashTable         *refused;    /* address → when its handshake was refused */
-  char               *hub_json;   /* the "hub" member of a 201, kept current */
+  JsonNode           *reply;      /* a 201's body but for the client id, kept current */
   guint16             port;
   JsonNode           *addresses;
 };
@@ -316,28 +317,13 @@ write_error (OpenIotSrpSession *session,
   return write_error_with_reason (session, status, code, message, NULL);
 }
 
-static char *
+static GBytes *
 build_response (OpenIotHubdPairing *self,
                 OpenIotHubdClient  *client)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
-  /* hub_json already holds "hub", "addresses" and "port" */
-  return g_strdup_printf ("{\"client_id\":\"%s\",%s", client->id, self->hub_json + 1);
-}
-
-/* A member that is there but no string (a number, an object, …) counts as
- * missing: asking json-glib for it as a string would be a critical. */
-static const char *
-get_string_member (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return _openiot_pairing_reply_for (self->reply, client->id);
 }
 
 /*
@@ -362,38 +348,18 @@ openiot_hubd_pairing_check_request (GBytes  *body,
                                    char   **certificate_pem,
                                    GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root = NULL;
-  JsonObject *object;
-  const char *data, *name_member, *certificate_member;
-  gsize size;
+  g_autofree char *name_member = NULL;
+  g_autofree char *certificate_member = NULL;
 
   g_return_val_if_fail (body != NULL, FALSE);
   g_return_val_if_fail (name != NULL && certificate_pem != NULL, FALSE);
 
-  /* An empty GBytes has no data, which json-glib is critical about, and
-   * blank text loads as a document without a root; json-glib leaks on some
-   * documents that are not plain JSON: _openiot_json_is_plain() refuses
-   * all of those first. */
-  data = g_bytes_get_data (body, &size);
-  if (!_openiot_json_is_plain (data, size) ||
-      !json_parser_load_from_data (parser, data, size, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "The body must be a JSON object");
-      return FALSE;
-    }
-
-  object = json_node_get_object (root);
-  name_member = get_string_member (object, "name");
-  certificate_member = get_string_member (object, "certificate");
-
-  if (!openiot_hubd_registry_check_client (name_member, certificate_member, NULL, error))
+  if (!_openiot_pairing_request_parse (body, &name_member, &certificate_member, error) ||
+      !openiot_hubd_registry_check_client (name_member, certificate_member, NULL, error))
     return FALSE;
 
-  *name = g_strdup (name_member);
-  *certificate_pem = g_strdup (certificate_member);
+  *name = g_steal_pointer (&name_member);
+  *certificate_pem = g_steal_pointer (&certificate_member);
   return TRUE;
 }
 
@@ -427,7 +393,7 @@ handle_pair_request (OpenIotHubdPairing     *self,
   g_autofree char *path = NULL;
   g_autofree char *name = NULL;
   g_autofree char *certificate = NULL;
-  g_autofree char *response = NULL;
+  g_autoptr(GBytes) response = NULL;
 
   if (!_openiot_srp_session_read_request (session, MAX_HEADER_BYTES, MAX_BODY_BYTES,
                                           &method, &path, headers, &body, &error))
@@ -478,7 +444,7 @@ handle_pair_request (OpenIotHubdPairing     *self,
     }
 
   response = build_response (self, client);
-  if (!write_json (session, SOUP_STATUS_CREATED, response, &error))
+  if (!_openiot_srp_session_write_response (session, SOUP_STATUS_CREATED, "application/json", response, &error))
     g_warning ("Registered client %s but could not send the answer: %s", client->id, error->message);
 }
 
@@ -619,31 +585,13 @@ update_hub_json (OpenIotHubdPairing *self,
                  guint16            port,
                  JsonNode          *addresses)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "hub");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, openiot_hubd_state_get_id (state));
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, openiot_hubd_state_get_name (state));
-  json_builder_set_member_name (builder, "certificate");
-  json_builder_add_string_value (builder, openiot_hubd_state_get_fingerprint (state));
-  json_builder_set_member_name (builder, "certificate_pem");
-  json_builder_add_string_value (builder, openiot_hubd_state_get_certificate_pem (state));
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "addresses");
-  json_builder_add_value (builder, json_node_copy (addresses));
-  json_builder_set_member_name (builder, "port");
-  json_builder_add_int_value (builder, port);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
+  JsonNode *reply = _openiot_pairing_reply_new (openiot_hubd_state_get_id (state), openiot_hubd_state_get_name (state),
+                                                openiot_hubd_state_get_fingerprint (state),
+                                                openiot_hubd_state_get_certificate_pem (state), addresses, port);
 
   g_mutex_lock (&self->mutex);
-  g_free (self->hub_json);
-  self->hub_json = json_to_string (root, FALSE);
+  g_clear_pointer (&self->reply, json_node_unref);
+  self->reply = reply;
   g_mutex_unlock (&self->mutex);
 }
 
@@ -684,7 +632,7 @@ openiot_hubd_pairing_finalize (GObject *object)
   g_clear_pointer (&self->code, openiot_hubd_pairing_code_unref);
   g_clear_pointer (&self->sessions, g_ptr_array_unref);
   g_clear_pointer (&self->refused, g_hash_table_unref);
-  g_free (self->hub_json);
+  g_clear_pointer (&self->reply, json_node_unref);
   g_clear_pointer (&self->addresses, json_node_unref);
   g_mutex_clear (&self->mutex);
 

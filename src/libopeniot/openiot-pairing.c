@@ -11,6 +11,7 @@
 #include "openiot-error-private.h"
 #include "openiot-fingerprint.h"
 #include "openiot-message-private.h"
+#include "openiot-pairing-message-private.h"
 #include "openiot-pairing-result-private.h"
 #include "openiot-pin-database-private.h"
 #include "openiot-protocol-private.h"
@@ -230,24 +231,11 @@ register_device (PairData           *data,
                  GError            **error)
 {
   g_autofree char *paired_through = g_inet_address_to_string (address);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) request = NULL;
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
-  g_autoptr(GBytes) request_body = NULL;
+  g_autoptr(GBytes) request_body = _openiot_pairing_request_new (data->device_name, data->certificate_pem);
   g_autoptr(GBytes) response_body = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  char *json;
   guint status;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, data->device_name);
-  json_builder_set_member_name (builder, "certificate");
-  json_builder_add_string_value (builder, data->certificate_pem);
-  json_builder_end_object (builder);
-  request = json_builder_get_root (builder);
-  json = json_to_string (request, FALSE);
-  request_body = g_bytes_new_take (json, strlen (json));
 
   if (!_openiot_srp_session_write_request (session, "POST", OPENIOT_PATH_PAIR, "application/json", request_body, error) ||
       !_openiot_srp_session_read_response (session, MAX_HEADER_BYTES, MAX_BODY_BYTES, &status, headers,
