@@ -66,6 +66,20 @@ samples (OpenIotValueHistory *history,
   return openiot_value_history_get_samples (history, "meter", property, NULL);
 }
 
+/* @n samples of @property, the newest being @last */
+static void
+assert_samples (OpenIotValueHistory *history,
+                const char          *property,
+                guint                n,
+                double               last)
+{
+  g_autoptr(GArray) all = samples (history, property);
+
+  g_assert_cmpuint (all->len, ==, n);
+  if (n > 0)
+    g_assert_cmpfloat (g_array_index (all, OpenIotValueSample, n - 1).value, ==, last);
+}
+
 static void
 test_slots (Fixture       *fixture,
             gconstpointer  data)
@@ -93,19 +107,14 @@ test_slots (Fixture       *fixture,
   g_assert_cmpuint (recent->len, ==, 2);
   g_assert_cmpfloat (g_array_index (recent, OpenIotValueSample, 0).value, ==, 300);
 
-  g_clear_pointer (&all, g_array_unref);
-  all = samples (history, "voltage");
-  g_assert_cmpuint (all->len, ==, 1);
+  assert_samples (history, "voltage", 1, 230);
   g_clear_pointer (&all, g_array_unref);
   all = openiot_value_history_get_samples (history, "lock", "power", NULL);
   g_assert_cmpuint (all->len, ==, 0);
 
   /* The clock went back: what seemed newer goes */
   add_at (history, "power", 15, 500);
-  g_clear_pointer (&all, g_array_unref);
-  all = samples (history, "power");
-  g_assert_cmpuint (all->len, ==, 3);
-  g_assert_cmpfloat (g_array_index (all, OpenIotValueSample, 2).value, ==, 500);
+  assert_samples (history, "power", 3, 500);
 }
 
 static void
@@ -117,13 +126,9 @@ test_bounds (Fixture       *fixture,
 
   /* Older than a day: dropped as soon as something newer comes */
   add_at (history, "power", 25 * 3600, 1);
-  all = samples (history, "power");
-  g_assert_cmpuint (all->len, ==, 1);
+  assert_samples (history, "power", 1, 1);
   add_at (history, "power", 0, 2);
-  g_clear_pointer (&all, g_array_unref);
-  all = samples (history, "power");
-  g_assert_cmpuint (all->len, ==, 1);
-  g_assert_cmpfloat (g_array_index (all, OpenIotValueSample, 0).value, ==, 2);
+  assert_samples (history, "power", 1, 2);
 
   /* Past the last hour, one a minute */
   g_clear_object (&history);
