@@ -14,7 +14,8 @@
  * A numeric property's recent values as a line, from its
  * [class@OpenIot.ValueHistory]: the last hour or the last 24 hours, its
  * lowest and highest values in its unit, and the same in words for
- * screen readers. Drawn in the text's colour, so it reads in the dark
+ * screen readers. A history younger than the range fills the width, and
+ * says since when. Drawn in the text's colour, so it reads in the dark
  * style as in the light one.
  */
 struct _OpenIotHistoryGraph
@@ -29,6 +30,7 @@ struct _OpenIotHistoryGraph
   GtkDrawingArea      *plot;
   GtkWidget           *range_box;
   GtkLabel            *min_label;
+  GtkLabel            *since_label;
   GtkLabel            *max_label;
 
   OpenIotValueHistory *history;
@@ -170,9 +172,21 @@ openiot_history_graph_update (OpenIotHistoryGraph *self)
       g_autofree char *min_text = NULL;
       g_autofree char *max_text = NULL;
 
+      gint64 first_us = g_array_index (self->samples, OpenIotValueSample, 0).time_us;
+
       /* A history younger than the range fills the width rather than
-       * standing as a bar at its right edge */
-      self->start_us = MAX (self->start_us, g_array_index (self->samples, OpenIotValueSample, 0).time_us);
+       * standing as a bar at its right edge, and says since when */
+      gtk_widget_set_visible (GTK_WIDGET (self->since_label), first_us > self->start_us);
+      if (first_us > self->start_us)
+        {
+          g_autoptr(GDateTime) first = g_date_time_new_from_unix_utc (first_us / G_USEC_PER_SEC);
+          g_autofree char *when = openiot_text_format_when (first, FALSE);
+          /* TRANSLATORS: where a graph starts, when it has less than its range: "since 22:48" */
+          g_autofree char *since = g_strdup_printf (_("since %s"), when);
+
+          gtk_label_set_text (self->since_label, since);
+          self->start_us = first_us;
+        }
       self->min = self->max = g_array_index (self->samples, OpenIotValueSample, 0).value;
       for (guint i = 1; i < self->samples->len; i++)
         {
@@ -323,6 +337,7 @@ openiot_history_graph_class_init (OpenIotHistoryGraphClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotHistoryGraph, plot);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHistoryGraph, range_box);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHistoryGraph, min_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHistoryGraph, since_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHistoryGraph, max_label);
   gtk_widget_class_bind_template_callback (widget_class, on_range_toggled);
 }
