@@ -11,6 +11,7 @@
 #include "openiot-age-text.h"
 #include "openiot-error-text.h"
 #include "openiot-event-row.h"
+#include "openiot-history-graph.h"
 #include "openiot-toast.h"
 #include "openiot-value-editor.h"
 
@@ -21,7 +22,8 @@
  * OpenIotThingPage:
  *
  * A Thing of a hub, drawn from its Thing Description: properties as rows
- * fit for their schema, actions as small forms, events as a live log.
+ * fit for their schema, the recent values of numeric observable ones as
+ * graphs, actions as small forms, events as a live log.
  *
  * It shows the cached description and last known values at once (marked
  * with their age), then asks the hub; values stay live over SSE (or by
@@ -51,6 +53,7 @@ struct _OpenIotThingPage
   GPtrArray            *action_rows;
   GHashTable           *event_rows;     /* event name → OpenIotEventRow */
   OpenIotActivityLog   *activity;       /* the hub's, kept by the app's notifier */
+  GHashTable           *graphs;         /* property name → OpenIotHistoryGraph */
   GCancellable         *cancellable;    /* writes */
   gboolean              live;
   guint                 age_timer;
@@ -182,7 +185,15 @@ update_state (OpenIotThingPage *self)
 static gboolean
 on_age_timer (gpointer user_data)
 {
-  update_state (user_data);
+  OpenIotThingPage *self = user_data;
+  GHashTableIter iter;
+  gpointer graph;
+
+  update_state (self);
+  /* The graphs' right edge is now, values or not */
+  g_hash_table_iter_init (&iter, self->graphs);
+  while (g_hash_table_iter_next (&iter, NULL, &graph))
+    openiot_history_graph_update (graph);
   return G_SOURCE_CONTINUE;
 }
 
@@ -222,9 +233,12 @@ show_value (OpenIotThingPage *self,
             JsonNode         *value)
 {
   OpenIotValueEditor *editor = g_hash_table_lookup (self->editors, name);
+  OpenIotHistoryGraph *graph = g_hash_table_lookup (self->graphs, name);
 
   if (editor != NULL && !openiot_value_editor_get_busy (editor))
     openiot_value_editor_set_value (editor, value);
+  if (graph != NULL)
+    openiot_history_graph_update (graph);
   update_action_states (self);
 }
 
@@ -297,6 +311,7 @@ clear_rows (OpenIotThingPage *self)
   g_ptr_array_set_size (self->groups, 0);
   g_hash_table_remove_all (self->editors);
   g_hash_table_remove_all (self->event_rows);
+  g_hash_table_remove_all (self->graphs);
   g_ptr_array_set_size (self->action_rows, 0);
   g_clear_pointer (&self->shown_td, g_bytes_unref);
   g_clear_object (&self->shown_thing);
@@ -422,6 +437,36 @@ build_properties (OpenIotThingPage *self,
     }
 }
 
+/* A graph for each number that the session follows (and so keeps in its
+ * history), in a group of its own: under the properties' rows, a graph
+ * would push the next property off a phone's screen. */
+static void
+build_history (OpenIotThingPage *self,
+               OpenIotThing     *thing)
+{
+  GListModel *properties = openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_PROPERTY);
+  AdwPreferencesGroup *group = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (properties); i++)
+    {
+      g_autoptr(OpenIotInteraction) property = g_list_model_get_item (properties, i);
+      OpenIotDataType type = openiot_data_schema_get_data_type (openiot_interaction_get_schema (property));
+      GtkWidget *graph, *row;
+
+      if (!openiot_interaction_get_observable (property) ||
+          (type != OPENIOT_DATA_TYPE_NUMBER && type != OPENIOT_DATA_TYPE_INTEGER))
+        continue;
+      if (group == NULL)
+        group = add_group (self, _("History"));
+      graph = openiot_history_graph_new (openiot_thing_session_get_history (self->session),
+                                         openiot_thing_session_get_service_id (self->session), property);
+      row = g_object_new (ADW_TYPE_PREFERENCES_ROW, "activatable", FALSE, "child", graph,
+                          "title", openiot_interaction_get_title (property), NULL);
+      adw_preferences_group_add (group, row);
+      g_hash_table_insert (self->graphs, g_strdup (openiot_interaction_get_name (property)), graph);
+    }
+}
+
 static void
 build_actions_and_events (OpenIotThingPage *self,
                           OpenIotThing     *thing)
@@ -493,6 +538,7 @@ show_thing (OpenIotThingPage *self,
       adw_preferences_group_set_description (add_group (self, NULL), description);
     }
   build_properties (self, thing);
+  build_history (self, thing);
   build_actions_and_events (self, thing);
   on_session_consumed (self->session, NULL, self);
 
@@ -697,6 +743,19 @@ openiot_thing_page_get_event (OpenIotThingPage *self,
 }
 
 /**
+ * openiot_thing_page_get_history_graph:
+ *
+ * Returns: (nullable) (transfer none): the graph of a property's recent
+ *   values
+ */
+OpenIotHistoryGraph *
+openiot_thing_page_get_history_graph (OpenIotThingPage *self,
+                                      const char       *property)
+{
+  return g_hash_table_lookup (self->graphs, property);
+}
+
+/**
  * openiot_thing_page_get_action:
  *
  * Returns: (nullable) (transfer none): the row of an action
@@ -732,6 +791,7 @@ openiot_thing_page_finalize (GObject *object)
   g_clear_pointer (&self->editors, g_hash_table_unref);
   g_clear_pointer (&self->action_rows, g_ptr_array_unref);
   g_clear_pointer (&self->event_rows, g_hash_table_unref);
+  g_clear_pointer (&self->graphs, g_hash_table_unref);
 
   G_OBJECT_CLASS (openiot_thing_page_parent_class)->finalize (object);
 }
@@ -793,4 +853,5 @@ openiot_thing_page_init (OpenIotThingPage *self)
   self->editors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->action_rows = g_ptr_array_new ();
   self->event_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->graphs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

@@ -6,6 +6,7 @@
 
 #include "openiot-action-row.h"
 #include "openiot-event-row.h"
+#include "openiot-history-graph.h"
 
 G_BEGIN_DECLS
 
@@ -26,5 +27,7 @@ OpenIotActionRow *openiot_thing_page_get_action (OpenIotThingPage *self,
                                                  const char       *action);
 OpenIotEventRow  *openiot_thing_page_get_event  (OpenIotThingPage *self,
                                                  const char       *event);
+OpenIotHistoryGraph *openiot_thing_page_get_history_graph (OpenIotThingPage *self,
+                                                           const char       *property);
 
 G_END_DECLS

@@ -32,4 +32,5 @@
 # include "openiot-thing-cache.h"
 # include "openiot-thing-session.h"
 # include "openiot-thing-summary.h"
+# include "openiot-value-history.h"
 #undef OPENIOT_INSIDE

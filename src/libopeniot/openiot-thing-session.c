@@ -8,6 +8,7 @@
 #include "openiot-error.h"
 #include "openiot-observation.h"
 #include "openiot-thing-cache.h"
+#include "openiot-value-history.h"
 
 #include "openiot-thing-session.h"
 
@@ -20,7 +21,8 @@
  * checked meanwhile: one round trip less), kept live by observing every
  * observable property, and cached again when it stops. Its events are an
  * [class@OpenIot.EventWatch]'s to follow, which logs them for the whole
- * hub.
+ * hub. The numbers of observable properties that come live (read or
+ * observed) go to its [class@OpenIot.ValueHistory], kept when it stops.
  *
  * It follows the hub's status: a certificate change or a removal stops
  * everything until the user decides; a hub back online, or a certificate
@@ -39,6 +41,7 @@ struct _OpenIotThingSession
   GPtrArray            *observations;
   JsonObject           *values;
   GDateTime            *updated;
+  OpenIotValueHistory  *history;
   GCancellable         *cancellable;
   gulong                status_handler;
   gboolean              live;
@@ -96,14 +99,32 @@ store_value (OpenIotThingSession *self,
   g_signal_emit (self, signals[VALUE_CHANGED], 0, name, value);
 }
 
+/* A value from the hub just now: a number of an observable property
+ * goes to the history too. */
+static void
+store_live_value (OpenIotThingSession *self,
+                  const char          *name,
+                  JsonNode            *value,
+                  GDateTime           *now)
+{
+  OpenIotInteraction *property = openiot_thing_lookup (self->thing, OPENIOT_INTERACTION_PROPERTY, name);
+  GType type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value) : G_TYPE_INVALID;
+
+  if (property != NULL && openiot_interaction_get_observable (property) &&
+      (type == G_TYPE_DOUBLE || type == G_TYPE_INT64))
+    openiot_value_history_add (self->history, self->service_id, name, now, json_node_get_double (value));
+  store_value (self, name, value);
+}
+
 static void
 store_values (OpenIotThingSession *self,
               JsonObject          *values)
 {
   g_autoptr(GList) names = json_object_get_members (values);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
   for (GList *l = names; l != NULL; l = l->next)
-    store_value (self, l->data, json_object_get_member (values, l->data));
+    store_live_value (self, l->data, json_object_get_member (values, l->data), now);
 }
 
 static void
@@ -111,6 +132,9 @@ save_values (OpenIotThingSession *self)
 {
   g_autoptr(GError) error = NULL;
 
+  if (!openiot_value_history_save (self->history, &error))
+    g_debug ("History not kept: %s", error->message);
+  g_clear_error (&error);
   if (json_object_get_size (self->values) == 0)
     return;
   if (!openiot_thing_cache_save_values (openiot_hub_get_cache (self->hub),
@@ -142,7 +166,9 @@ on_property_value (OpenIotObservation  *observation,
                    JsonNode            *value,
                    OpenIotThingSession *self)
 {
-  store_value (self, g_object_get_data (G_OBJECT (observation), "openiot-name"), value);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  store_live_value (self, g_object_get_data (G_OBJECT (observation), "openiot-name"), value, now);
   touch (self);
 }
 
@@ -565,6 +591,19 @@ openiot_thing_session_get_updated (OpenIotThingSession *self)
 }
 
 /**
+ * openiot_thing_session_get_history:
+ *
+ * Returns: (transfer none): the recent values of the Thing's numeric
+ *   observable properties (its service's part of the hub's history)
+ */
+OpenIotValueHistory *
+openiot_thing_session_get_history (OpenIotThingSession *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_THING_SESSION (self), NULL);
+  return self->history;
+}
+
+/**
  * openiot_thing_session_get_live:
  *
  * Returns: whether the values are the hub's and followed now
@@ -608,6 +647,8 @@ openiot_thing_session_new (OpenIotHub *hub,
   self = g_object_new (OPENIOT_TYPE_THING_SESSION, NULL);
   self->hub = g_object_ref (hub);
   self->service_id = g_strdup (service_id);
+  self->history = openiot_value_history_new (openiot_hub_get_cache (hub),
+                                             openiot_hub_record_get_id (openiot_hub_get_record (hub)));
   return self;
 }
 
@@ -634,6 +675,7 @@ openiot_thing_session_finalize (GObject *object)
   g_clear_pointer (&self->observations, g_ptr_array_unref);
   g_clear_pointer (&self->values, json_object_unref);
   g_clear_pointer (&self->updated, g_date_time_unref);
+  g_clear_object (&self->history);
 
   G_OBJECT_CLASS (openiot_thing_session_parent_class)->finalize (object);
 }

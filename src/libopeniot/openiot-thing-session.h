@@ -10,6 +10,7 @@
 
 #include "openiot-consumed-thing.h"
 #include "openiot-hub.h"
+#include "openiot-value-history.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,7 @@ OpenIotThing         *openiot_thing_session_get_thing            (OpenIotThingSe
 OpenIotConsumedThing *openiot_thing_session_get_consumed_thing   (OpenIotThingSession  *self);
 JsonObject           *openiot_thing_session_get_values           (OpenIotThingSession  *self);
 GDateTime            *openiot_thing_session_get_updated          (OpenIotThingSession  *self);
+OpenIotValueHistory  *openiot_thing_session_get_history          (OpenIotThingSession  *self);
 gboolean              openiot_thing_session_get_live             (OpenIotThingSession  *self);
 gboolean              openiot_thing_session_get_loading          (OpenIotThingSession  *self);
 void                  openiot_thing_session_write_property_async (OpenIotThingSession  *self,

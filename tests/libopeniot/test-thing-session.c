@@ -3,7 +3,7 @@
  * OpenIotThingSession against the real hub and demo thermostat: values
  * from the cache before anything is sent, then live; writes stored once
  * the device took them; stopped and back with the hub; the values cached
- * again when it stops.
+ * again when it stops, and the numbers that came live in the history.
  */
 #include "config.h"
 
@@ -130,6 +130,7 @@ test_cached_then_live (Fixture       *fixture,
   g_autoptr(GAsyncResult) written = NULL;
   g_autoptr(JsonNode) target = json_node_init_double (json_node_alloc (), 22.5);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) samples = NULL;
   guint values_before_network = 0;
 
   /* Nothing cached: no description until the hub gives it */
@@ -140,6 +141,13 @@ test_cached_then_live (Fixture       *fixture,
   g_assert_nonnull (openiot_thing_session_get_thing (first));
   g_assert_true (json_object_has_member (openiot_thing_session_get_values (first), "temperature"));
   g_assert_nonnull (openiot_thing_session_get_updated (first));
+  samples = openiot_value_history_get_samples (openiot_thing_session_get_history (first), "thermostat",
+                                               "temperature", NULL);
+  g_assert_cmpuint (samples->len, >=, 1);
+  g_clear_pointer (&samples, g_array_unref);
+  samples = openiot_value_history_get_samples (openiot_thing_session_get_history (first), "thermostat", "mode", NULL);
+  g_assert_cmpuint (samples->len, ==, 0);
+  g_clear_pointer (&samples, g_array_unref);
 
   /* A write is the stored value once the device took it */
   openiot_thing_session_write_property_async (first, "targetTemperature", target, NULL, store_result, &written);
@@ -160,6 +168,10 @@ test_cached_then_live (Fixture       *fixture,
   g_assert_cmpfloat (json_object_get_double_member (openiot_thing_session_get_values (second), "targetTemperature"),
                      ==, 22.5);
   g_assert_nonnull (openiot_thing_session_get_consumed_thing (second));
+  /* The history was kept when the first stopped */
+  samples = openiot_value_history_get_samples (openiot_thing_session_get_history (second), "thermostat",
+                                               "temperature", NULL);
+  g_assert_cmpuint (samples->len, >=, 1);
   g_assert_false (openiot_thing_session_get_live (second));
   wait_until (is_live, second, "live values from the cache's description");
   g_assert_cmpuint (values_before_network, >, 0);
