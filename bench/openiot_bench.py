@@ -963,6 +963,7 @@ def part_startup(ctx):
 # part 1, the app: time to the first values on a Thing page at each RTT
 
 APP_SHOW = ("Bench Hub", "thermostat")
+WRITE = "targetTemperature=21.5"
 
 
 def part_app_values(ctx):
@@ -987,9 +988,13 @@ def part_app_values(ctx):
     env = app_env(desktop, build, OPENIOT_BENCH_SHOW="/".join(APP_SHOW))
     stderr_path = os.path.join(desktop.work, "app-values.stderr")
 
-    variants = [("Thing Description and values cached", False), ("nothing cached (first visit)", True)]
+    # The third: with the page live, a write as a person makes it, on the
+    # connection that is open (issue 17: one round trip, no new connection)
+    variants = [("Thing Description and values cached", False, None),
+                ("nothing cached (first visit)", True, None),
+                ("cached, then a write", False, WRITE)]
     results = []
-    for label, clear_cache in variants:
+    for label, clear_cache, write in variants:
         log(f"app values: {label}")
         rows = []
         for rtt in RTTS_MS:
@@ -1006,11 +1011,14 @@ def part_app_values(ctx):
                     # (its delayed bytes would count as this run's replies)
                     time.sleep(rtt / 1000 + 0.3)
                     relay.stats()
-                    start_us, lines, _ = run_timed(cmd, env, 60, stderr_path, until="live-values")
+                    run_env = dict(env, OPENIOT_BENCH_WRITE=write) if write else env
+                    start_us, lines, _ = run_timed(cmd, run_env, 60, stderr_path,
+                                                   until="write-done" if write else "live-values")
                     stats = relay.stats()
                     if i == 0:
                         continue  # warms the page cache, and fills the app's cache
-                    if "live-values" not in lines or "cached-values" not in lines:
+                    if "live-values" not in lines or "cached-values" not in lines or \
+                            (write and "write-done" not in lines):
                         failed += 1
                         continue
                     cached, live = int(lines["cached-values"]), int(lines["live-values"])
@@ -1022,10 +1030,12 @@ def part_app_values(ctx):
                                  "first_reply_ms": (reply - start_us) / 1000 if reply else None,
                                  "cached_before_reply": reply is None or cached < reply,
                                  "cached_state": lines.get("cached-state"),
-                                 "connections": stats["connections"], "tls_handshakes": stats["tls_handshakes"]})
+                                 "connections": stats["connections"], "tls_handshakes": stats["tls_handshakes"],
+                                 "write_ms": ((int(lines["write-done"]) - int(lines["write-start"])) / 1000
+                                              if write else None)})
                 row = {"rtt_ms": rtt, "runs": runs, "failed": failed}
                 for field in ("open_ms", "cached_ms", "open_to_cached_ms", "live_ms", "page_to_live_ms",
-                              "first_reply_ms", "connections", "tls_handshakes"):
+                              "first_reply_ms", "connections", "tls_handshakes", "write_ms"):
                     row[field] = median([r[field] for r in runs])
                 row["cached_before_reply"] = sum(1 for r in runs if r["cached_before_reply"])
                 row["cached_states"] = sorted({r["cached_state"] for r in runs})
@@ -1043,8 +1053,11 @@ def part_app_values(ctx):
             row["round_trips"] = ((row["page_to_live_ms"] - fit[1]) / row["rtt_ms"]
                                   if row["rtt_ms"] and fit[0] is not None and row["page_to_live_ms"] is not None
                                   else None)
+        write_fit = fit_round_trips([(row["rtt_ms"], r["write_ms"]) for row in rows for r in row["runs"]]) \
+            if write and len({row["rtt_ms"] for row in rows if row["runs"]}) > 1 else (None, None)
         results.append({"label": label, "rows": rows, "fit_round_trips": fit[0], "fit_base_ms": fit[1],
-                        "live_fit_round_trips": live_fit[0], "live_fit_base_ms": live_fit[1]})
+                        "live_fit_round_trips": live_fit[0], "live_fit_base_ms": live_fit[1],
+                        "write": write, "write_fit_round_trips": write_fit[0], "write_fit_base_ms": write_fit[1]})
     return {"variants": results}
 
 
@@ -1260,6 +1273,13 @@ def report(results, args):
             lines.append(f"- {variant['label']}: **{fmt(variant['fit_round_trips'], 2)} round trips** from opening "
                          f"the page to live values (+ {fmt(variant['fit_base_ms'], 0)} ms on the spot); the cache "
                          f"held: {', '.join(states)}")
+            if variant.get("write"):
+                writes = ", ".join(f"{row['rtt_ms']} ms: {fmt(row['write_ms'], 1, ' ms')}" for row in variant["rows"])
+                lines.append(f"- the write (`{variant['write']}`, set through its editor once the page is live): "
+                             f"**{fmt(variant['write_fit_round_trips'], 2)} round trips** (+ "
+                             f"{fmt(variant['write_fit_base_ms'], 0)} ms on the spot; medians {writes}); the TCP "
+                             "connections and TLS handshakes of these runs against the first case's tell whether it "
+                             "opened one")
         lines.append("")
     return "\n".join(lines)
 

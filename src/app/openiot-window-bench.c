@@ -9,6 +9,7 @@
 #include "openiot-bench-report.h"
 #include "openiot-hub-page.h"
 #include "openiot-thing-page.h"
+#include "openiot-value-editor.h"
 #include "openiot-window-private.h"
 
 #include "openiot-window.h"
@@ -28,6 +29,10 @@
  *                            says what the cache held) before the hub
  *                            answers
  *   live-values T            that page with the hub's own values
+ *   write-start T            with OPENIOT_BENCH_WRITE="PROPERTY=JSON":
+ *   write-done T             that value set through the property's editor,
+ *                            as a person would, and when the device took
+ *                            it (not a frame); write-failed if it did not
  *
  * then the application quits.
  */
@@ -114,6 +119,8 @@ _openiot_window_bench_show_service (OpenIotWindow *self)
   bench_quit (self);
 }
 
+static gboolean bench_write (OpenIotWindow *self);
+
 static void
 on_bench_live (OpenIotWindow *self)
 {
@@ -158,7 +165,10 @@ on_bench_after_paint (GdkFrameClock *clock,
 
     case BENCH_LIVE_FRAME:
       g_print ("live-values %" G_GINT64_FORMAT "\n", now);
-      bench_quit (self);
+      fflush (stdout);
+      self->bench_stage = BENCH_OFF;
+      if (!bench_write (self))
+        bench_quit (self);
       return;
 
     case BENCH_OFF:
@@ -168,6 +178,47 @@ on_bench_after_paint (GdkFrameClock *clock,
       break;
     }
   fflush (stdout);
+}
+
+static gboolean
+on_bench_write_poll (gpointer user_data)
+{
+  OpenIotWindow *self = user_data;
+  OpenIotValueEditor *editor = g_object_get_data (G_OBJECT (self), "openiot-bench-editor");
+
+  if (openiot_value_editor_get_busy (editor))
+    return G_SOURCE_CONTINUE;
+  g_print ("write-done %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  self->bench_write_poll = 0;
+  bench_quit (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* OPENIOT_BENCH_WRITE="PROPERTY=JSON": the value given to the property's
+ * editor, which writes it as when a person sets it; done when the editor
+ * is no longer busy (polled every millisecond). FALSE when there is
+ * nothing to write. */
+static gboolean
+bench_write (OpenIotWindow *self)
+{
+  const char *spec = g_getenv ("OPENIOT_BENCH_WRITE");
+  const char *equals = spec ? strchr (spec, '=') : NULL;
+  g_autofree char *property = equals ? g_strndup (spec, equals - spec) : NULL;
+  g_autoptr(JsonNode) value = equals ? json_from_string (equals + 1, NULL) : NULL;
+  GObject *editor = property ? openiot_thing_page_get_editor (self->thing_page, property) : NULL;
+
+  if (spec == NULL)
+    return FALSE;
+  if (editor == NULL || value == NULL)
+    {
+      g_print ("write-failed %s\n", spec);
+      return FALSE;
+    }
+  g_object_set_data (G_OBJECT (self), "openiot-bench-editor", editor);
+  g_print ("write-start %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_signal_emit_by_name (editor, "changed", value);
+  self->bench_write_poll = g_timeout_add (1, on_bench_write_poll, self);
+  return TRUE;
 }
 
 static void

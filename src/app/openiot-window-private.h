@@ -33,6 +33,7 @@ struct _OpenIotWindow
   guint                 bench_stage;  /* BenchStage */
   char                 *bench_show;
   gulong                bench_paint_id;
+  guint                 bench_write_poll;
 };
 
 void _openiot_window_bench_show_service (OpenIotWindow *self);

@@ -395,6 +395,7 @@ openiot_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), OPENIOT_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->bench_show, g_free);
+  g_clear_handle_id (&self->bench_write_poll, g_source_remove);
 
   G_OBJECT_CLASS (openiot_window_parent_class)->dispose (object);
 }
