@@ -168,20 +168,19 @@ void
 openiot_activity_log_add (OpenIotActivityLog   *self,
                           OpenIotActivityEntry *entry)
 {
-  guint removed = 0;
-
   g_return_if_fail (OPENIOT_IS_ACTIVITY_LOG (self));
   g_return_if_fail (OPENIOT_IS_ACTIVITY_ENTRY (entry));
 
+  /* Each change announced as the model is right after it */
   g_ptr_array_insert (self->entries, 0, g_object_ref (entry));
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, 1);
   if (self->entries->len > OPENIOT_ACTIVITY_LOG_MAX_ENTRIES)
     {
-      removed = self->entries->len - OPENIOT_ACTIVITY_LOG_MAX_ENTRIES;
+      guint removed = self->entries->len - OPENIOT_ACTIVITY_LOG_MAX_ENTRIES;
+
       g_ptr_array_set_size (self->entries, OPENIOT_ACTIVITY_LOG_MAX_ENTRIES);
+      g_list_model_items_changed (G_LIST_MODEL (self), OPENIOT_ACTIVITY_LOG_MAX_ENTRIES, removed, 0);
     }
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, 1);
-  if (removed > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), OPENIOT_ACTIVITY_LOG_MAX_ENTRIES, removed, 0);
   save (self);
 }
 

@@ -563,6 +563,7 @@ static GTask *
 start_request (OpenIotHubConnection *self,
                const char           *method,
                const char           *path,
+               gpointer              source_tag,
                GCancellable         *cancellable,
                GAsyncReadyCallback   callback,
                gpointer              user_data)
@@ -572,6 +573,7 @@ start_request (OpenIotHubConnection *self,
   g_autoptr(GUri) uri = NULL;
   SendData *data;
 
+  g_task_set_source_tag (task, source_tag);
   uri_string = g_strconcat (HUB_URI, path, NULL);
   if (!(uri = g_uri_parse (uri_string, SOUP_HTTP_URI_FLAGS, NULL)))
     {
@@ -616,6 +618,15 @@ start_request (OpenIotHubConnection *self,
   return g_steal_pointer (&task);
 }
 
+static void
+send_request (SoupSession *session,
+              GTask       *task)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  soup_session_send_async (session, data->msg, G_PRIORITY_DEFAULT, data->cancellable, on_sent, g_object_ref (task));
+}
+
 /**
  * openiot_hub_connection_send_async:
  * @path: an absolute path on the hub, with its query
@@ -645,15 +656,14 @@ openiot_hub_connection_send_async (OpenIotHubConnection *self,
   g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
   g_return_if_fail (path != NULL && path[0] == '/');
 
-  if (!(task = start_request (self, method, path, cancellable, callback, user_data)))
+  if (!(task = start_request (self, method, path, openiot_hub_connection_send_async, cancellable, callback,
+                              user_data)))
     return;
-  g_task_set_source_tag (task, openiot_hub_connection_send_async);
   data = g_task_get_task_data (task);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (data->msg, content_type, body);
 
-  soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT, data->cancellable,
-                           on_sent, g_object_ref (task));
+  send_request (self->session, task);
 }
 
 /**
@@ -701,16 +711,15 @@ openiot_hub_connection_long_poll_async (OpenIotHubConnection *self,
   g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
   g_return_if_fail (path != NULL && path[0] == '/');
 
-  if (!(task = start_request (self, "GET", path, cancellable, callback, user_data)))
+  if (!(task = start_request (self, "GET", path, openiot_hub_connection_send_async, cancellable, callback,
+                              user_data)))
     return;
-  g_task_set_source_tag (task, openiot_hub_connection_send_async);
   data = g_task_get_task_data (task);
   soup_message_headers_replace (soup_message_get_request_headers (data->msg), "Accept", "application/json");
 
   if (self->long_poll_session == NULL)
     self->long_poll_session = new_session (self->record, self->last_good, LONG_POLL_TIMEOUT_SECONDS);
-  soup_session_send_async (self->long_poll_session, data->msg, G_PRIORITY_DEFAULT, data->cancellable,
-                           on_sent, g_object_ref (task));
+  send_request (self->long_poll_session, task);
 }
 
 /**
@@ -735,9 +744,9 @@ openiot_hub_connection_open_stream_async (OpenIotHubConnection *self,
   g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
   g_return_if_fail (path != NULL && path[0] == '/');
 
-  if (!(task = start_request (self, "GET", path, cancellable, callback, user_data)))
+  if (!(task = start_request (self, "GET", path, openiot_hub_connection_open_stream_async, cancellable, callback,
+                              user_data)))
     return;
-  g_task_set_source_tag (task, openiot_hub_connection_open_stream_async);
   data = g_task_get_task_data (task);
   headers = soup_message_get_request_headers (data->msg);
   soup_message_headers_replace (headers, "Accept", "text/event-stream");
@@ -748,8 +757,7 @@ openiot_hub_connection_open_stream_async (OpenIotHubConnection *self,
   /* An event stream may stay quiet longer than any request timeout; the
    * service's keep-alive comments and the caller's cancellable bound it. */
   data->stream = TRUE;
-  soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT, data->cancellable,
-                           on_sent, g_object_ref (task));
+  send_request (self->session, task);
 }
 
 /**

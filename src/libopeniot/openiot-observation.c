@@ -272,25 +272,41 @@ connect_stream (OpenIotObservation *self)
                                             self->cancellable, on_stream_opened, g_object_ref (self));
 }
 
+/* The answer to a poll or long-poll, or NULL when there is none: the
+ * observation was stopped, or the failure is handled (fail()). */
+static GBytes *
+finish_request (OpenIotObservation *self,
+                GAsyncResult       *result,
+                guint              *status_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint status = 0;
+
+  body = openiot_hub_connection_send_finish (self->connection, result, &status, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return NULL;
+  if (body == NULL || !_openiot_protocol_response_error (status, body, &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      return NULL;
+    }
+  if (status_out != NULL)
+    *status_out = status;
+  return g_steal_pointer (&body);
+}
+
 static void
 on_polled (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
   g_autoptr(OpenIotObservation) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) value = NULL;
-  guint status = 0;
+  g_autoptr(GBytes) body = NULL;
 
-  body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, &status, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!(body = finish_request (self, result, NULL)))
     return;
-  if (body == NULL || !_openiot_protocol_response_error (status, body, &error))
-    {
-      fail (self, g_steal_pointer (&error));
-      return;
-    }
 
   g_clear_error (&self->error);
   set_state (self, OPENIOT_OBSERVATION_POLLING);
@@ -318,19 +334,12 @@ on_long_polled (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(OpenIotObservation) self = user_data;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   gint64 elapsed_ms;
   guint status = 0;
 
-  body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, &status, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!(body = finish_request (self, result, &status)))
     return;
-  if (body == NULL || !_openiot_protocol_response_error (status, body, &error))
-    {
-      fail (self, g_steal_pointer (&error));
-      return;
-    }
 
   g_clear_handle_id (&self->settle_timer, g_source_remove);
   self->retry_ms = FIRST_RETRY_MS;

@@ -173,7 +173,7 @@ test_activity (void)
    * background): the lock jams, and a notification says so */
   g_application_hold (G_APPLICATION (app));
   gtk_window_destroy (GTK_WINDOW (window));
-  openiot_test_ui_iterate (1500);   /* the event streams open */
+  openiot_test_ui_iterate (3000);   /* the event streams open (2 s after the app starts, then a handshake) */
   unlock (hub);
   wait = (LogWait) { log, "jammed" };
   openiot_test_ui_wait_until (logged, &wait, "the jam in the activity log");

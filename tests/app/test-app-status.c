@@ -144,6 +144,9 @@ review_certificate (Scene      *scene,
       for (guint i = 0; i < G_N_ELEMENTS (unvisited); i++)
         g_assert_false (gtk_widget_get_focusable (dialog_child (dialog, unvisited[i])));
       g_assert_true (gtk_widget_get_focusable (dialog_child (dialog, "confirm_check")));
+      /* the row that lets the sentence wrap is no second Tab stop */
+      g_assert_false (gtk_widget_get_focusable (gtk_widget_get_ancestor (dialog_child (dialog, "confirm_check"),
+                                                                         GTK_TYPE_LIST_BOX_ROW)));
       openiot_test_ui_screenshot (dialog, file);
       openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "keep");
       openiot_test_ui_iterate (200);
