@@ -112,36 +112,36 @@ gboolean            _openiot_pairing_step_is_stale (OpenIotPairingStep   *step);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenIotPairingStep, _openiot_pairing_step_free)
 
-/* openiot-pairing-window.c: moving between pages */
-void  _openiot_pairing_window_show_page      (OpenIotPairingWindow *self,
-                                              const char           *name);
-void  _openiot_pairing_window_show_progress  (OpenIotPairingWindow *self,
-                                              const char           *what,
-                                              const char           *return_page);
-void  _openiot_pairing_window_clear_error    (OpenIotPairingWindow *self);
-char *_openiot_pairing_window_dup_row_text   (AdwEntryRow          *row);
-char *_openiot_pairing_window_dup_code       (OpenIotPairingWindow *self);
-void  _openiot_pairing_window_set_row_style_error (AdwEntryRow     *row,
-                                                   gboolean         error);
-void  _openiot_pairing_window_emit_paired    (OpenIotPairingWindow *self,
-                                              OpenIotHub           *hub);
-void  _openiot_pairing_window_emit_open_hub  (OpenIotPairingWindow *self,
-                                              OpenIotHub           *hub);
+/* openiot-pairing-window.c: moving between pages, and what every step shares */
+void  _openiot_pairing_window_show_page           (OpenIotPairingWindow *self,
+                                                   const char           *name);
+void  _openiot_pairing_window_show_progress       (OpenIotPairingWindow *self,
+                                                   const char           *what,
+                                                   const char           *return_page);
+void  _openiot_pairing_window_clear_error         (OpenIotPairingWindow *self);
+char *_openiot_pairing_window_dup_row_text        (AdwEntryRow          *row);
+char *_openiot_pairing_window_dup_code            (OpenIotPairingWindow *self);
+void  _openiot_pairing_window_set_row_style_error (AdwEntryRow          *row,
+                                                   gboolean              error);
+void  _openiot_pairing_window_emit_paired         (OpenIotPairingWindow *self,
+                                                   OpenIotHub           *hub);
+void  _openiot_pairing_window_emit_open_hub       (OpenIotPairingWindow *self,
+                                                   OpenIotHub           *hub);
 
-/* openiot-pairing-window-reach.c: step 1, and the link's confirm/known */
-void  _openiot_pairing_window_reach_class_init (GtkWidgetClass     *widget_class);
-void  _openiot_pairing_window_reach_init       (OpenIotPairingWindow *self);
+/* openiot-pairing-window-reach.c: step 1, and a link's "confirm" and "known" */
+void  _openiot_pairing_window_reach_class_init    (GtkWidgetClass       *widget_class);
+void  _openiot_pairing_window_reach_init          (OpenIotPairingWindow *self);
 
-/* openiot-pairing-window-pair.c: the code, the device's name, pairing */
-void  _openiot_pairing_window_pair_class_init  (GtkWidgetClass     *widget_class);
+/* openiot-pairing-window-pair.c: the code, this device's name, pairing */
+void  _openiot_pairing_window_pair_class_init     (GtkWidgetClass       *widget_class);
 void  _openiot_pairing_window_update_code_actions (OpenIotPairingWindow *self);
-void  _openiot_pairing_window_load_device_name (OpenIotPairingWindow *self);
-void  _openiot_pairing_window_disconnect_loading (OpenIotPairingWindow *self);
+void  _openiot_pairing_window_load_device_name    (OpenIotPairingWindow *self);
+void  _openiot_pairing_window_disconnect_loading  (OpenIotPairingWindow *self);
 
-/* openiot-pairing-window-trust.c: trust, save, success */
-void  _openiot_pairing_window_trust_class_init (GtkWidgetClass     *widget_class);
-void  _openiot_pairing_window_show_trust       (OpenIotPairingWindow *self);
-void  _openiot_pairing_window_save_result      (OpenIotPairingWindow *self,
-                                                const char           *return_page);
+/* openiot-pairing-window-trust.c: trusting the hub, saving it, success */
+void  _openiot_pairing_window_trust_class_init    (GtkWidgetClass       *widget_class);
+void  _openiot_pairing_window_show_trust          (OpenIotPairingWindow *self);
+void  _openiot_pairing_window_save_result         (OpenIotPairingWindow *self,
+                                                   const char           *return_page);
 
 G_END_DECLS
