@@ -100,18 +100,50 @@ is_service_origin (GUri *uri,
   return is_loopback_name (host) || is_local_address (host) || is_host_name_of_this_machine (host);
 }
 
+/* The two views of the service: its own (the old `base`, or its root),
+ * and the hub's URL of it that the client used (the new `base`). */
+typedef struct
+{
+  GUri *service;
+  GUri *hub;
+} Bases;
+
+/* Whether @uri is already under the hub's URL of the service (a service
+ * that knows the address the hub is reached at): its path after it. */
+static const char *
+path_under_hub_base (GUri *uri,
+                     GUri *hub_base)
+{
+  const char *path = g_uri_get_path (uri);
+  const char *base_path = g_uri_get_path (hub_base);
+
+  if (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 || g_uri_get_host (uri) == NULL ||
+      g_ascii_strcasecmp (g_uri_get_host (uri), g_uri_get_host (hub_base)) != 0 ||
+      g_uri_get_port (uri) != g_uri_get_port (hub_base) || !g_str_has_prefix (path, base_path))
+    return NULL;
+  return path + strlen (base_path);
+}
+
 /* The href a consumer resolves against the new base to reach what
  * @href reached on the service: its path and query, made relative. */
 static char *
-rewrite_href (const char *href,
-              GUri       *service_base)
+rewrite_href (const char  *href,
+              const Bases *bases)
 {
-  g_autoptr(GUri) resolved = g_uri_parse_relative (service_base, href, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(GUri) resolved = g_uri_parse_relative (bases->service, href, G_URI_FLAGS_ENCODED, NULL);
   const char *path;
 
-  if (resolved == NULL || !is_service_origin (resolved, service_base))
+  if (resolved == NULL)
     return NULL;
-  path = g_uri_get_path (resolved);
+  /* Already the hub's URL: relative to it, not read again as a path of
+   * the service's own ("services/<id>/services/<id>/…") */
+  path = bases->hub != NULL ? path_under_hub_base (resolved, bases->hub) : NULL;
+  if (path == NULL)
+    {
+      if (!is_service_origin (resolved, bases->service))
+        return NULL;
+      path = g_uri_get_path (resolved);
+    }
   while (path[0] == '/')
     path++;
   /* "./" keeps a first segment with a colon from reading as a scheme */
@@ -121,8 +153,8 @@ rewrite_href (const char *href,
 }
 
 static void
-rewrite_forms (JsonObject *owner,
-               GUri       *service_base)
+rewrite_forms (JsonObject  *owner,
+               const Bases *bases)
 {
   JsonNode *node = json_object_get_member (owner, "forms");
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
@@ -146,7 +178,7 @@ rewrite_forms (JsonObject *owner,
           href = json_object_get_string_member_with_default (form, "href", NULL);
           if (href != NULL)
             {
-              g_autofree char *rewritten = rewrite_href (href, service_base);
+              g_autofree char *rewritten = rewrite_href (href, bases);
 
               if (rewritten != NULL)
                 json_object_set_string_member (form, "href", rewritten);
@@ -163,9 +195,9 @@ rewrite_forms (JsonObject *owner,
 }
 
 static void
-rewrite_affordances (JsonObject *td,
-                     const char *member,
-                     GUri       *service_base)
+rewrite_affordances (JsonObject  *td,
+                     const char  *member,
+                     const Bases *bases)
 {
   JsonObject *affordances = _openiot_td_object (td, member);
   g_autoptr(GList) names = affordances ? json_object_get_members (affordances) : NULL;
@@ -175,7 +207,7 @@ rewrite_affordances (JsonObject *td,
       JsonNode *node = json_object_get_member (affordances, l->data);
 
       if (JSON_NODE_HOLDS_OBJECT (node))
-        rewrite_forms (json_node_get_object (node), service_base);
+        rewrite_forms (json_node_get_object (node), bases);
     }
 }
 
@@ -196,7 +228,9 @@ openiot_hubd_td_rewrite (GBytes      *td,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(GUri) service_base = NULL;
+  g_autoptr(GUri) hub_base = NULL;
   g_autoptr(JsonNode) root = NULL;
+  Bases bases;
   const char *old_base;
   JsonObject *object;
   char *text;
@@ -216,10 +250,12 @@ openiot_hubd_td_rewrite (GBytes      *td,
       service_base = g_uri_parse (SERVICE_ROOT, G_URI_FLAGS_ENCODED, NULL);
     }
 
-  rewrite_forms (object, service_base);
-  rewrite_affordances (object, "properties", service_base);
-  rewrite_affordances (object, "actions", service_base);
-  rewrite_affordances (object, "events", service_base);
+  hub_base = g_uri_parse (base, G_URI_FLAGS_ENCODED, NULL);
+  bases = (Bases) { service_base, hub_base };
+  rewrite_forms (object, &bases);
+  rewrite_affordances (object, "properties", &bases);
+  rewrite_affordances (object, "actions", &bases);
+  rewrite_affordances (object, "events", &bases);
   json_object_set_string_member (object, "base", base);
 
   root = json_node_init_object (json_node_alloc (), object);

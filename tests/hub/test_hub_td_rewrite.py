@@ -103,6 +103,19 @@ class TestTdRewrite(unittest.TestCase):
         self.assertEqual([f["href"] for f in td["properties"]["p"]["forms"]],
                          ["based/properties/p", "other/p", "root"])
 
+    def test_href_at_the_hubs_own_url_is_not_doubled(self):
+        # a service that knows where the hub is reached writes that URL; it
+        # is on loopback here, like the service's own view, but it is the
+        # hub's: relative to the new base, not "services/counter/" again
+        hub_url = f"https://[::1]:{self.hub.port}/services/counter/"
+        self.service.td = json.dumps({
+            "title": "knows the hub",
+            "properties": {"p": {"forms": [form(hub_url + "properties/p?x=1"), form("properties/q")]}},
+        }).encode()
+        td = self.fetch("counter")
+        self.assertEqual(td["base"], hub_url)
+        self.assertEqual([f["href"] for f in td["properties"]["p"]["forms"]], ["properties/p?x=1", "properties/q"])
+
     def test_relative_hrefs_without_base_stay_below_the_service(self):
         td = self.fetch("thermostat")
         self.assertEqual(td["base"], f"https://[::1]:{self.hub.port}/services/thermostat/")
