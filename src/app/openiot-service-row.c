@@ -267,7 +267,7 @@ on_fetched (GObject      *source,
 {
   g_autoptr(OpenIotServiceRow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotConsumedThing) thing = openiot_consumed_thing_fetch_finish (result, &error);
+  g_autoptr(OpenIotConsumedThing) thing = openiot_hub_fetch_thing_finish (OPENIOT_HUB (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -276,8 +276,6 @@ on_fetched (GObject      *source,
       g_debug ("%s: %s", openiot_service_info_get_id (self->service), error->message);
       return;  /* the Thing page says why, when opened */
     }
-  openiot_thing_cache_save_thing (openiot_hub_get_cache (self->hub), hub_id (self),
-                                  openiot_consumed_thing_get_thing (thing), NULL);
   use_thing (self, openiot_consumed_thing_get_thing (thing));
 }
 
@@ -363,7 +361,7 @@ openiot_service_row_new (OpenIotHub         *hub,
                                   openiot_service_info_get_title (service), -1);
 
   values = openiot_thing_cache_load_values (cache, hub_id (self), service_id, &self->updated);
-  cached = openiot_thing_cache_load_thing (cache, openiot_hub_get_record (hub), service_id);
+  cached = openiot_hub_load_cached_thing (hub, service_id);
   if (cached != NULL)
     {
       OpenIotInteraction *primary = openiot_thing_get_primary_property (cached);
@@ -374,8 +372,7 @@ openiot_service_row_new (OpenIotHub         *hub,
       use_thing (self, cached);
     }
   else if (openiot_service_info_get_up (service))
-    openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), service_id, self->cancellable,
-                                        on_fetched, g_object_ref (self));
+    openiot_hub_fetch_thing_async (hub, service_id, self->cancellable, on_fetched, g_object_ref (self));
   show_value (self);
   g_signal_connect_object (hub, "notify::status", G_CALLBACK (show_value), self, G_CONNECT_SWAPPED);
   self->age_timer = g_timeout_add_seconds (10, on_age_timer, self);

@@ -70,7 +70,7 @@ bench_cached_state (OpenIotHub *hub,
 {
   OpenIotThingCache *cache = openiot_hub_get_cache (hub);
   const char *hub_id = openiot_hub_record_get_id (openiot_hub_get_record (hub));
-  g_autoptr(OpenIotThing) thing = openiot_thing_cache_load_thing (cache, openiot_hub_get_record (hub), service_id);
+  g_autoptr(OpenIotThing) thing = openiot_hub_load_cached_thing (hub, service_id);
   g_autoptr(JsonObject) values = openiot_thing_cache_load_values (cache, hub_id, service_id, NULL);
 
   if (thing == NULL)

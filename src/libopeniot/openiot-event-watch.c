@@ -130,19 +130,14 @@ on_fetched (GObject      *source,
   Fetch *fetch = user_data;
   OpenIotEventWatch *self = fetch->watch;
   g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotConsumedThing) thing = openiot_consumed_thing_fetch_finish (result, &error);
+  g_autoptr(OpenIotConsumedThing) thing = openiot_hub_fetch_thing_finish (OPENIOT_HUB (source), result, &error);
   ServiceWatch *service = g_hash_table_lookup (self->services, fetch->service_id);
 
   if (thing == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("No description of %s to follow its events: %s", fetch->service_id, error->message);
   /* Let go of meanwhile, or followed already */
   if (thing != NULL && service != NULL && service->thing == NULL)
-    {
-      openiot_thing_cache_save_thing (openiot_hub_get_cache (self->hub),
-                                      openiot_hub_record_get_id (openiot_hub_get_record (self->hub)),
-                                      openiot_consumed_thing_get_thing (thing), NULL);
-      follow (service, thing);
-    }
+    follow (service, thing);
   fetch_free (fetch);
 }
 
@@ -150,7 +145,6 @@ static void
 watch_service (OpenIotEventWatch *self,
                const char        *service_id)
 {
-  OpenIotHubConnection *connection = openiot_hub_get_connection (self->hub);
   g_autoptr(OpenIotThing) cached = NULL;
   ServiceWatch *service = g_new0 (ServiceWatch, 1);
   Fetch *fetch;
@@ -160,10 +154,10 @@ watch_service (OpenIotEventWatch *self,
   service->observations = g_ptr_array_new_with_free_func (g_object_unref);
   g_hash_table_insert (self->services, service->service_id, service);
 
-  if ((cached = openiot_thing_cache_load_thing (openiot_hub_get_cache (self->hub), openiot_hub_get_record (self->hub),
-                                                service_id)))
+  if ((cached = openiot_hub_load_cached_thing (self->hub, service_id)))
     {
-      g_autoptr(OpenIotConsumedThing) thing = openiot_consumed_thing_new (connection, cached);
+      g_autoptr(OpenIotConsumedThing) thing =
+        openiot_consumed_thing_new (openiot_hub_get_connection (self->hub), cached);
 
       follow (service, thing);
       return;
@@ -171,7 +165,7 @@ watch_service (OpenIotEventWatch *self,
   fetch = g_new0 (Fetch, 1);
   fetch->watch = g_object_ref (self);
   fetch->service_id = g_strdup (service_id);
-  openiot_consumed_thing_fetch_async (connection, service_id, self->cancellable, on_fetched, fetch);
+  openiot_hub_fetch_thing_async (self->hub, service_id, self->cancellable, on_fetched, fetch);
 }
 
 /* Follows the services the hub lists now, and lets go of the others */

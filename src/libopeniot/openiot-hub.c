@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "openiot-consumed-thing.h"
 #include "openiot-enums.h"
 #include "openiot-error.h"
 #include "openiot-text.h"
@@ -720,6 +721,81 @@ openiot_hub_get_cache (OpenIotHub *self)
 {
   g_return_val_if_fail (OPENIOT_IS_HUB (self), NULL);
   return self->cache;
+}
+
+/**
+ * openiot_hub_load_cached_thing:
+ * @service_id: one of its services
+ *
+ * Returns: (transfer full) (nullable): the service's Thing Description as
+ *   it was last fetched, or %NULL when none is cached
+ */
+OpenIotThing *
+openiot_hub_load_cached_thing (OpenIotHub *self,
+                               const char *service_id)
+{
+  g_return_val_if_fail (OPENIOT_IS_HUB (self), NULL);
+  return openiot_thing_cache_load_thing (self->cache, self->record, service_id);
+}
+
+static void
+on_thing_fetched (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenIotHub *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  OpenIotConsumedThing *thing = openiot_consumed_thing_fetch_finish (result, &error);
+  g_autoptr(GError) save_error = NULL;
+
+  if (thing == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!openiot_thing_cache_save_thing (self->cache, openiot_hub_record_get_id (self->record),
+                                       openiot_consumed_thing_get_thing (thing), &save_error))
+    g_debug ("Description not cached: %s", save_error->message);
+  g_task_return_pointer (task, thing, g_object_unref);
+}
+
+/**
+ * openiot_hub_fetch_thing_async:
+ * @service_id: one of its services
+ *
+ * Fetches the service's Thing Description from the hub and keeps it in
+ * the cache, for [method@OpenIot.Hub.load_cached_thing] next time.
+ */
+void
+openiot_hub_fetch_thing_async (OpenIotHub          *self,
+                               const char          *service_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (OPENIOT_IS_HUB (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, openiot_hub_fetch_thing_async);
+  openiot_consumed_thing_fetch_async (self->connection, service_id, cancellable, on_thing_fetched,
+                                      g_steal_pointer (&task));
+}
+
+/**
+ * openiot_hub_fetch_thing_finish:
+ *
+ * Returns: (transfer full): the Thing, ready to use
+ */
+OpenIotConsumedThing *
+openiot_hub_fetch_thing_finish (OpenIotHub    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 OpenIotHubStatus

@@ -5,6 +5,7 @@
 # error "Only <libopeniot.h> can be included directly."
 #endif
 
+#include "openiot-consumed-thing.h"
 #include "openiot-hub-connection.h"
 #include "openiot-pin-store.h"
 #include "openiot-thing-cache.h"
@@ -45,6 +46,16 @@ OpenIotHubRecord     *openiot_hub_get_record               (OpenIotHub          
 OpenIotHubConnection *openiot_hub_get_connection           (OpenIotHub           *self);
 OpenIotThingCache    *openiot_hub_get_cache                (OpenIotHub           *self);
 OpenIotHubStatus       openiot_hub_get_status                (OpenIotHub           *self);
+OpenIotThing         *openiot_hub_load_cached_thing        (OpenIotHub           *self,
+                                                            const char           *service_id);
+void                  openiot_hub_fetch_thing_async        (OpenIotHub           *self,
+                                                            const char           *service_id,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+OpenIotConsumedThing *openiot_hub_fetch_thing_finish       (OpenIotHub           *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
 const GError         *openiot_hub_get_error                (OpenIotHub           *self);
 GListModel           *openiot_hub_get_services             (OpenIotHub           *self);
 const char           *openiot_hub_get_presented_fingerprint (OpenIotHub          *self);

@@ -286,7 +286,7 @@ on_thing_fetched (GObject      *source,
 {
   g_autoptr(OpenIotThingSession) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotConsumedThing) consumed = openiot_consumed_thing_fetch_finish (result, &error);
+  g_autoptr(OpenIotConsumedThing) consumed = openiot_hub_fetch_thing_finish (OPENIOT_HUB (source), result, &error);
   OpenIotThing *thing;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -301,8 +301,6 @@ on_thing_fetched (GObject      *source,
     }
 
   thing = openiot_consumed_thing_get_thing (consumed);
-  openiot_thing_cache_save_thing (openiot_hub_get_cache (self->hub),
-                                  openiot_hub_record_get_id (openiot_hub_get_record (self->hub)), thing, NULL);
   /* Started from the cache, the values are being read and streamed on the
    * cached description already: if it is still right, leave them be. */
   if (self->started_from_cache && self->consumed != NULL &&
@@ -333,8 +331,8 @@ openiot_thing_session_refresh (OpenIotThingSession *self)
       return;
     }
   self->fetching = TRUE;
-  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (self->hub), self->service_id, self->cancellable,
-                                      on_thing_fetched, g_object_ref (self));
+  openiot_hub_fetch_thing_async (self->hub, self->service_id, self->cancellable, on_thing_fetched,
+                                 g_object_ref (self));
 }
 
 /* A certificate change or a removal stops everything at once; an
@@ -405,7 +403,7 @@ openiot_thing_session_start (OpenIotThingSession *self)
       self->updated = updated;
     }
 
-  if ((cached = openiot_thing_cache_load_thing (cache, openiot_hub_get_record (self->hub), self->service_id)))
+  if ((cached = openiot_hub_load_cached_thing (self->hub, self->service_id)))
     {
       g_autoptr(OpenIotConsumedThing) consumed =
         openiot_consumed_thing_new (openiot_hub_get_connection (self->hub), cached);
