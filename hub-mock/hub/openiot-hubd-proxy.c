@@ -7,18 +7,17 @@
 #include <libopeniot.h>
 
 #include "openiot-protocol-private.h"
-#include "openiot-read-bounded-private.h"
 #include "openiot-td-private.h"
 
 #include "openiot-hub-http.h"
 #include "openiot-hubd-service-socket.h"
 #include "openiot-hubd-td-rewrite.h"
 #include "openiot-hubd-listener.h"
+#include "openiot-hubd-upstream.h"
 
 #include "openiot-hubd-proxy.h"
 
 #define BODY_IDLE_TIMEOUT_SECONDS 30
-#define READ_CHUNK_SIZE 16384
 #define UPSTREAM_IDLE_TIMEOUT_SECONDS 2
 /* How much of a response may wait in the hub for a client to take it:
  * beyond it the proxy stops reading from the service (back-pressure), so
@@ -28,16 +27,18 @@
 
 /*
  * A streaming reverse proxy from the main port to each service's UNIX
- * socket (docs/protocol.md, "the proxy"): one SoupSession per service
- * socket, status and headers passed on as soon as they arrive, then the
- * body chunk by chunk, so an event stream reaches the client event by event.
+ * socket (docs/protocol.md, "the proxy"): one OpenIotHubdUpstream (kept-
+ * alive connections) per service socket, status and headers passed on as
+ * soon as they arrive, then the body piece by piece, so an event stream
+ * reaches the client event by event.
  */
 struct _OpenIotHubdProxy
 {
   GObject     parent_instance;
 
   char       *services_dir;
-  GHashTable *sessions; /* service id → SoupSession */
+  GHashTable *upstreams; /* service id → OpenIotHubdUpstream */
+  GHashTable *sessions;  /* service id → SoupSession, for the services listing's probes */
   guint       response_timeout;
 };
 
@@ -45,39 +46,36 @@ G_DEFINE_FINAL_TYPE (OpenIotHubdProxy, openiot_hubd_proxy, G_TYPE_OBJECT)
 
 typedef struct
 {
-  OpenIotHubdProxy   *proxy;
-  SoupServerMessage *msg;
-  SoupMessage       *upstream;
-  GInputStream      *body;
-  GCancellable      *cancellable;
-  char              *service_id;
-  char              *td_base;    /* set for the service's TD, rewritten */
-  gulong             finished_id;
-  gulong             disconnected_id;
-  gulong             wrote_id;
-  gsize              queued;     /* appended, not yet written to the client */
-  gboolean           waiting;    /* no read pending: the client is behind */
-  guint              timeout_id;
-  guint              idle_timeout_seconds;
-  gint64             last_activity;
-  gboolean           finished;
-  gboolean           timed_out;
-  gboolean           content_length;
+  OpenIotHubdProxy           *proxy;
+  SoupServerMessage          *msg;
+  OpenIotHubdUpstreamRequest *upstream; /* until it finishes or is cancelled */
+  GByteArray                 *td;       /* the service's TD, read whole to be rewritten */
+  char                       *service_id;
+  char                       *td_base;  /* set for the service's TD */
+  gulong                      finished_id;
+  gulong                      disconnected_id;
+  gulong                      wrote_id;
+  gsize                       queued;   /* appended, not yet written to the client */
+  gboolean                    waiting;  /* upstream paused: the client is behind */
+  guint                       timeout_id;
+  guint                       idle_timeout_seconds;
+  gint64                      last_activity;
+  gboolean                    got_head;
+  gboolean                    finished;
+  gboolean                    timed_out;
+  gboolean                    content_length;
 } ProxyRequest;
-
-static void read_next_chunk (ProxyRequest *request);
 
 static void
 proxy_request_free (ProxyRequest *request)
 {
+  g_clear_pointer (&request->upstream, openiot_hubd_upstream_request_cancel);
   g_clear_handle_id (&request->timeout_id, g_source_remove);
   g_clear_signal_handler (&request->finished_id, request->msg);
   g_clear_signal_handler (&request->disconnected_id, request->msg);
   g_clear_signal_handler (&request->wrote_id, request->msg);
   g_clear_object (&request->msg);
-  g_clear_object (&request->upstream);
-  g_clear_object (&request->body);
-  g_clear_object (&request->cancellable);
+  g_clear_pointer (&request->td, g_byte_array_unref);
   g_clear_object (&request->proxy);
   g_free (request->service_id);
   g_free (request->td_base);
@@ -92,7 +90,7 @@ free_request_idle (gpointer data)
 }
 
 /* The client went away (or the response is complete): stop the upstream
- * request; its callbacks then see G_IO_ERROR_CANCELLED and clean up. */
+ * request, and let go of the message once its signal is done with it. */
 static void
 on_client_finished (SoupServerMessage *msg,
                     ProxyRequest      *request)
@@ -100,11 +98,9 @@ on_client_finished (SoupServerMessage *msg,
   if (request->finished)
     return;
   request->finished = TRUE;
-  g_cancellable_cancel (request->cancellable);
-  /* No callback of ours is pending to clean up: do it here, once the
-   * signal is done with the message. */
-  if (request->waiting)
-    g_idle_add (free_request_idle, request);
+  g_clear_pointer (&request->upstream, openiot_hubd_upstream_request_cancel);
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  g_idle_add (free_request_idle, request);
 }
 
 /* The response was cut short (the service broke off or went quiet, or the
@@ -114,51 +110,17 @@ static void
 end_broken_response (ProxyRequest *request,
                      const char   *reason)
 {
+  GSocket *socket = openiot_hubd_listener_get_socket (request->msg);
+
   g_warning ("A response of service “%s” was cut short: %s", request->service_id, reason);
   /* A body shorter than its Content-Length cannot be ended in the
    * protocol: close the connection, so that the client sees a cut
    * response rather than waiting, or reading the next one as its rest. */
-  if (request->content_length && openiot_hubd_listener_get_socket (request->msg) != NULL)
-    g_socket_shutdown (openiot_hubd_listener_get_socket (request->msg), TRUE, TRUE, NULL);
+  if (request->content_length && socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
   soup_message_body_complete (soup_server_message_get_response_body (request->msg));
   openiot_hub_http_unpause (request->msg);
   proxy_request_free (request);
-}
-
-/* One timer per request: the response timeout from when it is forwarded
- * to the response head, then the idle timeout counted from the last
- * chunk. A body's chunks only note the time; the timer is not made again
- * for each of them. */
-static gboolean
-on_timeout (gpointer data)
-{
-  ProxyRequest *request = data;
-
-  request->timeout_id = 0;
-  if (request->body != NULL && request->idle_timeout_seconds > 0)
-    {
-      gint64 idle_until = request->last_activity + request->idle_timeout_seconds * G_USEC_PER_SEC;
-      gint64 now = g_get_monotonic_time ();
-
-      if (now < idle_until)
-        {
-          request->timeout_id = g_timeout_add_seconds ((idle_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC,
-                                                       on_timeout, request);
-          return G_SOURCE_REMOVE;
-        }
-    }
-
-  request->timed_out = TRUE;
-  g_cancellable_cancel (request->cancellable);
-  /* Waiting on a client that takes nothing: no read to cancel. Whatever
-   * the framing, it gets no well-ended body it did not read. */
-  if (request->waiting)
-    {
-      if (openiot_hubd_listener_get_socket (request->msg) != NULL)
-        g_socket_shutdown (openiot_hubd_listener_get_socket (request->msg), TRUE, TRUE, NULL);
-      end_broken_response (request, "the client stopped reading");
-    }
-  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -176,6 +138,7 @@ respond_no_service (SoupServerMessage *msg,
                                   "The hub has no service “%s”", service_id);
 }
 
+/* No response head came from the service: the client gets why */
 static void
 respond_upstream_error (ProxyRequest *request,
                         const GError *error)
@@ -186,57 +149,102 @@ respond_upstream_error (ProxyRequest *request,
                                     request->service_id, request->proxy->response_timeout);
   else if (!service_exists (request->proxy, request->service_id))
     {
-      /* Gone since its session was made: forget the session too. */
+      /* Gone since its connections were made: forget them too. */
+      g_hash_table_remove (request->proxy->upstreams, request->service_id);
       g_hash_table_remove (request->proxy->sessions, request->service_id);
       respond_no_service (request->msg, request->service_id);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+    {
+      g_warning ("Service “%s” sent a malformed response: %s", request->service_id, error->message);
+      openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
+                                      "The service “%s” sent a malformed response (%s)",
+                                      request->service_id, error->message);
     }
   else
     openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
                                     "The service “%s” is not reachable (%s); check that it is running",
                                     request->service_id, error->message);
   openiot_hub_http_unpause (request->msg);
+  proxy_request_free (request);
 }
 
 static void
-on_chunk_read (GObject      *source,
-               GAsyncResult *result,
-               gpointer      data)
+respond_unusable_td (ProxyRequest *request,
+                     const char   *reason)
+{
+  g_warning ("Service “%s” serves no usable Thing Description: %s", request->service_id, reason);
+  openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
+                                  "The service “%s” serves no usable Thing Description: %s",
+                                  request->service_id, reason);
+  openiot_hub_http_unpause (request->msg);
+  proxy_request_free (request);
+}
+
+/* The service's Thing Description, as a standard consumer must see it
+ * through the hub (docs/protocol.md): rewritten and sent whole. */
+static void
+respond_td (ProxyRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) td = g_byte_array_free_to_bytes (g_steal_pointer (&request->td));
+  g_autoptr(GBytes) rewritten = openiot_hubd_td_rewrite (td, request->td_base, &error);
+
+  if (rewritten == NULL)
+    {
+      respond_unusable_td (request, error->message);
+      return;
+    }
+  soup_message_headers_remove (soup_server_message_get_response_headers (request->msg), "Content-Encoding");
+  soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (request->msg, "application/td+json", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (rewritten, NULL), g_bytes_get_size (rewritten));
+  openiot_hub_http_unpause (request->msg);
+  proxy_request_free (request);
+}
+
+/* One timer per request: the response timeout from when it is forwarded
+ * to the response head, then the idle timeout counted from the last
+ * piece of body. A body's pieces only note the time; the timer is not
+ * made again for each of them. */
+static gboolean
+on_timeout (gpointer data)
 {
   ProxyRequest *request = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  SoupMessageBody *body;
 
-  if (request->finished)
+  request->timeout_id = 0;
+  if (request->got_head && request->td == NULL && request->idle_timeout_seconds > 0)
     {
-      proxy_request_free (request);
-      return;
+      gint64 idle_until = request->last_activity + request->idle_timeout_seconds * G_USEC_PER_SEC;
+      gint64 now = g_get_monotonic_time ();
+
+      if (now < idle_until)
+        {
+          request->timeout_id = g_timeout_add_seconds ((idle_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC,
+                                                       on_timeout, request);
+          return G_SOURCE_REMOVE;
+        }
     }
 
-  body = soup_server_message_get_response_body (request->msg);
-
-  if (chunk == NULL)
+  request->timed_out = TRUE;
+  g_clear_pointer (&request->upstream, openiot_hubd_upstream_request_cancel);
+  if (!request->got_head)
+    respond_upstream_error (request, NULL);
+  else if (request->td != NULL)
+    respond_unusable_td (request, "timed out");
+  else if (request->waiting)
     {
-      end_broken_response (request, request->timed_out ? "timed out" : error->message);
-      return;
-    }
+      /* Waiting on a client that takes nothing: whatever the framing, it
+       * gets no well-ended body it did not read. */
+      GSocket *socket = openiot_hubd_listener_get_socket (request->msg);
 
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      soup_message_body_complete (body);
-      openiot_hub_http_unpause (request->msg);
-      proxy_request_free (request);
-      return;
+      if (socket != NULL)
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+      end_broken_response (request, "the client stopped reading");
     }
-
-  soup_message_body_append_bytes (body, chunk);
-  request->queued += g_bytes_get_size (chunk);
-  openiot_hub_http_unpause (request->msg);
-  request->last_activity = g_get_monotonic_time ();
-  if (request->queued < CLIENT_WINDOW_BYTES)
-    read_next_chunk (request);
   else
-    request->waiting = TRUE;
+    end_broken_response (request, "timed out");
+  return G_SOURCE_REMOVE;
 }
 
 /* The client took @size bytes: read on from the service once what waits
@@ -248,18 +256,11 @@ on_wrote_body_data (SoupServerMessage *msg,
 {
   request->queued -= MIN (request->queued, size);
   request->last_activity = g_get_monotonic_time ();
-  if (request->waiting && !request->finished && request->queued < CLIENT_WINDOW_BYTES)
+  if (request->waiting && request->upstream != NULL && request->queued < CLIENT_WINDOW_BYTES)
     {
       request->waiting = FALSE;
-      read_next_chunk (request);
+      openiot_hubd_upstream_request_set_paused (request->upstream, FALSE);
     }
-}
-
-static void
-read_next_chunk (ProxyRequest *request)
-{
-  g_input_stream_read_bytes_async (request->body, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   request->cancellable, on_chunk_read, request);
 }
 
 typedef gboolean (*HeaderFilter) (const char *name);
@@ -352,120 +353,37 @@ skip_request_header (const char *name)
          is_openiot_header (name);
 }
 
-/* Whether the service gave two different Content-Lengths: the body's end
- * is then anybody's guess (RFC 9112 §6.3), and forwarding one of them
- * would let the service smuggle a response. Repeating one is allowed. */
-static gboolean
-has_conflicting_lengths (SoupMessageHeaders *headers)
-{
-  const char *list = soup_message_headers_get_list (headers, "Content-Length");
-  g_auto(GStrv) values = list ? g_strsplit (list, ",", -1) : NULL;
-
-  for (guint i = 1; values != NULL && values[i] != NULL; i++)
-    {
-      if (g_strcmp0 (g_strstrip (values[i]), g_strstrip (values[0])) != 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
-on_td_read (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
+on_upstream_head (guint               status,
+                  const char         *reason,
+                  SoupMessageHeaders *upstream_headers,
+                  gpointer            user_data)
 {
-  ProxyRequest *request = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) td = _openiot_read_bounded_finish (G_INPUT_STREAM (source), result, &error);
-  g_autoptr(GBytes) rewritten = NULL;
-
-  if (request->finished)
-    {
-      proxy_request_free (request);
-      return;
-    }
-  g_clear_handle_id (&request->timeout_id, g_source_remove);
-  if (td == NULL || !(rewritten = openiot_hubd_td_rewrite (td, request->td_base, &error)))
-    {
-      g_warning ("Service “%s” serves no usable Thing Description: %s", request->service_id, error->message);
-      openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
-                                      "The service “%s” serves no usable Thing Description: %s",
-                                      request->service_id, error->message);
-    }
-  else
-    {
-      soup_message_headers_remove (soup_server_message_get_response_headers (request->msg), "Content-Encoding");
-      soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (request->msg, "application/td+json", SOUP_MEMORY_COPY,
-                                        g_bytes_get_data (rewritten, NULL), g_bytes_get_size (rewritten));
-    }
-  openiot_hub_http_unpause (request->msg);
-  proxy_request_free (request);
-}
-
-static void
-on_upstream_sent (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      data)
-{
-  ProxyRequest *request = data;
-  g_autoptr(GError) error = NULL;
-  SoupMessageHeaders *upstream_headers;
-  SoupMessageHeaders *response_headers;
+  ProxyRequest *request = user_data;
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (request->msg);
+  gint64 length = openiot_hubd_upstream_request_get_content_length (request->upstream);
   const char *content_type;
 
-  request->body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-
-  if (request->finished)
-    {
-      proxy_request_free (request);
-      return;
-    }
-
-  if (request->body == NULL)
-    {
-      respond_upstream_error (request, error);
-      proxy_request_free (request);
-      return;
-    }
-
-  upstream_headers = soup_message_get_response_headers (request->upstream);
-  if (has_conflicting_lengths (upstream_headers))
-    {
-      g_warning ("Service “%s” sent two different Content-Lengths", request->service_id);
-      openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
-                                      "The service “%s” sent a malformed response", request->service_id);
-      openiot_hub_http_unpause (request->msg);
-      proxy_request_free (request);
-      return;
-    }
-
-  soup_server_message_set_status (request->msg, soup_message_get_status (request->upstream),
-                                  soup_message_get_reason_phrase (request->upstream));
-  response_headers = soup_server_message_get_response_headers (request->msg);
+  request->got_head = TRUE;
+  soup_server_message_set_status (request->msg, status, reason);
   copy_headers (upstream_headers, response_headers, skip_response_header);
 
-  /* The service's Thing Description, as a standard consumer must see it
-   * through the hub (docs/protocol.md): read within its size limit, then
-   * rewritten and sent whole. */
-  if (request->td_base != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (request->upstream)))
+  /* the TD is read whole, within its size limit, to be rewritten */
+  if (request->td_base != NULL && SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      _openiot_read_bounded_async (request->body, OPENIOT_TD_MAX_SIZE, request->cancellable, on_td_read, request);
+      request->td = g_byte_array_new ();
       return;
     }
 
-  /* A body of known length keeps it: it still streams chunk by chunk, and
+  /* A body of known length keeps it: it still streams piece by piece, and
    * libsoup 3.2's server ends a chunked body with a close_async() that
    * runs in a GLib worker thread — two thread hand-offs and a blocking
    * TLS write per response, most of the hub's cost on a kept-alive
    * connection (bench/RESULTS.md). Event streams have no length and stay
    * chunked. */
-  if (soup_message_headers_get_encoding (upstream_headers) == SOUP_ENCODING_CONTENT_LENGTH)
-    {
-      request->content_length = TRUE;
-      soup_message_headers_set_content_length (response_headers,
-                                               soup_message_headers_get_content_length (upstream_headers));
-    }
+  request->content_length = length >= 0;
+  if (length >= 0)
+    soup_message_headers_set_content_length (response_headers, length);
   else
     soup_message_headers_set_encoding (response_headers, SOUP_ENCODING_CHUNKED);
 
@@ -480,12 +398,91 @@ on_upstream_sent (GObject      *source,
   if (request->idle_timeout_seconds > 0)
     request->timeout_id = g_timeout_add_seconds (request->idle_timeout_seconds, on_timeout, request);
 
-  /* Written chunks are let go of, not kept for the life of the message:
+  /* Written pieces are let go of, not kept for the life of the message:
    * an event stream that runs for days would otherwise keep every event. */
   soup_message_body_set_accumulate (soup_server_message_get_response_body (request->msg), FALSE);
   request->wrote_id = g_signal_connect (request->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), request);
   openiot_hub_http_unpause (request->msg);
-  read_next_chunk (request);
+}
+
+static void
+on_upstream_body (GBytes   *chunk,
+                  gpointer  user_data)
+{
+  ProxyRequest *request = user_data;
+  gsize size = g_bytes_get_size (chunk);
+
+  if (request->td != NULL)
+    {
+      if (request->td->len + size > OPENIOT_TD_MAX_SIZE)
+        {
+          g_autofree char *reason = g_strdup_printf ("it is too large (over %u KiB)", OPENIOT_TD_MAX_SIZE / 1024);
+
+          g_clear_pointer (&request->upstream, openiot_hubd_upstream_request_cancel);
+          respond_unusable_td (request, reason);
+          return;
+        }
+      g_byte_array_append (request->td, g_bytes_get_data (chunk, NULL), size);
+      return;
+    }
+
+  soup_message_body_append_bytes (soup_server_message_get_response_body (request->msg), chunk);
+  request->queued += size;
+  request->last_activity = g_get_monotonic_time ();
+  openiot_hub_http_unpause (request->msg);
+  if (request->queued >= CLIENT_WINDOW_BYTES && request->upstream != NULL)
+    {
+      request->waiting = TRUE;
+      openiot_hubd_upstream_request_set_paused (request->upstream, TRUE);
+    }
+}
+
+static void
+on_upstream_finished (const GError *error,
+                      gpointer      user_data)
+{
+  ProxyRequest *request = user_data;
+
+  request->upstream = NULL; /* freed when this returns */
+  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  if (!request->got_head)
+    respond_upstream_error (request, error);
+  else if (request->td != NULL && error != NULL)
+    respond_unusable_td (request, error->message);
+  else if (request->td != NULL)
+    respond_td (request);
+  else if (error != NULL)
+    end_broken_response (request, error->message);
+  else
+    {
+      soup_message_body_complete (soup_server_message_get_response_body (request->msg));
+      openiot_hub_http_unpause (request->msg);
+      proxy_request_free (request);
+    }
+}
+
+static const OpenIotHubdUpstreamCallbacks upstream_callbacks = {
+  .got_head = on_upstream_head,
+  .got_body = on_upstream_body,
+  .finished = on_upstream_finished,
+};
+
+/* Returns: (transfer none): the kept-alive connections to @service_id's
+ * socket */
+static OpenIotHubdUpstream *
+get_upstream (OpenIotHubdProxy *self,
+              const char       *service_id)
+{
+  OpenIotHubdUpstream *upstream = g_hash_table_lookup (self->upstreams, service_id);
+  g_autoptr(GSocketConnectable) address = NULL;
+
+  if (upstream == NULL)
+    {
+      address = openiot_hubd_service_socket_new (self->services_dir, service_id);
+      upstream = openiot_hubd_upstream_new (address);
+      g_hash_table_insert (self->upstreams, g_strdup (service_id), upstream);
+    }
+  return upstream;
 }
 
 /* Returns: (transfer none): the session that talks to @service_id's socket */
@@ -533,29 +530,29 @@ openiot_hubd_proxy_forward (OpenIotHubdProxy   *self,
                            const char        *path,
                            OpenIotHubdClient  *client)
 {
-  g_autofree char *uri_string = NULL;
-  g_autoptr(GUri) uri = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *uri = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(SoupMessageHeaders) upstream_headers = NULL;
   GUri *request_uri = soup_server_message_get_uri (msg);
+  const char *query = g_uri_get_query (request_uri);
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
-  SoupMessageHeaders *upstream_headers;
   ProxyRequest *request;
 
-  /* A service's directory is looked at when its session is made, and
-   * again when it does not answer (respond_upstream_error()), not for
-   * every request: that was a stat() each time. */
-  if (g_hash_table_lookup (self->sessions, service_id) == NULL && !service_exists (self, service_id))
+  /* A service's directory is looked at when its connections are first
+   * made, and again when it does not answer (respond_upstream_error()),
+   * not for every request: that was a stat() each time. */
+  if (g_hash_table_lookup (self->upstreams, service_id) == NULL && !service_exists (self, service_id))
     {
       respond_no_service (msg, service_id);
       return;
     }
 
-  uri_string = g_strconcat ("http://localhost", path,
-                            g_uri_get_query (request_uri) ? "?" : "",
-                            g_uri_get_query (request_uri) ? g_uri_get_query (request_uri) : "",
-                            NULL);
-  uri = g_uri_parse (uri_string, SOUP_HTTP_URI_FLAGS, NULL);
-  if (uri == NULL)
+  /* what libsoup's client would have sent: refused unless it parses as
+   * the path and query of an http URI */
+  target = g_strconcat (path, query ? "?" : "", query ? query : "", NULL);
+  uri = g_strconcat ("http://localhost", target, NULL);
+  if (!g_uri_is_valid (uri, SOUP_HTTP_URI_FLAGS, NULL) || strpbrk (target, " \t\r\n") != NULL)
     {
       openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "Malformed request path");
       return;
@@ -565,23 +562,14 @@ openiot_hubd_proxy_forward (OpenIotHubdProxy   *self,
   request->proxy = g_object_ref (self);
   request->msg = g_object_ref (msg);
   request->service_id = g_strdup (service_id);
-  request->cancellable = g_cancellable_new ();
-  request->upstream = soup_message_new_from_uri (soup_server_message_get_method (msg), uri);
-  soup_message_add_flags (request->upstream, SOUP_MESSAGE_NO_REDIRECT);
-  openiot_hubd_service_socket_watch (request->upstream);
 
-  upstream_headers = soup_message_get_request_headers (request->upstream);
+  upstream_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   copy_headers (request_headers, upstream_headers, skip_request_header);
   soup_message_headers_replace (upstream_headers, OPENIOT_HEADER_CLIENT_ID, client->id);
   soup_message_headers_replace (upstream_headers, OPENIOT_HEADER_CLIENT_NAME, client->name);
-
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  if (g_bytes_get_size (body) > 0)
-    soup_message_set_request_body_from_bytes (request->upstream,
-                                              soup_message_headers_get_content_type (request_headers, NULL),
-                                              body);
 
-  if (g_str_equal (path, OPENIOT_SERVICE_TD_PATH) && g_uri_get_query (request_uri) == NULL &&
+  if (g_str_equal (path, OPENIOT_SERVICE_TD_PATH) && query == NULL &&
       g_str_equal (soup_server_message_get_method (msg), "GET"))
     request->td_base = openiot_hubd_td_base_for_host (soup_message_headers_get_one (request_headers, "Host"),
                                                      service_id);
@@ -593,8 +581,9 @@ openiot_hubd_proxy_forward (OpenIotHubdProxy   *self,
   openiot_hub_http_pause (msg);
   request->timeout_id = g_timeout_add_seconds (self->response_timeout, on_timeout, request);
 
-  soup_session_send_async (openiot_hubd_proxy_get_session (self, service_id), request->upstream,
-                           G_PRIORITY_DEFAULT, request->cancellable, on_upstream_sent, request);
+  request->upstream = openiot_hubd_upstream_send (get_upstream (self, service_id),
+                                                  soup_server_message_get_method (msg), target,
+                                                  upstream_headers, body, &upstream_callbacks, request);
 }
 
 OpenIotHubdProxy *
@@ -632,6 +621,7 @@ openiot_hubd_proxy_finalize (GObject *object)
 {
   OpenIotHubdProxy *self = OPENIOT_HUBD_PROXY (object);
 
+  g_clear_pointer (&self->upstreams, g_hash_table_unref);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_free (self->services_dir);
 
@@ -647,6 +637,7 @@ openiot_hubd_proxy_class_init (OpenIotHubdProxyClass *klass)
 static void
 openiot_hubd_proxy_init (OpenIotHubdProxy *self)
 {
+  self->upstreams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->response_timeout = OPENIOT_HUBD_PROXY_DEFAULT_RESPONSE_TIMEOUT;
 }

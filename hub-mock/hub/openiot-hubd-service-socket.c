@@ -195,25 +195,38 @@ openiot_hubd_service_socket_dir_exists (const char *services_dir,
   return exists;
 }
 
+/*
+ * openiot_hubd_service_socket_check_peer:
+ *
+ * Refuses a connection whose peer is the hub's own process: the admin
+ * socket, or any other the hub listens on.
+ */
+gboolean
+openiot_hubd_service_socket_check_peer (GSocket  *socket,
+                                        GError  **error)
+{
+  g_autoptr(GCredentials) credentials = g_socket_get_credentials (socket, NULL);
+
+  if (credentials == NULL || g_credentials_get_unix_pid (credentials, NULL) == getpid ())
+    {
+      g_warning ("A service socket leads back to the hub itself (or its peer is unknown): refused");
+      g_socket_shutdown (socket, TRUE, TRUE, NULL);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                           "the socket leads back to the hub itself");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 on_network_event (SoupMessage        *msg,
                   GSocketClientEvent  event,
                   GIOStream          *connection,
                   gpointer            user_data)
 {
-  g_autoptr(GCredentials) credentials = NULL;
-  GSocket *socket;
-
-  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
-    return;
-
-  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
-  credentials = g_socket_get_credentials (socket, NULL);
-  if (credentials == NULL || g_credentials_get_unix_pid (credentials, NULL) == getpid ())
-    {
-      g_warning ("A service socket leads back to the hub itself (or its peer is unknown): refused");
-      g_socket_shutdown (socket, TRUE, TRUE, NULL);
-    }
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+    openiot_hubd_service_socket_check_peer (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)),
+                                            NULL);
 }
 
 /* Refuses the connection @msg makes, if it makes one, when the peer is the

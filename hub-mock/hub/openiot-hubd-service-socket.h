@@ -14,5 +14,7 @@ GSocketConnectable *openiot_hubd_service_socket_new        (const char  *service
 gboolean            openiot_hubd_service_socket_dir_exists (const char  *services_dir,
                                                            const char  *service_id);
 void                openiot_hubd_service_socket_watch      (SoupMessage *msg);
+gboolean            openiot_hubd_service_socket_check_peer (GSocket     *socket,
+                                                           GError     **error);
 
 G_END_DECLS
