@@ -74,3 +74,69 @@ openiot_action_state_is_redundant (OpenIotThing *thing,
     }
   return FALSE;
 }
+
+/* Whether @action leads to a state the main value @primary can show:
+ * "lock" beside a "state" with "locked" among its values, "unlock"
+ * beside a boolean "locked". */
+static gboolean
+is_paired (OpenIotInteraction *action,
+           OpenIotInteraction *primary)
+{
+  const char *name = openiot_interaction_get_name (action);
+  const char *property = openiot_interaction_get_name (primary);
+  OpenIotDataSchema *schema = openiot_interaction_get_schema (primary);
+  JsonArray *choices = schema ? openiot_data_schema_get_enum (schema) : NULL;
+
+  if (schema == NULL)
+    return FALSE;
+  if (openiot_data_schema_get_data_type (schema) == OPENIOT_DATA_TYPE_BOOLEAN)
+    return is_participle_of (property, name) ||
+           (g_ascii_strncasecmp (name, "un", 2) == 0 && name[2] != '\0' && is_participle_of (property, name + 2));
+  for (guint i = 0; choices != NULL && i < json_array_get_length (choices); i++)
+    {
+      JsonNode *choice = json_array_get_element (choices, i);
+
+      if (JSON_NODE_HOLDS_VALUE (choice) && json_node_get_value_type (choice) == G_TYPE_STRING &&
+          is_participle_of (json_node_get_string (choice), name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * openiot_action_state_get_one_tap:
+ * @primary: (nullable): the Thing's main value
+ *
+ * The actions the overview may offer with one tap (docs/overview.md):
+ * those without input that lead to a state @primary shows (Lock and
+ * Unlock beside a lock's state), else the Thing's only action when it
+ * takes no input. Of a pair, the overview offers the one that is not
+ * redundant (openiot_action_state_is_redundant()).
+ *
+ * Returns: (transfer full) (element-type OpenIotInteraction): the
+ *   actions, maybe none
+ */
+GPtrArray *
+openiot_action_state_get_one_tap (OpenIotThing       *thing,
+                                  OpenIotInteraction *primary)
+{
+  GListModel *actions = openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_ACTION);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_actions = g_list_model_get_n_items (actions);
+
+  for (guint i = 0; primary != NULL && i < n_actions; i++)
+    {
+      g_autoptr(OpenIotInteraction) action = g_list_model_get_item (actions, i);
+
+      if (openiot_interaction_get_schema (action) == NULL && is_paired (action, primary))
+        g_ptr_array_add (found, g_steal_pointer (&action));
+    }
+  if (found->len == 0 && n_actions == 1)
+    {
+      g_autoptr(OpenIotInteraction) action = g_list_model_get_item (actions, 0);
+
+      if (openiot_interaction_get_schema (action) == NULL)
+        g_ptr_array_add (found, g_steal_pointer (&action));
+    }
+  return g_steal_pointer (&found);
+}

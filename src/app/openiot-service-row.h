@@ -16,5 +16,6 @@ OpenIotServiceInfo *openiot_service_row_get_service    (OpenIotServiceRow  *self
 const char         *openiot_service_row_get_icon_name  (OpenIotServiceRow  *self);
 const char         *openiot_service_row_get_value_text (OpenIotServiceRow  *self);
 GtkSwitch          *openiot_service_row_get_toggle     (OpenIotServiceRow  *self);
+GtkButton          *openiot_service_row_get_action_button (OpenIotServiceRow *self);
 
 G_END_DECLS
