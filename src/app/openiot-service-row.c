@@ -27,14 +27,16 @@
  * what it offers. A service that is down shows its last known value and
  * when it was last seen.
  *
- * Built in code rather than from a template: it is an AdwActionRow with
- * four small children.
+ * A tile of the overview's grid (a GtkFlowBoxChild): one column on a
+ * phone, two where there is room.
  */
 struct _OpenIotServiceRow
 {
-  AdwActionRow          parent_instance;
+  GtkFlowBoxChild       parent_instance;
 
   GtkImage             *icon;
+  GtkLabel             *title_label;
+  GtkLabel             *subtitle_label;
   GtkLabel             *value_label;
   GtkSwitch            *toggle;
   GtkButton            *action_button;
@@ -51,7 +53,7 @@ struct _OpenIotServiceRow
   gboolean              invoking;
 };
 
-G_DEFINE_FINAL_TYPE (OpenIotServiceRow, openiot_service_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE (OpenIotServiceRow, openiot_service_row, GTK_TYPE_FLOW_BOX_CHILD)
 
 #define DEVICE_ICON "preferences-system-devices-symbolic"
 
@@ -146,7 +148,8 @@ show_freshness (OpenIotServiceRow *self)
     text = g_strdup_printf (_("Updated %s"), age);
   else
     text = g_strdup (_("Connecting…"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), text ? text : "");
+  gtk_label_set_text (self->subtitle_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), text != NULL);
 }
 
 /* Of the actions it may offer, the one that would change the state:
@@ -221,6 +224,15 @@ show_value (OpenIotServiceRow *self)
   show_freshness (self);
 }
 
+static void
+set_title (OpenIotServiceRow *self,
+           const char        *title)
+{
+  gtk_label_set_text (self->title_label, title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+}
+
 /* A description to draw: the cache's at once, the hub's when there was
  * none. */
 static void
@@ -237,7 +249,7 @@ on_thing (OpenIotServiceRow *self)
   /* A service that is down is listed by its id: its description knows
    * the name people gave it */
   if (g_strcmp0 (openiot_service_info_get_title (self->service), openiot_service_info_get_id (self->service)) == 0)
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), openiot_thing_get_title (thing));
+    set_title (self, openiot_thing_get_title (thing));
   show_value (self);
 }
 
@@ -372,9 +384,7 @@ openiot_service_row_new (OpenIotHub         *hub,
 
   self->hub = g_object_ref (hub);
   self->service = g_object_ref (service);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), openiot_service_info_get_title (service));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  openiot_service_info_get_title (service), -1);
+  set_title (self, openiot_service_info_get_title (service));
 
   self->session = openiot_thing_session_new_primary (hub, openiot_service_info_get_id (service));
   g_signal_connect_object (self->session, "notify::thing", G_CALLBACK (on_thing), self, G_CONNECT_SWAPPED);
@@ -413,6 +423,30 @@ openiot_service_row_get_icon_name (OpenIotServiceRow *self)
 {
   g_return_val_if_fail (OPENIOT_IS_SERVICE_ROW (self), NULL);
   return gtk_image_get_icon_name (self->icon);
+}
+
+/**
+ * openiot_service_row_get_title:
+ *
+ * Returns: the service's name as shown
+ */
+const char *
+openiot_service_row_get_title (OpenIotServiceRow *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_SERVICE_ROW (self), NULL);
+  return gtk_label_get_text (self->title_label);
+}
+
+/**
+ * openiot_service_row_get_subtitle:
+ *
+ * Returns: how fresh the value is ("Live"), or why there is none
+ */
+const char *
+openiot_service_row_get_subtitle (OpenIotServiceRow *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_SERVICE_ROW (self), NULL);
+  return gtk_label_get_text (self->subtitle_label);
 }
 
 /**
@@ -466,6 +500,7 @@ openiot_service_row_dispose (GObject *object)
       openiot_thing_session_stop (self->session);
       g_clear_object (&self->session);
     }
+  gtk_widget_dispose_template (GTK_WIDGET (self), OPENIOT_TYPE_SERVICE_ROW);
 
   G_OBJECT_CLASS (openiot_service_row_parent_class)->dispose (object);
 }
@@ -489,44 +524,25 @@ static void
 openiot_service_row_class_init (OpenIotServiceRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = openiot_service_row_dispose;
   object_class->finalize = openiot_service_row_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-service-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, icon);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, value_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, toggle);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, action_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_state_set);
+  gtk_widget_class_bind_template_callback (widget_class, on_action_clicked);
 }
 
 static void
 openiot_service_row_init (OpenIotServiceRow *self)
 {
-  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
-
   self->cancellable = g_cancellable_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self), "service-row");
-
-  self->icon = GTK_IMAGE (gtk_image_new_from_icon_name (DEVICE_ICON));
-  gtk_image_set_icon_size (self->icon, GTK_ICON_SIZE_LARGE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (self), GTK_WIDGET (self->icon));
-
-  self->value_label = GTK_LABEL (gtk_label_new (NULL));
-  /* Short ("21.5 °C", "Locked"): kept on one line, the title wraps instead */
-  gtk_label_set_xalign (self->value_label, 1);
-  gtk_widget_add_css_class (GTK_WIDGET (self->value_label), "service-value");
-  gtk_widget_set_visible (GTK_WIDGET (self->value_label), FALSE);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), GTK_WIDGET (self->value_label));
-
-  self->toggle = GTK_SWITCH (gtk_switch_new ());
-  gtk_widget_set_valign (GTK_WIDGET (self->toggle), GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (GTK_WIDGET (self->toggle), FALSE);
-  g_signal_connect_swapped (self->toggle, "state-set", G_CALLBACK (on_state_set), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), GTK_WIDGET (self->toggle));
-
-  /* Named after the action, as on the Thing page ("Unlock") */
-  self->action_button = GTK_BUTTON (gtk_button_new ());
-  gtk_widget_set_valign (GTK_WIDGET (self->action_button), GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (GTK_WIDGET (self->action_button), FALSE);
-  g_signal_connect_swapped (self->action_button, "clicked", G_CALLBACK (on_action_clicked), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), GTK_WIDGET (self->action_button));
-
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), arrow);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -6,8 +6,8 @@
  * from the hub through the library); a switch that fails goes back and
  * says why; the lock's one-tap action, the one that changes its state,
  * asking first to unlock (Cancel does nothing); a service that went down
- * says when it was last seen.
- * Screenshots overview-* at phone and desktop sizes, light and dark.
+ * says when it was last seen. Tiles in two columns on a desktop, one on
+ * a phone. Screenshots overview-* at phone and desktop sizes, light and dark.
  */
 #include "config.h"
 
@@ -30,14 +30,14 @@ typedef struct
   OpenIotWindow  *window;
   OpenIotHub     *hub;
   OpenIotHubPage *hub_page;
-  GtkListBox     *list;
+  GtkFlowBox     *grid;
 } Scene;
 
 static OpenIotServiceRow *
 find_row (Scene      *scene,
           const char *id)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (scene->list));
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (scene->grid));
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (OPENIOT_IS_SERVICE_ROW (child) &&
@@ -56,7 +56,7 @@ all_values_shown (gpointer data)
       OpenIotServiceRow *row = find_row (scene, services[i]);
 
       if (row == NULL || openiot_service_row_get_value_text (row)[0] == '\0' ||
-          g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Live") != 0)
+          g_strcmp0 (openiot_service_row_get_subtitle (row), "Live") != 0)
         return FALSE;
     }
   return TRUE;
@@ -138,6 +138,27 @@ action_offered (gpointer data)
          g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), wait->action) == 0;
 }
 
+/* How many columns the tiles make: how many start left of the first
+ * tile's right edge, on its line */
+static guint
+count_columns (Scene *scene)
+{
+  GtkWidget *first = gtk_widget_get_first_child (GTK_WIDGET (scene->grid));
+  graphene_point_t origin;
+  guint columns = 0;
+
+  g_assert_true (gtk_widget_compute_point (first, GTK_WIDGET (scene->grid), &GRAPHENE_POINT_INIT (0, 0), &origin));
+  for (GtkWidget *child = first; child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_point_t point;
+
+      g_assert_true (gtk_widget_compute_point (child, GTK_WIDGET (scene->grid), &GRAPHENE_POINT_INIT (0, 0), &point));
+      if (point.y == origin.y)
+        columns++;
+    }
+  return columns;
+}
+
 static GtkWindow *
 tap_for_dialog (OpenIotServiceRow *row)
 {
@@ -157,7 +178,7 @@ light_down (gpointer data)
   Scene *scene = data;
   OpenIotServiceRow *row = find_row (scene, "light");
 
-  return row != NULL && g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+  return row != NULL && g_str_has_prefix (openiot_service_row_get_subtitle (row),
                                           "Not answering · last seen ");
 }
 
@@ -191,8 +212,8 @@ test_overview (void)
   scene.hub = openiot_test_app_pair (app, test_hub);
   scene.hub_page = OPENIOT_HUB_PAGE (gtk_widget_get_template_child (GTK_WIDGET (scene.window), OPENIOT_TYPE_WINDOW,
                                                                     "hub_page"));
-  scene.list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (scene.hub_page), OPENIOT_TYPE_HUB_PAGE,
-                                                            "services_list"));
+  scene.grid = GTK_FLOW_BOX (gtk_widget_get_template_child (GTK_WIDGET (scene.hub_page), OPENIOT_TYPE_HUB_PAGE,
+                                                            "services_grid"));
   openiot_window_show_hub (scene.window, scene.hub);
   openiot_test_ui_wait_until (all_values_shown, &scene, "every service's value, live");
 
@@ -237,9 +258,13 @@ test_overview (void)
   openiot_test_ui_wait_until (action_offered, &action_wait, "Unlock beside the locked lock");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (openiot_service_row_get_action_button (lock)),
                                            "destructive-action"));
+  /* Tiles: two columns on a desktop, one on a phone */
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "overview");
+  g_assert_cmpuint (count_columns (&scene), ==, 2);
   gtk_window_set_default_size (GTK_WINDOW (scene.window), 360, 720);
   openiot_test_ui_iterate (300);
+  openiot_test_ui_wait_for_frame (GTK_WINDOW (scene.window));
+  g_assert_cmpuint (count_columns (&scene), ==, 1);
   dialog = tap_for_dialog (lock);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Unlock “Front door lock”?");
   g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "cancel");
@@ -286,7 +311,7 @@ test_overview (void)
   openiot_hub_page_refresh (scene.hub_page);
   openiot_test_ui_wait_until (light_down, &scene, "the light shown as down");
   light = find_row (&scene, "light");
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (light)), ==, "Kitchen light");
+  g_assert_cmpstr (openiot_service_row_get_title (light), ==, "Kitchen light");
   g_assert_cmpstr (openiot_service_row_get_value_text (light), ==, !was_on ? "On" : "Off");
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (openiot_service_row_get_toggle (light))));
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "overview-down");
@@ -302,7 +327,7 @@ test_overview (void)
 
       g_assert_false (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_toggle (row))));
       g_assert_cmpstr (openiot_service_row_get_value_text (row), ==, "");
-      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Blocked");
+      g_assert_cmpstr (openiot_service_row_get_subtitle (row), ==, "Blocked");
     }
 
   gtk_window_destroy (GTK_WINDOW (scene.window));
