@@ -237,9 +237,12 @@ on_run_clicked (GtkButton        *button,
 {
   if (self->cancellable == NULL && self->thing != NULL &&
       openiot_interaction_get_needs_confirmation (self->action))
-    openiot_action_confirm (GTK_WIDGET (self), self->action,
-                            openiot_thing_get_title (openiot_consumed_thing_get_thing (self->thing)),
-                            run_confirmed);
+    {
+      OpenIotThing *thing = openiot_consumed_thing_get_thing (self->thing);
+
+      openiot_action_confirm (GTK_WIDGET (self), self->action, openiot_thing_get_title (thing),
+                              run_confirmed);
+    }
   else
     openiot_action_row_run (self);
 }

@@ -91,7 +91,8 @@ is_paired (OpenIotInteraction *action,
     return FALSE;
   if (openiot_data_schema_get_data_type (schema) == OPENIOT_DATA_TYPE_BOOLEAN)
     return is_participle_of (property, name) ||
-           (g_ascii_strncasecmp (name, "un", 2) == 0 && name[2] != '\0' && is_participle_of (property, name + 2));
+           (g_ascii_strncasecmp (name, "un", 2) == 0 && name[2] != '\0' &&
+            is_participle_of (property, name + 2));
   for (guint i = 0; choices != NULL && i < json_array_get_length (choices); i++)
     {
       JsonNode *choice = json_array_get_element (choices, i);

@@ -230,7 +230,8 @@ set_title (OpenIotServiceRow *self,
 {
   gtk_label_set_text (self->title_label, title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  title, -1);
 }
 
 /* A description to draw: the cache's at once, the hub's when there was
@@ -281,7 +282,8 @@ on_written (GObject      *source,
         return;
       text = openiot_error_text (error);
       /* TRANSLATORS: the first %s is a device ("Kitchen light"), the second why it failed */
-      message = g_strdup_printf (_("Could not switch %s: %s"), openiot_service_info_get_title (self->service), text);
+      message = g_strdup_printf (_("Could not switch %s: %s"),
+                                 openiot_service_info_get_title (self->service), text);
       /* Back to what the device still is */
       gtk_switch_set_active (self->toggle, gtk_switch_get_state (self->toggle));
       openiot_toast_show (GTK_WIDGET (self), message);
@@ -297,14 +299,16 @@ on_state_set (OpenIotServiceRow *self,
               GtkSwitch         *toggle)
 {
   g_autoptr(JsonNode) value = NULL;
+  const char *name;
 
   if (self->primary == NULL || self->writing || on == gtk_switch_get_state (toggle))
     return FALSE;
   self->writing = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (toggle), FALSE);
   value = json_node_init_boolean (json_node_alloc (), on);
-  openiot_thing_session_write_property_async (self->session, openiot_interaction_get_name (self->primary), value,
-                                              self->cancellable, on_written, g_object_ref (self));
+  name = openiot_interaction_get_name (self->primary);
+  openiot_thing_session_write_property_async (self->session, name, value, self->cancellable,
+                                              on_written, g_object_ref (self));
   return TRUE;
 }
 
@@ -315,8 +319,8 @@ on_invoked (GObject      *source,
 {
   g_autoptr(OpenIotServiceRow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) output = openiot_consumed_thing_invoke_action_finish (OPENIOT_CONSUMED_THING (source), result,
-                                                                            &error);
+  g_autoptr(JsonNode) output =
+    openiot_consumed_thing_invoke_action_finish (OPENIOT_CONSUMED_THING (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -324,9 +328,9 @@ on_invoked (GObject      *source,
   if (output == NULL)
     {
       g_autofree char *reason = openiot_error_text (error);
+      const char *title = openiot_interaction_get_title (self->offered);
       /* TRANSLATORS: an action's title ("Unlock"), then why it failed */
-      g_autofree char *message = g_strdup_printf (_("%s failed: %s"), openiot_interaction_get_title (self->offered),
-                                                  reason);
+      g_autofree char *message = g_strdup_printf (_("%s failed: %s"), title, reason);
 
       openiot_toast_show (GTK_WIDGET (self), message);
     }
@@ -339,13 +343,15 @@ invoke (GtkWidget *widget)
 {
   OpenIotServiceRow *self = OPENIOT_SERVICE_ROW (widget);
   OpenIotConsumedThing *thing = openiot_thing_session_get_consumed_thing (self->session);
+  const char *name;
 
   if (self->offered == NULL || self->invoking || thing == NULL)
     return;
+  name = openiot_interaction_get_name (self->offered);
   self->invoking = TRUE;
   show_action (self);
-  openiot_consumed_thing_invoke_action_async (thing, openiot_interaction_get_name (self->offered), NULL,
-                                              self->cancellable, on_invoked, g_object_ref (self));
+  openiot_consumed_thing_invoke_action_async (thing, name, NULL, self->cancellable, on_invoked,
+                                              g_object_ref (self));
 }
 
 /* One tap, as on the Thing page: an action that opens or erases
@@ -358,7 +364,8 @@ on_action_clicked (OpenIotServiceRow *self)
   if (self->offered == NULL || self->invoking || thing == NULL)
     return;
   if (openiot_interaction_get_needs_confirmation (self->offered))
-    openiot_action_confirm (GTK_WIDGET (self), self->offered, openiot_thing_get_title (thing), invoke);
+    openiot_action_confirm (GTK_WIDGET (self), self->offered, openiot_thing_get_title (thing),
+                            invoke);
   else
     invoke (GTK_WIDGET (self));
 }
@@ -387,10 +394,12 @@ openiot_service_row_new (OpenIotHub         *hub,
   set_title (self, openiot_service_info_get_title (service));
 
   self->session = openiot_thing_session_new_primary (hub, openiot_service_info_get_id (service));
-  g_signal_connect_object (self->session, "notify::thing", G_CALLBACK (on_thing), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::thing", G_CALLBACK (on_thing), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::consumed-thing", G_CALLBACK (show_value), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::live", G_CALLBACK (show_freshness), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::live", G_CALLBACK (show_freshness), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::updated", G_CALLBACK (show_freshness), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "value-changed", G_CALLBACK (on_value_changed), self, 0);
@@ -529,7 +538,8 @@ openiot_service_row_class_init (OpenIotServiceRowClass *klass)
   object_class->dispose = openiot_service_row_dispose;
   object_class->finalize = openiot_service_row_finalize;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-service-row.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/openiot/Client/ui/openiot-service-row.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, icon);
   gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, subtitle_label);

@@ -168,7 +168,7 @@ save_primary_value (OpenIotThingSession *self)
   self->saved = g_get_monotonic_time ();
   if ((values = openiot_thing_cache_load_values (cache, hub_id, self->service_id, NULL)) == NULL)
     values = json_object_new ();
-  json_object_set_member (values, name, json_node_copy (json_object_get_member (self->values, name)));
+  json_object_set_member (values, name, json_object_dup_member (self->values, name));
   if (!openiot_thing_cache_save_values (cache, hub_id, self->service_id, values, &error))
     g_debug ("Value not cached: %s", error->message);
 }
@@ -320,8 +320,8 @@ on_primary_read (GObject      *source,
 {
   g_autoptr(OpenIotThingSession) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) value = openiot_consumed_thing_read_property_finish (OPENIOT_CONSUMED_THING (source), result,
-                                                                           &error);
+  g_autoptr(JsonNode) value =
+    openiot_consumed_thing_read_property_finish (OPENIOT_CONSUMED_THING (source), result, &error);
   OpenIotInteraction *primary;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -351,8 +351,10 @@ read_values (OpenIotThingSession *self)
       if (primary == NULL || !openiot_interaction_get_readable (primary))
         return;
       self->reading = TRUE;
-      openiot_consumed_thing_read_property_async (self->consumed, openiot_interaction_get_name (primary),
-                                                  self->cancellable, on_primary_read, g_object_ref (self));
+      openiot_consumed_thing_read_property_async (self->consumed,
+                                                  openiot_interaction_get_name (primary),
+                                                  self->cancellable, on_primary_read,
+                                                  g_object_ref (self));
       return;
     }
   self->reading = TRUE;
@@ -522,7 +524,8 @@ openiot_thing_session_start (OpenIotThingSession *self)
   if (self->cancellable != NULL)
     return;
   self->cancellable = g_cancellable_new ();
-  self->status_handler = g_signal_connect (self->hub, "notify::status", G_CALLBACK (on_hub_status), self);
+  self->status_handler = g_signal_connect (self->hub, "notify::status", G_CALLBACK (on_hub_status),
+                                           self);
 
   openiot_thing_session_load_cached (self);
   if (self->thing != NULL)

@@ -96,7 +96,8 @@ read_property (Scene      *scene,
   thing = openiot_consumed_thing_fetch_finish (result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
-  openiot_consumed_thing_read_property_async (thing, name, NULL, openiot_test_ui_store_result, &result);
+  openiot_consumed_thing_read_property_async (thing, name, NULL, openiot_test_ui_store_result,
+                                              &result);
   openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "a value");
   value = openiot_consumed_thing_read_property_finish (thing, result, &error);
   g_assert_no_error (error);
@@ -143,16 +144,17 @@ action_offered (gpointer data)
 static guint
 count_columns (Scene *scene)
 {
-  GtkWidget *first = gtk_widget_get_first_child (GTK_WIDGET (scene->grid));
+  GtkWidget *grid = GTK_WIDGET (scene->grid);
+  GtkWidget *first = gtk_widget_get_first_child (grid);
   graphene_point_t origin;
   guint columns = 0;
 
-  g_assert_true (gtk_widget_compute_point (first, GTK_WIDGET (scene->grid), &GRAPHENE_POINT_INIT (0, 0), &origin));
+  g_assert_true (gtk_widget_compute_point (first, grid, &GRAPHENE_POINT_INIT (0, 0), &origin));
   for (GtkWidget *child = first; child != NULL; child = gtk_widget_get_next_sibling (child))
     {
       graphene_point_t point;
 
-      g_assert_true (gtk_widget_compute_point (child, GTK_WIDGET (scene->grid), &GRAPHENE_POINT_INIT (0, 0), &point));
+      g_assert_true (gtk_widget_compute_point (child, grid, &GRAPHENE_POINT_INIT (0, 0), &point));
       if (point.y == origin.y)
         columns++;
     }
@@ -198,6 +200,7 @@ test_overview (void)
   OpenIotServiceRow *thermostat, *lock, *light, *meter;
   SwitchWait wait;
   ActionWait action_wait;
+  GtkWidget *lock_button;
   GtkWindow *dialog;
   char *state;
   gboolean was_on;
@@ -212,8 +215,8 @@ test_overview (void)
   scene.hub = openiot_test_app_pair (app, test_hub);
   scene.hub_page = OPENIOT_HUB_PAGE (gtk_widget_get_template_child (GTK_WIDGET (scene.window), OPENIOT_TYPE_WINDOW,
                                                                     "hub_page"));
-  scene.grid = GTK_FLOW_BOX (gtk_widget_get_template_child (GTK_WIDGET (scene.hub_page), OPENIOT_TYPE_HUB_PAGE,
-                                                            "services_grid"));
+  scene.grid = GTK_FLOW_BOX (openiot_test_ui_template_child (scene.hub_page, OPENIOT_TYPE_HUB_PAGE,
+                                                             "services_grid"));
   openiot_window_show_hub (scene.window, scene.hub);
   openiot_test_ui_wait_until (all_values_shown, &scene, "every service's value, live");
 
@@ -235,9 +238,11 @@ test_overview (void)
   /* No one-tap action where the TD does not make one clear: the light
    * has its switch, the thermostat's and the meter's only action takes
    * an input */
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_action_button (light))));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_action_button (thermostat))));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_action_button (meter))));
+  lock_button = GTK_WIDGET (openiot_service_row_get_action_button (lock));
+  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+    if (g_strcmp0 (services[i], "lock") != 0)
+      g_assert_false (gtk_widget_get_visible (
+        GTK_WIDGET (openiot_service_row_get_action_button (find_row (&scene, services[i])))));
 
   /* Only a writable on/off has a switch */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_toggle (light))));
@@ -248,6 +253,9 @@ test_overview (void)
   /* Switched from the overview: the hub has it, the row says it */
   wait = (SwitchWait) { openiot_service_row_get_toggle (light), !was_on };
   gtk_switch_set_active (wait.toggle, !was_on);
+  /* Not before the light took it, and not twice meanwhile */
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (wait.toggle)));
+  g_assert_cmpint (gtk_switch_get_state (wait.toggle), ==, was_on);
   openiot_test_ui_wait_until (switch_settled, &wait, "the light to switch");
   g_assert_cmpint (read_light_on (&scene), ==, !was_on);
   g_assert_cmpstr (openiot_service_row_get_value_text (light), ==, !was_on ? "On" : "Off");
@@ -256,8 +264,7 @@ test_overview (void)
    * locked, asking first as the Thing page does; Cancel does nothing */
   action_wait = (ActionWait) { lock, "Locked", "Unlock" };
   openiot_test_ui_wait_until (action_offered, &action_wait, "Unlock beside the locked lock");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (openiot_service_row_get_action_button (lock)),
-                                           "destructive-action"));
+  g_assert_true (gtk_widget_has_css_class (lock_button, "destructive-action"));
   /* Tiles: two columns on a desktop, one on a phone */
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "overview");
   g_assert_cmpuint (count_columns (&scene), ==, 2);
@@ -266,8 +273,10 @@ test_overview (void)
   openiot_test_ui_wait_for_frame (GTK_WINDOW (scene.window));
   g_assert_cmpuint (count_columns (&scene), ==, 1);
   dialog = tap_for_dialog (lock);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Unlock “Front door lock”?");
-  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "cancel");
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Unlock “Front door lock”?");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "cancel");
   openiot_test_ui_screenshot (dialog, "overview-confirm-unlock-360x720");
   openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "cancel");
   openiot_test_ui_iterate (500);
@@ -284,10 +293,9 @@ test_overview (void)
   state = read_lock_state (&scene);
   g_assert_cmpstr (state, ==, "unlocked");
   g_clear_pointer (&state, g_free);
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (openiot_service_row_get_action_button (lock)),
-                                            "destructive-action"));
+  g_assert_false (gtk_widget_has_css_class (lock_button, "destructive-action"));
   openiot_test_ui_screenshot (GTK_WINDOW (scene.window), "overview-unlocked-360x720");
-  openiot_test_ui_click (GTK_WIDGET (openiot_service_row_get_action_button (lock)));
+  openiot_test_ui_click (lock_button);
   g_assert_null (openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   action_wait = (ActionWait) { lock, "Locked", "Unlock" };
   openiot_test_ui_wait_until (action_offered, &action_wait, "the lock locked again");

@@ -209,6 +209,8 @@ test_primary_only (Fixture       *fixture,
   g_autoptr(JsonObject) cached = NULL;
   g_autoptr(GArray) samples = NULL;
   const char *hub_id = openiot_hub_record_get_id (openiot_hub_get_record (fixture->hub));
+  OpenIotValueHistory *history;
+  OpenIotThingCache *cache;
   JsonObject *values;
   guint n_samples;
 
@@ -220,9 +222,10 @@ test_primary_only (Fixture       *fixture,
   primary = openiot_thing_session_new_primary (fixture->hub, "thermostat");
   openiot_thing_session_start (primary);
   g_assert_nonnull (openiot_thing_session_get_thing (primary));
-  g_assert_cmpstr (openiot_interaction_get_name (openiot_thing_session_get_primary (primary)), ==, "temperature");
-  samples = openiot_value_history_get_samples (openiot_thing_session_get_history (primary), "thermostat",
-                                               "temperature", NULL);
+  g_assert_cmpstr (openiot_interaction_get_name (openiot_thing_session_get_primary (primary)), ==,
+                   "temperature");
+  history = openiot_thing_session_get_history (primary);
+  samples = openiot_value_history_get_samples (history, "thermostat", "temperature", NULL);
   n_samples = samples->len;
   g_clear_pointer (&samples, g_array_unref);
   wait_until (is_live, primary, "the main value, live");
@@ -230,13 +233,13 @@ test_primary_only (Fixture       *fixture,
   g_assert_true (json_object_has_member (values, "temperature"));
   /* The cache's other values beside it; no history of its own */
   g_assert_true (json_object_has_member (values, "humidity"));
-  samples = openiot_value_history_get_samples (openiot_thing_session_get_history (primary), "thermostat",
-                                               "temperature", NULL);
+  samples = openiot_value_history_get_samples (history, "thermostat", "temperature", NULL);
   g_assert_cmpuint (samples->len, ==, n_samples);
   openiot_thing_session_stop (primary);
 
   /* Its value went into what the cache held, the others kept */
-  cached = openiot_thing_cache_load_values (openiot_hub_get_cache (fixture->hub), hub_id, "thermostat", NULL);
+  cache = openiot_hub_get_cache (fixture->hub);
+  cached = openiot_thing_cache_load_values (cache, hub_id, "thermostat", NULL);
   g_assert_nonnull (cached);
   g_assert_true (json_object_has_member (cached, "temperature"));
   g_assert_true (json_object_has_member (cached, "mode"));
@@ -259,7 +262,8 @@ main (int   argc,
 
   g_test_add ("/thing-session/cached-then-live", Fixture, NULL, fixture_set_up, test_cached_then_live,
               fixture_tear_down);
-  g_test_add ("/thing-session/primary-only", Fixture, NULL, fixture_set_up, test_primary_only, fixture_tear_down);
+  g_test_add ("/thing-session/primary-only", Fixture, NULL, fixture_set_up, test_primary_only,
+              fixture_tear_down);
   g_test_add ("/thing-session/hub-down-and-back", Fixture, NULL, fixture_set_up, test_hub_down_and_back,
               fixture_tear_down);
 
