@@ -561,6 +561,8 @@ openiot_thing_session_stop (OpenIotThingSession *self)
   g_clear_signal_handler (&self->status_handler, self->hub);
   stop_observations (self);
   self->fetching = self->reading = self->started_from_cache = FALSE;
+  /* Started again, it starts from the cache again, as the first time */
+  self->loaded = FALSE;
   set_live (self, FALSE);
 }
 
