@@ -297,6 +297,7 @@ test_overview (void)
   openiot_test_ui_screenshot (GTK_WINDOW (scene.window), "overview-unlocked-360x720");
   openiot_test_ui_click (lock_button);
   g_assert_null (openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_false (gtk_widget_get_sensitive (lock_button));  /* once at a time */
   action_wait = (ActionWait) { lock, "Locked", "Unlock" };
   openiot_test_ui_wait_until (action_offered, &action_wait, "the lock locked again");
 
