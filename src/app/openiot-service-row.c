@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 
 #include "openiot-action-confirm.h"
-#include "openiot-action-state.h"
 #include "openiot-age-text.h"
 #include "openiot-error-text.h"
 #include "openiot-toast.h"
@@ -186,7 +185,7 @@ find_offered (OpenIotServiceRow *self)
     {
       OpenIotInteraction *action = self->one_tap->pdata[i];
 
-      if (openiot_action_state_is_redundant (thing, openiot_interaction_get_name (action), values))
+      if (openiot_thing_action_is_redundant (thing, openiot_interaction_get_name (action), values))
         continue;
       if (offered != NULL)
         return NULL;
@@ -264,7 +263,7 @@ on_thing (OpenIotServiceRow *self)
     return;
   g_set_object (&self->primary, openiot_thing_session_get_primary (self->session));
   g_clear_pointer (&self->one_tap, g_ptr_array_unref);
-  self->one_tap = openiot_action_state_get_one_tap (thing, self->primary);
+  self->one_tap = openiot_thing_get_one_tap_actions (thing);
   gtk_image_set_from_icon_name (self->icon, kind_icon_name (openiot_thing_get_kind (thing)));
   /* A service that is down is listed by its id: its description knows
    * the name people gave it */
