@@ -222,6 +222,7 @@ show_value (OpenIotServiceRow *self)
   if (value != NULL && !is_blocked (self))
     text = openiot_data_schema_format_value (openiot_interaction_get_schema (self->primary), value);
   gtk_label_set_text (self->value_label, text ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->value_label), text);  /* the whole of a long one */
   gtk_widget_set_visible (GTK_WIDGET (self->value_label), text != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->toggle), is_toggle (self->primary) && !is_blocked (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->toggle), openiot_service_info_get_up (self->service) && !self->writing);
