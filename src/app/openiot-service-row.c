@@ -125,24 +125,6 @@ get_value (OpenIotServiceRow *self)
                                  openiot_interaction_get_name (self->primary));
 }
 
-/* A screen reader reads the tile as a row: its name, then its value and
- * how fresh it is ("21.5 °C, Live"). */
-static void
-describe (OpenIotServiceRow *self)
-{
-  const char *value = gtk_label_get_text (self->value_label);
-  const char *freshness = gtk_label_get_text (self->subtitle_label);
-  g_autofree char *text = NULL;
-
-  if (*value != '\0' && *freshness != '\0')
-    /* TRANSLATORS: how a screen reader reads a device's tile: its value, then how fresh it is */
-    text = g_strdup_printf (_("%s, %s"), value, freshness);
-  else
-    text = g_strdup (*value != '\0' ? value : freshness);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
-                                  -1);
-}
-
 /* The subtitle: down, live, or how old the value is. */
 static void
 show_freshness (OpenIotServiceRow *self)
@@ -167,7 +149,10 @@ show_freshness (OpenIotServiceRow *self)
     text = g_strdup (_("Connecting…"));
   gtk_label_set_text (self->subtitle_label, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), text != NULL);
-  describe (self);
+  /* Read as an AdwActionRow is: its title, then its subtitle; the value
+   * and the control are its children */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  text ? text : "", -1);
 }
 
 /* Of the actions it may offer, the one that would change the state:
