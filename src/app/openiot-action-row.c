@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "openiot-action-confirm.h"
 #include "openiot-error-text.h"
 #include "openiot-toast.h"
 #include "openiot-value-editor.h"
@@ -225,34 +226,9 @@ openiot_action_row_run (OpenIotActionRow *self)
 }
 
 static void
-on_confirm_response (AdwMessageDialog *dialog,
-                     const char       *response,
-                     OpenIotActionRow *self)
+run_confirmed (GtkWidget *widget)
 {
-  if (g_strcmp0 (response, "run") == 0)
-    openiot_action_row_run (self);
-}
-
-/* Opening a lock or erasing data is never one slip of a finger away. */
-static void
-confirm_and_run (OpenIotActionRow *self)
-{
-  const char *device = openiot_thing_get_title (openiot_consumed_thing_get_thing (self->thing));
-  const char *title = openiot_interaction_get_title (self->action);
-  GtkWidget *dialog;
-
-  /* TRANSLATORS: an action's title, then a device's: "Unlock “Front door lock”?" */
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("%s “%s”?"), title, device);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("“%s” does this at once, and it cannot be taken back from here."), device);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), NULL);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "run", title);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "run", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  openiot_action_row_run (OPENIOT_ACTION_ROW (widget));
 }
 
 static void
@@ -261,7 +237,12 @@ on_run_clicked (GtkButton        *button,
 {
   if (self->cancellable == NULL && self->thing != NULL &&
       openiot_interaction_get_needs_confirmation (self->action))
-    confirm_and_run (self);
+    {
+      OpenIotThing *thing = openiot_consumed_thing_get_thing (self->thing);
+
+      openiot_action_confirm (GTK_WIDGET (self), self->action, openiot_thing_get_title (thing),
+                              run_confirmed);
+    }
   else
     openiot_action_row_run (self);
 }

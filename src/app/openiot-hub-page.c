@@ -29,7 +29,7 @@ struct _OpenIotHubPage
   GtkWidget      *back_button;
   OpenIotBanner        *banner;
   GtkStack       *services_stack;
-  GtkListBox     *services_list;
+  GtkFlowBox     *services_grid;
   GtkLabel       *services_empty;
   GtkStack       *activity_stack;
   GtkListBox     *activity_list;
@@ -194,10 +194,10 @@ on_services_changed (GListModel     *services,
 }
 
 static void
-on_service_activated (OpenIotHubPage *self,
-                      GtkListBoxRow  *row)
+on_service_activated (OpenIotHubPage  *self,
+                      GtkFlowBoxChild *tile)
 {
-  OpenIotServiceInfo *service = openiot_service_row_get_service (OPENIOT_SERVICE_ROW (row));
+  OpenIotServiceInfo *service = openiot_service_row_get_service (OPENIOT_SERVICE_ROW (tile));
 
   g_signal_emit (self, signals[SERVICE_ACTIVATED], 0, openiot_service_info_get_id (service),
                  openiot_service_info_get_title (service));
@@ -302,7 +302,7 @@ openiot_hub_page_set_hub (OpenIotHubPage *self,
   g_set_object (&self->hub, hub);
   g_signal_group_set_target (self->hub_signals, hub);
   g_signal_group_set_target (self->services_signals, hub ? openiot_hub_get_services (hub) : NULL);
-  gtk_list_box_bind_model (self->services_list, NULL, NULL, NULL, NULL);
+  gtk_flow_box_bind_model (self->services_grid, NULL, NULL, NULL, NULL);
   show_activity (self);
   if (hub == NULL)
     return;
@@ -310,7 +310,7 @@ openiot_hub_page_set_hub (OpenIotHubPage *self,
   self->cancellable = g_cancellable_new ();
   g_signal_group_set_target (self->connection_signals, openiot_hub_get_connection (hub));
   services = openiot_hub_get_services (hub);
-  gtk_list_box_bind_model (self->services_list, services, create_service_row, self, NULL);
+  gtk_flow_box_bind_model (self->services_grid, services, create_service_row, self, NULL);
   on_services_changed (services, 0, 0, 0, self);
   show_record (self);
   show_status (self);
@@ -377,7 +377,7 @@ openiot_hub_page_class_init (OpenIotHubPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, back_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, banner);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, services_stack);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, services_list);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, services_grid);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, services_empty);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, status_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, route_row);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "openiot-action-confirm.h"
 #include "openiot-age-text.h"
 #include "openiot-error-text.h"
 #include "openiot-toast.h"
@@ -16,37 +17,42 @@
  *
  * A service in a hub's overview: an icon for what it is, its primary
  * value, live, and how fresh that value is; a switch when that value is
- * a writable on/off. The kind and the primary property come from the
- * library's rule (openiot_thing_get_kind(),
- * openiot_thing_get_primary_property()); this row only reads, observes
- * and writes that one property. A service that is down shows its last
- * known value and when it was last seen.
+ * a writable on/off, else the Thing's most common action when its
+ * description makes it clear (docs/overview.md, "One tap"). The kind and
+ * the primary property come from the library's rule
+ * (openiot_thing_get_kind(), openiot_thing_get_primary_property()), the
+ * value from the library's live model (a primary-only
+ * OpenIotThingSession): this row only draws it and writes or invokes
+ * what it offers. A service that is down shows its last known value and
+ * when it was last seen.
  *
- * Built in code rather than from a template: it is an AdwActionRow with
- * three small children.
+ * A tile of the overview's grid (a GtkFlowBoxChild): one column on a
+ * phone, two where there is room.
  */
 struct _OpenIotServiceRow
 {
-  AdwActionRow          parent_instance;
+  GtkFlowBoxChild       parent_instance;
 
   GtkImage             *icon;
+  GtkLabel             *title_label;
+  GtkLabel             *subtitle_label;
   GtkLabel             *value_label;
   GtkSwitch            *toggle;
+  GtkButton            *action_button;
 
   OpenIotHub           *hub;
   OpenIotServiceInfo   *service;
-  OpenIotConsumedThing *thing;
-  OpenIotInteraction   *primary;       /* owned by the thing */
-  OpenIotObservation   *observation;
-  JsonNode             *value;
-  GDateTime            *updated;
+  OpenIotThingSession  *session;
+  OpenIotInteraction   *primary;
+  GPtrArray            *one_tap;       /* the actions it may offer */
+  OpenIotInteraction   *offered;       /* the one on the button, of those */
   GCancellable         *cancellable;
-  gint64                saved;         /* monotonic, µs */
   guint                 age_timer;
   gboolean              writing;
+  gboolean              invoking;
 };
 
-G_DEFINE_FINAL_TYPE (OpenIotServiceRow, openiot_service_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE (OpenIotServiceRow, openiot_service_row, GTK_TYPE_FLOW_BOX_CHILD)
 
 #define DEVICE_ICON "preferences-system-devices-symbolic"
 
@@ -73,18 +79,14 @@ kind_icon_name (OpenIotThingKind kind)
     }
 }
 
-static const char *
-hub_id (OpenIotServiceRow *self)
-{
-  return openiot_hub_record_get_id (openiot_hub_get_record (self->hub));
-}
-
 static gboolean
 is_toggle (OpenIotInteraction *property)
 {
-  return property != NULL && openiot_interaction_get_writable (property) &&
+  OpenIotDataSchema *schema = property ? openiot_interaction_get_schema (property) : NULL;
+
+  return schema != NULL && openiot_interaction_get_writable (property) &&
          openiot_interaction_get_readable (property) &&
-         openiot_data_schema_get_data_type (openiot_interaction_get_schema (property)) == OPENIOT_DATA_TYPE_BOOLEAN;
+         openiot_data_schema_get_data_type (schema) == OPENIOT_DATA_TYPE_BOOLEAN;
 }
 
 /* As on the Thing page: values that could come from an impostor's
@@ -97,20 +99,38 @@ is_blocked (OpenIotServiceRow *self)
   return status == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED || status == OPENIOT_HUB_STATUS_NOT_REGISTERED;
 }
 
+/* Followed, not only read: the session is live once it read the value */
 static gboolean
 is_live (OpenIotServiceRow *self)
 {
-  OpenIotObservationState state = self->observation ? openiot_observation_get_state (self->observation)
-                                                    : OPENIOT_OBSERVATION_STOPPED;
+  return openiot_thing_session_get_live (self->session) && self->primary != NULL &&
+         openiot_interaction_get_observable (self->primary);
+}
 
-  return state == OPENIOT_OBSERVATION_LIVE || state == OPENIOT_OBSERVATION_POLLING;
+/* Something is sent to the device only while it answers, through a hub
+ * that may be used */
+static gboolean
+is_usable (OpenIotServiceRow *self)
+{
+  return openiot_service_info_get_up (self->service) && !is_blocked (self) &&
+         openiot_thing_session_get_consumed_thing (self->session) != NULL;
+}
+
+static JsonNode *
+get_value (OpenIotServiceRow *self)
+{
+  if (self->primary == NULL)
+    return NULL;
+  return json_object_get_member (openiot_thing_session_get_values (self->session),
+                                 openiot_interaction_get_name (self->primary));
 }
 
 /* The subtitle: down, live, or how old the value is. */
 static void
 show_freshness (OpenIotServiceRow *self)
 {
-  g_autofree char *age = self->updated ? openiot_age_text (self->updated) : NULL;
+  GDateTime *updated = openiot_thing_session_get_updated (self->session);
+  g_autofree char *age = updated ? openiot_age_text (updated) : NULL;
   g_autofree char *text = NULL;
 
   if (is_blocked (self))
@@ -127,17 +147,67 @@ show_freshness (OpenIotServiceRow *self)
     text = g_strdup_printf (_("Updated %s"), age);
   else
     text = g_strdup (_("Connecting…"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), text ? text : "");
+  gtk_label_set_text (self->subtitle_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), text != NULL);
+  /* Read as an AdwActionRow is: its title, then its subtitle; the value
+   * and the control are its children */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  text ? text : "", -1);
+}
+
+/* Of the actions it may offer, the one that would change the state:
+ * none while that is not clear (a jammed lock, no value yet). */
+static OpenIotInteraction *
+find_offered (OpenIotServiceRow *self)
+{
+  OpenIotThing *thing = openiot_thing_session_get_thing (self->session);
+  JsonObject *values = openiot_thing_session_get_values (self->session);
+  OpenIotInteraction *offered = NULL;
+
+  if (thing == NULL || self->one_tap == NULL || is_toggle (self->primary))
+    return NULL;
+  for (guint i = 0; i < self->one_tap->len; i++)
+    {
+      OpenIotInteraction *action = self->one_tap->pdata[i];
+
+      if (openiot_thing_action_is_redundant (thing, openiot_interaction_get_name (action), values))
+        continue;
+      if (offered != NULL)
+        return NULL;
+      offered = action;
+    }
+  return offered;
+}
+
+static void
+show_action (OpenIotServiceRow *self)
+{
+  GtkWidget *button = GTK_WIDGET (self->action_button);
+
+  /* The button stays what it is while its action runs */
+  if (!self->invoking)
+    g_set_object (&self->offered, find_offered (self));
+  gtk_widget_set_visible (button, self->offered != NULL && !is_blocked (self));
+  if (self->offered == NULL)
+    return;
+  gtk_button_set_label (self->action_button, openiot_interaction_get_title (self->offered));
+  if (openiot_interaction_get_needs_confirmation (self->offered))
+    gtk_widget_add_css_class (button, "destructive-action");
+  else
+    gtk_widget_remove_css_class (button, "destructive-action");
+  gtk_widget_set_sensitive (button, is_usable (self) && !self->invoking);
 }
 
 static void
 show_value (OpenIotServiceRow *self)
 {
+  JsonNode *value = get_value (self);
   g_autofree char *text = NULL;
 
-  if (self->primary != NULL && self->value != NULL && !is_blocked (self))
-    text = openiot_data_schema_format_value (openiot_interaction_get_schema (self->primary), self->value);
+  if (value != NULL && !is_blocked (self))
+    text = openiot_data_schema_format_value (openiot_interaction_get_schema (self->primary), value);
   gtk_label_set_text (self->value_label, text ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->value_label), text);  /* the whole of a long one */
   gtk_widget_set_visible (GTK_WIDGET (self->value_label), text != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->toggle), is_toggle (self->primary) && !is_blocked (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->toggle), openiot_service_info_get_up (self->service) && !self->writing);
@@ -146,137 +216,56 @@ show_value (OpenIotServiceRow *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->value_label), "dim-label");
 
-  if (is_toggle (self->primary) && self->value != NULL && JSON_NODE_HOLDS_VALUE (self->value) &&
-      json_node_get_value_type (self->value) == G_TYPE_BOOLEAN && !self->writing)
+  if (is_toggle (self->primary) && value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+      json_node_get_value_type (value) == G_TYPE_BOOLEAN && !self->writing)
     {
-      gboolean on = json_node_get_boolean (self->value);
+      gboolean on = json_node_get_boolean (value);
 
       gtk_switch_set_state (self->toggle, on);
       gtk_switch_set_active (self->toggle, on);
     }
-  show_freshness (self);
-}
-
-/* The Thing page's cache keeps the last values with the time they were
- * read: the overview starts from them and adds its own. */
-static void
-save_value (OpenIotServiceRow *self)
-{
-  OpenIotThingCache *cache = openiot_hub_get_cache (self->hub);
-  const char *service_id = openiot_service_info_get_id (self->service);
-  g_autoptr(JsonObject) values = NULL;
-
-  if (self->primary == NULL || self->value == NULL)
-    return;
-  self->saved = g_get_monotonic_time ();
-  values = openiot_thing_cache_load_values (cache, hub_id (self), service_id, NULL);
-  if (values == NULL)
-    values = json_object_new ();
-  json_object_set_member (values, openiot_interaction_get_name (self->primary), json_node_copy (self->value));
-  openiot_thing_cache_save_values (cache, hub_id (self), service_id, values, NULL);
-}
-
-static void
-set_value (OpenIotServiceRow *self,
-           JsonNode          *value)
-{
-  g_clear_pointer (&self->value, json_node_unref);
-  self->value = json_node_copy (value);
-  g_clear_pointer (&self->updated, g_date_time_unref);
-  self->updated = g_date_time_new_now_utc ();
-  show_value (self);
-}
-
-/* The cache's time is the "last seen" of a service that goes down: kept
- * within a minute of the last value, without a write for every one. */
-#define SAVE_INTERVAL (60 * G_USEC_PER_SEC)
-
-static void
-on_value (OpenIotObservation *observation,
-          JsonNode           *value,
-          OpenIotServiceRow  *self)
-{
-  set_value (self, value);
-  if (g_get_monotonic_time () - self->saved >= SAVE_INTERVAL)
-    save_value (self);
-}
-
-static void
-on_observation_state (OpenIotServiceRow *self)
-{
+  show_action (self);
   show_freshness (self);
 }
 
 static void
-on_read (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+set_title (OpenIotServiceRow *self,
+           const char        *title)
 {
-  g_autoptr(OpenIotServiceRow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) value = openiot_consumed_thing_read_property_finish (OPENIOT_CONSUMED_THING (source), result,
-                                                                           &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (value == NULL)
-    {
-      g_debug ("%s: %s", openiot_service_info_get_id (self->service), error->message);
-      show_freshness (self);
-      return;
-    }
-  set_value (self, value);
-  save_value (self);
+  gtk_label_set_text (self->title_label, title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  title, -1);
 }
 
-/* One property: read it now, then follow it while the row is shown. */
+/* A description to draw: the cache's at once, the hub's when there was
+ * none. */
 static void
-use_thing (OpenIotServiceRow *self,
-           OpenIotThing      *thing)
+on_thing (OpenIotServiceRow *self)
 {
-  const char *name;
+  OpenIotThing *thing = openiot_thing_session_get_thing (self->session);
 
-  g_assert (self->thing == NULL);
-  self->thing = openiot_consumed_thing_new (openiot_hub_get_connection (self->hub), thing);
-  self->primary = openiot_thing_get_primary_property (thing);
+  if (thing == NULL)
+    return;
+  g_set_object (&self->primary, openiot_thing_session_get_primary (self->session));
+  g_clear_pointer (&self->one_tap, g_ptr_array_unref);
+  self->one_tap = openiot_thing_get_one_tap_actions (thing);
   gtk_image_set_from_icon_name (self->icon, kind_icon_name (openiot_thing_get_kind (thing)));
   /* A service that is down is listed by its id: its description knows
    * the name people gave it */
   if (g_strcmp0 (openiot_service_info_get_title (self->service), openiot_service_info_get_id (self->service)) == 0)
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), openiot_thing_get_title (thing));
+    set_title (self, openiot_thing_get_title (thing));
   show_value (self);
-
-  if (self->primary == NULL || !openiot_interaction_get_readable (self->primary) ||
-      !openiot_service_info_get_up (self->service))
-    return;
-  name = openiot_interaction_get_name (self->primary);
-  openiot_consumed_thing_read_property_async (self->thing, name, self->cancellable, on_read, g_object_ref (self));
-  if (openiot_interaction_get_observable (self->primary) &&
-      (self->observation = openiot_consumed_thing_observe (self->thing, OPENIOT_INTERACTION_PROPERTY, name, NULL)))
-    {
-      g_signal_connect (self->observation, "value", G_CALLBACK (on_value), self);
-      g_signal_connect_swapped (self->observation, "notify::state", G_CALLBACK (on_observation_state), self);
-      openiot_observation_start (self->observation);
-    }
 }
 
 static void
-on_fetched (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_value_changed (OpenIotThingSession *session,
+                  const char          *name,
+                  JsonNode            *value,
+                  OpenIotServiceRow   *self)
 {
-  g_autoptr(OpenIotServiceRow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotConsumedThing) thing = openiot_hub_fetch_thing_finish (OPENIOT_HUB (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (thing == NULL)
-    {
-      g_debug ("%s: %s", openiot_service_info_get_id (self->service), error->message);
-      return;  /* the Thing page says why, when opened */
-    }
-  use_thing (self, openiot_consumed_thing_get_thing (thing));
+  if (self->primary != NULL && g_strcmp0 (name, openiot_interaction_get_name (self->primary)) == 0)
+    show_value (self);
 }
 
 static void
@@ -286,30 +275,25 @@ on_written (GObject      *source,
 {
   g_autoptr(OpenIotServiceRow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) written = NULL;
-  gboolean on = gtk_switch_get_active (self->toggle);
 
-  if (!openiot_consumed_thing_write_property_finish (OPENIOT_CONSUMED_THING (source), result, &error))
+  self->writing = FALSE;
+  if (!openiot_thing_session_write_property_finish (OPENIOT_THING_SESSION (source), result, &error))
     {
+      g_autofree char *text = NULL;
+      g_autofree char *message = NULL;
+
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      g_autofree char *text = openiot_error_text (error);
+      text = openiot_error_text (error);
       /* TRANSLATORS: the first %s is a device ("Kitchen light"), the second why it failed */
-      g_autofree char *message = g_strdup_printf (_("Could not switch %s: %s"),
-                                                  openiot_service_info_get_title (self->service), text);
-
-      self->writing = FALSE;
-      gtk_widget_set_sensitive (GTK_WIDGET (self->toggle), TRUE);
+      message = g_strdup_printf (_("Could not switch %s: %s"),
+                                 openiot_service_info_get_title (self->service), text);
       /* Back to what the device still is */
       gtk_switch_set_active (self->toggle, gtk_switch_get_state (self->toggle));
       openiot_toast_show (GTK_WIDGET (self), message);
-      return;
     }
-  self->writing = FALSE;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->toggle), TRUE);
-  written = json_node_init_boolean (json_node_alloc (), on);
-  set_value (self, written);
-  save_value (self);
+  /* Taken: the session has the value and said so (value-changed) */
+  show_value (self);
 }
 
 /* The switch shows the device's state: it moves when the write is done. */
@@ -319,16 +303,75 @@ on_state_set (OpenIotServiceRow *self,
               GtkSwitch         *toggle)
 {
   g_autoptr(JsonNode) value = NULL;
+  const char *name;
 
-  if (self->thing == NULL || self->primary == NULL || self->writing ||
-      on == gtk_switch_get_state (toggle))
+  if (self->primary == NULL || self->writing || on == gtk_switch_get_state (toggle))
     return FALSE;
   self->writing = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (toggle), FALSE);
   value = json_node_init_boolean (json_node_alloc (), on);
-  openiot_consumed_thing_write_property_async (self->thing, openiot_interaction_get_name (self->primary), value,
-                                               self->cancellable, on_written, g_object_ref (self));
+  name = openiot_interaction_get_name (self->primary);
+  openiot_thing_session_write_property_async (self->session, name, value, self->cancellable,
+                                              on_written, g_object_ref (self));
   return TRUE;
+}
+
+static void
+on_invoked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(OpenIotServiceRow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) output =
+    openiot_consumed_thing_invoke_action_finish (OPENIOT_CONSUMED_THING (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->invoking = FALSE;
+  if (output == NULL)
+    {
+      g_autofree char *reason = openiot_error_text (error);
+      const char *title = openiot_interaction_get_title (self->offered);
+      /* TRANSLATORS: an action's title ("Unlock"), then why it failed */
+      g_autofree char *message = g_strdup_printf (_("%s failed: %s"), title, reason);
+
+      openiot_toast_show (GTK_WIDGET (self), message);
+    }
+  /* What it did shows as the main value changes, live */
+  show_value (self);
+}
+
+static void
+invoke (GtkWidget *widget)
+{
+  OpenIotServiceRow *self = OPENIOT_SERVICE_ROW (widget);
+  OpenIotConsumedThing *thing = openiot_thing_session_get_consumed_thing (self->session);
+  const char *name;
+
+  if (self->offered == NULL || self->invoking || thing == NULL)
+    return;
+  name = openiot_interaction_get_name (self->offered);
+  self->invoking = TRUE;
+  show_action (self);
+  openiot_consumed_thing_invoke_action_async (thing, name, NULL, self->cancellable, on_invoked,
+                                              g_object_ref (self));
+}
+
+/* One tap, as on the Thing page: an action that opens or erases
+ * something asks first, in the very same words. */
+static void
+on_action_clicked (OpenIotServiceRow *self)
+{
+  OpenIotThing *thing = openiot_thing_session_get_thing (self->session);
+
+  if (self->offered == NULL || self->invoking || thing == NULL)
+    return;
+  if (openiot_interaction_get_needs_confirmation (self->offered))
+    openiot_action_confirm (GTK_WIDGET (self), self->offered, openiot_thing_get_title (thing),
+                            invoke);
+  else
+    invoke (GTK_WIDGET (self));
 }
 
 static gboolean
@@ -342,37 +385,34 @@ on_age_timer (gpointer user_data)
  * openiot_service_row_new:
  *
  * Shows @service of @hub at once from the cache (its description, its
- * last value), then reads and follows its primary value.
+ * last value), then reads and follows its primary value while it is up.
  */
 GtkWidget *
 openiot_service_row_new (OpenIotHub         *hub,
                          OpenIotServiceInfo *service)
 {
   OpenIotServiceRow *self = g_object_new (OPENIOT_TYPE_SERVICE_ROW, NULL);
-  OpenIotThingCache *cache = openiot_hub_get_cache (hub);
-  const char *service_id = openiot_service_info_get_id (service);
-  g_autoptr(OpenIotThing) cached = NULL;
-  g_autoptr(JsonObject) values = NULL;
 
   self->hub = g_object_ref (hub);
   self->service = g_object_ref (service);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), openiot_service_info_get_title (service));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  openiot_service_info_get_title (service), -1);
+  set_title (self, openiot_service_info_get_title (service));
 
-  values = openiot_thing_cache_load_values (cache, hub_id (self), service_id, &self->updated);
-  cached = openiot_hub_load_cached_thing (hub, service_id);
-  if (cached != NULL)
-    {
-      OpenIotInteraction *primary = openiot_thing_get_primary_property (cached);
-
-      if (values != NULL && primary != NULL &&
-          json_object_has_member (values, openiot_interaction_get_name (primary)))
-        self->value = json_node_copy (json_object_get_member (values, openiot_interaction_get_name (primary)));
-      use_thing (self, cached);
-    }
-  else if (openiot_service_info_get_up (service))
-    openiot_hub_fetch_thing_async (hub, service_id, self->cancellable, on_fetched, g_object_ref (self));
+  self->session = openiot_thing_session_new_primary (hub, openiot_service_info_get_id (service));
+  g_signal_connect_object (self->session, "notify::thing", G_CALLBACK (on_thing), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::consumed-thing", G_CALLBACK (show_value), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::live", G_CALLBACK (show_freshness), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::updated", G_CALLBACK (show_freshness), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "value-changed", G_CALLBACK (on_value_changed), self, 0);
+  /* A service that is down is asked nothing: its last value, from the
+   * cache the Thing page shares */
+  if (openiot_service_info_get_up (service))
+    openiot_thing_session_start (self->session);
+  else
+    openiot_thing_session_load_cached (self->session);
   show_value (self);
   g_signal_connect_object (hub, "notify::status", G_CALLBACK (show_value), self, G_CONNECT_SWAPPED);
   self->age_timer = g_timeout_add_seconds (10, on_age_timer, self);
@@ -396,6 +436,30 @@ openiot_service_row_get_icon_name (OpenIotServiceRow *self)
 {
   g_return_val_if_fail (OPENIOT_IS_SERVICE_ROW (self), NULL);
   return gtk_image_get_icon_name (self->icon);
+}
+
+/**
+ * openiot_service_row_get_title:
+ *
+ * Returns: the service's name as shown
+ */
+const char *
+openiot_service_row_get_title (OpenIotServiceRow *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_SERVICE_ROW (self), NULL);
+  return gtk_label_get_text (self->title_label);
+}
+
+/**
+ * openiot_service_row_get_subtitle:
+ *
+ * Returns: how fresh the value is ("Live"), or why there is none
+ */
+const char *
+openiot_service_row_get_subtitle (OpenIotServiceRow *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_SERVICE_ROW (self), NULL);
+  return gtk_label_get_text (self->subtitle_label);
 }
 
 /**
@@ -423,6 +487,19 @@ openiot_service_row_get_toggle (OpenIotServiceRow *self)
   return self->toggle;
 }
 
+/**
+ * openiot_service_row_get_action_button:
+ *
+ * Returns: (transfer none): the button of the one-tap action, visible
+ *   when the Thing's description makes that action clear
+ */
+GtkButton *
+openiot_service_row_get_action_button (OpenIotServiceRow *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_SERVICE_ROW (self), NULL);
+  return self->action_button;
+}
+
 static void
 openiot_service_row_dispose (GObject *object)
 {
@@ -430,14 +507,13 @@ openiot_service_row_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->age_timer, g_source_remove);
-  if (self->observation != NULL)
+  if (self->session != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->observation, self);
-      openiot_observation_stop (self->observation);
-      g_clear_object (&self->observation);
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      openiot_thing_session_stop (self->session);
+      g_clear_object (&self->session);
     }
-  self->primary = NULL;
-  g_clear_object (&self->thing);
+  gtk_widget_dispose_template (GTK_WIDGET (self), OPENIOT_TYPE_SERVICE_ROW);
 
   G_OBJECT_CLASS (openiot_service_row_parent_class)->dispose (object);
 }
@@ -450,8 +526,9 @@ openiot_service_row_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->hub);
   g_clear_object (&self->service);
-  g_clear_pointer (&self->value, json_node_unref);
-  g_clear_pointer (&self->updated, g_date_time_unref);
+  g_clear_object (&self->primary);
+  g_clear_object (&self->offered);
+  g_clear_pointer (&self->one_tap, g_ptr_array_unref);
 
   G_OBJECT_CLASS (openiot_service_row_parent_class)->finalize (object);
 }
@@ -460,37 +537,26 @@ static void
 openiot_service_row_class_init (OpenIotServiceRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = openiot_service_row_dispose;
   object_class->finalize = openiot_service_row_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/openiot/Client/ui/openiot-service-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, icon);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, value_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, toggle);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotServiceRow, action_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_state_set);
+  gtk_widget_class_bind_template_callback (widget_class, on_action_clicked);
 }
 
 static void
 openiot_service_row_init (OpenIotServiceRow *self)
 {
-  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
-
   self->cancellable = g_cancellable_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self), "service-row");
-
-  self->icon = GTK_IMAGE (gtk_image_new_from_icon_name (DEVICE_ICON));
-  gtk_image_set_icon_size (self->icon, GTK_ICON_SIZE_LARGE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (self), GTK_WIDGET (self->icon));
-
-  self->value_label = GTK_LABEL (gtk_label_new (NULL));
-  /* Short ("21.5 °C", "Locked"): kept on one line, the title wraps instead */
-  gtk_label_set_xalign (self->value_label, 1);
-  gtk_widget_add_css_class (GTK_WIDGET (self->value_label), "service-value");
-  gtk_widget_set_visible (GTK_WIDGET (self->value_label), FALSE);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), GTK_WIDGET (self->value_label));
-
-  self->toggle = GTK_SWITCH (gtk_switch_new ());
-  gtk_widget_set_valign (GTK_WIDGET (self->toggle), GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (GTK_WIDGET (self->toggle), FALSE);
-  g_signal_connect_swapped (self->toggle, "state-set", G_CALLBACK (on_state_set), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), GTK_WIDGET (self->toggle));
-
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self), arrow);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }

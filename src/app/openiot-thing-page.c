@@ -7,7 +7,6 @@
 
 #include "openiot-action-row.h"
 #include "openiot-application.h"
-#include "openiot-action-state.h"
 #include "openiot-age-text.h"
 #include "openiot-error-text.h"
 #include "openiot-event-row.h"
@@ -219,7 +218,7 @@ update_action_states (OpenIotThingPage *self)
     {
       OpenIotActionRow *row = self->action_rows->pdata[i];
 
-      openiot_action_row_set_redundant (row, openiot_action_state_is_redundant (self->shown_thing,
+      openiot_action_row_set_redundant (row, openiot_thing_action_is_redundant (self->shown_thing,
                                                                                 openiot_action_row_get_name (row),
                                                                                 openiot_thing_session_get_values (self->session)));
     }

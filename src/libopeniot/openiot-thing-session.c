@@ -8,6 +8,7 @@
 #include "openiot-error.h"
 #include "openiot-observation.h"
 #include "openiot-thing-cache.h"
+#include "openiot-thing-summary.h"
 #include "openiot-value-history.h"
 
 #include "openiot-thing-session.h"
@@ -29,6 +30,15 @@
  * accepted, brings it back by itself. Errors go to
  * [method@OpenIot.Hub.report_error]; [signal@OpenIot.ThingSession::load-failed]
  * says when there is no description to show at all.
+ *
+ * A session made with [ctor@OpenIot.ThingSession.new_primary] is the
+ * overview's: it reads and follows only the Thing's main value
+ * ([method@OpenIot.Thing.get_primary_property]), one request and one
+ * stream a Thing, and trusts the cached description (the Thing page's
+ * session checks it). It keeps no history, and caches its one value
+ * into the values the Thing page's session may be caching meanwhile,
+ * at least once a minute while it comes live: the cache's time is when
+ * a service that goes down was last seen.
  */
 struct _OpenIotThingSession
 {
@@ -48,6 +58,9 @@ struct _OpenIotThingSession
   gboolean              fetching;
   gboolean              reading;
   gboolean              started_from_cache;
+  gboolean              loaded;        /* the cache's description and values */
+  gboolean              primary_only;
+  gint64                saved;         /* monotonic, µs */
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotThingSession, openiot_thing_session, G_TYPE_OBJECT)
@@ -71,6 +84,17 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void read_values (OpenIotThingSession *self);
+
+/* The cache's time is the "last seen" of a service that goes down: kept
+ * within a minute of the last value, without a write for every one. */
+#define SAVE_INTERVAL (60 * G_USEC_PER_SEC)
+
+/* The one property a primary-only session reads and follows */
+static OpenIotInteraction *
+get_primary (OpenIotThingSession *self)
+{
+  return self->thing ? openiot_thing_get_primary_property (self->thing) : NULL;
+}
 
 static void
 set_live (OpenIotThingSession *self,
@@ -110,7 +134,7 @@ store_live_value (OpenIotThingSession *self,
   OpenIotInteraction *property = openiot_thing_lookup (self->thing, OPENIOT_INTERACTION_PROPERTY, name);
   GType type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value) : G_TYPE_INVALID;
 
-  if (property != NULL && openiot_interaction_get_observable (property) &&
+  if (property != NULL && !self->primary_only && openiot_interaction_get_observable (property) &&
       (type == G_TYPE_DOUBLE || type == G_TYPE_INT64))
     openiot_value_history_add (self->history, self->service_id, name, now, json_node_get_double (value));
   store_value (self, name, value);
@@ -127,11 +151,38 @@ store_values (OpenIotThingSession *self,
     store_live_value (self, l->data, json_object_get_member (values, l->data), now);
 }
 
+/* Only the main value, into what the cache holds now: the Thing page's
+ * session may have cached newer values of the others. */
+static void
+save_primary_value (OpenIotThingSession *self)
+{
+  OpenIotThingCache *cache = openiot_hub_get_cache (self->hub);
+  const char *hub_id = openiot_hub_record_get_id (openiot_hub_get_record (self->hub));
+  OpenIotInteraction *primary = get_primary (self);
+  const char *name = primary ? openiot_interaction_get_name (primary) : NULL;
+  g_autoptr(JsonObject) values = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (name == NULL || !json_object_has_member (self->values, name))
+    return;
+  self->saved = g_get_monotonic_time ();
+  if ((values = openiot_thing_cache_load_values (cache, hub_id, self->service_id, NULL)) == NULL)
+    values = json_object_new ();
+  json_object_set_member (values, name, json_object_dup_member (self->values, name));
+  if (!openiot_thing_cache_save_values (cache, hub_id, self->service_id, values, &error))
+    g_debug ("Value not cached: %s", error->message);
+}
+
 static void
 save_values (OpenIotThingSession *self)
 {
   g_autoptr(GError) error = NULL;
 
+  if (self->primary_only)
+    {
+      save_primary_value (self);
+      return;
+    }
   if (!openiot_value_history_save (self->history, &error))
     g_debug ("History not kept: %s", error->message);
   g_clear_error (&error);
@@ -170,6 +221,8 @@ on_property_value (OpenIotObservation  *observation,
 
   store_live_value (self, g_object_get_data (G_OBJECT (observation), "openiot-name"), value, now);
   touch (self);
+  if (self->primary_only && g_get_monotonic_time () - self->saved >= SAVE_INTERVAL)
+    save_values (self);
 }
 
 /* Live again after a break: what changed meanwhile is read at once. */
@@ -210,13 +263,21 @@ observe (OpenIotThingSession *self,
   g_ptr_array_add (self->observations, g_steal_pointer (&observation));
 }
 
-/* Every observable property */
+/* Every observable property, or the main value only */
 static void
 start_observations (OpenIotThingSession *self)
 {
   GListModel *properties = openiot_thing_get_interactions (self->thing, OPENIOT_INTERACTION_PROPERTY);
 
   stop_observations (self);
+  if (self->primary_only)
+    {
+      OpenIotInteraction *primary = get_primary (self);
+
+      if (primary != NULL && openiot_interaction_get_observable (primary))
+        observe (self, openiot_interaction_get_name (primary));
+      return;
+    }
   for (guint i = 0; i < g_list_model_get_n_items (properties); i++)
     {
       g_autoptr(OpenIotInteraction) property = g_list_model_get_item (properties, i);
@@ -253,8 +314,49 @@ on_all_read (GObject      *source,
 }
 
 static void
+on_primary_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(OpenIotThingSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) value =
+    openiot_consumed_thing_read_property_finish (OPENIOT_CONSUMED_THING (source), result, &error);
+  OpenIotInteraction *primary;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* stopped */
+  self->reading = FALSE;
+  if (value == NULL)
+    {
+      report (self, error);
+      set_live (self, FALSE);
+      return;
+    }
+  if ((primary = get_primary (self)) == NULL)
+    return;  /* another description meanwhile */
+  store_value (self, openiot_interaction_get_name (primary), value);
+  touch (self);
+  save_values (self);
+  set_live (self, TRUE);
+}
+
+static void
 read_values (OpenIotThingSession *self)
 {
+  if (self->primary_only)
+    {
+      OpenIotInteraction *primary = get_primary (self);
+
+      if (primary == NULL || !openiot_interaction_get_readable (primary))
+        return;
+      self->reading = TRUE;
+      openiot_consumed_thing_read_property_async (self->consumed,
+                                                  openiot_interaction_get_name (primary),
+                                                  self->cancellable, on_primary_read,
+                                                  g_object_ref (self));
+      return;
+    }
   self->reading = TRUE;
   openiot_consumed_thing_read_all_properties_async (self->consumed, self->cancellable, on_all_read,
                                                     g_object_ref (self));
@@ -372,13 +474,14 @@ on_hub_status (OpenIotHub          *hub,
 }
 
 /**
- * openiot_thing_session_start:
+ * openiot_thing_session_load_cached:
  *
- * Loads the cached description and values (at once, before anything is
- * sent), then reads the values, follows them and checks the description.
+ * Loads the cached description and values, and sends nothing: all there
+ * is to show of a service that is down. [method@OpenIot.ThingSession.start]
+ * does it first.
  */
 void
-openiot_thing_session_start (OpenIotThingSession *self)
+openiot_thing_session_load_cached (OpenIotThingSession *self)
 {
   OpenIotThingCache *cache;
   const char *hub_id;
@@ -388,11 +491,9 @@ openiot_thing_session_start (OpenIotThingSession *self)
 
   g_return_if_fail (OPENIOT_IS_THING_SESSION (self));
 
-  if (self->cancellable != NULL)
+  if (self->loaded)
     return;
-  self->cancellable = g_cancellable_new ();
-  self->status_handler = g_signal_connect (self->hub, "notify::status", G_CALLBACK (on_hub_status), self);
-
+  self->loaded = TRUE;
   cache = openiot_hub_get_cache (self->hub);
   hub_id = openiot_hub_record_get_id (openiot_hub_get_record (self->hub));
   if ((values = openiot_thing_cache_load_values (cache, hub_id, self->service_id, &updated)))
@@ -402,18 +503,44 @@ openiot_thing_session_start (OpenIotThingSession *self)
       g_clear_pointer (&self->updated, g_date_time_unref);
       self->updated = updated;
     }
+  if ((cached = openiot_hub_load_cached_thing (self->hub, self->service_id)) && self->thing == NULL)
+    {
+      self->thing = g_steal_pointer (&cached);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THING]);
+    }
+}
 
-  if ((cached = openiot_hub_load_cached_thing (self->hub, self->service_id)))
+/**
+ * openiot_thing_session_start:
+ *
+ * Loads the cached description and values (at once, before anything is
+ * sent), then reads the values, follows them and checks the description.
+ */
+void
+openiot_thing_session_start (OpenIotThingSession *self)
+{
+  g_return_if_fail (OPENIOT_IS_THING_SESSION (self));
+
+  if (self->cancellable != NULL)
+    return;
+  self->cancellable = g_cancellable_new ();
+  self->status_handler = g_signal_connect (self->hub, "notify::status", G_CALLBACK (on_hub_status),
+                                           self);
+
+  openiot_thing_session_load_cached (self);
+  if (self->thing != NULL)
     {
       g_autoptr(OpenIotConsumedThing) consumed =
-        openiot_consumed_thing_new (openiot_hub_get_connection (self->hub), cached);
+        openiot_consumed_thing_new (openiot_hub_get_connection (self->hub), self->thing);
 
       /* Values first, on the cached description, the description checked
        * meanwhile: one round trip less to live values (bench/RESULTS.md) */
       self->started_from_cache = TRUE;
       use_thing (self, consumed);
     }
-  openiot_thing_session_refresh (self);
+  /* The overview's sessions trust the cache: as many requests as Things */
+  if (!(self->primary_only && self->started_from_cache))
+    openiot_thing_session_refresh (self);
 }
 
 /**
@@ -434,6 +561,8 @@ openiot_thing_session_stop (OpenIotThingSession *self)
   g_clear_signal_handler (&self->status_handler, self->hub);
   stop_observations (self);
   self->fetching = self->reading = self->started_from_cache = FALSE;
+  /* Started again, it starts from the cache again, as the first time */
+  self->loaded = FALSE;
   set_live (self, FALSE);
 }
 
@@ -623,6 +752,42 @@ openiot_thing_session_get_loading (OpenIotThingSession *self)
 {
   g_return_val_if_fail (OPENIOT_IS_THING_SESSION (self), FALSE);
   return self->thing == NULL && self->fetching;
+}
+
+/**
+ * openiot_thing_session_new_primary:
+ * @hub: a paired hub
+ * @service_id: one of its services
+ *
+ * A session for an overview: only the Thing's main value, read and
+ * followed.
+ *
+ * Returns: (transfer full): the session; call
+ *   [method@OpenIot.ThingSession.start]
+ */
+OpenIotThingSession *
+openiot_thing_session_new_primary (OpenIotHub *hub,
+                                   const char *service_id)
+{
+  OpenIotThingSession *self = openiot_thing_session_new (hub, service_id);
+
+  if (self != NULL)
+    self->primary_only = TRUE;
+  return self;
+}
+
+/**
+ * openiot_thing_session_get_primary:
+ *
+ * Returns: (transfer none) (nullable): the Thing's main value
+ *   ([method@OpenIot.Thing.get_primary_property]), once there is a
+ *   description
+ */
+OpenIotInteraction *
+openiot_thing_session_get_primary (OpenIotThingSession *self)
+{
+  g_return_val_if_fail (OPENIOT_IS_THING_SESSION (self), NULL);
+  return get_primary (self);
 }
 
 /**

@@ -20,12 +20,16 @@ G_DECLARE_FINAL_TYPE (OpenIotThingSession, openiot_thing_session, OPENIOT, THING
 
 OpenIotThingSession  *openiot_thing_session_new                  (OpenIotHub           *hub,
                                                                   const char           *service_id);
+OpenIotThingSession  *openiot_thing_session_new_primary          (OpenIotHub           *hub,
+                                                                  const char           *service_id);
+void                  openiot_thing_session_load_cached          (OpenIotThingSession  *self);
 void                  openiot_thing_session_start                (OpenIotThingSession  *self);
 void                  openiot_thing_session_stop                 (OpenIotThingSession  *self);
 void                  openiot_thing_session_refresh              (OpenIotThingSession  *self);
 OpenIotHub           *openiot_thing_session_get_hub              (OpenIotThingSession  *self);
 const char           *openiot_thing_session_get_service_id       (OpenIotThingSession  *self);
 OpenIotThing         *openiot_thing_session_get_thing            (OpenIotThingSession  *self);
+OpenIotInteraction   *openiot_thing_session_get_primary          (OpenIotThingSession  *self);
 OpenIotConsumedThing *openiot_thing_session_get_consumed_thing   (OpenIotThingSession  *self);
 JsonObject           *openiot_thing_session_get_values           (OpenIotThingSession  *self);
 GDateTime            *openiot_thing_session_get_updated          (OpenIotThingSession  *self);

@@ -463,3 +463,172 @@ openiot_thing_get_primary_property (OpenIotThing *self)
     property = find_property (self, is_readable_scalar);
   return property;
 }
+
+/*
+ * What an action does, where the Thing Description makes the state it
+ * leads to visible (docs/actions.md, docs/overview.md): the app can tell
+ * that pressing it would do nothing ("Unlock" while the lock's "state"
+ * is "unlocked", "Lock" while a "locked" property is true), and which
+ * action an overview offers with one tap. The rule matches the action's
+ * name against the Thing's properties and their values, in the words of
+ * the TD itself:
+ *
+ * - a text value that is the action's past participle or the action's
+ *   name itself ("lock" → "locked", "close" → "closed", "open" → "open");
+ * - a boolean property named that way ("locked") that is true, or, for an
+ *   "un…" action, false ("unlock" while "locked" is false).
+ */
+
+static gboolean
+is_participle_of (const char *word,
+                  const char *action)
+{
+  gsize length = strlen (action);
+
+  if (g_ascii_strncasecmp (word, action, length) != 0)
+    return FALSE;
+  return word[length] == '\0' ||
+         g_ascii_strcasecmp (word + length, "ed") == 0 ||
+         (length > 0 && action[length - 1] == 'e' && g_ascii_strcasecmp (word + length, "d") == 0);
+}
+
+/* A boolean property named after what @action does, or undoes ("un…"):
+ * 1 when true means done, -1 when false means done, else 0. */
+static int
+boolean_says (const char *property,
+              const char *action)
+{
+  if (is_participle_of (property, action))
+    return 1;
+  if (g_ascii_strncasecmp (action, "un", 2) == 0 && action[2] != '\0' &&
+      is_participle_of (property, action + 2))
+    return -1;
+  return 0;
+}
+
+static gboolean
+value_says_done (const char *property,
+                 JsonNode   *value,
+                 const char *action)
+{
+  if (!JSON_NODE_HOLDS_VALUE (value))
+    return FALSE;
+  if (json_node_get_value_type (value) == G_TYPE_STRING)
+    return is_participle_of (json_node_get_string (value), action);
+  if (json_node_get_value_type (value) != G_TYPE_BOOLEAN)
+    return FALSE;
+  switch (boolean_says (property, action))
+    {
+    case 1:
+      return json_node_get_boolean (value);
+    case -1:
+      return !json_node_get_boolean (value);
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * openiot_thing_action_is_redundant:
+ * @self: a Thing
+ * @action: the name of one of its actions
+ * @values: the Thing's last known property values
+ *
+ * Returns: whether invoking @action would leave the Thing as it is, as
+ *   far as its Thing Description shows ("Unlock" while unlocked)
+ */
+gboolean
+openiot_thing_action_is_redundant (OpenIotThing *self,
+                                   const char   *action,
+                                   JsonObject   *values)
+{
+  GListModel *properties;
+
+  g_return_val_if_fail (OPENIOT_IS_THING (self), FALSE);
+  g_return_val_if_fail (action != NULL, FALSE);
+  g_return_val_if_fail (values != NULL, FALSE);
+
+  properties = openiot_thing_get_interactions (self, OPENIOT_INTERACTION_PROPERTY);
+  for (guint i = 0; i < g_list_model_get_n_items (properties); i++)
+    {
+      g_autoptr(OpenIotInteraction) property = g_list_model_get_item (properties, i);
+      const char *name = openiot_interaction_get_name (property);
+      JsonNode *value = json_object_get_member (values, name);
+
+      if (value != NULL && value_says_done (name, value, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether @action leads to a state the main value @primary can show:
+ * "lock" beside a "state" with "locked" among its choices, "unlock"
+ * beside a boolean "locked". */
+static gboolean
+is_paired (OpenIotInteraction *action,
+           OpenIotInteraction *primary)
+{
+  const char *name = openiot_interaction_get_name (action);
+  OpenIotDataSchema *schema = openiot_interaction_get_schema (primary);
+  JsonArray *choices = schema ? openiot_data_schema_get_enum (schema) : NULL;
+
+  if (schema == NULL)
+    return FALSE;
+  if (openiot_data_schema_get_data_type (schema) == OPENIOT_DATA_TYPE_BOOLEAN)
+    return boolean_says (openiot_interaction_get_name (primary), name) != 0;
+  for (guint i = 0; choices != NULL && i < json_array_get_length (choices); i++)
+    {
+      JsonNode *choice = json_array_get_element (choices, i);
+
+      if (JSON_NODE_HOLDS_VALUE (choice) && json_node_get_value_type (choice) == G_TYPE_STRING &&
+          is_participle_of (json_node_get_string (choice), name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * openiot_thing_get_one_tap_actions:
+ * @self: a Thing
+ *
+ * The actions an overview may offer with one tap, where the Thing
+ * Description makes the Thing's most common action clear: those without
+ * input that lead to a state its primary property
+ * ([method@OpenIot.Thing.get_primary_property]) shows ("lock" and
+ * "unlock" beside a lock's "state" with "locked" among its choices, or
+ * beside a boolean "locked"), else its only action when it takes no
+ * input. Of a pair, an overview offers the one that is not redundant
+ * ([method@OpenIot.Thing.action_is_redundant]).
+ *
+ * Returns: (transfer container) (element-type OpenIotInteraction): the
+ *   actions, maybe none
+ */
+GPtrArray *
+openiot_thing_get_one_tap_actions (OpenIotThing *self)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
+  OpenIotInteraction *primary;
+  GListModel *actions;
+  guint n_actions;
+
+  g_return_val_if_fail (OPENIOT_IS_THING (self), NULL);
+
+  primary = openiot_thing_get_primary_property (self);
+  actions = openiot_thing_get_interactions (self, OPENIOT_INTERACTION_ACTION);
+  n_actions = g_list_model_get_n_items (actions);
+  for (guint i = 0; primary != NULL && i < n_actions; i++)
+    {
+      g_autoptr(OpenIotInteraction) action = g_list_model_get_item (actions, i);
+
+      if (openiot_interaction_get_schema (action) == NULL && is_paired (action, primary))
+        g_ptr_array_add (found, g_steal_pointer (&action));
+    }
+  if (found->len == 0 && n_actions == 1)
+    {
+      g_autoptr(OpenIotInteraction) action = g_list_model_get_item (actions, 0);
+
+      if (openiot_interaction_get_schema (action) == NULL)
+        g_ptr_array_add (found, g_steal_pointer (&action));
+    }
+  return g_steal_pointer (&found);
+}

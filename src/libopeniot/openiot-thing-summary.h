@@ -5,6 +5,8 @@
 # error "Only <libopeniot.h> can be included directly."
 #endif
 
+#include <json-glib/json-glib.h>
+
 #include "openiot-thing.h"
 
 G_BEGIN_DECLS
@@ -32,5 +34,9 @@ typedef enum
 
 OpenIotThingKind    openiot_thing_get_kind             (OpenIotThing *self);
 OpenIotInteraction *openiot_thing_get_primary_property (OpenIotThing *self);
+GPtrArray          *openiot_thing_get_one_tap_actions  (OpenIotThing *self);
+gboolean            openiot_thing_action_is_redundant  (OpenIotThing *self,
+                                                        const char   *action,
+                                                        JsonObject   *values);
 
 G_END_DECLS

@@ -4,8 +4,10 @@
  * under Xvfb: one row per service with the icon of its kind and its
  * primary value, live; the light switched from its row (and read back
  * from the hub through the library); a switch that fails goes back and
- * says why; a service that went down says when it was last seen.
- * Screenshots overview-* at phone and desktop sizes, light and dark.
+ * says why; the lock's one-tap action, the one that changes its state,
+ * asking first to unlock (Cancel does nothing); a service that went down
+ * says when it was last seen. Tiles in two columns on a desktop, one on
+ * a phone. Screenshots overview-* at phone and desktop sizes, light and dark.
  */
 #include "config.h"
 
@@ -28,14 +30,14 @@ typedef struct
   OpenIotWindow  *window;
   OpenIotHub     *hub;
   OpenIotHubPage *hub_page;
-  GtkListBox     *list;
+  GtkFlowBox     *grid;
 } Scene;
 
 static OpenIotServiceRow *
 find_row (Scene      *scene,
           const char *id)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (scene->list));
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (scene->grid));
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (OPENIOT_IS_SERVICE_ROW (child) &&
@@ -54,7 +56,7 @@ all_values_shown (gpointer data)
       OpenIotServiceRow *row = find_row (scene, services[i]);
 
       if (row == NULL || openiot_service_row_get_value_text (row)[0] == '\0' ||
-          g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Live") != 0)
+          g_strcmp0 (openiot_service_row_get_subtitle (row), "Live") != 0)
         return FALSE;
     }
   return TRUE;
@@ -78,25 +80,98 @@ switch_settled (gpointer data)
 
 /* What the hub says, not what the row shows: a fresh request through the
  * library, as the CLI's `openiot get light on` makes. */
+static JsonNode *
+read_property (Scene      *scene,
+               const char *service,
+               const char *name)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OpenIotConsumedThing) thing = NULL;
+  JsonNode *value;
+  g_autoptr(GError) error = NULL;
+
+  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (scene->hub), service, NULL,
+                                      openiot_test_ui_store_result, &result);
+  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "a description");
+  thing = openiot_consumed_thing_fetch_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  openiot_consumed_thing_read_property_async (thing, name, NULL, openiot_test_ui_store_result,
+                                              &result);
+  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "a value");
+  value = openiot_consumed_thing_read_property_finish (thing, result, &error);
+  g_assert_no_error (error);
+  return value;
+}
+
 static gboolean
 read_light_on (Scene *scene)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(OpenIotConsumedThing) light = NULL;
-  g_autoptr(JsonNode) value = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) value = read_property (scene, "light", "on");
 
-  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (scene->hub), "light", NULL,
-                                      openiot_test_ui_store_result, &result);
-  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "the light's description");
-  light = openiot_consumed_thing_fetch_finish (result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  openiot_consumed_thing_read_property_async (light, "on", NULL, openiot_test_ui_store_result, &result);
-  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "the light's value");
-  value = openiot_consumed_thing_read_property_finish (light, result, &error);
-  g_assert_no_error (error);
   return json_node_get_boolean (value);
+}
+
+static char *
+read_lock_state (Scene *scene)
+{
+  g_autoptr(JsonNode) value = read_property (scene, "lock", "state");
+
+  return g_strdup (json_node_get_string (value));
+}
+
+typedef struct
+{
+  OpenIotServiceRow *row;
+  const char        *value;
+  const char        *action;
+} ActionWait;
+
+/* The row shows @value, and offers @action, ready for a tap */
+static gboolean
+action_offered (gpointer data)
+{
+  ActionWait *wait = data;
+  GtkWidget *button = GTK_WIDGET (openiot_service_row_get_action_button (wait->row));
+
+  return g_strcmp0 (openiot_service_row_get_value_text (wait->row), wait->value) == 0 &&
+         gtk_widget_get_visible (button) && gtk_widget_get_sensitive (button) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), wait->action) == 0;
+}
+
+/* How many columns the tiles make: how many start left of the first
+ * tile's right edge, on its line */
+static guint
+count_columns (Scene *scene)
+{
+  GtkWidget *grid = GTK_WIDGET (scene->grid);
+  GtkWidget *first = gtk_widget_get_first_child (grid);
+  graphene_point_t origin;
+  guint columns = 0;
+
+  g_assert_true (gtk_widget_compute_point (first, grid, &GRAPHENE_POINT_INIT (0, 0), &origin));
+  for (GtkWidget *child = first; child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_point_t point;
+
+      g_assert_true (gtk_widget_compute_point (child, grid, &GRAPHENE_POINT_INIT (0, 0), &point));
+      if (point.y == origin.y)
+        columns++;
+    }
+  return columns;
+}
+
+static GtkWindow *
+tap_for_dialog (OpenIotServiceRow *row)
+{
+  GtkWindow *dialog;
+
+  openiot_test_ui_click (GTK_WIDGET (openiot_service_row_get_action_button (row)));
+  openiot_test_ui_iterate (200);
+  dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  openiot_test_ui_wait_for_frame (dialog);
+  return dialog;
 }
 
 static gboolean
@@ -105,7 +180,7 @@ light_down (gpointer data)
   Scene *scene = data;
   OpenIotServiceRow *row = find_row (scene, "light");
 
-  return row != NULL && g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+  return row != NULL && g_str_has_prefix (openiot_service_row_get_subtitle (row),
                                           "Not answering · last seen ");
 }
 
@@ -124,6 +199,10 @@ test_overview (void)
   AdwStyleManager *style = adw_style_manager_get_default ();
   OpenIotServiceRow *thermostat, *lock, *light, *meter;
   SwitchWait wait;
+  ActionWait action_wait;
+  GtkWidget *lock_button;
+  GtkWindow *dialog;
+  char *state;
   gboolean was_on;
   Scene scene = { 0 };
 
@@ -136,8 +215,8 @@ test_overview (void)
   scene.hub = openiot_test_app_pair (app, test_hub);
   scene.hub_page = OPENIOT_HUB_PAGE (gtk_widget_get_template_child (GTK_WIDGET (scene.window), OPENIOT_TYPE_WINDOW,
                                                                     "hub_page"));
-  scene.list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (scene.hub_page), OPENIOT_TYPE_HUB_PAGE,
-                                                            "services_list"));
+  scene.grid = GTK_FLOW_BOX (openiot_test_ui_template_child (scene.hub_page, OPENIOT_TYPE_HUB_PAGE,
+                                                             "services_grid"));
   openiot_window_show_hub (scene.window, scene.hub);
   openiot_test_ui_wait_until (all_values_shown, &scene, "every service's value, live");
 
@@ -156,6 +235,15 @@ test_overview (void)
   was_on = read_light_on (&scene);
   g_assert_cmpstr (openiot_service_row_get_value_text (light), ==, was_on ? "On" : "Off");
 
+  /* No one-tap action where the TD does not make one clear: the light
+   * has its switch, the thermostat's and the meter's only action takes
+   * an input */
+  lock_button = GTK_WIDGET (openiot_service_row_get_action_button (lock));
+  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+    if (g_strcmp0 (services[i], "lock") != 0)
+      g_assert_false (gtk_widget_get_visible (
+        GTK_WIDGET (openiot_service_row_get_action_button (find_row (&scene, services[i])))));
+
   /* Only a writable on/off has a switch */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_toggle (light))));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_toggle (thermostat))));
@@ -165,11 +253,54 @@ test_overview (void)
   /* Switched from the overview: the hub has it, the row says it */
   wait = (SwitchWait) { openiot_service_row_get_toggle (light), !was_on };
   gtk_switch_set_active (wait.toggle, !was_on);
+  /* Not before the light took it, and not twice meanwhile */
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (wait.toggle)));
+  g_assert_cmpint (gtk_switch_get_state (wait.toggle), ==, was_on);
   openiot_test_ui_wait_until (switch_settled, &wait, "the light to switch");
   g_assert_cmpint (read_light_on (&scene), ==, !was_on);
   g_assert_cmpstr (openiot_service_row_get_value_text (light), ==, !was_on ? "On" : "Off");
 
+  /* The lock offers the action that changes its state: Unlock while
+   * locked, asking first as the Thing page does; Cancel does nothing */
+  action_wait = (ActionWait) { lock, "Locked", "Unlock" };
+  openiot_test_ui_wait_until (action_offered, &action_wait, "Unlock beside the locked lock");
+  g_assert_true (gtk_widget_has_css_class (lock_button, "destructive-action"));
+  /* Tiles: two columns on a desktop, one on a phone */
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "overview");
+  g_assert_cmpuint (count_columns (&scene), ==, 2);
+  gtk_window_set_default_size (GTK_WINDOW (scene.window), 360, 720);
+  openiot_test_ui_iterate (300);
+  openiot_test_ui_wait_for_frame (GTK_WINDOW (scene.window));
+  g_assert_cmpuint (count_columns (&scene), ==, 1);
+  dialog = tap_for_dialog (lock);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Unlock “Front door lock”?");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "cancel");
+  openiot_test_ui_screenshot (dialog, "overview-confirm-unlock-360x720");
+  openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  openiot_test_ui_iterate (500);
+  state = read_lock_state (&scene);
+  g_assert_cmpstr (state, ==, "locked");
+  g_clear_pointer (&state, g_free);
+  g_assert_true (action_offered (&action_wait));
+
+  /* Confirmed, it opens: the row offers Lock, which asks nothing */
+  dialog = tap_for_dialog (lock);
+  openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "run");
+  action_wait = (ActionWait) { lock, "Unlocked", "Lock" };
+  openiot_test_ui_wait_until (action_offered, &action_wait, "Lock beside the unlocked lock");
+  state = read_lock_state (&scene);
+  g_assert_cmpstr (state, ==, "unlocked");
+  g_clear_pointer (&state, g_free);
+  g_assert_false (gtk_widget_has_css_class (lock_button, "destructive-action"));
+  openiot_test_ui_screenshot (GTK_WINDOW (scene.window), "overview-unlocked-360x720");
+  openiot_test_ui_click (lock_button);
+  g_assert_null (openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_false (gtk_widget_get_sensitive (lock_button));  /* once at a time */
+  action_wait = (ActionWait) { lock, "Locked", "Unlock" };
+  openiot_test_ui_wait_until (action_offered, &action_wait, "the lock locked again");
+
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "overview-dark");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
@@ -189,7 +320,7 @@ test_overview (void)
   openiot_hub_page_refresh (scene.hub_page);
   openiot_test_ui_wait_until (light_down, &scene, "the light shown as down");
   light = find_row (&scene, "light");
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (light)), ==, "Kitchen light");
+  g_assert_cmpstr (openiot_service_row_get_title (light), ==, "Kitchen light");
   g_assert_cmpstr (openiot_service_row_get_value_text (light), ==, !was_on ? "On" : "Off");
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (openiot_service_row_get_toggle (light))));
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "overview-down");
@@ -205,7 +336,7 @@ test_overview (void)
 
       g_assert_false (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_toggle (row))));
       g_assert_cmpstr (openiot_service_row_get_value_text (row), ==, "");
-      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Blocked");
+      g_assert_cmpstr (openiot_service_row_get_subtitle (row), ==, "Blocked");
     }
 
   gtk_window_destroy (GTK_WINDOW (scene.window));

@@ -4,6 +4,8 @@
  * from the cache before anything is sent, then live; writes stored once
  * the device took them; stopped and back with the hub; the values cached
  * again when it stops, and the numbers that came live in the history.
+ * The overview's primary-only session: the main value only, live, cached
+ * into the other values without a history.
  */
 #include "config.h"
 
@@ -197,6 +199,61 @@ test_hub_down_and_back (Fixture       *fixture,
   openiot_hub_set_monitored (fixture->hub, FALSE);
 }
 
+static void
+test_primary_only (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(OpenIotThingSession) full = openiot_thing_session_new (fixture->hub, "thermostat");
+  g_autoptr(OpenIotThingSession) primary = NULL;
+  g_autoptr(OpenIotThingSession) down = NULL;
+  g_autoptr(JsonObject) cached = NULL;
+  g_autoptr(GArray) samples = NULL;
+  const char *hub_id = openiot_hub_record_get_id (openiot_hub_get_record (fixture->hub));
+  OpenIotValueHistory *history;
+  OpenIotThingCache *cache;
+  JsonObject *values;
+  guint n_samples;
+
+  /* The Thing page's session caches all values first */
+  openiot_thing_session_start (full);
+  wait_until (is_live, full, "all values");
+  openiot_thing_session_stop (full);
+
+  primary = openiot_thing_session_new_primary (fixture->hub, "thermostat");
+  openiot_thing_session_start (primary);
+  g_assert_nonnull (openiot_thing_session_get_thing (primary));
+  g_assert_cmpstr (openiot_interaction_get_name (openiot_thing_session_get_primary (primary)), ==,
+                   "temperature");
+  history = openiot_thing_session_get_history (primary);
+  samples = openiot_value_history_get_samples (history, "thermostat", "temperature", NULL);
+  n_samples = samples->len;
+  g_clear_pointer (&samples, g_array_unref);
+  wait_until (is_live, primary, "the main value, live");
+  values = openiot_thing_session_get_values (primary);
+  g_assert_true (json_object_has_member (values, "temperature"));
+  /* The cache's other values beside it; no history of its own */
+  g_assert_true (json_object_has_member (values, "humidity"));
+  samples = openiot_value_history_get_samples (history, "thermostat", "temperature", NULL);
+  g_assert_cmpuint (samples->len, ==, n_samples);
+  openiot_thing_session_stop (primary);
+
+  /* Its value went into what the cache held, the others kept */
+  cache = openiot_hub_get_cache (fixture->hub);
+  cached = openiot_thing_cache_load_values (cache, hub_id, "thermostat", NULL);
+  g_assert_nonnull (cached);
+  g_assert_true (json_object_has_member (cached, "temperature"));
+  g_assert_true (json_object_has_member (cached, "mode"));
+
+  /* A service that is down: the cache's description and values, and
+   * nothing sent */
+  down = openiot_thing_session_new_primary (fixture->hub, "thermostat");
+  openiot_thing_session_load_cached (down);
+  g_assert_nonnull (openiot_thing_session_get_thing (down));
+  g_assert_nonnull (openiot_thing_session_get_updated (down));
+  g_assert_null (openiot_thing_session_get_consumed_thing (down));
+  g_assert_true (json_object_has_member (openiot_thing_session_get_values (down), "temperature"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -204,6 +261,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/thing-session/cached-then-live", Fixture, NULL, fixture_set_up, test_cached_then_live,
+              fixture_tear_down);
+  g_test_add ("/thing-session/primary-only", Fixture, NULL, fixture_set_up, test_primary_only,
               fixture_tear_down);
   g_test_add ("/thing-session/hub-down-and-back", Fixture, NULL, fixture_set_up, test_hub_down_and_back,
               fixture_tear_down);

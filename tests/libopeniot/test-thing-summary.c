@@ -143,6 +143,101 @@ test_shapes (void)
          OPENIOT_THING_KIND_DEVICE, NULL);
 }
 
+#define LOCKED P ("locked", "\"type\": \"boolean\", \"readOnly\": true")
+#define A(name, extra) "\"" name "\": {" extra "\"forms\": [{\"href\": \"a/" name "\"}]}"
+
+/* The names of @thing's one-tap actions, joined with spaces */
+static char *
+one_tap_names (OpenIotThing *thing)
+{
+  g_autoptr(GPtrArray) actions = openiot_thing_get_one_tap_actions (thing);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < actions->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (names, ' ');
+      g_string_append (names, openiot_interaction_get_name (actions->pdata[i]));
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static void
+check_one_tap (const char *json,
+               const char *expected)
+{
+  g_autoptr(OpenIotThing) thing = thing_from_string (json);
+  g_autofree char *names = one_tap_names (thing);
+
+  g_assert_cmpstr (names, ==, expected);
+}
+
+static gboolean
+redundant (OpenIotThing *thing,
+           const char   *action,
+           const char   *values_json)
+{
+  g_autoptr(JsonNode) values = json_from_string (values_json, NULL);
+
+  return openiot_thing_action_is_redundant (thing, action, json_node_get_object (values));
+}
+
+/* Which action an overview offers with one tap (docs/overview.md), and
+ * which of a pair would do nothing (docs/actions.md) */
+static void
+test_one_tap (void)
+{
+  struct { const char *file; const char *one_tap; } demo[] = {
+    { "thermostat.td.json", "" },  /* boost takes an input */
+    { "lock.td.json", "lock unlock" },
+    { "light.td.json", "" },       /* fade takes an input; the switch is the light's */
+    { "meter.td.json", "" },       /* reset takes an input */
+  };
+  g_autoptr(OpenIotThing) lock = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo); i++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "hub-mock",
+                                                "demo-service", "things", demo[i].file, NULL);
+      g_autoptr(OpenIotThing) thing = load_thing (path);
+      g_autofree char *names = one_tap_names (thing);
+
+      g_assert_cmpstr (names, ==, demo[i].one_tap);
+      if (i == 1)
+        lock = g_steal_pointer (&thing);
+    }
+
+  /* Of the lock's pair, the one that changes its state; both while it
+   * is jammed or moving, and with no value */
+  g_assert_true (redundant (lock, "lock", "{\"state\": \"locked\"}"));
+  g_assert_false (redundant (lock, "unlock", "{\"state\": \"locked\"}"));
+  g_assert_true (redundant (lock, "unlock", "{\"state\": \"unlocked\"}"));
+  g_assert_false (redundant (lock, "lock", "{\"state\": \"unlocked\"}"));
+  g_assert_false (redundant (lock, "lock", "{\"state\": \"jammed\"}"));
+  g_assert_false (redundant (lock, "unlock", "{\"state\": \"jammed\"}"));
+  g_assert_false (redundant (lock, "lock", "{}"));
+
+  /* Beside a boolean named after the state */
+  check_one_tap ("{\"title\": \"T\", \"properties\": {" LOCKED "}, \"actions\": {"
+                 A ("lock", "") "," A ("unlock", "") "," A ("beep", "") "}}",
+                 "lock unlock");
+  /* Not beside the state: an action with an input, or one the main value
+   * cannot show done */
+  check_one_tap ("{\"title\": \"T\", \"properties\": {" LOCKED "}, \"actions\": {"
+                 A ("lock", "\"input\": {\"type\": \"string\"},") "," A ("beep", "") "}}",
+                 "");
+  /* A Thing's only action, without input */
+  check_one_tap ("{\"title\": \"T\", \"properties\": {"
+                 P ("level", "\"type\": \"integer\", \"observable\": true")
+                 "}, \"actions\": {" A ("identify", "") "}}",
+                 "identify");
+  check_one_tap ("{\"title\": \"T\", \"actions\": {"
+                 A ("identify", "\"input\": {\"type\": \"integer\"},") "}}", "");
+  /* Two actions and no state to tell which: none */
+  check_one_tap ("{\"title\": \"T\", \"actions\": {" A ("identify", "") "," A ("reboot", "") "}}",
+                 "");
+}
+
 /* Every real TD gets a kind and, when it has one, a readable primary
  * property; none crashes. */
 static void
@@ -153,7 +248,7 @@ test_corpus (void)
   g_autoptr(GDir) dir = NULL;
   const char *name;
   guint kinds[OPENIOT_THING_KIND_METER + 1] = { 0, };
-  guint loaded = 0, with_primary = 0;
+  guint loaded = 0, with_primary = 0, with_one_tap = 0;
 
   if (!(dir = g_dir_open (corpus ? corpus : fallback, 0, NULL)))
     {
@@ -179,6 +274,15 @@ test_corpus (void)
           g_assert_false (openiot_data_schema_get_write_only (openiot_interaction_get_schema (primary)));
           with_primary++;
         }
+      {
+        g_autofree char *one_tap = one_tap_names (thing);
+
+        if (*one_tap != '\0')
+          {
+            g_test_message ("%s: one tap: %s", name, one_tap);
+            with_one_tap++;
+          }
+      }
       g_test_message ("%s: %s, %s", name, g_enum_get_value (g_type_class_peek (OPENIOT_TYPE_THING_KIND), kind)->value_nick,
                       primary ? openiot_interaction_get_name (primary) : "-");
       loaded++;
@@ -186,7 +290,10 @@ test_corpus (void)
   g_test_message ("%u Thing Descriptions, %u with a primary value; device %u, lock %u, thermostat %u, light %u, "
                   "switch %u, meter %u", loaded, with_primary, kinds[0], kinds[1], kinds[2], kinds[3], kinds[4],
                   kinds[5]);
+  g_test_message ("%u with a one-tap action", with_one_tap);
   g_assert_cmpuint (loaded, >=, 67);
+  /* Only where the TD makes it clear: the exception, not the rule */
+  g_assert_cmpuint (with_one_tap, <, loaded / 4);
   /* The rule reaches beyond the demo: real devices get real kinds. */
   g_assert_cmpuint (loaded - kinds[OPENIOT_THING_KIND_DEVICE], >=, loaded / 4);
 }
@@ -200,6 +307,7 @@ main (int argc, char **argv)
   g_test_add_func ("/thing-summary/demo", test_demo);
   g_test_add_func ("/thing-summary/semantic-types", test_semantic_types);
   g_test_add_func ("/thing-summary/shapes", test_shapes);
+  g_test_add_func ("/thing-summary/one-tap", test_one_tap);
   g_test_add_func ("/thing-summary/corpus", test_corpus);
 
   return g_test_run ();
