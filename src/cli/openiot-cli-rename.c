@@ -43,7 +43,9 @@ openiot_cli_rename_hub (int    argc,
   if (!(hub = openiot_cli_find_hub (hub_name, &error)))
     return openiot_cli_fail (error);
 
-  if (!(renamed = openiot_hub_record_with_nickname (hub, reset ? NULL : argv[1], NULL)))
+  /* "" would mean --reset to the library; here it is a slip of the shell */
+  if ((!reset && *argv[1] == '\0') ||
+      !(renamed = openiot_hub_record_with_nickname (hub, reset ? NULL : argv[1], NULL)))
     {
       g_printerr (_("openiot rename-hub: a nickname is 1 to %d bytes on one line, without control "
                     "characters. Choose another one.\n"), OPENIOT_DEVICE_NAME_MAX_BYTES);
