@@ -17,7 +17,7 @@
 #include "openiot-protocol-private.h"
 #include "openiot-read-bounded-private.h"
 
-#include "openiot-hub-connection.h"
+#include "openiot-hub-connection-private.h"
 
 #define HUB_URI "https://hub.invalid"
 #define TIMEOUT_SECONDS 30
@@ -774,6 +774,27 @@ openiot_hub_connection_open_stream_finish (OpenIotHubConnection  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/*
+ * _openiot_hub_connection_rename_record:
+ * @record: the same hub, pin and addresses as the connection's record, with
+ *   another nickname
+ *
+ * So that the connection's messages name the hub as the user now calls
+ * it, without a new connection. Anything else about the hub changes only
+ * with a new connection: a pin is never swapped under a live one.
+ */
+void
+_openiot_hub_connection_rename_record (OpenIotHubConnection *self,
+                                       OpenIotHubRecord     *record)
+{
+  g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
+  g_return_if_fail (g_str_equal (openiot_hub_record_get_id (record), openiot_hub_record_get_id (self->record)));
+  g_return_if_fail (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (record),
+                                               openiot_hub_record_get_fingerprint (self->record)));
+
+  g_set_object (&self->record, record);
 }
 
 /**

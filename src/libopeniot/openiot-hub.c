@@ -11,6 +11,7 @@
 #include "openiot-error.h"
 #include "openiot-text.h"
 #include "openiot-fingerprint.h"
+#include "openiot-hub-connection-private.h"
 #include "openiot-protocol-private.h"
 #include "openiot-service-info.h"
 
@@ -586,6 +587,7 @@ on_nickname_saved (GObject      *source,
   /* Not set_record(): the pin and addresses are the same, and a new
    * connection would drop the streams that run on this one. */
   g_set_object (&self->record, record);
+  _openiot_hub_connection_rename_record (self->connection, record);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORD]);
   g_task_return_boolean (task, TRUE);
 }
