@@ -272,6 +272,9 @@ jam_and_click (gpointer data)
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
   unlock (run->hub);
   openiot_test_app_wait_until (run->hub, notified_of, "Front door lock: Jammed\n", "a notification of the jam");
+  /* It names the hub as the user calls it */
+  g_assert_true (g_str_has_suffix (notified->pdata[notification_id ("Front door lock: Jammed\n") - 1],
+                                   "\nHub “Front Door Hub”"));
 
   /* What a desktop sends when the notification is clicked */
   id = notification_id ("Front door lock: Jammed\n");
@@ -297,11 +300,17 @@ on_activate (GApplication *application,
              Run          *run)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_signal_handlers_disconnect_by_func (application, on_activate, run);
   g_assert_nonnull (window);
   openiot_test_app_wait_loaded (app);
   run->hub = openiot_test_app_pair (app, run->test_hub);
+  openiot_hub_set_nickname_async (run->hub, "Front Door Hub", NULL, openiot_test_ui_store_result, &result);
+  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "the nickname saved");
+  g_assert_true (openiot_hub_set_nickname_finish (run->hub, result, &error));
+  g_assert_no_error (error);
   g_settings_set_boolean (run->settings, "run-in-background", TRUE);
   g_assert_true (held (NULL));
   gtk_window_destroy (window);
