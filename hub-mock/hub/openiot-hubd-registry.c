@@ -317,8 +317,8 @@ openiot_hubd_registry_rename (OpenIotHubdRegistry  *self,
 
   if (!_openiot_device_name_check (name, &local_error))
     {
-      g_set_error_literal (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME,
-                           local_error->message);
+      g_set_error_literal (error, OPENIOT_HUBD_REGISTRY_ERROR,
+                           OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME, local_error->message);
       return NULL;
     }
 
@@ -326,14 +326,15 @@ openiot_hubd_registry_rename (OpenIotHubdRegistry  *self,
   old = find_locked (self, BY_ID, client_id);
   if (old == NULL || old->revoked || !g_ptr_array_find (self->clients, old, &index))
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, "No client has the id %s", client_id);
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, "No client has the id %s",
+                   client_id);
       return NULL;
     }
   if (g_str_equal (old->name, name))
     return openiot_hubd_client_ref (old);
 
-  renamed = openiot_hubd_client_new (old->id, name, old->fingerprint, old->certificate_pem, old->registered,
-                                     FALSE);
+  renamed = openiot_hubd_client_new (old->id, name, old->fingerprint, old->certificate_pem,
+                                     old->registered, FALSE);
   self->clients->pdata[index] = renamed;
   if (!save_locked (self, error))
     {

@@ -457,25 +457,30 @@ respond_client_name (OpenIotHubdServer  *self,
   request = openiot_hub_http_parse_body (msg, NULL);
   name = request != NULL && JSON_NODE_HOLDS_OBJECT (request)
            ? json_object_get_member (json_node_get_object (request), "name") : NULL;
-  if (name == NULL || !JSON_NODE_HOLDS_VALUE (name) || json_node_get_value_type (name) != G_TYPE_STRING)
+  if (name == NULL || !JSON_NODE_HOLDS_VALUE (name) ||
+      json_node_get_value_type (name) != G_TYPE_STRING)
     {
       openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
                                       "Send a JSON object with the new name as the string “name”");
       return;
     }
 
-  if (!(renamed = openiot_hubd_registry_rename (self->registry, client->id, json_node_get_string (name), &error)))
+  renamed = openiot_hubd_registry_rename (self->registry, client->id, json_node_get_string (name),
+                                          &error);
+  if (renamed == NULL)
     {
-      if (g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME))
-        openiot_hub_http_respond_error_with_reason (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "invalid-name",
-                                                    "%s", error->message);
+      if (g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR,
+                           OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME))
+        openiot_hub_http_respond_error_with_reason (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                                                    "invalid-name", "%s", error->message);
       else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND))
         /* Revoked between authentication and now */
         openiot_hub_http_respond_error (msg, SOUP_STATUS_FORBIDDEN, "not-registered",
-                                        "This device is not registered with the hub (or was removed); pair it again");
+                                        "This device is not registered with the hub (or was "
+                                        "removed); pair it again");
       else
-        openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", "%s",
-                                        error->message);
+        openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error",
+                                        "%s", error->message);
       return;
     }
 

@@ -64,8 +64,9 @@ static void
 refuse (OpenIotBackground *self,
         const char        *message)
 {
-  GtkWindow *window = GTK_IS_APPLICATION (self->application)
-                        ? gtk_application_get_active_window (GTK_APPLICATION (self->application)) : NULL;
+  GtkApplication *application = GTK_IS_APPLICATION (self->application)
+                                   ? GTK_APPLICATION (self->application) : NULL;
+  GtkWindow *window = application ? gtk_application_get_active_window (application) : NULL;
 
   g_message ("Not running in the background: %s", message);
   set_held (self, FALSE);
@@ -115,10 +116,12 @@ on_portal_response (GDBusConnection *bus,
     set_held (self, TRUE);
   else if (g_settings_get_boolean (self->settings, "run-in-background"))
     refuse (self, response == 1
-                    ? _("Running in the background was not allowed. Notifications arrive only while "
-                        "Open-IoT is open; allow it in your system’s settings for apps and switch it on again.")
-                    : _("The system did not allow Open-IoT to run in the background. Notifications arrive "
-                        "only while it is open; allow it in your system’s settings for apps and try again."));
+                    ? _("Running in the background was not allowed. Notifications arrive only "
+                        "while Open-IoT is open; allow it in your system’s settings for apps and "
+                        "switch it on again.")
+                    : _("The system did not allow Open-IoT to run in the background. "
+                        "Notifications arrive only while it is open; allow it in your system’s "
+                        "settings for apps and try again."));
 }
 
 static void
@@ -153,8 +156,8 @@ request_background (OpenIotBackground *self)
 
   if (bus == NULL)
     {
-      refuse (self, _("Open-IoT could not ask the system to let it run in the background (no session "
-                      "bus). Notifications arrive only while it is open."));
+      refuse (self, _("Open-IoT could not ask the system to let it run in the background (no "
+                      "session bus). Notifications arrive only while it is open."));
       return;
     }
 
@@ -167,18 +170,22 @@ request_background (OpenIotBackground *self)
   g_strdelimit (sender, ".", '_');
   token = g_strdup_printf ("openiot%u", g_random_int ());
   path = g_strdup_printf ("/org/freedesktop/portal/desktop/request/%s/%s", sender, token);
-  self->response_id = g_dbus_connection_signal_subscribe (bus, PORTAL_BUS_NAME, "org.freedesktop.portal.Request",
-                                                          "Response", path, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+  self->response_id = g_dbus_connection_signal_subscribe (bus, PORTAL_BUS_NAME,
+                                                          "org.freedesktop.portal.Request",
+                                                          "Response", path, NULL,
+                                                          G_DBUS_SIGNAL_FLAGS_NONE,
                                                           on_portal_response, self, NULL);
 
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&options, "{sv}", "handle_token", g_variant_new_string (token));
   g_variant_builder_add (&options, "{sv}", "reason",
-                         g_variant_new_string (_("Tell you of events of your devices while the window is closed")));
+                         g_variant_new_string (_("Tell you of events of your devices while "
+                                                 "the window is closed")));
   g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (FALSE));
   g_dbus_connection_call (bus, PORTAL_BUS_NAME, PORTAL_PATH, "org.freedesktop.portal.Background",
-                          "RequestBackground", g_variant_new ("(sa{sv})", "", &options), G_VARIANT_TYPE ("(o)"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable, on_portal_called, g_object_ref (self));
+                          "RequestBackground", g_variant_new ("(sa{sv})", "", &options),
+                          G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable,
+                          on_portal_called, g_object_ref (self));
 }
 
 static void
@@ -212,7 +219,8 @@ openiot_background_new (GApplication *application,
 
   self->application = application;
   self->settings = g_object_ref (settings);
-  g_signal_connect_swapped (settings, "changed::run-in-background", G_CALLBACK (on_setting_changed), self);
+  g_signal_connect_swapped (settings, "changed::run-in-background",
+                            G_CALLBACK (on_setting_changed), self);
   on_setting_changed (self);
   return self;
 }

@@ -187,7 +187,8 @@ show_message (GtkLabel   *label,
 static const char *
 invalid_name_text (void)
 {
-  return _("A name is 1 to 64 bytes on one line, without control characters. Shorten or change it.");
+  return _("A name is 1 to 64 bytes on one line, without control characters. Shorten or "
+           "change it.");
 }
 
 /* Rename is possible only for a valid name that differs from the current
@@ -200,16 +201,19 @@ update_nickname_actions (OpenIotHubPage *self)
   gboolean valid = name_is_valid (text);
   gboolean changed = record != NULL && g_strcmp0 (text, openiot_hub_record_get_display_name (record)) != 0;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "hub.rename-hub", record != NULL && valid && changed);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "hub.reset-nickname",
-                                 record != NULL && openiot_hub_record_get_nickname (record) != NULL);
-  gtk_widget_set_visible (self->nickname_reset_button,
-                          record != NULL && openiot_hub_record_get_nickname (record) != NULL);
+  gboolean nicknamed = record != NULL && openiot_hub_record_get_nickname (record) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "hub.rename-hub",
+                                 record != NULL && valid && changed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "hub.reset-nickname", nicknamed);
+  gtk_widget_set_visible (self->nickname_reset_button, nicknamed);
   if (!valid && changed)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->nickname_row), "error");
-      show_message (self->nickname_error, *text == '\0' ? _("Type a name, or use the hub’s own name.")
-                                                       : invalid_name_text (), TRUE);
+      show_message (self->nickname_error,
+                    *text == '\0' ? _("Type a name, or use the hub’s own name.")
+                                  : invalid_name_text (),
+                    TRUE);
     }
   else
     {
@@ -269,7 +273,8 @@ set_nickname (OpenIotHubPage *self,
               const char     *nickname)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "hub.rename-hub", FALSE);
-  openiot_hub_set_nickname_async (self->hub, nickname, self->cancellable, on_nickname_set, g_object_ref (self));
+  openiot_hub_set_nickname_async (self->hub, nickname, self->cancellable, on_nickname_set,
+                                  g_object_ref (self));
 }
 
 static void
@@ -350,7 +355,8 @@ on_device_name_fetched (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
 
-  name = openiot_hub_connection_fetch_device_name_finish (OPENIOT_HUB_CONNECTION (source), result, &error);
+  name = openiot_hub_connection_fetch_device_name_finish (OPENIOT_HUB_CONNECTION (source), result,
+                                                          &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->hub == NULL ||
       OPENIOT_HUB_CONNECTION (source) != openiot_hub_get_connection (self->hub))
     return;
@@ -358,7 +364,9 @@ on_device_name_fetched (GObject      *source,
     {
       /* Not an error of its own: the banner tells why the hub is not answering */
       show_message (self->device_name_message,
-                    _("This device’s name on the hub shows, and can be changed, once the hub answers."), FALSE);
+                    _("This device’s name on the hub shows, and can be changed, once the hub "
+                      "answers."),
+                    FALSE);
       return;
     }
   show_message (self->device_name_message, NULL, FALSE);
@@ -370,8 +378,9 @@ fetch_device_name (OpenIotHubPage *self)
 {
   if (self->hub == NULL || self->rename_cancellable != NULL)
     return;
-  openiot_hub_connection_fetch_device_name_async (openiot_hub_get_connection (self->hub), self->cancellable,
-                                                  on_device_name_fetched, g_object_ref (self));
+  openiot_hub_connection_fetch_device_name_async (openiot_hub_get_connection (self->hub),
+                                                  self->cancellable, on_device_name_fetched,
+                                                  g_object_ref (self));
 }
 
 static void
@@ -385,7 +394,8 @@ on_device_renamed (GObject      *source,
   g_autofree char *message = NULL;
   gboolean cancelled;
 
-  name = openiot_hub_connection_rename_device_finish (OPENIOT_HUB_CONNECTION (source), result, &error);
+  name = openiot_hub_connection_rename_device_finish (OPENIOT_HUB_CONNECTION (source), result,
+                                                      &error);
   cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   /* A page that moved on to another hub cancelled this one too */
   if (cancelled && self->rename_cancellable == NULL)
@@ -728,7 +738,8 @@ openiot_hub_page_class_init (OpenIotHubPageClass *klass)
   gtk_widget_class_install_action (widget_class, "hub.rename-hub", NULL, rename_hub_action);
   gtk_widget_class_install_action (widget_class, "hub.reset-nickname", NULL, reset_nickname_action);
   gtk_widget_class_install_action (widget_class, "hub.rename-device", NULL, rename_device_action);
-  gtk_widget_class_install_action (widget_class, "hub.cancel-rename-device", NULL, cancel_rename_device_action);
+  gtk_widget_class_install_action (widget_class, "hub.cancel-rename-device", NULL,
+                                   cancel_rename_device_action);
 
   /**
    * OpenIotHubPage::service-activated:

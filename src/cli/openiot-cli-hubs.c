@@ -83,7 +83,8 @@ print_hub (OpenIotHubRecord *record,
            openiot_cli_safe (openiot_hub_record_get_display_name (record)));
   /* A nickname is this device's; the hub's own name still identifies it */
   if (openiot_hub_record_get_nickname (record) != NULL)
-    g_print (_("    The hub calls itself “%s”\n"), openiot_cli_safe (openiot_hub_record_get_name (record)));
+    g_print (_("    The hub calls itself “%s”\n"),
+             openiot_cli_safe (openiot_hub_record_get_name (record)));
   g_print ("    %s\n    %s\n", openiot_hub_record_get_fingerprint (record), paired);
   if (hub == NULL)
     return;

@@ -19,8 +19,10 @@ openiot_cli_rename_hub (int    argc,
   g_autofree char *hub_name = NULL;
   gboolean reset = FALSE;
   const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name, N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
-    { "reset", 0, 0, G_OPTION_ARG_NONE, &reset, N_("Go back to the name the hub gives itself"), NULL },
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
+      N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
+    { "reset", 0, 0, G_OPTION_ARG_NONE, &reset,
+      N_("Go back to the name the hub gives itself"), NULL },
     { NULL }
   };
   g_autoptr(OpenIotHubRecord) hub = NULL;
@@ -30,13 +32,15 @@ openiot_cli_rename_hub (int    argc,
   g_autoptr(GError) error = NULL;
 
   if (!openiot_cli_parse (&argc, &argv, _("[NICKNAME]"),
-                          _("Call a hub by a nickname of your own on this device (the hub is not told)."),
+                          _("Call a hub by a nickname of your own on this device (the hub is "
+                            "not told)."),
                           entries))
     return OPENIOT_CLI_EXIT_USAGE;
 
   if ((reset && argc != 1) || (!reset && argc != 2))
     {
-      g_printerr (_("openiot rename-hub: give one nickname, or --reset to use the hub’s own name\n"));
+      g_printerr (_("openiot rename-hub: give one nickname, or --reset to use the hub’s own "
+                    "name\n"));
       return OPENIOT_CLI_EXIT_USAGE;
     }
 
@@ -80,7 +84,8 @@ openiot_cli_rename_device (int    argc,
 {
   g_autofree char *hub_name = NULL;
   const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name, N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
+      N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
     { NULL }
   };
   g_autoptr(OpenIotHubRecord) hub = NULL;
@@ -91,7 +96,8 @@ openiot_cli_rename_device (int    argc,
   g_autofree char *name = NULL;
 
   if (!openiot_cli_parse (&argc, &argv, _("NAME"),
-                          _("Change the name the hub lists this device under (and tells its services)."),
+                          _("Change the name the hub lists this device under (and tells its "
+                            "services)."),
                           entries))
     return OPENIOT_CLI_EXIT_USAGE;
 
@@ -113,8 +119,11 @@ openiot_cli_rename_device (int    argc,
     return openiot_cli_fail (error);
 
   connection = openiot_hub_connection_new (hub, identity);
-  openiot_hub_connection_rename_device_async (connection, argv[1], NULL, openiot_cli_store_result, &result);
-  if (!(name = openiot_hub_connection_rename_device_finish (connection, openiot_cli_wait (&result), &error)))
+  openiot_hub_connection_rename_device_async (connection, argv[1], NULL, openiot_cli_store_result,
+                                              &result);
+  name = openiot_hub_connection_rename_device_finish (connection, openiot_cli_wait (&result),
+                                                      &error);
+  if (name == NULL)
     {
       if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED))
         g_printerr (_("Pinned:    %s\nPresented: %s\n"), openiot_hub_record_get_fingerprint (hub),

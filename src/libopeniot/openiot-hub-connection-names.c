@@ -89,8 +89,8 @@ openiot_hub_connection_fetch_device_name_async (OpenIotHubConnection *self,
   g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
 
   g_task_set_source_tag (task, openiot_hub_connection_fetch_device_name_async);
-  openiot_hub_connection_send_async (self, "GET", OPENIOT_PATH_HUB, NULL, NULL, cancellable, on_hub_fetched,
-                                     g_object_ref (task));
+  openiot_hub_connection_send_async (self, "GET", OPENIOT_PATH_HUB, NULL, NULL, cancellable,
+                                     on_hub_fetched, g_object_ref (task));
 }
 
 /**
@@ -114,7 +114,8 @@ on_renamed (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   OpenIotHubConnection *self = OPENIOT_HUB_CONNECTION (source);
-  const char *hub_name = openiot_hub_record_get_display_name (openiot_hub_connection_get_record (self));
+  OpenIotHubRecord *record = openiot_hub_connection_get_record (self);
+  const char *hub_name = openiot_hub_record_get_display_name (record);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
@@ -132,8 +133,9 @@ on_renamed (GObject      *source,
   if (status == 404 || status == 405)
     {
       g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_SUPPORTED,
-                               _("The hub “%s” cannot rename devices: it runs an older version of "
-                                 "Open-IoT. This device keeps its name there until the hub is updated."),
+                               _("The hub “%s” cannot rename devices: it runs an older "
+                                 "version of Open-IoT. This device keeps its name there "
+                                 "until the hub is updated."),
                                hub_name);
       return;
     }
@@ -141,8 +143,10 @@ on_renamed (GObject      *source,
     {
       _openiot_protocol_parse_error (body, NULL, &message);
       g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                               _("The hub “%s” refused the name (%s). Choose another name."), hub_name,
-                               message != NULL && *message != '\0' ? message : _("no reason given"));
+                               _("The hub “%s” refused the name (%s). Choose another name."),
+                               hub_name,
+                               message != NULL && *message != '\0' ? message
+                                                                    : _("no reason given"));
       return;
     }
   if (!_openiot_protocol_response_error (status, body, &error) ||
@@ -181,8 +185,9 @@ openiot_hub_connection_rename_device_async (OpenIotHubConnection *self,
   if (!_openiot_device_name_check (name, NULL))
     {
       g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                               _("A device name is 1 to %d bytes on one line, without control "
-                                 "characters. Choose another name."), OPENIOT_DEVICE_NAME_MAX_BYTES);
+                               _("A device name is 1 to %d bytes on one line, without "
+                                 "control characters. Choose another name."),
+                               OPENIOT_DEVICE_NAME_MAX_BYTES);
       return;
     }
 
@@ -194,8 +199,8 @@ openiot_hub_connection_rename_device_async (OpenIotHubConnection *self,
   root = json_builder_get_root (builder);
   json = json_to_string (root, FALSE);
   body = g_bytes_new_take (json, strlen (json));
-  openiot_hub_connection_send_async (self, "PUT", OPENIOT_PATH_CLIENT_NAME, "application/json", body,
-                                     cancellable, on_renamed, g_object_ref (task));
+  openiot_hub_connection_send_async (self, "PUT", OPENIOT_PATH_CLIENT_NAME, "application/json",
+                                     body, cancellable, on_renamed, g_object_ref (task));
 }
 
 /**

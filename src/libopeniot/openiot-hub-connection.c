@@ -790,7 +790,8 @@ _openiot_hub_connection_rename_record (OpenIotHubConnection *self,
                                        OpenIotHubRecord     *record)
 {
   g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
-  g_return_if_fail (g_str_equal (openiot_hub_record_get_id (record), openiot_hub_record_get_id (self->record)));
+  g_return_if_fail (g_str_equal (openiot_hub_record_get_id (record),
+                                 openiot_hub_record_get_id (self->record)));
   g_return_if_fail (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (record),
                                                openiot_hub_record_get_fingerprint (self->record)));
 

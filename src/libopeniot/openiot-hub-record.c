@@ -225,7 +225,8 @@ openiot_hub_record_new_from_json (JsonNode  *node,
   self->id = g_strdup (json_object_get_string_member_with_default (object, "id", NULL));
   self->name = g_strdup (json_object_get_string_member_with_default (object, "name", NULL));
   self->nickname = g_strdup (json_object_get_string_member_with_default (object, "nickname", NULL));
-  if (self->nickname != NULL && (*self->nickname == '\0' || !_openiot_device_name_check (self->nickname, NULL)))
+  if (self->nickname != NULL &&
+      (*self->nickname == '\0' || !_openiot_device_name_check (self->nickname, NULL)))
     g_clear_pointer (&self->nickname, g_free);  /* a hand-edited file shows the hub's name */
   self->fingerprint = g_strdup (json_object_get_string_member_with_default (object, "certificate", NULL));
   self->certificate_pem = g_strdup (json_object_get_string_member_with_default (object, "certificate_pem", NULL));

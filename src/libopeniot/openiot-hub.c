@@ -620,7 +620,8 @@ openiot_hub_set_nickname_async (OpenIotHub          *self,
       return;
     }
   g_task_set_task_data (task, g_object_ref (record), g_object_unref);
-  openiot_pin_store_save_async (self->pin_store, record, cancellable, on_nickname_saved, g_object_ref (task));
+  openiot_pin_store_save_async (self->pin_store, record, cancellable, on_nickname_saved,
+                                g_object_ref (task));
 }
 
 gboolean

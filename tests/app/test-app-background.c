@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "openiot-application.h"
+#include "openiot-fake-notifications.h"
 #include "openiot-test-app.h"
 #include "openiot-test-hub.h"
 #include "openiot-test-ui.h"
@@ -26,65 +27,20 @@
 
 static OpenIotApplication *app;
 
-/* org.freedesktop.Notifications, enough for GLib's GNotification backend */
-static const char notifications_xml[] =
-  "<node>"
-  "  <interface name='org.freedesktop.Notifications'>"
-  "    <method name='Notify'>"
-  "      <arg type='s' direction='in'/><arg type='u' direction='in'/><arg type='s' direction='in'/>"
-  "      <arg type='s' name='summary' direction='in'/><arg type='s' name='body' direction='in'/>"
-  "      <arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "      <arg type='u' direction='out'/>"
-  "    </method>"
-  "    <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
-  "    <method name='GetServerInformation'>"
-  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "    </method>"
-  "  </interface>"
-  "</node>";
-
 /* org.freedesktop.portal.Background, answering as told */
 static const char portal_xml[] =
   "<node>"
   "  <interface name='org.freedesktop.portal.Background'>"
   "    <method name='RequestBackground'>"
-  "      <arg type='s' direction='in'/><arg type='a{sv}' direction='in'/><arg type='o' direction='out'/>"
+  "      <arg type='s' direction='in'/><arg type='a{sv}' direction='in'/>"
+  "      <arg type='o' direction='out'/>"
   "    </method>"
   "  </interface>"
   "</node>";
 
-static GPtrArray *notified;     /* "summary\nbody", index + 1 is the notification's id */
 static guint      portal_response;
 static gboolean   portal_background;
 static guint      portal_requests;
-
-static void
-on_notifications_call (GDBusConnection       *connection,
-                       const char            *sender,
-                       const char            *path,
-                       const char            *interface,
-                       const char            *method,
-                       GVariant              *parameters,
-                       GDBusMethodInvocation *invocation,
-                       gpointer               user_data)
-{
-  if (g_str_equal (method, "Notify"))
-    {
-      const char *summary, *body;
-
-      g_variant_get (parameters, "(&su&s&s&s@as@a{sv}i)", NULL, NULL, NULL, &summary, &body, NULL, NULL, NULL);
-      g_ptr_array_add (notified, g_strdup_printf ("%s\n%s", summary, body));
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notified->len));
-    }
-  else if (g_str_equal (method, "GetCapabilities"))
-    g_dbus_method_invocation_return_value (invocation, g_variant_new_parsed ("(@as ['body', 'actions'],)"));
-  else if (g_str_equal (method, "GetServerInformation"))
-    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "openiot", "1", "1.2"));
-  else
-    g_dbus_method_invocation_return_value (invocation, NULL);
-}
 
 static void
 on_portal_call (GDBusConnection       *connection,
@@ -112,43 +68,29 @@ on_portal_call (GDBusConnection       *connection,
   g_variant_builder_init (&results, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&results, "{sv}", "background", g_variant_new_boolean (portal_background));
   g_variant_builder_add (&results, "{sv}", "autostart", g_variant_new_boolean (FALSE));
-  g_dbus_connection_emit_signal (connection, NULL, handle, "org.freedesktop.portal.Request", "Response",
-                                 g_variant_new ("(ua{sv})", portal_response, &results), NULL);
+  g_dbus_connection_emit_signal (connection, NULL, handle, "org.freedesktop.portal.Request",
+                                 "Response", g_variant_new ("(ua{sv})", portal_response, &results),
+                                 NULL);
 }
 
 static void
-serve (GDBusConnection *bus,
-       const char      *xml,
-       const char      *path,
-       const char      *name,
-       GDBusInterfaceMethodCallFunc call)
+serve_portal (void)
 {
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, NULL);
-  const GDBusInterfaceVTable vtable = { call, NULL, NULL, { 0 } };
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (portal_xml, NULL);
+  const GDBusInterfaceVTable vtable = { on_portal_call, NULL, NULL, { 0 } };
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
 
-  g_dbus_connection_register_object (bus, path, info->interfaces[0], &vtable, NULL, NULL, &error);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/portal/desktop", info->interfaces[0],
+                                     &vtable, NULL, NULL, &error);
   g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                       "RequestName", g_variant_new ("(su)", name, 4),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.portal.Desktop", 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       &error);
   g_assert_no_error (error);
-}
-
-static int
-notification_id (const char *summary)
-{
-  for (guint i = 0; i < notified->len; i++)
-    if (g_str_has_prefix (notified->pdata[i], summary))
-      return i + 1;
-  return 0;
-}
-
-static gboolean
-notified_of (gpointer summary)
-{
-  return notification_id (summary) != 0;
 }
 
 static gboolean
@@ -188,14 +130,16 @@ test_portal (void)
   portal_response = 1;  /* the user said no */
   portal_background = FALSE;
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "run-in-background"));
-  g_action_group_change_action_state (G_ACTION_GROUP (app), "run-in-background", g_variant_new_boolean (TRUE));
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "run-in-background",
+                                      g_variant_new_boolean (TRUE));
   openiot_test_ui_wait_until (setting_off, settings, "the refused setting to go back off");
   g_assert_cmpuint (portal_requests, ==, 1);
   g_assert_false (held (NULL));
   openiot_test_ui_wait_until (refusal_shown, NULL, "the refusal said in the window");
   dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "switch it on again"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "switch it on again"));
   openiot_test_ui_wait_for_frame (dialog);
   openiot_test_ui_screenshot (dialog, "background-refused-360x720");
   openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "close");
@@ -236,7 +180,8 @@ unlock (OpenIotHub *hub)
   lock = openiot_consumed_thing_fetch_finish (result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
-  openiot_consumed_thing_invoke_action_async (lock, "unlock", NULL, NULL, openiot_test_ui_store_result, &result);
+  openiot_consumed_thing_invoke_action_async (lock, "unlock", NULL, NULL,
+                                              openiot_test_ui_store_result, &result);
   openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "the unlock action");
   output = openiot_consumed_thing_invoke_action_finish (lock, result, &error);
   g_assert_no_error (error);
@@ -251,7 +196,8 @@ lock_page_shown (gpointer data)
 
   if (window == NULL)
     return FALSE;
-  page = OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "thing_page"));
+  page = OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW,
+                                                             "thing_page"));
   leaflet = openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "content_leaflet");
   return adw_leaflet_get_visible_child (ADW_LEAFLET (leaflet)) == GTK_WIDGET (page) &&
          openiot_thing_page_get_event (page, "jammed") != NULL;
@@ -263,24 +209,19 @@ static gboolean
 jam_and_click (gpointer data)
 {
   Run *run = data;
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GError) error = NULL;
   GtkWindow *window;
-  int id;
+  guint id;
 
   g_assert_cmpuint (run->stage, ==, 1);
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
   unlock (run->hub);
-  openiot_test_app_wait_until (run->hub, notified_of, "Front door lock: Jammed\n", "a notification of the jam");
+  openiot_test_app_wait_until (run->hub, openiot_fake_notifications_seen,
+                               "Front door lock: Jammed\n", "a notification of the jam");
+  id = openiot_fake_notifications_find ("Front door lock: Jammed\n");
   /* It names the hub as the user calls it */
-  g_assert_true (g_str_has_suffix (notified->pdata[notification_id ("Front door lock: Jammed\n") - 1],
-                                   "\nHub “Front Door Hub”"));
+  g_assert_true (g_str_has_suffix (openiot_fake_notifications_get (id), "\nHub “Front Door Hub”"));
 
-  /* What a desktop sends when the notification is clicked */
-  id = notification_id ("Front door lock: Jammed\n");
-  g_dbus_connection_emit_signal (bus, NULL, "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
-                                 "ActionInvoked", g_variant_new ("(us)", id, "default"), &error);
-  g_assert_no_error (error);
+  openiot_fake_notifications_click (id);
   openiot_test_app_wait_until (run->hub, lock_page_shown, NULL, "the lock's page after the click");
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   gtk_window_set_default_size (window, 1280, 800);
@@ -307,7 +248,8 @@ on_activate (GApplication *application,
   g_assert_nonnull (window);
   openiot_test_app_wait_loaded (app);
   run->hub = openiot_test_app_pair (app, run->test_hub);
-  openiot_hub_set_nickname_async (run->hub, "Front Door Hub", NULL, openiot_test_ui_store_result, &result);
+  openiot_hub_set_nickname_async (run->hub, "Front Door Hub", NULL, openiot_test_ui_store_result,
+                                  &result);
   openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "the nickname saved");
   g_assert_true (openiot_hub_set_nickname_finish (run->hub, result, &error));
   g_assert_no_error (error);
@@ -357,14 +299,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GDBusConnection) bus = NULL;
-
   app = openiot_test_app_init (&argc, &argv);
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  notified = g_ptr_array_new_with_free_func (g_free);
-  serve (bus, notifications_xml, "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
-         on_notifications_call);
-  serve (bus, portal_xml, "/org/freedesktop/portal/desktop", "org.freedesktop.portal.Desktop", on_portal_call);
+  openiot_fake_notifications_serve ();
+  serve_portal ();
 
   g_test_add_func ("/app/background/portal", test_portal);
   g_test_add_func ("/app/background/run", test_run_in_background);

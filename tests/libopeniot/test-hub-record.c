@@ -47,9 +47,11 @@ test_nickname (void)
   g_assert_cmpstr (openiot_hub_record_get_display_name (named), ==, "Cellar ☕");
   /* only the nickname changed */
   g_assert_cmpstr (openiot_hub_record_get_name (named), ==, "Home Hub");
-  g_assert_cmpstr (openiot_hub_record_get_fingerprint (named), ==, openiot_hub_record_get_fingerprint (record));
+  g_assert_cmpstr (openiot_hub_record_get_fingerprint (named), ==,
+                   openiot_hub_record_get_fingerprint (record));
   g_assert_cmpstr (openiot_hub_record_get_client_id (named), ==, "c1");
-  g_assert_true (g_date_time_equal (openiot_hub_record_get_paired (named), openiot_hub_record_get_paired (record)));
+  g_assert_true (g_date_time_equal (openiot_hub_record_get_paired (named),
+                                    openiot_hub_record_get_paired (record)));
 
   /* kept through JSON, as the pin store writes it */
   node = openiot_hub_record_to_json (named);
@@ -81,7 +83,9 @@ test_refused (void)
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(OpenIotHubRecord) named = openiot_hub_record_with_nickname (record, refused[i], &error);
+      g_autoptr(OpenIotHubRecord) named = NULL;
+
+      named = openiot_hub_record_with_nickname (record, refused[i], &error);
 
       g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
       g_assert_null (named);
