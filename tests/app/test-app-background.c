@@ -7,9 +7,9 @@
  *
  * - the portal refuses: the setting goes back off and the window says why;
  *   it allows: the app is held;
- * - with the setting on, the window closed, the app keeps running: the
- *   lock jams, a notification arrives, and activating it opens the lock's
- *   page in a new window;
+ * - with the setting on, the window closed, the app keeps running: a new
+ *   launch shows a window; the lock jams, a notification arrives, and
+ *   activating it opens the lock's page in a new window;
  * - with the setting off, closing that window quits the app (the run
  *   returns).
  */
@@ -214,6 +214,16 @@ jam_and_click (gpointer data)
 
   g_assert_cmpuint (run->stage, ==, 1);
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  /* Started again (what a second launch asks of the running app): a
+   * window; closed again, still held */
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_nonnull (window);
+  gtk_window_destroy (window);
+  openiot_test_ui_iterate (100);
+  g_assert_true (held (NULL));
+
   unlock (run->hub);
   openiot_test_app_wait_until (run->hub, openiot_fake_notifications_seen,
                                "Front door lock: Jammed\n", "a notification of the jam");
