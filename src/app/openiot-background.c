@@ -80,6 +80,14 @@ refuse (OpenIotBackground *self,
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
     }
+  else
+    {
+      /* Refused at start-up, before any window: the user still hears why */
+      g_autoptr(GNotification) notification = g_notification_new (_("Cannot Run in Background"));
+
+      g_notification_set_body (notification, message);
+      g_application_send_notification (self->application, "background-refused", notification);
+    }
 }
 
 static void
