@@ -5,8 +5,9 @@
  * stand-in notification server and a stand-in Background portal on the
  * private session bus:
  *
- * - the portal refuses: the setting goes back off and the window says why;
- *   it allows: the app is held;
+ * - the portal refuses: the setting goes back off and the window says why
+ *   (a notification, when there is no window yet); it allows: the app is
+ *   held;
  * - with the setting on, the window closed, the app keeps running: a new
  *   launch shows a window; the lock jams, a notification arrives, and
  *   activating it opens the lock's page in a new window;
@@ -121,19 +122,28 @@ test_portal (void)
   GtkWindow *dialog;
 
   openiot_test_app_wait_loaded (app);
+  g_setenv ("OPENIOT_BACKGROUND_PORTAL", "1", TRUE);
+  portal_response = 1;  /* the user said no */
+  portal_background = FALSE;
+
+  /* No window yet (a refusal at start-up): a notification says it */
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  openiot_test_ui_wait_until (setting_off, settings, "the refused setting to go back off");
+  openiot_test_ui_wait_until (openiot_fake_notifications_seen, "Cannot Run in Background\n",
+                              "the refusal as a notification");
+  g_assert_cmpuint (portal_requests, ==, 1);
+
   window = openiot_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
   gtk_window_present (GTK_WINDOW (window));
   openiot_test_ui_wait_for_frame (GTK_WINDOW (window));
-  g_setenv ("OPENIOT_BACKGROUND_PORTAL", "1", TRUE);
 
-  portal_response = 1;  /* the user said no */
-  portal_background = FALSE;
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "run-in-background"));
   g_action_group_change_action_state (G_ACTION_GROUP (app), "run-in-background",
                                       g_variant_new_boolean (TRUE));
   openiot_test_ui_wait_until (setting_off, settings, "the refused setting to go back off");
-  g_assert_cmpuint (portal_requests, ==, 1);
+  g_assert_cmpuint (portal_requests, ==, 2);
   g_assert_false (held (NULL));
   openiot_test_ui_wait_until (refusal_shown, NULL, "the refusal said in the window");
   dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
@@ -149,7 +159,7 @@ test_portal (void)
   portal_background = TRUE;
   g_settings_set_boolean (settings, "run-in-background", TRUE);
   openiot_test_ui_wait_until (held, NULL, "the app held once the portal allowed it");
-  g_assert_cmpuint (portal_requests, ==, 2);
+  g_assert_cmpuint (portal_requests, ==, 3);
   g_settings_set_boolean (settings, "run-in-background", FALSE);
   g_assert_false (held (NULL));
 
