@@ -584,6 +584,26 @@ on_nickname_saved (GObject      *source,
       return;
     }
 
+  /* The user accepted a new certificate while this was saved: what was
+   * saved has the old pin. Save the nickname again, with the new one. */
+  if (!openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (record),
+                                  openiot_hub_record_get_fingerprint (self->record)))
+    {
+      g_autoptr(OpenIotHubRecord) current = NULL;
+
+      current = openiot_hub_record_with_nickname (self->record,
+                                                  openiot_hub_record_get_nickname (record), &error);
+      if (current == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_task_set_task_data (task, g_object_ref (current), g_object_unref);
+      openiot_pin_store_save_async (self->pin_store, current, g_task_get_cancellable (task),
+                                    on_nickname_saved, g_object_ref (task));
+      return;
+    }
+
   /* Not set_record(): the pin and addresses are the same, and a new
    * connection would drop the streams that run on this one. */
   g_set_object (&self->record, record);
