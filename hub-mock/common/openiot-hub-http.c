@@ -32,6 +32,29 @@ openiot_hub_http_respond_error (SoupServerMessage *msg,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
 }
 
+/* The same, with the machine-readable "reason" that tells apart the cases
+ * one error code covers (docs/protocol.md: "invalid-name"). */
+void
+openiot_hub_http_respond_error_with_reason (SoupServerMessage *msg,
+                                            guint              status,
+                                            const char        *error,
+                                            const char        *reason,
+                                            const char        *format,
+                                            ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *json = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  json = _openiot_protocol_error_json_full (error, message, reason);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+}
+
 void
 openiot_hub_http_respond_json (SoupServerMessage *msg,
                                guint              status,

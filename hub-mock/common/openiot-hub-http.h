@@ -11,6 +11,12 @@ void     openiot_hub_http_respond_error (SoupServerMessage *msg,
                                          const char        *error,
                                          const char        *format,
                                          ...) G_GNUC_PRINTF (4, 5);
+void     openiot_hub_http_respond_error_with_reason (SoupServerMessage *msg,
+                                                     guint              status,
+                                                     const char        *error,
+                                                     const char        *reason,
+                                                     const char        *format,
+                                                     ...) G_GNUC_PRINTF (5, 6);
 void     openiot_hub_http_respond_json  (SoupServerMessage *msg,
                                          guint              status,
                                          JsonNode          *node);

@@ -61,6 +61,10 @@ openiot_hubd_path_route (const char  *path,
     return OPENIOT_HUBD_ROUTE_SERVICES;
   if (g_str_equal (path, OPENIOT_PATH_REGISTRATION))
     return OPENIOT_HUBD_ROUTE_REGISTRATION;
+  /* Only "self": another client's id is no endpoint at all (404), so a
+   * client learns nothing of who else is registered. */
+  if (g_str_equal (path, OPENIOT_PATH_CLIENT_NAME))
+    return OPENIOT_HUBD_ROUTE_CLIENT_NAME;
   if (!g_str_has_prefix (path, OPENIOT_SERVICE_PREFIX))
     return OPENIOT_HUBD_ROUTE_NOT_FOUND;
 

@@ -290,6 +290,66 @@ openiot_hubd_registry_revoke (OpenIotHubdRegistry  *self,
   return TRUE;
 }
 
+/*
+ * openiot_hubd_registry_rename:
+ * @name: the client's new name, checked as at pairing
+ *
+ * A client renames itself (docs/protocol.md). The record is swapped, not
+ * changed, so a request that already holds the old one finishes with it.
+ *
+ * Returns: (transfer full): the renamed client, or %NULL with
+ *   %OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME, %OPENIOT_ERROR_NOT_FOUND
+ *   (unknown or revoked) or the error of saving the registry
+ */
+OpenIotHubdClient *
+openiot_hubd_registry_rename (OpenIotHubdRegistry  *self,
+                             const char          *client_id,
+                             const char          *name,
+                             GError             **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *escaped_old = NULL;
+  g_autofree char *escaped_new = NULL;
+  OpenIotHubdClient *old;
+  OpenIotHubdClient *renamed;
+  guint index;
+
+  if (!_openiot_device_name_check (name, &local_error))
+    {
+      g_set_error_literal (error, OPENIOT_HUBD_REGISTRY_ERROR,
+                           OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME, local_error->message);
+      return NULL;
+    }
+
+  locker = g_mutex_locker_new (&self->mutex);
+  old = find_locked (self, BY_ID, client_id);
+  if (old == NULL || old->revoked || !g_ptr_array_find (self->clients, old, &index))
+    {
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, "No client has the id %s",
+                   client_id);
+      return NULL;
+    }
+  if (g_str_equal (old->name, name))
+    return openiot_hubd_client_ref (old);
+
+  renamed = openiot_hubd_client_new (old->id, name, old->fingerprint, old->certificate_pem,
+                                     old->registered, FALSE);
+  self->clients->pdata[index] = renamed;
+  if (!save_locked (self, error))
+    {
+      self->clients->pdata[index] = old;
+      openiot_hubd_client_unref (renamed);
+      return NULL;
+    }
+
+  escaped_old = _openiot_device_name_escape (old->name);
+  escaped_new = _openiot_device_name_escape (renamed->name);
+  g_message ("Client %s renamed itself “%s” → “%s”", renamed->id, escaped_old, escaped_new);
+  openiot_hubd_client_unref (old);
+  return openiot_hubd_client_ref (renamed);
+}
+
 gboolean
 openiot_hubd_registry_remove (OpenIotHubdRegistry  *self,
                              const char          *client_id,

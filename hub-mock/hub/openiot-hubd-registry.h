@@ -36,6 +36,10 @@ OpenIotHubdClient   *openiot_hubd_registry_add         (OpenIotHubdRegistry  *se
 gboolean            openiot_hubd_registry_revoke      (OpenIotHubdRegistry  *self,
                                                       const char          *client_id,
                                                       GError             **error);
+OpenIotHubdClient   *openiot_hubd_registry_rename      (OpenIotHubdRegistry  *self,
+                                                      const char          *client_id,
+                                                      const char          *name,
+                                                      GError             **error);
 gboolean            openiot_hubd_registry_remove      (OpenIotHubdRegistry  *self,
                                                       const char          *client_id,
                                                       GError             **error);

@@ -441,6 +441,63 @@ respond_registration_delete (OpenIotHubdServer  *self,
     soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
+static void
+respond_client_name (OpenIotHubdServer  *self,
+                     SoupServerMessage *msg,
+                     OpenIotHubdClient  *client)
+{
+  g_autoptr(OpenIotHubdClient) renamed = NULL;
+  g_autoptr(JsonNode) request = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *registered = NULL;
+  JsonNode *name;
+
+  request = openiot_hub_http_parse_body (msg, NULL);
+  name = request != NULL && JSON_NODE_HOLDS_OBJECT (request)
+           ? json_object_get_member (json_node_get_object (request), "name") : NULL;
+  if (name == NULL || !JSON_NODE_HOLDS_VALUE (name) ||
+      json_node_get_value_type (name) != G_TYPE_STRING)
+    {
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                                      "Send a JSON object with the new name as the string “name”");
+      return;
+    }
+
+  renamed = openiot_hubd_registry_rename (self->registry, client->id, json_node_get_string (name),
+                                          &error);
+  if (renamed == NULL)
+    {
+      if (g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR,
+                           OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME))
+        openiot_hub_http_respond_error_with_reason (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                                                    "invalid-name", "%s", error->message);
+      else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND))
+        /* Revoked between authentication and now */
+        openiot_hub_http_respond_error (msg, SOUP_STATUS_FORBIDDEN, "not-registered",
+                                        "This device is not registered with the hub (or was "
+                                        "removed); pair it again");
+      else
+        openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error",
+                                        "%s", error->message);
+      return;
+    }
+
+  builder = json_builder_new ();
+  registered = g_date_time_format_iso8601 (renamed->registered);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "client_id");
+  json_builder_add_string_value (builder, renamed->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, renamed->name);
+  json_builder_set_member_name (builder, "registered");
+  json_builder_add_string_value (builder, registered);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
+}
+
 static gboolean
 require_method (SoupServerMessage *msg,
                 const char        *method)
@@ -516,6 +573,11 @@ handle_request (SoupServer        *server,
     case OPENIOT_HUBD_ROUTE_REGISTRATION:
       if (require_method (msg, "DELETE"))
         respond_registration_delete (self, msg, client);
+      break;
+
+    case OPENIOT_HUBD_ROUTE_CLIENT_NAME:
+      if (require_method (msg, "PUT"))
+        respond_client_name (self, msg, client);
       break;
 
     case OPENIOT_HUBD_ROUTE_SERVICE:

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "openiot-background.h"
 #include "openiot-notifier.h"
 #include "openiot-window.h"
 
@@ -27,6 +28,7 @@ struct _OpenIotApplication
   OpenIotIdentity   *identity;
   GListStore        *hubs;
   OpenIotNotifier   *notifier;
+  OpenIotBackground *background;
   gboolean           loading;
   GError            *error;
   GCancellable      *cancellable;
@@ -301,6 +303,13 @@ openiot_application_get_activity_log (OpenIotApplication *self,
   return self->notifier != NULL ? openiot_notifier_get_log (self->notifier, hub) : NULL;
 }
 
+/* Returns: (transfer none) (nullable): what keeps the app running in the background */
+OpenIotBackground *
+openiot_application_get_background (OpenIotApplication *self)
+{
+  return self->background;
+}
+
 OpenIotNotifier *
 openiot_application_get_notifier (OpenIotApplication *self)
 {
@@ -463,6 +472,14 @@ openiot_application_startup (GApplication *app)
   self->pin_store = openiot_pin_store_new (self->store_dir);
   self->cache = openiot_thing_cache_new (cache_dir);
   self->notifier = openiot_notifier_new (G_APPLICATION (self), G_LIST_MODEL (self->hubs));
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autoptr(GAction) run_in_background = g_settings_create_action (settings, "run-in-background");
+
+    /* A check item of the main menu; the keeper holds the app while on */
+    g_action_map_add_action (G_ACTION_MAP (app), run_in_background);
+    self->background = openiot_background_new (app, settings);
+  }
   openiot_application_reload (self);
 }
 
@@ -473,6 +490,7 @@ openiot_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->notifier);
+  g_clear_object (&self->background);
   unmonitor_all (self);
   G_APPLICATION_CLASS (openiot_application_parent_class)->shutdown (app);
 }

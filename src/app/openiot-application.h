@@ -4,6 +4,7 @@
 #include <adwaita.h>
 #include <libopeniot.h>
 
+#include "openiot-background.h"
 #include "openiot-notifier.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,7 @@ OpenIotApplication *openiot_application_from_widget           (GtkWidget        
 const char         *openiot_application_get_store_dir         (OpenIotApplication   *self);
 OpenIotPinStore    *openiot_application_get_pin_store         (OpenIotApplication   *self);
 OpenIotThingCache  *openiot_application_get_cache             (OpenIotApplication   *self);
+OpenIotBackground  *openiot_application_get_background        (OpenIotApplication   *self);
 OpenIotNotifier    *openiot_application_get_notifier          (OpenIotApplication   *self);
 OpenIotActivityLog *openiot_application_get_activity_log      (OpenIotApplication   *self,
                                                                OpenIotHub           *hub);

@@ -122,7 +122,7 @@ openiot_certificate_dialog_new (GtkWindow  *parent,
     : _("“%s” presented a certificate that is not signed by the one you trusted. This may be an attack. "
         "If the hub was reset or replaced, compare the new fingerprint with the one it shows. "
         "Until you decide, nothing is sent to the hub."),
-    openiot_hub_record_get_name (record));
+    openiot_hub_record_get_display_name (record));
   gtk_label_set_text (self->previous_label, previous);
   gtk_label_set_text (self->presented_label, presented);
   gtk_label_set_text (self->previous_since, previous_since);

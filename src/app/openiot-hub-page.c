@@ -11,6 +11,7 @@
 #include "openiot-error-text.h"
 #include "openiot-hub-page.h"
 #include "openiot-service-row.h"
+#include "openiot-toast.h"
 
 /*
  * OpenIotHubPage:
@@ -19,7 +20,9 @@
  * value, live; a switch for a light), how it is reached right now (local network
  * or Internet, which address), the certificate it is pinned to and how
  * it was verified, and this device's registration. A certificate change
- * or a removal shows as a banner that leads to the decision.
+ * or a removal shows as a banner that leads to the decision. Both names
+ * are edited here (issue 15): the hub's nickname, kept on this device, and
+ * this device's name on the hub, which the hub keeps.
  */
 struct _OpenIotHubPage
 {
@@ -40,6 +43,14 @@ struct _OpenIotHubPage
   AdwActionRow   *verification_row;
   AdwActionRow   *paired_row;
   AdwActionRow   *client_row;
+  AdwPreferencesGroup *nickname_group;
+  AdwEntryRow    *nickname_row;
+  GtkWidget      *nickname_reset_button;
+  GtkLabel       *nickname_error;
+  AdwEntryRow    *device_name_row;
+  GtkStack       *device_name_stack;
+  GtkSpinner     *device_name_spinner;
+  GtkLabel       *device_name_message;
 
   OpenIotHub     *hub;
   GSignalGroup   *hub_signals;
@@ -47,6 +58,8 @@ struct _OpenIotHubPage
   GSignalGroup   *services_signals;
   GListModel     *activity;       /* the last entries of the hub's log */
   GCancellable   *cancellable;
+  GCancellable   *rename_cancellable;  /* a device rename in flight */
+  char           *device_name;         /* as the hub lists this device; NULL: not known yet */
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotHubPage, openiot_hub_page, GTK_TYPE_BOX)
@@ -145,6 +158,311 @@ show_status (OpenIotHubPage *self)
   adw_window_title_set_subtitle (self->window_title, text);
 }
 
+/* Names: one rule for both, the device-name rule of the protocol */
+static gboolean
+name_is_valid (const char *name)
+{
+  return openiot_check_device_name (name, NULL);
+}
+
+static void
+show_message (GtkLabel   *label,
+              const char *text,
+              gboolean    is_error)
+{
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
+  gtk_label_set_text (label, text ? text : "");
+  if (is_error)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
+    }
+}
+
+static const char *
+invalid_name_text (void)
+{
+  return _("A name is 1 to 64 bytes on one line, without control characters. Shorten or "
+           "change it.");
+}
+
+/* Rename is possible only for a valid name that differs from the current
+ * one: the button says so before anything is tried. */
+static void
+update_nickname_actions (OpenIotHubPage *self)
+{
+  OpenIotHubRecord *record = self->hub ? openiot_hub_get_record (self->hub) : NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->nickname_row));
+  gboolean valid = name_is_valid (text);
+  gboolean changed = record != NULL && g_strcmp0 (text, openiot_hub_record_get_display_name (record)) != 0;
+
+  gboolean nicknamed = record != NULL && openiot_hub_record_get_nickname (record) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "hub.rename-hub",
+                                 record != NULL && valid && changed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "hub.reset-nickname", nicknamed);
+  gtk_widget_set_visible (self->nickname_reset_button, nicknamed);
+  if (!valid && changed)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->nickname_row), "error");
+      show_message (self->nickname_error,
+                    *text == '\0' ? _("Type a name, or use the hub’s own name.")
+                                  : invalid_name_text (),
+                    TRUE);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->nickname_row), "error");
+      show_message (self->nickname_error, NULL, FALSE);
+    }
+}
+
+static void
+show_nickname (OpenIotHubPage *self)
+{
+  OpenIotHubRecord *record = openiot_hub_get_record (self->hub);
+  g_autofree char *description = NULL;
+
+  /* TRANSLATORS: under the nickname of a hub; %s is the name the hub gives itself */
+  description = g_strdup_printf (_("The nickname stays on this device. The hub calls itself “%s”."),
+                                 openiot_hub_record_get_name (record));
+  adw_preferences_group_set_description (self->nickname_group, description);
+  gtk_editable_set_text (GTK_EDITABLE (self->nickname_row), openiot_hub_record_get_display_name (record));
+  update_nickname_actions (self);
+}
+
+static void
+on_nickname_changed (OpenIotHubPage *self)
+{
+  update_nickname_actions (self);
+}
+
+static void
+on_nickname_set (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(OpenIotHubPage) self = user_data;
+  OpenIotHub *hub = OPENIOT_HUB (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!openiot_hub_set_nickname_finish (hub, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || hub != self->hub)
+        return;
+      message = g_strdup_printf (_("The name could not be saved: %s"), error->message);
+      show_message (self->nickname_error, message, TRUE);
+      return;
+    }
+  if (hub != self->hub)
+    return;
+  /* TRANSLATORS: a toast after the user renamed a hub */
+  message = g_strdup_printf (_("The hub is now called “%s” here"),
+                             openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
+  openiot_toast_show (GTK_WIDGET (self), message);
+}
+
+static void
+set_nickname (OpenIotHubPage *self,
+              const char     *nickname)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "hub.rename-hub", FALSE);
+  openiot_hub_set_nickname_async (self->hub, nickname, self->cancellable, on_nickname_set,
+                                  g_object_ref (self));
+}
+
+static void
+rename_hub_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  OpenIotHubPage *self = OPENIOT_HUB_PAGE (widget);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->nickname_row));
+
+  if (self->hub != NULL && name_is_valid (text))
+    set_nickname (self, text);
+}
+
+static void
+on_nickname_activated (OpenIotHubPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "hub.rename-hub", NULL);
+}
+
+static void
+reset_nickname_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  OpenIotHubPage *self = OPENIOT_HUB_PAGE (widget);
+
+  if (self->hub != NULL)
+    set_nickname (self, NULL);
+}
+
+/* This device's name on the hub: asked of the hub, changed on the hub */
+static void
+update_device_name_actions (OpenIotHubPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->device_name_row));
+  gboolean busy = self->rename_cancellable != NULL;
+  gboolean valid = name_is_valid (text);
+  gboolean changed = self->device_name != NULL && g_strcmp0 (text, self->device_name) != 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "hub.rename-device", !busy && valid && changed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "hub.cancel-rename-device", busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->device_name_row), self->device_name != NULL);
+  gtk_editable_set_editable (GTK_EDITABLE (self->device_name_row), !busy);
+  if (!busy && !valid && changed)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->device_name_row), "error");
+      show_message (self->device_name_message, invalid_name_text (), TRUE);
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->device_name_row), "error");
+}
+
+static void
+show_device_name (OpenIotHubPage *self,
+                  const char     *name)
+{
+  g_free (self->device_name);
+  self->device_name = g_strdup (name);
+  gtk_editable_set_text (GTK_EDITABLE (self->device_name_row), name ? name : "");
+  update_device_name_actions (self);
+}
+
+static void
+on_device_name_changed (OpenIotHubPage *self)
+{
+  if (self->rename_cancellable == NULL)
+    show_message (self->device_name_message, NULL, FALSE);
+  update_device_name_actions (self);
+}
+
+static void
+on_device_name_fetched (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(OpenIotHubPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  name = openiot_hub_connection_fetch_device_name_finish (OPENIOT_HUB_CONNECTION (source), result,
+                                                          &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->hub == NULL ||
+      OPENIOT_HUB_CONNECTION (source) != openiot_hub_get_connection (self->hub))
+    return;
+  if (name == NULL)
+    {
+      /* Not an error of its own: the banner tells why the hub is not answering */
+      show_message (self->device_name_message,
+                    _("This device’s name on the hub shows, and can be changed, once the hub "
+                      "answers."),
+                    FALSE);
+      return;
+    }
+  show_message (self->device_name_message, NULL, FALSE);
+  show_device_name (self, name);
+}
+
+static void
+fetch_device_name (OpenIotHubPage *self)
+{
+  if (self->hub == NULL || self->rename_cancellable != NULL)
+    return;
+  openiot_hub_connection_fetch_device_name_async (openiot_hub_get_connection (self->hub),
+                                                  self->cancellable, on_device_name_fetched,
+                                                  g_object_ref (self));
+}
+
+static void
+on_device_renamed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(OpenIotHubPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+  gboolean cancelled;
+
+  name = openiot_hub_connection_rename_device_finish (OPENIOT_HUB_CONNECTION (source), result,
+                                                      &error);
+  cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* A page that moved on to another hub cancelled this one too */
+  if (cancelled && self->rename_cancellable == NULL)
+    return;
+  g_clear_object (&self->rename_cancellable);
+  gtk_spinner_stop (self->device_name_spinner);
+  gtk_stack_set_visible_child_name (self->device_name_stack, "idle");
+
+  if (name != NULL)
+    {
+      show_device_name (self, name);
+      message = g_strdup_printf (_("The hub now lists this device as “%s”."), name);
+      show_message (self->device_name_message, message, FALSE);
+      return;
+    }
+
+  if (cancelled)
+    {
+      /* The request may have reached the hub before the cancel: ask it */
+      message = g_strdup (_("Renaming was cancelled. The name below is what the hub lists."));
+      show_message (self->device_name_message, message, FALSE);
+      fetch_device_name (self);
+      return;
+    }
+
+  message = openiot_error_text (error);
+  show_message (self->device_name_message, message, TRUE);
+  update_device_name_actions (self);
+}
+
+static void
+rename_device_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  OpenIotHubPage *self = OPENIOT_HUB_PAGE (widget);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->device_name_row));
+
+  if (self->hub == NULL || self->rename_cancellable != NULL || !name_is_valid (text))
+    return;
+
+  self->rename_cancellable = g_cancellable_new ();
+  gtk_stack_set_visible_child_name (self->device_name_stack, "busy");
+  gtk_spinner_start (self->device_name_spinner);
+  show_message (self->device_name_message, _("Asking the hub to rename this device…"), FALSE);
+  update_device_name_actions (self);
+  openiot_hub_connection_rename_device_async (openiot_hub_get_connection (self->hub), text,
+                                              self->rename_cancellable, on_device_renamed,
+                                              g_object_ref (self));
+}
+
+static void
+on_device_name_activated (OpenIotHubPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "hub.rename-device", NULL);
+}
+
+static void
+cancel_rename_device_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  OpenIotHubPage *self = OPENIOT_HUB_PAGE (widget);
+
+  g_cancellable_cancel (self->rename_cancellable);
+}
+
 static void
 show_record (OpenIotHubPage *self)
 {
@@ -156,7 +474,7 @@ show_record (OpenIotHubPage *self)
   g_autoptr(GDateTime) local = g_date_time_to_local (openiot_hub_record_get_paired (record));
   g_autofree char *paired = g_date_time_format (local, "%x %X");
 
-  adw_window_title_set_title (self->window_title, openiot_hub_record_get_name (record));
+  adw_window_title_set_title (self->window_title, openiot_hub_record_get_display_name (record));
   for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
     g_string_append_printf (list, "%s%s (%s)", i ? "\n" : "", addresses[i],
                             scope_text (scopes != NULL && i < g_strv_length ((GStrv) scopes) ? scopes[i] : NULL));
@@ -166,6 +484,7 @@ show_record (OpenIotHubPage *self)
                                verification_text (openiot_hub_record_get_verification (record)));
   adw_action_row_set_subtitle (self->paired_row, paired);
   adw_action_row_set_subtitle (self->client_row, openiot_hub_record_get_client_id (record));
+  show_nickname (self);
 }
 
 static GtkWidget *
@@ -299,6 +618,16 @@ openiot_hub_page_set_hub (OpenIotHubPage *self,
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->rename_cancellable != NULL)
+    {
+      g_autoptr(GCancellable) rename = g_steal_pointer (&self->rename_cancellable);
+
+      g_cancellable_cancel (rename);
+      gtk_spinner_stop (self->device_name_spinner);
+      gtk_stack_set_visible_child_name (self->device_name_stack, "idle");
+    }
+  show_message (self->device_name_message, NULL, FALSE);
+  show_device_name (self, NULL);
   g_set_object (&self->hub, hub);
   g_signal_group_set_target (self->hub_signals, hub);
   g_signal_group_set_target (self->services_signals, hub ? openiot_hub_get_services (hub) : NULL);
@@ -316,6 +645,7 @@ openiot_hub_page_set_hub (OpenIotHubPage *self,
   show_status (self);
   show_route (self);
   openiot_hub_page_refresh (self);
+  fetch_device_name (self);
 }
 
 OpenIotHub *
@@ -347,6 +677,8 @@ on_status_changed (OpenIotHubPage *self)
   on_services_changed (openiot_hub_get_services (self->hub), 0, 0, 0, self);
   if (openiot_hub_get_status (self->hub) == OPENIOT_HUB_STATUS_UNKNOWN)
     openiot_hub_page_refresh (self);
+  if (openiot_hub_get_status (self->hub) == OPENIOT_HUB_STATUS_ONLINE && self->device_name == NULL)
+    fetch_device_name (self);
 }
 
 static void
@@ -358,6 +690,7 @@ openiot_hub_page_dispose (GObject *object)
   g_clear_object (&self->hub_signals);
   g_clear_object (&self->connection_signals);
   g_clear_object (&self->services_signals);
+  g_clear_pointer (&self->device_name, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), OPENIOT_TYPE_HUB_PAGE);
 
   G_OBJECT_CLASS (openiot_hub_page_parent_class)->dispose (object);
@@ -388,8 +721,25 @@ openiot_hub_page_class_init (OpenIotHubPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, client_row);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, activity_stack);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, activity_list);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, nickname_group);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, nickname_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, nickname_reset_button);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, nickname_error);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, device_name_row);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, device_name_stack);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, device_name_spinner);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, device_name_message);
   gtk_widget_class_bind_template_callback (widget_class, on_service_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_nickname_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_nickname_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_device_name_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_device_name_activated);
   gtk_widget_class_install_action (widget_class, "hub.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "hub.rename-hub", NULL, rename_hub_action);
+  gtk_widget_class_install_action (widget_class, "hub.reset-nickname", NULL, reset_nickname_action);
+  gtk_widget_class_install_action (widget_class, "hub.rename-device", NULL, rename_device_action);
+  gtk_widget_class_install_action (widget_class, "hub.cancel-rename-device", NULL,
+                                   cancel_rename_device_action);
 
   /**
    * OpenIotHubPage::service-activated:
@@ -415,4 +765,6 @@ openiot_hub_page_init (OpenIotHubPage *self)
   g_signal_group_connect_swapped (self->connection_signals, "notify::address", G_CALLBACK (show_route), self);
   self->services_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
   g_signal_group_connect (self->services_signals, "items-changed", G_CALLBACK (on_services_changed), self);
+  update_nickname_actions (self);
+  update_device_name_actions (self);
 }

@@ -118,6 +118,8 @@ on_event (OpenIotEventWatch    *watch,
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self->application));
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *hub_line = NULL;
+  g_autofree char *body = NULL;
   g_autofree char *id = NULL;
 
   if (!openiot_notifier_get_wanted (self, hub, openiot_activity_entry_get_service_id (entry), event))
@@ -130,8 +132,13 @@ on_event (OpenIotEventWatch    *watch,
   title = g_strdup_printf (_("%s: %s"), openiot_activity_entry_get_service_title (entry),
                            openiot_activity_entry_get_event_title (entry));
   notification = g_notification_new (title);
+  /* Which hub, by the name the user gave it here: two homes may each
+   * have a front door */
+  /* TRANSLATORS: the last line of a notification; %s is the hub's name or nickname */
+  hub_line = g_strdup_printf (_("Hub “%s”"), openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
   if (openiot_activity_entry_get_text (entry) != NULL)
-    g_notification_set_body (notification, openiot_activity_entry_get_text (entry));
+    body = g_strdup_printf ("%s\n%s", openiot_activity_entry_get_text (entry), hub_line);
+  g_notification_set_body (notification, body != NULL ? body : hub_line);
   if (openiot_interaction_get_is_alarm (event))
     g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
   g_notification_set_default_action_and_target (notification, "app.show-thing", "(ss)",

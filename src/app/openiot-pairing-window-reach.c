@@ -115,7 +115,7 @@ show_known (OpenIotPairingWindow *self)
     return FALSE;
 
   g_set_object (&self->known_hub, hub);
-  title = g_strdup_printf (_("“%s” Is Already Paired"), openiot_hub_record_get_name (openiot_hub_get_record (hub)));
+  title = g_strdup_printf (_("“%s” Is Already Paired"), openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
   adw_status_page_set_title (self->known_page, title);
   adw_status_page_set_description (self->known_page,
                                    _("This device already knows this hub and its certificate, so there is "

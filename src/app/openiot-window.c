@@ -175,9 +175,9 @@ on_hub_removed (GObject      *source,
       return;
     }
 
-  message = told_hub ? g_strdup_printf (_("Removed “%s”"), openiot_hub_record_get_name (openiot_hub_get_record (hub)))
+  message = told_hub ? g_strdup_printf (_("Removed “%s”"), openiot_hub_record_get_display_name (openiot_hub_get_record (hub)))
                      : g_strdup_printf (_("Removed “%s” here; the hub could not be told, so revoke this device there"),
-                                        openiot_hub_record_get_name (openiot_hub_get_record (hub)));
+                                        openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
   openiot_window_show_hub (self, NULL);
   openiot_application_remove_hub (get_application (self), hub);
@@ -210,7 +210,7 @@ remove_hub_action (GtkWidget  *widget,
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("This device stops using “%s”, and the hub forgets this device. "
                                     "To use the hub again, pair it again with a new code."),
-                                  openiot_hub_record_get_name (openiot_hub_get_record (hub)));
+                                  openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove", _("_Remove"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -275,7 +275,7 @@ update_hub_row (GtkWidget  *row,
   gboolean alarming = openiot_hub_get_status (hub) == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED &&
                       !openiot_hub_get_rotation_verified (hub);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), openiot_hub_record_get_name (openiot_hub_get_record (hub)));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), status);
   gtk_image_set_from_icon_name (icon, status_icon_name (hub));
   if (alarming)

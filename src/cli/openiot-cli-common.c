@@ -142,7 +142,7 @@ openiot_cli_list_hubs (GError **error)
 
 /*
  * openiot_cli_find_hub:
- * @hub: (nullable): a hub id or name; may be left out when only one hub
+ * @hub: (nullable): a hub id, name or nickname; may be left out when only one hub
  *   is paired
  */
 OpenIotHubRecord *
@@ -170,7 +170,9 @@ openiot_cli_find_hub (const char  *hub,
       OpenIotHubRecord *record = g_ptr_array_index (hubs, i);
 
       if (g_str_equal (openiot_hub_record_get_id (record), hub) ||
-          g_utf8_collate (openiot_hub_record_get_name (record), hub) == 0)
+          g_utf8_collate (openiot_hub_record_get_name (record), hub) == 0 ||
+          (openiot_hub_record_get_nickname (record) != NULL &&
+           g_utf8_collate (openiot_hub_record_get_nickname (record), hub) == 0))
         {
           if (found != NULL)
             {

@@ -79,9 +79,13 @@ print_hub (OpenIotHubRecord *record,
   g_autofree char *paired = g_date_time_format (openiot_hub_record_get_paired (record), "%x");
   g_autofree char *status = NULL;
 
-  g_print ("%s  %s\n    %s\n    %s\n", openiot_cli_safe (openiot_hub_record_get_id (record)),
-           openiot_cli_safe (openiot_hub_record_get_name (record)),
-           openiot_hub_record_get_fingerprint (record), paired);
+  g_print ("%s  %s\n", openiot_cli_safe (openiot_hub_record_get_id (record)),
+           openiot_cli_safe (openiot_hub_record_get_display_name (record)));
+  /* A nickname is this device's; the hub's own name still identifies it */
+  if (openiot_hub_record_get_nickname (record) != NULL)
+    g_print (_("    The hub calls itself “%s”\n"),
+             openiot_cli_safe (openiot_hub_record_get_name (record)));
+  g_print ("    %s\n    %s\n", openiot_hub_record_get_fingerprint (record), paired);
   if (hub == NULL)
     return;
 
@@ -182,7 +186,7 @@ openiot_cli_forget (int    argc,
   if (openiot_cli_options.json)
     g_print ("{\"forgotten\":\"%s\"}\n", openiot_hub_record_get_id (hub));
   else
-    g_print (_("Forgot “%s”.\n"), openiot_cli_safe (openiot_hub_record_get_name (hub)));
+    g_print (_("Forgot “%s”.\n"), openiot_cli_safe (openiot_hub_record_get_display_name (hub)));
   return OPENIOT_CLI_EXIT_OK;
 }
 

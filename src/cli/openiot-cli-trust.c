@@ -69,12 +69,12 @@ openiot_cli_trust (int    argc,
   if (!changed)
     {
       g_print (_("The hub “%s” presents the certificate you trust. Nothing to do.\n"),
-               openiot_cli_safe (openiot_hub_record_get_name (hub)));
+               openiot_cli_safe (openiot_hub_record_get_display_name (hub)));
       return OPENIOT_CLI_EXIT_OK;
     }
 
   presented = openiot_hub_connection_get_presented_fingerprint (connection);
-  g_print (_("The hub “%s” presents a different certificate.\n"), openiot_cli_safe (openiot_hub_record_get_name (hub)));
+  g_print (_("The hub “%s” presents a different certificate.\n"), openiot_cli_safe (openiot_hub_record_get_display_name (hub)));
   openiot_cli_print_fingerprint (_("Trusted until now:"), openiot_hub_record_get_fingerprint (hub));
   openiot_cli_print_fingerprint (_("Presented now:"), presented);
   if (openiot_hub_connection_get_rotation_verified (connection))
@@ -106,6 +106,6 @@ openiot_cli_trust (int    argc,
     return openiot_cli_fail (error);
 
   g_print (_("Now trusting the hub “%s” with its new certificate.\n"),
-           openiot_cli_safe (openiot_hub_record_get_name (updated)));
+           openiot_cli_safe (openiot_hub_record_get_display_name (updated)));
   return changed ? OPENIOT_CLI_EXIT_CERTIFICATE : OPENIOT_CLI_EXIT_OK;
 }

@@ -16,6 +16,7 @@
 #include "openiot-cli-interact.h"
 #include "openiot-cli-observe.h"
 #include "openiot-cli-pair.h"
+#include "openiot-cli-rename.h"
 #include "openiot-cli-services.h"
 #include "openiot-cli-trust.h"
 
@@ -39,6 +40,8 @@ static const Command commands[] = {
   { "invoke", N_("Invoke an action"), openiot_cli_invoke },
   { "observe", N_("Follow a property or an event as it changes"), openiot_cli_observe },
   { "trust", N_("Review and accept a changed hub certificate"), openiot_cli_trust },
+  { "rename-hub", N_("Call a hub by a nickname on this device"), openiot_cli_rename_hub },
+  { "rename-device", N_("Change this device’s name on a hub"), openiot_cli_rename_device },
   { "forget", N_("Forget a paired hub on this device"), openiot_cli_forget },
   { NULL, NULL, NULL },
 };

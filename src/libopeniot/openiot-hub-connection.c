@@ -17,7 +17,7 @@
 #include "openiot-protocol-private.h"
 #include "openiot-read-bounded-private.h"
 
-#include "openiot-hub-connection.h"
+#include "openiot-hub-connection-private.h"
 
 #define HUB_URI "https://hub.invalid"
 #define TIMEOUT_SECONDS 30
@@ -276,7 +276,7 @@ on_proof_read (GObject      *source,
   OpenIotHubConnection *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GBytes) body = _openiot_read_bounded_finish (G_INPUT_STREAM (source), result, NULL);
-  const char *name = openiot_hub_record_get_name (self->record);
+  const char *name = openiot_hub_record_get_display_name (self->record);
 
   g_free (self->presented_fingerprint);
   self->presented_fingerprint = g_strdup (data->presented);
@@ -355,7 +355,7 @@ return_not_registered (GTask *task)
 
   g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_REGISTERED,
                            _("This device was removed from the hub “%s”. Pair it again to use the hub."),
-                           openiot_hub_record_get_name (self->record));
+                           openiot_hub_record_get_display_name (self->record));
 }
 
 /* The answer read, or failed: a 2xx body goes to the caller as it is (or,
@@ -472,13 +472,13 @@ return_send_error (GTask  *task,
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE,
                              _("The connection to the hub “%s” broke before its answer came: the change may or "
                                "may not have been made. Check the value, then try again if needed."),
-                             openiot_hub_record_get_name (self->record));
+                             openiot_hub_record_get_display_name (self->record));
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_error (task, g_error_copy (error));
   else
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE,
                              _("The hub “%s” is not reachable (%s). Check that it is on, and your network."),
-                             openiot_hub_record_get_name (self->record), error->message);
+                             openiot_hub_record_get_display_name (self->record), error->message);
 }
 
 /* The redirect is not followed (_openiot_message_new()): it is the
@@ -774,6 +774,28 @@ openiot_hub_connection_open_stream_finish (OpenIotHubConnection  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/*
+ * _openiot_hub_connection_rename_record:
+ * @record: the same hub, pin and addresses as the connection's record, with
+ *   another nickname
+ *
+ * So that the connection's messages name the hub as the user now calls
+ * it, without a new connection. Anything else about the hub changes only
+ * with a new connection: a pin is never swapped under a live one.
+ */
+void
+_openiot_hub_connection_rename_record (OpenIotHubConnection *self,
+                                       OpenIotHubRecord     *record)
+{
+  g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
+  g_return_if_fail (g_str_equal (openiot_hub_record_get_id (record),
+                                 openiot_hub_record_get_id (self->record)));
+  g_return_if_fail (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (record),
+                                               openiot_hub_record_get_fingerprint (self->record)));
+
+  g_set_object (&self->record, record);
 }
 
 /**

@@ -60,6 +60,21 @@ void                  openiot_hub_connection_open_stream_async        (OpenIotHu
 GInputStream         *openiot_hub_connection_open_stream_finish       (OpenIotHubConnection *self,
                                                                        GAsyncResult         *result,
                                                                        GError              **error);
+void                  openiot_hub_connection_fetch_device_name_async  (OpenIotHubConnection *self,
+                                                                       GCancellable         *cancellable,
+                                                                       GAsyncReadyCallback   callback,
+                                                                       gpointer              user_data);
+char                 *openiot_hub_connection_fetch_device_name_finish (OpenIotHubConnection *self,
+                                                                       GAsyncResult         *result,
+                                                                       GError              **error);
+void                  openiot_hub_connection_rename_device_async      (OpenIotHubConnection *self,
+                                                                       const char           *name,
+                                                                       GCancellable         *cancellable,
+                                                                       GAsyncReadyCallback   callback,
+                                                                       gpointer              user_data);
+char                 *openiot_hub_connection_rename_device_finish     (OpenIotHubConnection *self,
+                                                                       GAsyncResult         *result,
+                                                                       GError              **error);
 OpenIotHubRecord     *openiot_hub_connection_get_record               (OpenIotHubConnection *self);
 OpenIotNetworkRoute       openiot_hub_connection_get_route                (OpenIotHubConnection *self);
 const char           *openiot_hub_connection_get_address              (OpenIotHubConnection *self);

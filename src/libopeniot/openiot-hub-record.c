@@ -7,6 +7,7 @@
 #include "openiot-enums.h"
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
+#include "openiot-protocol-private.h"
 
 #include "openiot-hub-record.h"
 
@@ -15,8 +16,9 @@
  *
  * What this device knows of a paired hub: who it is, the certificate it is
  * pinned to, this device's registration, where to reach it, and how its
- * identity was verified when the user trusted it. Immutable: a changed
- * certificate makes a new record, after the user's decision.
+ * identity was verified when the user trusted it, and the nickname the
+ * user gave it here. Immutable: a changed certificate or nickname makes a
+ * new record, after the user's decision.
  */
 struct _OpenIotHubRecord
 {
@@ -24,6 +26,7 @@ struct _OpenIotHubRecord
 
   char                *id;
   char                *name;
+  char                *nickname;  /* local, never sent; NULL: the hub's name */
   char                *fingerprint;
   char                *certificate_pem;
   char                *client_id;
@@ -90,6 +93,42 @@ openiot_hub_record_with_certificate (OpenIotHubRecord  *self,
   return openiot_hub_record_new_from_json (node, error);
 }
 
+/**
+ * openiot_hub_record_with_nickname:
+ * @nickname: (nullable): what the user calls the hub on this device, or
+ *   %NULL (or "") to go back to the name the hub gives itself
+ *
+ * The record with a local nickname. Only this device knows it: the hub
+ * keeps its own name. It follows the rule of device names (1 to 64 bytes,
+ * one line, no control characters), as it is shown in the same places.
+ *
+ * Returns: (transfer full): a new record, or %NULL if @nickname breaks
+ *   the rule (%OPENIOT_ERROR_INVALID_DATA, with a message that says why)
+ */
+OpenIotHubRecord *
+openiot_hub_record_with_nickname (OpenIotHubRecord  *self,
+                                  const char        *nickname,
+                                  GError           **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  g_return_val_if_fail (OPENIOT_IS_HUB_RECORD (self), NULL);
+
+  if (nickname != NULL && *nickname != '\0' && !_openiot_device_name_check (nickname, error))
+    return NULL;
+
+  node = openiot_hub_record_to_json (self);
+  object = json_node_get_object (node);
+  /* The hub's own name is no nickname: storing it would pin today's name
+   * and hide a later one the hub takes. */
+  if (nickname == NULL || *nickname == '\0' || g_str_equal (nickname, self->name))
+    json_object_remove_member (object, "nickname");
+  else
+    json_object_set_string_member (object, "nickname", nickname);
+  return openiot_hub_record_new_from_json (node, error);
+}
+
 static void
 add_strv (JsonBuilder *builder,
           const char  *name,
@@ -138,6 +177,11 @@ openiot_hub_record_to_json (OpenIotHubRecord *self)
   json_builder_add_string_value (builder, self->id);
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, self->name);
+  if (self->nickname != NULL)
+    {
+      json_builder_set_member_name (builder, "nickname");
+      json_builder_add_string_value (builder, self->nickname);
+    }
   json_builder_set_member_name (builder, "certificate");
   json_builder_add_string_value (builder, self->fingerprint);
   json_builder_set_member_name (builder, "certificate_pem");
@@ -180,6 +224,10 @@ openiot_hub_record_new_from_json (JsonNode  *node,
   object = json_node_get_object (node);
   self->id = g_strdup (json_object_get_string_member_with_default (object, "id", NULL));
   self->name = g_strdup (json_object_get_string_member_with_default (object, "name", NULL));
+  self->nickname = g_strdup (json_object_get_string_member_with_default (object, "nickname", NULL));
+  if (self->nickname != NULL &&
+      (*self->nickname == '\0' || !_openiot_device_name_check (self->nickname, NULL)))
+    g_clear_pointer (&self->nickname, g_free);  /* a hand-edited file shows the hub's name */
   self->fingerprint = g_strdup (json_object_get_string_member_with_default (object, "certificate", NULL));
   self->certificate_pem = g_strdup (json_object_get_string_member_with_default (object, "certificate_pem", NULL));
   self->client_id = g_strdup (json_object_get_string_member_with_default (object, "client_id", NULL));
@@ -220,6 +268,29 @@ const char *
 openiot_hub_record_get_name (OpenIotHubRecord *self)
 {
   return self->name;
+}
+
+/**
+ * openiot_hub_record_get_nickname:
+ *
+ * Returns: (nullable): what the user calls the hub on this device, or
+ *   %NULL when they kept the hub's own name
+ */
+const char *
+openiot_hub_record_get_nickname (OpenIotHubRecord *self)
+{
+  return self->nickname;
+}
+
+/**
+ * openiot_hub_record_get_display_name:
+ *
+ * Returns: the name to show people: the nickname, else the hub's name
+ */
+const char *
+openiot_hub_record_get_display_name (OpenIotHubRecord *self)
+{
+  return self->nickname != NULL ? self->nickname : self->name;
 }
 
 const char *
@@ -304,6 +375,7 @@ openiot_hub_record_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->name);
+  g_free (self->nickname);
   g_free (self->fingerprint);
   g_free (self->certificate_pem);
   g_free (self->client_id);

@@ -21,9 +21,14 @@ OpenIotHubRecord    *openiot_hub_record_new_from_json     (JsonNode             
 OpenIotHubRecord    *openiot_hub_record_with_certificate  (OpenIotHubRecord      *self,
                                                            const char            *certificate_pem,
                                                            GError               **error);
+OpenIotHubRecord    *openiot_hub_record_with_nickname     (OpenIotHubRecord      *self,
+                                                           const char            *nickname,
+                                                           GError               **error);
 JsonNode            *openiot_hub_record_to_json           (OpenIotHubRecord      *self);
 const char          *openiot_hub_record_get_id            (OpenIotHubRecord      *self);
 const char          *openiot_hub_record_get_name          (OpenIotHubRecord      *self);
+const char          *openiot_hub_record_get_nickname      (OpenIotHubRecord      *self);
+const char          *openiot_hub_record_get_display_name  (OpenIotHubRecord      *self);
 const char          *openiot_hub_record_get_fingerprint   (OpenIotHubRecord      *self);
 const char          *openiot_hub_record_get_certificate_pem (OpenIotHubRecord    *self);
 const char          *openiot_hub_record_get_client_id     (OpenIotHubRecord      *self);

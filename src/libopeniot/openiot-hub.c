@@ -11,6 +11,7 @@
 #include "openiot-error.h"
 #include "openiot-text.h"
 #include "openiot-fingerprint.h"
+#include "openiot-hub-connection-private.h"
 #include "openiot-protocol-private.h"
 #include "openiot-service-info.h"
 
@@ -562,6 +563,91 @@ gboolean
 openiot_hub_accept_certificate_finish (OpenIotHub    *self,
                                        GAsyncResult  *result,
                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_nickname_saved (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenIotHub *self = g_task_get_source_object (task);
+  OpenIotHubRecord *record = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!openiot_pin_store_save_finish (OPENIOT_PIN_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The user accepted a new certificate while this was saved: what was
+   * saved has the old pin. Save the nickname again, with the new one. */
+  if (!openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (record),
+                                  openiot_hub_record_get_fingerprint (self->record)))
+    {
+      g_autoptr(OpenIotHubRecord) current = NULL;
+
+      current = openiot_hub_record_with_nickname (self->record,
+                                                  openiot_hub_record_get_nickname (record), &error);
+      if (current == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_task_set_task_data (task, g_object_ref (current), g_object_unref);
+      openiot_pin_store_save_async (self->pin_store, current, g_task_get_cancellable (task),
+                                    on_nickname_saved, g_object_ref (task));
+      return;
+    }
+
+  /* Not set_record(): the pin and addresses are the same, and a new
+   * connection would drop the streams that run on this one. */
+  g_set_object (&self->record, record);
+  _openiot_hub_connection_rename_record (self->connection, record);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORD]);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * openiot_hub_set_nickname_async:
+ * @nickname: (nullable): what to call the hub on this device; %NULL or ""
+ *   goes back to the hub's own name
+ *
+ * Stores a local nickname with the hub's record (the hub is not told).
+ * [property@OpenIot.Hub:record] changes once it is saved.
+ */
+void
+openiot_hub_set_nickname_async (OpenIotHub          *self,
+                                const char          *nickname,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(OpenIotHubRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (OPENIOT_IS_HUB (self));
+
+  g_task_set_source_tag (task, openiot_hub_set_nickname_async);
+  if (!(record = openiot_hub_record_with_nickname (self->record, nickname, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, g_object_ref (record), g_object_unref);
+  openiot_pin_store_save_async (self->pin_store, record, cancellable, on_nickname_saved,
+                                g_object_ref (task));
+}
+
+gboolean
+openiot_hub_set_nickname_finish (OpenIotHub    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

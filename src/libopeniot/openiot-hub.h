@@ -83,6 +83,14 @@ void                  openiot_hub_accept_certificate_async (OpenIotHub          
 gboolean              openiot_hub_accept_certificate_finish (OpenIotHub          *self,
                                                             GAsyncResult         *result,
                                                             GError              **error);
+void                  openiot_hub_set_nickname_async       (OpenIotHub           *self,
+                                                            const char           *nickname,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean              openiot_hub_set_nickname_finish      (OpenIotHub           *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
 void                  openiot_hub_remove_async             (OpenIotHub           *self,
                                                             GCancellable         *cancellable,
                                                             GAsyncReadyCallback   callback,

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define OPENIOT_PATH_HUB            "/open-iot/v1/hub"
 #define OPENIOT_PATH_SERVICES       "/open-iot/v1/services"
 #define OPENIOT_PATH_REGISTRATION   "/open-iot/v1/registration"
+#define OPENIOT_PATH_CLIENT_NAME    "/open-iot/v1/clients/self/name"
 #define OPENIOT_PATH_PAIR           "/open-iot/v1/pair"
 #define OPENIOT_SERVICE_PREFIX      "/services/"
 #define OPENIOT_SERVICE_TD_PATH     "/.well-known/wot"

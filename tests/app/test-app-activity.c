@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "openiot-event-row.h"
+#include "openiot-fake-notifications.h"
 #include "openiot-hub-page.h"
 #include "openiot-test-app.h"
 #include "openiot-test-ui.h"
@@ -18,81 +19,6 @@
 #include "openiot-window.h"
 
 static OpenIotApplication *app;
-
-/* org.freedesktop.Notifications, enough for GLib's GNotification backend */
-static const char notifications_xml[] =
-  "<node>"
-  "  <interface name='org.freedesktop.Notifications'>"
-  "    <method name='Notify'>"
-  "      <arg type='s' direction='in'/><arg type='u' direction='in'/><arg type='s' direction='in'/>"
-  "      <arg type='s' name='summary' direction='in'/><arg type='s' name='body' direction='in'/>"
-  "      <arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "      <arg type='u' direction='out'/>"
-  "    </method>"
-  "    <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
-  "    <method name='GetServerInformation'>"
-  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "    </method>"
-  "  </interface>"
-  "</node>";
-
-static GPtrArray *notified;   /* "summary\nbody" */
-
-static void
-on_notifications_call (GDBusConnection       *connection,
-                       const char            *sender,
-                       const char            *path,
-                       const char            *interface,
-                       const char            *method,
-                       GVariant              *parameters,
-                       GDBusMethodInvocation *invocation,
-                       gpointer               user_data)
-{
-  if (g_str_equal (method, "Notify"))
-    {
-      const char *summary, *body;
-
-      g_variant_get (parameters, "(&su&s&s&s@as@a{sv}i)", NULL, NULL, NULL, &summary, &body, NULL, NULL, NULL);
-      g_ptr_array_add (notified, g_strdup_printf ("%s\n%s", summary, body));
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notified->len));
-    }
-  else if (g_str_equal (method, "GetCapabilities"))
-    g_dbus_method_invocation_return_value (invocation, g_variant_new_parsed ("(@as ['body', 'actions'],)"));
-  else if (g_str_equal (method, "GetServerInformation"))
-    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "openiot", "1", "1.2"));
-  else
-    g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static void
-serve_notifications (void)
-{
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
-  const GDBusInterfaceVTable vtable = { on_notifications_call, NULL, NULL, { 0 } };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-
-  g_assert_nonnull (bus);
-  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0], &vtable, NULL, NULL,
-                                     &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                       "RequestName", g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-notified_of (gpointer summary)
-{
-  for (guint i = 0; i < notified->len; i++)
-    if (g_str_has_prefix (notified->pdata[i], summary))
-      return TRUE;
-  return FALSE;
-}
 
 typedef struct
 {
@@ -156,8 +82,7 @@ test_activity (void)
   OpenIotHub *hub;
   LogWait wait;
 
-  notified = g_ptr_array_new_with_free_func (g_free);
-  serve_notifications ();
+  openiot_fake_notifications_serve ();
   g_setenv ("OPENIOT_TEST_JAM_PROBABILITY", "1", TRUE);
   test_hub = openiot_test_hub_start ();
   openiot_test_hub_start_service (test_hub, "lock");
@@ -177,14 +102,17 @@ test_activity (void)
   unlock (hub);
   wait = (LogWait) { log, "jammed" };
   openiot_test_ui_wait_until (logged, &wait, "the jam in the activity log");
-  openiot_test_ui_wait_until (notified_of, "Front door lock: Jammed\n", "a notification of the jam");
-  g_assert_true (notified_of ("Front door lock: Jammed\nThe bolt is stuck; lock again to retry"));
+  openiot_test_ui_wait_until (openiot_fake_notifications_seen, "Front door lock: Jammed\n",
+                              "a notification of the jam");
+  g_assert_true (openiot_fake_notifications_seen ("Front door lock: Jammed\nThe bolt is stuck; "
+                                                  "lock again to retry"));
   /* The lock's state changed too: logged, but no alarm, so no notification */
   wait = (LogWait) { log, "stateChanged" };
   openiot_test_ui_wait_until (logged, &wait, "the state change in the log");
   openiot_test_ui_iterate (500);
-  for (guint i = 0; i < notified->len; i++)
-    g_assert_true (g_str_has_prefix (notified->pdata[i], "Front door lock: Jammed"));
+  for (guint id = 1; id <= openiot_fake_notifications_count (); id++)
+    g_assert_true (g_str_has_prefix (openiot_fake_notifications_get (id),
+                                     "Front door lock: Jammed"));
 
   /* The hub page lists it, newest first */
   window = openiot_window_new (app);
@@ -225,7 +153,6 @@ test_activity (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (hub);
-  g_clear_pointer (&notified, g_ptr_array_unref);
 }
 
 int

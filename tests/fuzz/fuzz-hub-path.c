@@ -83,6 +83,7 @@ check_route (GUri       *request,
     case OPENIOT_HUBD_ROUTE_HUB:
     case OPENIOT_HUBD_ROUTE_SERVICES:
     case OPENIOT_HUBD_ROUTE_REGISTRATION:
+    case OPENIOT_HUBD_ROUTE_CLIENT_NAME:
     case OPENIOT_HUBD_ROUTE_NOT_FOUND:
       FUZZ_CHECK (service_id == NULL && rest == NULL, "a service for a hub endpoint");
       return;
