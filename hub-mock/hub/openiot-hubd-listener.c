@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <libopeniot.h>
 
+#include "openiot-hubd-h2-connection.h"
+
 #include "openiot-hubd-listener.h"
 
 /*
@@ -19,7 +21,9 @@
  * listener stops accepting for good at the first EMFILE, puts no deadline
  * on a handshake (a silent connection holds a glib-networking handshake
  * thread until the idle timeout) and leaks the GSocket and the client
- * certificate of every connection it accepted.
+ * certificate of every connection it accepted. A connection that
+ * negotiates HTTP/2 by ALPN goes to an OpenIotHubdH2Connection instead,
+ * which serves each stream through the same SoupServer.
  */
 
 #define DEFAULT_HANDSHAKE_TIMEOUT_SECONDS 10
@@ -174,16 +178,24 @@ hand_over (Link *link)
   if (peer != NULL)
     {
       link->fingerprint = openiot_fingerprint_from_certificate (peer);
-      g_object_set_data_full (G_OBJECT (link->remote), PEER_FINGERPRINT_KEY, g_strdup (link->fingerprint), g_free);
       if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
         g_debug ("A client presented the certificate %s", link->fingerprint);
     }
-  g_object_set_data_full (G_OBJECT (link->remote), SOCKET_KEY, g_object_ref (link->socket), g_object_unref);
+  openiot_hubd_listener_tag_address (link->remote, link->fingerprint, link->socket);
 
   link->handed_over = TRUE;
   link->stream = G_OBJECT (link->tls);
   g_object_weak_ref (link->stream, on_tls_finalized, link);
-  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (link->tls), link->local, link->remote, &error))
+
+  if (g_strcmp0 (g_tls_connection_get_negotiated_protocol (link->tls), "h2") == 0)
+    {
+      /* The socket's timeout would end a connection whose client only
+       * listens to an event stream; the HTTP/2 side keeps its own. */
+      g_socket_set_timeout (link->socket, 0);
+      openiot_hubd_h2_connection_serve (self->soup, G_IO_STREAM (link->tls), link->local, link->remote,
+                                       self->idle_timeout);
+    }
+  else if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (link->tls), link->local, link->remote, &error))
     g_warning ("Could not serve a connection: %s", error->message);
   g_clear_object (&link->tls);
 }
@@ -212,7 +224,8 @@ on_first_byte (GSocket      *socket,
                GIOCondition  condition,
                gpointer      data)
 {
-  static const char *protocols[] = { "http/1.1", "http/1.0", NULL };
+  /* No h2c: HTTP/2 only under TLS, by ALPN (docs/protocol.md) */
+  static const char *protocols[] = { "h2", "http/1.1", "http/1.0", NULL };
   Link *link = data;
   OpenIotHubdListener *self = link->listener;
   g_autoptr(GIOStream) base = NULL;
@@ -563,6 +576,31 @@ openiot_hubd_listener_get_socket (SoupServerMessage *msg)
   GSocketAddress *remote = soup_server_message_get_remote_address (msg);
 
   return remote != NULL ? g_object_get_data (G_OBJECT (remote), SOCKET_KEY) : NULL;
+}
+
+/**
+ * openiot_hubd_listener_tag_address:
+ * @fingerprint: (nullable): the client certificate's fingerprint
+ * @socket: the socket to shut down to end the connection
+ *
+ * Makes @address what the handlers learn a connection by:
+ * openiot_hubd_listener_get_peer_fingerprint() and _get_socket() read
+ * these back from the message's remote address.
+ */
+void
+openiot_hubd_listener_tag_address (GSocketAddress *address,
+                                  const char     *fingerprint,
+                                  GSocket        *socket)
+{
+  if (fingerprint != NULL)
+    g_object_set_data_full (G_OBJECT (address), PEER_FINGERPRINT_KEY, g_strdup (fingerprint), g_free);
+  g_object_set_data_full (G_OBJECT (address), SOCKET_KEY, g_object_ref (socket), g_object_unref);
+}
+
+const char *
+openiot_hubd_listener_get_address_fingerprint (GSocketAddress *address)
+{
+  return g_object_get_data (G_OBJECT (address), PEER_FINGERPRINT_KEY);
 }
 
 static guint

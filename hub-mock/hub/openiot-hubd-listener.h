@@ -27,6 +27,11 @@ void                openiot_hubd_listener_set_trust_func   (OpenIotHubdListener 
 void                openiot_hubd_listener_close_peer       (OpenIotHubdListener *self,
                                                            const char         *fingerprint);
 
+void                openiot_hubd_listener_tag_address      (GSocketAddress     *address,
+                                                           const char         *fingerprint,
+                                                           GSocket            *socket);
+const char         *openiot_hubd_listener_get_address_fingerprint (GSocketAddress *address);
+
 const char         *openiot_hubd_listener_get_peer_fingerprint (SoupServerMessage *msg);
 GSocket            *openiot_hubd_listener_get_socket           (SoupServerMessage *msg);
 
