@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <nghttp2/nghttp2.h>
 
+#include "openiot-protocol-private.h"
+
 #include "openiot-hubd-listener.h"
 
 #include "openiot-hubd-h2-connection.h"
@@ -76,6 +78,7 @@ typedef struct
   char                   *authority;
   GString                *cookie;
   gsize                   header_bytes;
+  gboolean                too_large;      /* past MAX_HEADER_LIST_BYTES: 431 */
   gboolean                has_length;
   gboolean                chunked;        /* a body without Content-Length */
   gboolean                head_ready;
@@ -788,6 +791,21 @@ submit_response (Stream             *stream,
                            has_body ? &provider : NULL);
 }
 
+static void
+respond_headers_too_large (Stream *stream)
+{
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autofree char *json = _openiot_protocol_error_json ("headers-too-large",
+                                                        "At most 64 headers and 16384 bytes of them");
+
+  /* answered: a body that follows is dropped (on_data_chunk_recv()) */
+  stream->head_ready = TRUE;
+  soup_message_headers_replace (headers, "Content-Type", "application/json");
+  g_byte_array_append (stream->response, (const guint8 *) json, strlen (json));
+  stream->response_done = TRUE;
+  submit_response (stream, 431, headers, TRUE);
+}
+
 /* nghttp2 callbacks */
 
 static int
@@ -827,9 +845,13 @@ on_header (nghttp2_session     *session,
   if (stream == NULL || stream->head == NULL || stream->head_ready)
     return 0;   /* trailers: dropped */
 
+  /* Past the bound nothing more is kept: the request is answered 431,
+   * as the HTTP/1 path answers it. */
   stream->header_bytes += namelen + valuelen + 32;
   if (stream->header_bytes > MAX_HEADER_LIST_BYTES)
-    return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    stream->too_large = TRUE;
+  if (stream->too_large)
+    return 0;
 
   /* nghttp2 has checked the names and values (RFC 9113 §8.2.1: no CR, LF
    * or NUL, lower-case names, no connection-specific fields), so they
@@ -928,6 +950,11 @@ on_frame_recv (nghttp2_session     *session,
       if (g_strcmp0 (stream->method, "CONNECT") == 0 || stream->path == NULL)
         {
           nghttp2_submit_rst_stream (session, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_REFUSED_STREAM);
+          return 0;
+        }
+      if (stream->too_large)
+        {
+          respond_headers_too_large (stream);
           return 0;
         }
       stream_request_ready (self, stream, end_stream);

@@ -125,10 +125,12 @@ class TestTdRewrite(unittest.TestCase):
         td = self.fetch("thermostat", headers=["Host: hub.example:8443"])
         self.assertEqual(td["base"], "https://hub.example:8443/services/thermostat/")
         # anything but a host and a port never reaches the URL: refused
-        # (libsoup answers 400 to such a Host) or replaced
+        # (libsoup answers 400 to such a Host) or replaced. Over HTTP/2
+        # curl sends it as :authority, which nghttp2 refuses with a stream
+        # reset before the hub sees it (test_hub_h2.py); this is HTTP/1's.
         for host in ("evil.example/x?", "a@b", "x y", "h\"ost"):
             status, _, body = self.hub.curl("/services/thermostat/.well-known/wot", self.client,
-                                            headers=[f"Host: {host}"])
+                                            headers=[f"Host: {host}"], extra=["--http1.1"])
             if status == 200:
                 self.assertEqual(json.loads(body)["base"], "https://hub.invalid/services/thermostat/", host)
             else:
