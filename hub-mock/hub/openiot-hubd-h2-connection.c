@@ -126,7 +126,7 @@ struct _OpenIotHubdH2Connection
   guint            alive;           /* internal connections libsoup holds */
   guint            idle_timeout;
   guint            idle_id;
-  gint64           last_read;
+  gint64           last_io;         /* last byte read or written */
   gboolean         dispatching;
   gboolean         closed;
 };
@@ -474,12 +474,14 @@ on_backend_readable (GSocket      *socket,
   Stream *stream = backend->stream;
   g_autoptr(GError) error = NULL;
   guint8 buffer[READ_BYTES];
+  GSource *current;
   gssize n;
 
   n = g_socket_receive (socket, (char *) buffer, sizeof buffer, NULL, &error);
   if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
     return G_SOURCE_CONTINUE;
 
+  /* kept only while the response goes on (below) */
   g_clear_pointer (&backend->read_source, g_source_unref);
 
   if (stream == NULL)
@@ -523,12 +525,21 @@ on_backend_readable (GSocket      *socket,
       stream->response_done = TRUE;
       stream_response_progress (stream);
       backend_detach (backend, TRUE);
+      update_io (self);
+      return G_SOURCE_REMOVE;
     }
-  else
-    backend_update_io (backend);
 
+  /* The same source goes on unless the stream's buffer is full. Sending
+   * may end the stream and free @backend, which destroys the source. */
+  current = g_main_current_source ();
+  if (stream->response->len >= STREAM_BUFFER_BYTES)
+    {
+      update_io (self);
+      return G_SOURCE_REMOVE;
+    }
+  backend->read_source = g_source_ref (current);
   update_io (self);
-  return G_SOURCE_REMOVE;
+  return g_source_is_destroyed (current) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -1095,6 +1106,7 @@ flush (OpenIotHubdH2Connection *self)
           return FALSE;
         }
       g_byte_array_remove_range (self->out, 0, n);
+      self->last_io = g_get_monotonic_time ();
     }
 }
 
@@ -1165,58 +1177,70 @@ static gboolean
 on_tls_readable (GObject  *stream,
                  gpointer  data)
 {
-  OpenIotHubdH2Connection *self = data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(OpenIotHubdH2Connection) self = g_object_ref (data);
   guint8 buffer[READ_BYTES];
-  gssize n;
-  ssize_t used;
 
-  n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream), buffer, sizeof buffer,
-                                                NULL, &error);
-  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    return G_SOURCE_CONTINUE;
-
-  g_clear_pointer (&self->read_source, g_source_unref);
-  if (n <= 0)
+  /* a few records a wakeup; update_io() drops the source when the hub
+   * must stop reading (output backed up, or the session is ending) */
+  for (guint i = 0; i < 4 && self->read_source != NULL; i++)
     {
-      if (n < 0)
-        g_debug ("HTTP/2 connection: %s", error->message);
-      connection_close (self);
-      return G_SOURCE_REMOVE;
-    }
+      g_autoptr(GError) error = NULL;
+      gssize n;
+      ssize_t used;
 
-  self->last_read = g_get_monotonic_time ();
-  used = nghttp2_session_mem_recv (self->session, buffer, n);
-  if (used < 0)
-    {
-      /* a protocol error (or a flood): GOAWAY is queued, sent below */
-      g_debug ("HTTP/2 connection ends: %s", nghttp2_strerror (used));
-      if (used != NGHTTP2_ERR_BAD_CLIENT_MAGIC)
-        nghttp2_session_terminate_session (self->session, NGHTTP2_PROTOCOL_ERROR);
-      else
+      n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream), buffer, sizeof buffer,
+                                                    NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      if (n <= 0)
+        {
+          if (n < 0)
+            g_debug ("HTTP/2 connection: %s", error->message);
+          connection_close (self);
+          return G_SOURCE_REMOVE;
+        }
+
+      self->last_io = g_get_monotonic_time ();
+      used = nghttp2_session_mem_recv (self->session, buffer, n);
+      if (used == NGHTTP2_ERR_BAD_CLIENT_MAGIC)
         {
           connection_close (self);
           return G_SOURCE_REMOVE;
         }
+      if (used < 0)
+        {
+          /* a protocol error or a flood: nghttp2 queued GOAWAY, sent by
+           * update_io(); the session then wants neither read nor write */
+          g_debug ("HTTP/2 connection ends: %s", nghttp2_strerror (used));
+          nghttp2_session_terminate_session (self->session, NGHTTP2_PROTOCOL_ERROR);
+        }
+      update_io (self);
     }
 
-  g_object_ref (self);
-  update_io (self);
-  g_object_unref (self);
-  return G_SOURCE_REMOVE;
+  return self->read_source != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
-/* The HTTP/1 path closes a connection silent for --idle-timeout through
- * the socket's timeout; a multiplexed connection is silent while it
- * streams events to the client, so the rule here is: no open stream and
- * nothing read for that long. */
+static gboolean
+stream_has_backend (gpointer key,
+                    gpointer value,
+                    gpointer user_data)
+{
+  return ((Stream *) value)->backend != NULL;
+}
+
+/* The HTTP/1 path closes a connection through the socket's timeout when
+ * a read or write waits --idle-timeout; a multiplexed connection waits
+ * on reads all the time, so here: output the client has not taken for
+ * that long, or no byte either way for that long while no request is
+ * with the handlers (whose own deadlines and the proxy's timeouts cover
+ * those). A stream still in its headers does not keep it open. */
 static gboolean
 on_idle_check (gpointer data)
 {
   OpenIotHubdH2Connection *self = data;
-  gint64 idle_for = g_get_monotonic_time () - self->last_read;
+  gboolean idle = g_get_monotonic_time () - self->last_io >= (gint64) self->idle_timeout * G_USEC_PER_SEC;
 
-  if (g_hash_table_size (self->streams) == 0 && idle_for >= (gint64) self->idle_timeout * G_USEC_PER_SEC)
+  if (idle && (self->out->len > 0 || g_hash_table_find (self->streams, stream_has_backend, NULL) == NULL))
     {
       self->idle_id = 0;
       g_debug ("Closing an idle HTTP/2 connection");
@@ -1290,7 +1314,7 @@ openiot_hubd_h2_connection_serve (SoupServer     *soup,
   self->remote = g_object_ref (remote);
   self->fingerprint = g_strdup (openiot_hubd_listener_get_address_fingerprint (remote));
   self->idle_timeout = idle_timeout;
-  self->last_read = g_get_monotonic_time ();
+  self->last_io = g_get_monotonic_time ();
 
   nghttp2_session_callbacks_new (&callbacks);
   nghttp2_session_callbacks_set_on_begin_headers_callback (callbacks, on_begin_headers);
