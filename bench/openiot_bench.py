@@ -134,6 +134,7 @@ class Build:
         self.app = os.path.join(self.dir, "src", "app", "openiot-client")
         self.load = os.path.join(self.dir, "bench", "openiot-bench-load")
         self.adw_window = os.path.join(self.dir, "bench", "openiot-bench-adw-window")
+        self.client_cert_shim = os.path.join(self.dir, "bench", "openiot-bench-client-cert.so")
         self.relay = os.path.join(ROOT, "bench", "openiot-bench-relay.py")
         testlib.HUB = self.hub
         testlib.DEMO_SERVICE = self.demo_service
@@ -184,7 +185,7 @@ class Nginx:
     and checked per request against the registered one (as the hub checks
     fingerprints), the hub's headers set, keep-alive to the upstream."""
 
-    def __init__(self, workdir, hub, identity, client_id):
+    def __init__(self, workdir, hub, identity, client_id, http2=False):
         self.dir = os.path.join(workdir, "nginx")
         os.makedirs(os.path.join(self.dir, "tmp"), exist_ok=True)
         self.port = testlib.free_port_pair()
@@ -221,7 +222,7 @@ http {{
   }}
 
   server {{
-    listen [::1]:{self.port} ssl;
+    listen [::1]:{self.port} ssl{" http2" if http2 else ""};
     ssl_certificate {hub.state}/hub.crt;
     ssl_certificate_key {hub.state}/hub.key;
     ssl_protocols TLSv1.2 TLSv1.3;
@@ -407,6 +408,31 @@ AB_LOADS = [
 ]
 
 
+# h2load (nghttp2-client) over HTTP/2: as many streams in flight as ab -k
+# has connections, on 16 connections and multiplexed on 4
+H2LOAD_LOADS = [
+    ("h2load-c16m1", "`h2load -c 16 -m 1` (HTTP/2, one stream per connection)",
+     lambda url, n: ["h2load", "-c", "16", "-m", "1", "-n", str(n), url]),
+    ("h2load-c4m16", "`h2load -c 4 -m 16` (HTTP/2, 16 streams per connection)",
+     lambda url, n: ["h2load", "-c", "4", "-m", "16", "-n", str(n), url]),
+]
+
+
+def h2load_rps(build, identity, args):
+    """h2load with the client certificate preloaded into it (it has no
+    option for one): (req/s, failed or non-2xx, HTTP/2 negotiated)."""
+    env = dict(os.environ, LD_PRELOAD=build.client_cert_shim,
+               OPENIOT_BENCH_CERT=identity.cert, OPENIOT_BENCH_KEY=identity.key)
+    result = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
+    rps = re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", result.stdout)
+    done = re.search(r"requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded", result.stdout)
+    ok = re.search(r"status codes: (\d+) 2xx", result.stdout)
+    if not rps or not done:
+        raise RuntimeError(f"h2load failed ({result.returncode}): {result.stdout[-500:]} {result.stderr[-500:]}")
+    bad = int(done.group(1)) - (int(ok.group(1)) if ok else 0)
+    return float(rps.group(1)), bad, "Application protocol: h2" in result.stdout
+
+
 def ab_rps(args):
     result = subprocess.run(args, capture_output=True, text=True, timeout=300)
     rps = re.search(r"Requests per second:\s+([\d.]+)", result.stdout)
@@ -425,7 +451,7 @@ def curl_one_connection_rps(url, identity, n, work):
     with open(config, "w") as f:
         f.write("".join(f'url = "{url}"\noutput = "/dev/null"\n' for _ in range(n)))
     start = time.monotonic()
-    result = subprocess.run(["curl", "-sS", "-k", "--cert", identity.cert, "--key", identity.key,
+    result = subprocess.run(["curl", "-sS", "-k", "--http1.1", "--cert", identity.cert, "--key", identity.key,
                              "-w", "%{http_code} %{num_connects}\n", "-K", config],
                             capture_output=True, text=True, timeout=300)
     elapsed = time.monotonic() - start
@@ -441,7 +467,8 @@ def part_ab(ctx):
     ctx["cleanup"].append(hub.close)
     identity = testlib.ClientIdentity(os.path.join(work, "ab", "client"), name="Bench Loader")
     reply = hub.register(identity)
-    nginx = Nginx(os.path.join(work, "ab"), hub, identity, reply["client_id"])
+    # http2 on the listener: h2load negotiates it, ab and curl --http1.1 do not
+    nginx = Nginx(os.path.join(work, "ab"), hub, identity, reply["client_id"], http2=True)
     ctx["cleanup"].append(nginx.close)
     pem = os.path.join(work, "ab", "client-cert-and-key.pem")
     with open(pem, "w") as f:
@@ -458,6 +485,10 @@ def part_ab(ctx):
             rps, bad, connects = curl_one_connection_rps(urls[server], identity, n * 3 // 4, work)
             runs.setdefault(f"curl1/{server}", []).append({"rps": rps, "bad": bad, "connects": connects})
             log(f"ab {rep + 1} curl1 {server}: {rps:.0f} req/s, {bad} bad, {connects} connections")
+            for key, _, command in H2LOAD_LOADS:
+                rps, bad, h2 = h2load_rps(build, identity, command(urls[server], n))
+                runs.setdefault(f"{key}/{server}", []).append({"rps": rps, "bad": bad, "h2": h2})
+                log(f"ab {rep + 1} {key} {server}: {rps:.0f} req/s, {bad} bad, h2 {h2}")
     summary = {k: {"rps": median([r["rps"] for r in v]), "bad": sum(r["bad"] for r in v)} for k, v in runs.items()}
     return {"summary": summary, "runs": runs}
 
@@ -1146,7 +1177,10 @@ def report(results, args):
         lines += ["## Loaders no one here wrote (GET " + AB_PATH + ")", "",
                   "| load | hub req/s | nginx req/s | hub ÷ nginx | failed (hub / nginx) |",
                   "| --- | ---: | ---: | ---: | ---: |"]
-        for key, label in [(k, l) for k, l, _ in AB_LOADS] + [("curl1", "`curl`, requests on one HTTP/1.1 connection")]:
+        for key, label in ([(k, l) for k, l, _ in AB_LOADS] + [("curl1", "`curl`, requests on one HTTP/1.1 connection")]
+                           + [(k, l) for k, l, _ in H2LOAD_LOADS]):
+            if f"{key}/hub" not in s:
+                continue  # results from before h2load was in the part
             hub, ngx = s[f"{key}/hub"], s[f"{key}/nginx"]
             lines.append(f"| {label} | {fmt(hub['rps'])} | {fmt(ngx['rps'])} | {ratio(hub['rps'], ngx['rps'])} | "
                          f"{hub['bad']} / {ngx['bad']} |")

@@ -3,17 +3,14 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/socket.h>
 #include <nghttp2/nghttp2.h>
 
 #include "openiot-protocol-private.h"
 
 #include "openiot-hubd-listener.h"
 
-#include "openiot-hubd-h2-connection.h"
+#include "openiot-hubd-h2-connection-private.h"
 
 /*
  * HTTP/2 on the main port (docs/hub-front.md, "HTTP/2"). libsoup 3.2's
@@ -33,595 +30,7 @@
  * SoupServer's writes, and the proxy's back-pressure does the rest.
  */
 
-/* SETTINGS_MAX_CONCURRENT_STREAMS: as nginx and most servers */
-#define MAX_CONCURRENT_STREAMS 100
-/* The HTTP/1 path allows 64 headers and 16 KiB of them; HPACK counts 32
- * bytes more per field (RFC 9113 §6.5.2). */
-#define MAX_HEADER_LIST_BYTES (16 * 1024 + 64 * 32)
-/* Internal connections alive at once, idle ones included, per client
- * connection: streams past it wait (and the client is not read) until
- * one is released, so resetting streams cannot pile work up in the hub. */
-#define MAX_INTERNAL_CONNECTIONS 128
-#define MAX_IDLE_INTERNAL_CONNECTIONS 16
-/* As the proxy's CLIENT_WINDOW_BYTES for HTTP/1 */
-#define STREAM_BUFFER_BYTES (64 * 1024)
-#define READ_BYTES (16 * 1024)
-/* Output gathered into one TLS write */
-#define WRITE_BATCH_BYTES (16 * 1024)
-#define MAX_RESPONSE_HEAD_BYTES (64 * 1024)
-/* RST_STREAM frames from the client: burst, then per second */
-#define RESET_BURST 1000
-#define RESET_RATE 33
-
-typedef struct _Backend Backend;
-
-typedef enum
-{
-  BODY_NONE,
-  BODY_HEAD,          /* reading the status line and headers */
-  BODY_LENGTH,
-  BODY_CHUNK_SIZE,
-  BODY_CHUNK_DATA,
-  BODY_CHUNK_END,     /* the CRLF after a chunk's data */
-  BODY_TRAILERS,
-  BODY_UNTIL_EOF,
-  BODY_DONE,
-} BodyState;
-
-typedef struct
-{
-  OpenIotHubdH2Connection *conn;
-  int32_t                 id;
-  GString                *head;           /* the HTTP/1.1 request head being built */
-  char                   *method;
-  char                   *path;
-  char                   *authority;
-  GString                *cookie;
-  gsize                   header_bytes;
-  gboolean                too_large;      /* past MAX_HEADER_LIST_BYTES: 431 */
-  gboolean                has_length;
-  gboolean                chunked;        /* a body without Content-Length */
-  gboolean                head_ready;
-  gboolean                request_done;   /* END_STREAM seen, the end framed */
-  GByteArray             *request_out;    /* to write to the internal connection */
-  gsize                   unconsumed;     /* DATA bytes in request_out */
-  Backend                *backend;
-  GByteArray             *response;       /* decoded body, waiting for the client */
-  gboolean                response_started;
-  gboolean                response_done;
-  gboolean                deferred;
-  gboolean                waiting;        /* in conn->waiting */
-} Stream;
-
-struct _Backend
-{
-  OpenIotHubdH2Connection *conn;
-  GSocket                *socket;         /* the hub's end; libsoup has the other */
-  GSource                *read_source;
-  GSource                *write_source;
-  Stream                 *stream;
-  BodyState               state;
-  GByteArray             *in;             /* read, not yet parsed */
-  goffset                 remaining;
-  gboolean                keep_alive;
-  gboolean                is_head;
-};
-
-struct _OpenIotHubdH2Connection
-{
-  GObject          parent_instance;
-
-  SoupServer      *soup;
-  GIOStream       *tls;
-  GSocketAddress  *local;
-  GSocketAddress  *remote;
-  char            *fingerprint;
-  nghttp2_session *session;
-  GSource         *read_source;
-  GSource         *write_source;
-  GByteArray      *out;             /* serialized frames not yet written */
-  GHashTable      *streams;         /* stream id → Stream */
-  GQueue           idle;            /* Backend *, ready for a request */
-  GQueue           waiting;         /* Stream *, for a backend */
-  guint            alive;           /* internal connections libsoup holds */
-  guint            idle_timeout;
-  guint            idle_id;
-  gint64           last_io;         /* last byte read or written */
-  gboolean         dispatching;
-  gboolean         closed;
-};
-
 G_DEFINE_FINAL_TYPE (OpenIotHubdH2Connection, openiot_hubd_h2_connection, G_TYPE_OBJECT)
-
-static void update_io (OpenIotHubdH2Connection *self);
-static void backend_update_io (Backend *backend);
-static void dispatch_waiting (OpenIotHubdH2Connection *self);
-
-/* Backends (internal connections) */
-
-static void
-backend_free (Backend *backend)
-{
-  if (backend->read_source != NULL)
-    {
-      g_source_destroy (backend->read_source);
-      g_source_unref (backend->read_source);
-    }
-  if (backend->write_source != NULL)
-    {
-      g_source_destroy (backend->write_source);
-      g_source_unref (backend->write_source);
-    }
-  /* libsoup sees the end at its next read or write: an event stream's
-   * proxy then cancels the upstream request. */
-  g_socket_shutdown (backend->socket, TRUE, TRUE, NULL);
-  g_socket_close (backend->socket, NULL);
-  g_clear_object (&backend->socket);
-  g_clear_pointer (&backend->in, g_byte_array_unref);
-  g_free (backend);
-}
-
-static void
-on_internal_released (gpointer  data,
-                      GObject  *where_the_object_was)
-{
-  OpenIotHubdH2Connection *self = data;
-
-  g_assert (self->alive > 0);
-  self->alive--;
-  if (!self->closed)
-    {
-      dispatch_waiting (self);
-      update_io (self);
-    }
-  g_object_unref (self);
-}
-
-static Backend *
-backend_new (OpenIotHubdH2Connection *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) theirs = NULL;
-  g_autoptr(GIOStream) stream = NULL;
-  g_autoptr(GSocketAddress) remote = NULL;
-  Backend *backend;
-  int fds[2];
-
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-    {
-      g_warning ("Could not make an internal connection: %s", g_strerror (errno));
-      return NULL;
-    }
-
-  backend = g_new0 (Backend, 1);
-  backend->conn = self;
-  backend->socket = g_socket_new_from_fd (fds[0], &error);
-  theirs = g_socket_new_from_fd (fds[1], &error);
-  if (backend->socket == NULL || theirs == NULL)
-    {
-      g_warning ("Could not make an internal connection: %s", error->message);
-      if (backend->socket == NULL)
-        close (fds[0]);
-      if (theirs == NULL)
-        close (fds[1]);
-      g_clear_object (&backend->socket);
-      g_free (backend);
-      return NULL;
-    }
-  backend->in = g_byte_array_new ();
-
-  /* Each internal connection has an address object of its own: the
-   * handlers shut down "the connection's socket" to cut a response or a
-   * slow request, which here must end one stream, not the client's
-   * connection with all its streams. */
-  remote = g_inet_socket_address_new (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (self->remote)),
-                                      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (self->remote)));
-  openiot_hubd_listener_tag_address (remote, self->fingerprint, theirs);
-
-  stream = G_IO_STREAM (g_socket_connection_factory_create_connection (theirs));
-  self->alive++;
-  g_object_weak_ref (G_OBJECT (stream), on_internal_released, g_object_ref (self));
-  if (!soup_server_accept_iostream (self->soup, stream, self->local, remote, &error))
-    g_warning ("Could not serve an internal connection: %s", error->message);
-
-  return backend;
-}
-
-/* Sends @stream's response head; @headers from the HTTP/1.1 response. */
-static void submit_response (Stream             *stream,
-                             guint               status,
-                             SoupMessageHeaders *headers,
-                             gboolean            has_body);
-
-static void
-stream_response_error (Stream *stream)
-{
-  OpenIotHubdH2Connection *self = stream->conn;
-
-  if (!stream->response_started)
-    {
-      stream->response_done = TRUE;
-      submit_response (stream, SOUP_STATUS_BAD_GATEWAY, NULL, FALSE);
-    }
-  else
-    nghttp2_submit_rst_stream (self->session, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_INTERNAL_ERROR);
-}
-
-/* @backend's response is over (or broken): reuse it or close it. */
-static void
-backend_detach (Backend  *backend,
-                gboolean  reusable)
-{
-  OpenIotHubdH2Connection *self = backend->conn;
-  Stream *stream = backend->stream;
-
-  if (stream != NULL)
-    {
-      stream->backend = NULL;
-      backend->stream = NULL;
-      reusable = reusable && stream->request_done && stream->request_out->len == 0;
-      /* answered before the whole body came (a refusal): the rest of
-       * it goes nowhere, and its window is given back */
-      if (stream->unconsumed > 0)
-        nghttp2_session_consume (self->session, stream->id, stream->unconsumed);
-      stream->unconsumed = 0;
-      g_byte_array_set_size (stream->request_out, 0);
-    }
-
-  if (reusable && backend->keep_alive && backend->in->len == 0 && !self->closed &&
-      g_queue_get_length (&self->idle) < MAX_IDLE_INTERNAL_CONNECTIONS)
-    {
-      backend->state = BODY_NONE;
-      backend_update_io (backend);
-      g_queue_push_head (&self->idle, backend);
-      dispatch_waiting (self);
-      return;
-    }
-
-  backend_free (backend);
-}
-
-static gboolean
-parse_head (Backend *backend)
-{
-  Stream *stream = backend->stream;
-  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
-  SoupHTTPVersion version;
-  guint status;
-  const guint8 *end = NULL;
-  gsize head_len;
-  const char *connection;
-
-  for (gsize i = 0; i + 3 < backend->in->len; i++)
-    {
-      if (memcmp (backend->in->data + i, "\r\n\r\n", 4) == 0)
-        {
-          end = backend->in->data + i + 4;
-          break;
-        }
-    }
-  if (end == NULL)
-    return backend->in->len <= MAX_RESPONSE_HEAD_BYTES;
-
-  head_len = end - backend->in->data;
-  if (!soup_headers_parse_response ((const char *) backend->in->data, head_len, headers,
-                                    &version, &status, NULL))
-    return FALSE;
-  g_byte_array_remove_range (backend->in, 0, head_len);
-
-  /* 100 Continue and its kin: HTTP/2 has no use for them here */
-  if (status >= 100 && status < 200)
-    return TRUE;
-
-  connection = soup_message_headers_get_list (headers, "Connection");
-  backend->keep_alive = version == SOUP_HTTP_1_1 &&
-                        !(connection != NULL && soup_header_contains (connection, "close"));
-
-  if (backend->is_head || status == 204 || status == 304)
-    backend->state = BODY_DONE;
-  else if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
-    backend->state = BODY_CHUNK_SIZE;
-  else if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
-    {
-      backend->remaining = soup_message_headers_get_content_length (headers);
-      backend->state = backend->remaining > 0 ? BODY_LENGTH : BODY_DONE;
-    }
-  else
-    {
-      backend->state = BODY_UNTIL_EOF;
-      backend->keep_alive = FALSE;
-    }
-
-  submit_response (stream, status, headers, backend->state != BODY_DONE);
-  return TRUE;
-}
-
-static void
-take_body (Backend *backend,
-           gsize    len)
-{
-  g_byte_array_append (backend->stream->response, backend->in->data, len);
-  g_byte_array_remove_range (backend->in, 0, len);
-}
-
-/* Reads a CRLF-terminated line off @backend->in; FALSE when not all in. */
-static gboolean
-take_line (Backend  *backend,
-           char    **line)
-{
-  for (gsize i = 0; i + 1 < backend->in->len; i++)
-    {
-      if (backend->in->data[i] == '\r' && backend->in->data[i + 1] == '\n')
-        {
-          *line = g_strndup ((const char *) backend->in->data, i);
-          g_byte_array_remove_range (backend->in, 0, i + 2);
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-/* Parses what @backend read: FALSE if the response is malformed. */
-static gboolean
-backend_parse (Backend *backend)
-{
-  for (;;)
-    {
-      g_autofree char *line = NULL;
-      BodyState before = backend->state;
-      gsize before_len = backend->in->len;
-
-      switch (backend->state)
-        {
-        case BODY_HEAD:
-          if (!parse_head (backend))
-            return FALSE;
-          break;
-
-        case BODY_LENGTH:
-          {
-            gsize len = MIN ((goffset) backend->in->len, backend->remaining);
-
-            take_body (backend, len);
-            backend->remaining -= len;
-            if (backend->remaining == 0)
-              backend->state = BODY_DONE;
-          }
-          break;
-
-        case BODY_CHUNK_SIZE:
-          if (take_line (backend, &line))
-            {
-              char *end;
-              guint64 size = g_ascii_strtoull (line, &end, 16);
-
-              if (end == line || (*end != '\0' && *end != ';' && *end != ' ') || size > G_MAXINT32)
-                return FALSE;
-              backend->remaining = size;
-              backend->state = size > 0 ? BODY_CHUNK_DATA : BODY_TRAILERS;
-            }
-          else if (backend->in->len > 1024)
-            return FALSE;
-          break;
-
-        case BODY_CHUNK_DATA:
-          {
-            gsize len = MIN ((goffset) backend->in->len, backend->remaining);
-
-            take_body (backend, len);
-            backend->remaining -= len;
-            if (backend->remaining == 0)
-              backend->state = BODY_CHUNK_END;
-          }
-          break;
-
-        case BODY_CHUNK_END:
-          if (take_line (backend, &line))
-            {
-              if (*line != '\0')
-                return FALSE;
-              backend->state = BODY_CHUNK_SIZE;
-            }
-          break;
-
-        case BODY_TRAILERS:
-          /* dropped: the hub's handlers send none */
-          if (take_line (backend, &line))
-            {
-              if (*line == '\0')
-                backend->state = BODY_DONE;
-            }
-          else if (backend->in->len > MAX_RESPONSE_HEAD_BYTES)
-            return FALSE;
-          break;
-
-        case BODY_UNTIL_EOF:
-          take_body (backend, backend->in->len);
-          break;
-
-        case BODY_NONE:
-          /* an idle connection has nothing to say */
-          return backend->in->len == 0;
-
-        case BODY_DONE:
-          return TRUE;
-        }
-
-      if (backend->state == before && backend->in->len == before_len)
-        return TRUE;
-    }
-}
-
-static void
-stream_response_progress (Stream *stream)
-{
-  OpenIotHubdH2Connection *self = stream->conn;
-
-  if (stream->deferred)
-    {
-      stream->deferred = FALSE;
-      nghttp2_session_resume_data (self->session, stream->id);
-    }
-}
-
-static gboolean
-on_backend_readable (GSocket      *socket,
-                     GIOCondition  condition,
-                     gpointer      data)
-{
-  Backend *backend = data;
-  OpenIotHubdH2Connection *self = backend->conn;
-  Stream *stream = backend->stream;
-  g_autoptr(GError) error = NULL;
-  guint8 buffer[READ_BYTES];
-  GSource *current;
-  gssize n;
-
-  n = g_socket_receive (socket, (char *) buffer, sizeof buffer, NULL, &error);
-  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    return G_SOURCE_CONTINUE;
-
-  /* kept only while the response goes on (below) */
-  g_clear_pointer (&backend->read_source, g_source_unref);
-
-  if (stream == NULL)
-    {
-      /* an idle connection that libsoup closed (or spoke on): drop it */
-      g_queue_remove (&self->idle, backend);
-      backend_free (backend);
-      return G_SOURCE_REMOVE;
-    }
-
-  if (n <= 0)
-    {
-      if (backend->state == BODY_UNTIL_EOF)
-        backend->state = BODY_DONE;
-      else if (backend->state != BODY_DONE)
-        {
-          stream_response_error (stream);
-          backend_detach (backend, FALSE);
-          update_io (self);
-          return G_SOURCE_REMOVE;
-        }
-    }
-  else
-    {
-      g_byte_array_append (backend->in, buffer, n);
-      if (!backend_parse (backend))
-        {
-          g_debug ("An internal response could not be parsed");
-          stream_response_error (stream);
-          backend_detach (backend, FALSE);
-          update_io (self);
-          return G_SOURCE_REMOVE;
-        }
-    }
-
-  if (stream->response->len > 0 || backend->state == BODY_DONE)
-    stream_response_progress (stream);
-
-  if (backend->state == BODY_DONE)
-    {
-      stream->response_done = TRUE;
-      stream_response_progress (stream);
-      backend_detach (backend, TRUE);
-      update_io (self);
-      return G_SOURCE_REMOVE;
-    }
-
-  /* The same source goes on unless the stream's buffer is full. Sending
-   * may end the stream and free @backend, which destroys the source. */
-  current = g_main_current_source ();
-  if (stream->response->len >= STREAM_BUFFER_BYTES)
-    {
-      update_io (self);
-      return G_SOURCE_REMOVE;
-    }
-  backend->read_source = g_source_ref (current);
-  update_io (self);
-  return g_source_is_destroyed (current) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_backend_writable (GSocket      *socket,
-                     GIOCondition  condition,
-                     gpointer      data)
-{
-  Backend *backend = data;
-  OpenIotHubdH2Connection *self = backend->conn;
-  Stream *stream = backend->stream;
-  g_autoptr(GError) error = NULL;
-  gssize n;
-
-  g_clear_pointer (&backend->write_source, g_source_unref);
-  g_assert (stream != NULL);
-
-  n = g_socket_send (socket, (const char *) stream->request_out->data, stream->request_out->len,
-                     NULL, &error);
-  if (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    {
-      /* libsoup closed it: it may have answered already (a refusal), so
-       * read what it said before giving up on it. */
-      g_byte_array_set_size (stream->request_out, 0);
-      stream->unconsumed = 0;
-      backend_update_io (backend);
-      return G_SOURCE_REMOVE;
-    }
-  if (n > 0)
-    {
-      g_byte_array_remove_range (stream->request_out, 0, n);
-      if (stream->request_out->len == 0 && stream->unconsumed > 0)
-        {
-          /* what the client sent is in libsoup's hands: open its window */
-          nghttp2_session_consume (self->session, stream->id, stream->unconsumed);
-          stream->unconsumed = 0;
-          backend_update_io (backend);
-          update_io (self);   /* may free @backend */
-          return G_SOURCE_REMOVE;
-        }
-    }
-
-  backend_update_io (backend);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-backend_update_io (Backend *backend)
-{
-  Stream *stream = backend->stream;
-  gboolean want_read, want_write;
-
-  if (stream == NULL)
-    {
-      /* idle: watch it, to notice libsoup closing it */
-      want_read = TRUE;
-      want_write = FALSE;
-    }
-  else
-    {
-      want_read = stream->response->len < STREAM_BUFFER_BYTES;
-      want_write = stream->request_out->len > 0;
-    }
-
-  if (want_read && backend->read_source == NULL)
-    {
-      backend->read_source = g_socket_create_source (backend->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-      g_source_set_callback (backend->read_source, G_SOURCE_FUNC (on_backend_readable), backend, NULL);
-      g_source_attach (backend->read_source, NULL);
-    }
-  else if (!want_read && backend->read_source != NULL)
-    {
-      g_source_destroy (backend->read_source);
-      g_clear_pointer (&backend->read_source, g_source_unref);
-    }
-
-  if (want_write && backend->write_source == NULL)
-    {
-      backend->write_source = g_socket_create_source (backend->socket, G_IO_OUT, NULL);
-      g_source_set_callback (backend->write_source, G_SOURCE_FUNC (on_backend_writable), backend, NULL);
-      g_source_attach (backend->write_source, NULL);
-    }
-}
 
 /* Streams */
 
@@ -635,7 +44,7 @@ stream_free (Stream *stream)
       Backend *backend = stream->backend;
 
       backend->stream = NULL;
-      backend_free (backend);
+      openiot_hubd_h2_backend_free (backend);
     }
   if (stream->waiting)
     g_queue_remove (&stream->conn->waiting, stream);
@@ -649,74 +58,6 @@ stream_free (Stream *stream)
   g_byte_array_unref (stream->request_out);
   g_byte_array_unref (stream->response);
   g_free (stream);
-}
-
-static Backend *
-take_backend (OpenIotHubdH2Connection *self)
-{
-  Backend *backend;
-
-  while ((backend = g_queue_pop_head (&self->idle)) != NULL)
-    {
-      if (g_socket_condition_check (backend->socket, G_IO_IN | G_IO_HUP | G_IO_ERR) == 0)
-        return backend;
-      backend_free (backend);
-    }
-
-  if (self->alive >= MAX_INTERNAL_CONNECTIONS)
-    return NULL;
-  return backend_new (self);
-}
-
-static void
-stream_attach (Stream  *stream,
-               Backend *backend)
-{
-  g_autoptr(GByteArray) body = stream->request_out;
-
-  stream->backend = backend;
-  backend->stream = stream;
-  backend->state = BODY_HEAD;
-  backend->keep_alive = FALSE;
-  backend->is_head = g_strcmp0 (stream->method, "HEAD") == 0;
-  g_byte_array_set_size (backend->in, 0);
-
-  /* the head goes first, then what body came meanwhile */
-  stream->request_out = g_byte_array_new ();
-  g_byte_array_append (stream->request_out, (const guint8 *) stream->head->str, stream->head->len);
-  g_byte_array_append (stream->request_out, body->data, body->len);
-  g_string_free (stream->head, TRUE);
-  stream->head = NULL;
-
-  if (backend->read_source != NULL)
-    {
-      g_source_destroy (backend->read_source);
-      g_clear_pointer (&backend->read_source, g_source_unref);
-    }
-  backend_update_io (backend);
-}
-
-static void
-dispatch_waiting (OpenIotHubdH2Connection *self)
-{
-  Stream *stream;
-
-  /* backend_new() can release an internal connection at once, which
-   * calls back here */
-  if (self->dispatching)
-    return;
-  self->dispatching = TRUE;
-  while ((stream = g_queue_peek_head (&self->waiting)) != NULL)
-    {
-      Backend *backend = take_backend (self);
-
-      if (backend == NULL)
-        break;
-      g_queue_pop_head (&self->waiting);
-      stream->waiting = FALSE;
-      stream_attach (stream, backend);
-    }
-  self->dispatching = FALSE;
 }
 
 static gboolean
@@ -757,14 +98,14 @@ read_response (nghttp2_session     *session,
 
   /* room again: read on from libsoup */
   if (stream->backend != NULL)
-    backend_update_io (stream->backend);
+    openiot_hubd_h2_backend_update_io (stream->backend);
   return n;
 }
 
 #define NV(n, v) { (uint8_t *) (n), (uint8_t *) (v), strlen (n), strlen (v), NGHTTP2_NV_FLAG_NONE }
 
-static void
-submit_response (Stream             *stream,
+void
+openiot_hubd_h2_submit_response (Stream             *stream,
                  guint               status,
                  SoupMessageHeaders *headers,
                  gboolean            has_body)
@@ -814,7 +155,7 @@ respond_headers_too_large (Stream *stream)
   soup_message_headers_replace (headers, "Content-Type", "application/json");
   g_byte_array_append (stream->response, (const guint8 *) json, strlen (json));
   stream->response_done = TRUE;
-  submit_response (stream, 431, headers, TRUE);
+  openiot_hubd_h2_submit_response (stream, 431, headers, TRUE);
 }
 
 /* nghttp2 callbacks */
@@ -928,7 +269,7 @@ stream_request_ready (OpenIotHubdH2Connection *self,
 
   stream->waiting = TRUE;
   g_queue_push_tail (&self->waiting, stream);
-  dispatch_waiting (self);
+  openiot_hubd_h2_dispatch_waiting (self);
 }
 
 static void
@@ -940,7 +281,7 @@ stream_request_end (Stream *stream)
   if (stream->chunked)
     g_byte_array_append (stream->request_out, (const guint8 *) "0\r\n\r\n", 5);
   if (stream->backend != NULL)
-    backend_update_io (stream->backend);
+    openiot_hubd_h2_backend_update_io (stream->backend);
 }
 
 static int
@@ -1008,7 +349,7 @@ on_data_chunk_recv (nghttp2_session *session,
     g_byte_array_append (stream->request_out, (const guint8 *) "\r\n", 2);
   stream->unconsumed += len;
   if (stream->backend != NULL)
-    backend_update_io (stream->backend);
+    openiot_hubd_h2_backend_update_io (stream->backend);
   return 0;
 }
 
@@ -1057,7 +398,7 @@ connection_close (OpenIotHubdH2Connection *self)
   /* every stream's internal connection ends with it */
   g_queue_clear (&self->waiting);
   g_hash_table_remove_all (self->streams);
-  g_queue_clear_full (&self->idle, (GDestroyNotify) backend_free);
+  g_queue_clear_full (&self->idle, (GDestroyNotify) openiot_hubd_h2_backend_free);
   g_clear_pointer (&self->session, nghttp2_session_del);
 
   /* the listener frees its link, and closes the socket, with the stream */
@@ -1110,8 +451,8 @@ flush (OpenIotHubdH2Connection *self)
     }
 }
 
-static void
-update_io (OpenIotHubdH2Connection *self)
+void
+openiot_hubd_h2_connection_update_io (OpenIotHubdH2Connection *self)
 {
   gboolean want_read;
 
@@ -1169,7 +510,7 @@ on_tls_writable (GObject  *stream,
   OpenIotHubdH2Connection *self = data;
 
   g_clear_pointer (&self->write_source, g_source_unref);
-  update_io (self);
+  openiot_hubd_h2_connection_update_io (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -1180,7 +521,7 @@ on_tls_readable (GObject  *stream,
   g_autoptr(OpenIotHubdH2Connection) self = g_object_ref (data);
   guint8 buffer[READ_BYTES];
 
-  /* a few records a wakeup; update_io() drops the source when the hub
+  /* a few records a wakeup; openiot_hubd_h2_connection_update_io() drops the source when the hub
    * must stop reading (output backed up, or the session is ending) */
   for (guint i = 0; i < 4 && self->read_source != NULL; i++)
     {
@@ -1210,11 +551,11 @@ on_tls_readable (GObject  *stream,
       if (used < 0)
         {
           /* a protocol error or a flood: nghttp2 queued GOAWAY, sent by
-           * update_io(); the session then wants neither read nor write */
+           * openiot_hubd_h2_connection_update_io(); the session then wants neither read nor write */
           g_debug ("HTTP/2 connection ends: %s", nghttp2_strerror (used));
           nghttp2_session_terminate_session (self->session, NGHTTP2_PROTOCOL_ERROR);
         }
-      update_io (self);
+      openiot_hubd_h2_connection_update_io (self);
     }
 
   return self->read_source != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
@@ -1334,10 +675,16 @@ openiot_hubd_h2_connection_serve (SoupServer     *soup,
   nghttp2_option_del (option);
 
   nghttp2_submit_settings (self->session, NGHTTP2_FLAG_NONE, settings, G_N_ELEMENTS (settings));
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autofree char *address = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (remote));
+
+      g_debug ("A client at %s speaks HTTP/2", address);
+    }
 
   if (idle_timeout > 0)
     self->idle_id = g_timeout_add_seconds (MAX (idle_timeout / 4, 1), on_idle_check, self);
 
   /* the reference the connection holds on itself until connection_close() */
-  update_io (self);
+  openiot_hubd_h2_connection_update_io (self);
 }
