@@ -65,6 +65,7 @@ backend_new (OpenIotHubdH2Connection *self)
   g_autoptr(GSocket) theirs = NULL;
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(GSocketAddress) remote = NULL;
+  GInetSocketAddress *client;
   Backend *backend;
   int fds[2];
 
@@ -95,8 +96,9 @@ backend_new (OpenIotHubdH2Connection *self)
    * handlers shut down "the connection's socket" to cut a response or a
    * slow request, which here must end one stream, not the client's
    * connection with all its streams. */
-  remote = g_inet_socket_address_new (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (self->remote)),
-                                      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (self->remote)));
+  client = G_INET_SOCKET_ADDRESS (self->remote);
+  remote = g_inet_socket_address_new (g_inet_socket_address_get_address (client),
+                                      g_inet_socket_address_get_port (client));
   openiot_hubd_listener_tag_address (remote, self->fingerprint, theirs);
 
   stream = G_IO_STREAM (g_socket_connection_factory_create_connection (theirs));
@@ -119,7 +121,8 @@ stream_response_error (Stream *stream)
       openiot_hubd_h2_submit_response (stream, SOUP_STATUS_BAD_GATEWAY, NULL, FALSE);
     }
   else
-    nghttp2_submit_rst_stream (self->session, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_INTERNAL_ERROR);
+    nghttp2_submit_rst_stream (self->session, NGHTTP2_FLAG_NONE, stream->id,
+                               NGHTTP2_INTERNAL_ERROR);
 }
 
 /* @backend's response is over (or broken): reuse it or close it. */
@@ -216,6 +219,7 @@ take_body (Backend *backend,
            gsize    len)
 {
   g_byte_array_append (backend->stream->response, backend->in->data, len);
+  backend->conn->buffered += len;
   g_byte_array_remove_range (backend->in, 0, len);
 }
 
@@ -407,7 +411,7 @@ on_backend_readable (GSocket      *socket,
   /* The same source goes on unless the stream's buffer is full. Sending
    * may end the stream and free @backend, which destroys the source. */
   current = g_main_current_source ();
-  if (stream->response->len >= STREAM_BUFFER_BYTES)
+  if (!openiot_hubd_h2_stream_has_room (stream))
     {
       openiot_hubd_h2_connection_update_io (self);
       return G_SOURCE_REMOVE;
@@ -477,14 +481,16 @@ openiot_hubd_h2_backend_update_io (Backend *backend)
     }
   else
     {
-      want_read = stream->response->len < STREAM_BUFFER_BYTES;
+      want_read = openiot_hubd_h2_stream_has_room (stream);
       want_write = stream->request_out->len > 0;
     }
 
   if (want_read && backend->read_source == NULL)
     {
-      backend->read_source = g_socket_create_source (backend->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-      g_source_set_callback (backend->read_source, G_SOURCE_FUNC (on_backend_readable), backend, NULL);
+      backend->read_source = g_socket_create_source (backend->socket,
+                                                     G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+      g_source_set_callback (backend->read_source, G_SOURCE_FUNC (on_backend_readable),
+                             backend, NULL);
       g_source_attach (backend->read_source, NULL);
     }
   else if (!want_read && backend->read_source != NULL)
@@ -496,7 +502,8 @@ openiot_hubd_h2_backend_update_io (Backend *backend)
   if (want_write && backend->write_source == NULL)
     {
       backend->write_source = g_socket_create_source (backend->socket, G_IO_OUT, NULL);
-      g_source_set_callback (backend->write_source, G_SOURCE_FUNC (on_backend_writable), backend, NULL);
+      g_source_set_callback (backend->write_source, G_SOURCE_FUNC (on_backend_writable),
+                             backend, NULL);
       g_source_attach (backend->write_source, NULL);
     }
 }

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
 #define MAX_IDLE_INTERNAL_CONNECTIONS 16
 /* As the proxy's CLIENT_WINDOW_BYTES for HTTP/1 */
 #define STREAM_BUFFER_BYTES (64 * 1024)
+/* and over all the streams of a connection: 16 of those */
+#define CONNECTION_BUFFER_BYTES (1024 * 1024)
 #define READ_BYTES (16 * 1024)
 /* Output gathered into one TLS write */
 #define WRITE_BATCH_BYTES (16 * 1024)
@@ -104,6 +106,7 @@ struct _OpenIotHubdH2Connection
   guint            alive;           /* internal connections libsoup holds */
   guint            idle_timeout;
   guint            idle_id;
+  gsize            buffered;        /* response bytes waiting, all streams */
   gint64           last_io;         /* last byte read or written */
   gboolean         dispatching;
   gboolean         closed;
@@ -121,5 +124,13 @@ void     openiot_hubd_h2_backend_update_io    (Backend                *backend);
 void     openiot_hubd_h2_stream_attach        (Stream                 *stream,
                                               Backend                *backend);
 void     openiot_hubd_h2_dispatch_waiting     (OpenIotHubdH2Connection *self);
+
+/* Whether there is room to read more of @stream's response. */
+static inline gboolean
+openiot_hubd_h2_stream_has_room (Stream *stream)
+{
+  return stream->response->len < STREAM_BUFFER_BYTES &&
+         stream->conn->buffered < CONNECTION_BUFFER_BYTES;
+}
 
 G_END_DECLS

@@ -25,9 +25,10 @@
  * the client only as its flow-control window allows, and the window is
  * given back (nghttp2_session_consume()) once the bytes are written into
  * the internal connection; a response is read from the internal connection
- * only while less than STREAM_BUFFER_BYTES of it wait for the client's
- * window or the TLS socket, so a client that stops reading stops the
- * SoupServer's writes, and the proxy's back-pressure does the rest.
+ * only while less than STREAM_BUFFER_BYTES of it (and less than
+ * CONNECTION_BUFFER_BYTES over all the connection's streams) wait for the
+ * client's window or the TLS socket, so a client that stops reading stops
+ * the SoupServer's writes, and the proxy's back-pressure does the rest.
  */
 
 G_DEFINE_FINAL_TYPE (OpenIotHubdH2Connection, openiot_hubd_h2_connection, G_TYPE_OBJECT)
@@ -37,6 +38,7 @@ G_DEFINE_FINAL_TYPE (OpenIotHubdH2Connection, openiot_hubd_h2_connection, G_TYPE
 static void
 stream_free (Stream *stream)
 {
+  stream->conn->buffered -= stream->response->len;
   if (stream->backend != NULL)
     {
       /* reset or closed before its response was over: libsoup's side
@@ -82,11 +84,14 @@ read_response (nghttp2_session     *session,
                nghttp2_data_source *source,
                void                *user_data)
 {
+  OpenIotHubdH2Connection *self = user_data;
   Stream *stream = source->ptr;
   gsize n = MIN (length, stream->response->len);
+  gboolean was_full = self->buffered >= CONNECTION_BUFFER_BYTES;
 
   memcpy (buf, stream->response->data, n);
   g_byte_array_remove_range (stream->response, 0, n);
+  self->buffered -= n;
 
   if (stream->response_done && stream->response->len == 0)
     *data_flags |= NGHTTP2_DATA_FLAG_EOF;
@@ -96,8 +101,19 @@ read_response (nghttp2_session     *session,
       return NGHTTP2_ERR_DEFERRED;
     }
 
-  /* room again: read on from libsoup */
-  if (stream->backend != NULL)
+  /* room again: read on from libsoup, in every stream if the
+   * connection's share was what stopped them */
+  if (was_full && self->buffered < CONNECTION_BUFFER_BYTES)
+    {
+      GHashTableIter iter;
+      Stream *other;
+
+      g_hash_table_iter_init (&iter, self->streams);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &other))
+        if (other->backend != NULL)
+          openiot_hubd_h2_backend_update_io (other->backend);
+    }
+  else if (stream->backend != NULL)
     openiot_hubd_h2_backend_update_io (stream->backend);
   return n;
 }
@@ -147,8 +163,10 @@ static void
 respond_headers_too_large (Stream *stream)
 {
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
-  g_autofree char *json = _openiot_protocol_error_json ("headers-too-large",
-                                                        "At most 64 headers and 16384 bytes of them");
+  g_autofree char *json = NULL;
+
+  json = _openiot_protocol_error_json ("headers-too-large",
+                                       "At most 64 headers and 16384 bytes of them");
 
   /* answered: a body that follows is dropped (on_data_chunk_recv()) */
   stream->head_ready = TRUE;
@@ -301,7 +319,8 @@ on_frame_recv (nghttp2_session     *session,
     {
       if (g_strcmp0 (stream->method, "CONNECT") == 0 || stream->path == NULL)
         {
-          nghttp2_submit_rst_stream (session, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_REFUSED_STREAM);
+          nghttp2_submit_rst_stream (session, NGHTTP2_FLAG_NONE, stream->id,
+                                     NGHTTP2_REFUSED_STREAM);
           return 0;
         }
       if (stream->too_large)
@@ -438,7 +457,8 @@ flush (OpenIotHubdH2Connection *self)
       if (self->out->len == 0)
         return TRUE;
 
-      n = g_pollable_output_stream_write_nonblocking (out, self->out->data, self->out->len, NULL, &error);
+      n = g_pollable_output_stream_write_nonblocking (out, self->out->data, self->out->len,
+                                                      NULL, &error);
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         return TRUE;
       if (n < 0)
@@ -495,9 +515,10 @@ openiot_hubd_h2_connection_update_io (OpenIotHubdH2Connection *self)
 
   if (self->out->len > 0 && self->write_source == NULL)
     {
-      GPollableOutputStream *out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (self->tls));
+      GOutputStream *out = g_io_stream_get_output_stream (self->tls);
+      GPollableOutputStream *pollable = G_POLLABLE_OUTPUT_STREAM (out);
 
-      self->write_source = g_pollable_output_stream_create_source (out, NULL);
+      self->write_source = g_pollable_output_stream_create_source (pollable, NULL);
       g_source_set_callback (self->write_source, G_SOURCE_FUNC (on_tls_writable), self, NULL);
       g_source_attach (self->write_source, NULL);
     }
@@ -529,8 +550,8 @@ on_tls_readable (GObject  *stream,
       gssize n;
       ssize_t used;
 
-      n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream), buffer, sizeof buffer,
-                                                    NULL, &error);
+      n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream),
+                                                    buffer, sizeof buffer, NULL, &error);
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         break;
       if (n <= 0)
@@ -551,7 +572,8 @@ on_tls_readable (GObject  *stream,
       if (used < 0)
         {
           /* a protocol error or a flood: nghttp2 queued GOAWAY, sent by
-           * openiot_hubd_h2_connection_update_io(); the session then wants neither read nor write */
+           * openiot_hubd_h2_connection_update_io(); the session then
+           * wants neither read nor write */
           g_debug ("HTTP/2 connection ends: %s", nghttp2_strerror (used));
           nghttp2_session_terminate_session (self->session, NGHTTP2_PROTOCOL_ERROR);
         }
@@ -579,9 +601,11 @@ static gboolean
 on_idle_check (gpointer data)
 {
   OpenIotHubdH2Connection *self = data;
-  gboolean idle = g_get_monotonic_time () - self->last_io >= (gint64) self->idle_timeout * G_USEC_PER_SEC;
+  gint64 idle_for = g_get_monotonic_time () - self->last_io;
+  gboolean idle = idle_for >= (gint64) self->idle_timeout * G_USEC_PER_SEC;
 
-  if (idle && (self->out->len > 0 || g_hash_table_find (self->streams, stream_has_backend, NULL) == NULL))
+  if (idle && (self->out->len > 0 ||
+               g_hash_table_find (self->streams, stream_has_backend, NULL) == NULL))
     {
       self->idle_id = 0;
       g_debug ("Closing an idle HTTP/2 connection");
