@@ -187,6 +187,9 @@ parse_head (Backend *backend)
     return FALSE;
   g_byte_array_remove_range (backend->in, 0, head_len);
 
+  if (status >= 400)
+    g_debug ("HTTP/2 stream %d: %s %s answered %u", stream->id, stream->method, stream->path, status);
+
   /* 100 Continue and its kin: HTTP/2 has no use for them here */
   if (status >= 100 && status < 200)
     return TRUE;
