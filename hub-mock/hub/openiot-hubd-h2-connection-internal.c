@@ -78,7 +78,8 @@ backend_new (OpenIotHubdH2Connection *self)
   backend = g_new0 (Backend, 1);
   backend->conn = self;
   backend->socket = g_socket_new_from_fd (fds[0], &error);
-  theirs = g_socket_new_from_fd (fds[1], &error);
+  if (backend->socket != NULL)
+    theirs = g_socket_new_from_fd (fds[1], &error);
   if (backend->socket == NULL || theirs == NULL)
     {
       g_warning ("Could not make an internal connection: %s", error->message);
