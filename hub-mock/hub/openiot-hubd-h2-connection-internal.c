@@ -471,6 +471,30 @@ on_backend_writable (GSocket      *socket,
   return G_SOURCE_REMOVE;
 }
 
+/* Writes what it can of the request at once: the internal socket is
+ * nearly always writable, and waiting for the main loop to say so cost a
+ * turn of it per request. Errors are left to on_backend_writable(). */
+static void
+backend_write_now (Backend *backend)
+{
+  Stream *stream = backend->stream;
+  OpenIotHubdH2Connection *self = backend->conn;
+  gssize n;
+
+  n = g_socket_send (backend->socket, (const char *) stream->request_out->data,
+                     stream->request_out->len, NULL, NULL);
+  if (n <= 0)
+    return;
+
+  g_byte_array_remove_range (stream->request_out, 0, n);
+  if (stream->request_out->len == 0 && stream->unconsumed > 0)
+    {
+      /* queues a WINDOW_UPDATE, which the connection sends next */
+      nghttp2_session_consume (self->session, stream->id, stream->unconsumed);
+      stream->unconsumed = 0;
+    }
+}
+
 void
 openiot_hubd_h2_backend_update_io (Backend *backend)
 {
@@ -479,8 +503,10 @@ openiot_hubd_h2_backend_update_io (Backend *backend)
 
   if (stream == NULL)
     {
-      /* idle: watch it, to notice libsoup closing it */
-      want_read = TRUE;
+      /* Idle: not watched (a source per idle connection would be polled
+       * at every turn of the main loop); openiot_hubd_h2_take_backend()
+       * checks it before use. */
+      want_read = FALSE;
       want_write = FALSE;
     }
   else
@@ -503,6 +529,11 @@ openiot_hubd_h2_backend_update_io (Backend *backend)
       g_clear_pointer (&backend->read_source, g_source_unref);
     }
 
+  if (want_write && backend->write_source == NULL)
+    {
+      backend_write_now (backend);
+      want_write = stream->request_out->len > 0;
+    }
   if (want_write && backend->write_source == NULL)
     {
       backend->write_source = g_socket_create_source (backend->socket, G_IO_OUT, NULL);
