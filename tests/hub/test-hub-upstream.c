@@ -241,6 +241,9 @@ static const OpenIotHubdUpstreamCallbacks callbacks = { on_head, on_body, on_fin
 
 static char *services_dir;
 static GPid service_pid;
+/* the responses made at run time, kept for the service's life */
+static GString *huge_head_response;
+static GString *big_response;
 
 static Exchange *
 exchange_run (OpenIotHubdUpstream *upstream,
@@ -401,8 +404,8 @@ start_service (void)
   g_autofree char *dir = g_build_filename (services_dir, "svc", NULL);
   g_autofree char *socket_path = g_build_filename (dir, "interface.sock", NULL);
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  GString *head = g_string_new ("HTTP/1.1 200 OK\r\n");
-  GString *big = g_string_new ("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n");
+  GString *head = huge_head_response = g_string_new ("HTTP/1.1 200 OK\r\n");
+  GString *big = big_response = g_string_new ("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n");
 
   for (guint i = 0; i < 2000; i++)
     g_string_append_printf (head, "X-Filler-%u: %032u\r\n", i, i);
@@ -463,5 +466,8 @@ main (int    argc,
     g_rmdir (dir);
     g_rmdir (services_dir);
   }
+  g_string_free (huge_head_response, TRUE);
+  g_string_free (big_response, TRUE);
+  g_free (services_dir);
   return status;
 }
