@@ -384,6 +384,9 @@ on_upstream_head (guint               status,
   request->content_length = length >= 0;
   if (length >= 0)
     soup_message_headers_set_content_length (response_headers, length);
+  else if (status == SOUP_STATUS_NO_CONTENT || status == SOUP_STATUS_NOT_MODIFIED ||
+           g_str_equal (soup_server_message_get_method (request->msg), "HEAD"))
+    soup_message_headers_set_encoding (response_headers, SOUP_ENCODING_NONE); /* no body, no framing */
   else
     soup_message_headers_set_encoding (response_headers, SOUP_ENCODING_CHUNKED);
 

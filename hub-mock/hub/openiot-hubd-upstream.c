@@ -101,6 +101,7 @@ struct _OpenIotHubdUpstreamRequest
   guint64                       remaining;
   gint64                        content_length;
   gsize                         trailer_bytes;
+  gsize                         head_scanned;
   gboolean                      is_head;
   gboolean                      idempotent;
   gboolean                      retried;
@@ -195,6 +196,24 @@ request_free (OpenIotHubdUpstreamRequest *request)
   g_free (request);
 }
 
+static gboolean
+request_all_sent (OpenIotHubdUpstreamRequest *request)
+{
+  return request->sent == g_bytes_get_size (request->out);
+}
+
+/* What the connection waits for: room to write what is left of the
+ * request, and the response unless the owner paused it or the service
+ * closed. A paused request's descriptor leaves the poll set (when all is
+ * sent): a closed peer cannot make it spin. */
+static void
+request_update_watch (OpenIotHubdUpstreamRequest *request)
+{
+  connection_watch (request->connection,
+                    (request_all_sent (request) ? 0 : G_IO_OUT) |
+                    (request->paused || request->closed ? 0 : G_IO_IN));
+}
+
 /* Ends @request with @error (NULL: complete). Its connection goes back to
  * the pool only when the response ended where its framing said and both
  * sides meant to keep it. */
@@ -204,7 +223,11 @@ request_finish (OpenIotHubdUpstreamRequest *request,
 {
   Connection *connection = request->connection;
 
-  if (error == NULL && connection != NULL && request->keep_alive && !request->closed && connection->in->len == 0 &&
+  /* A service may answer before it has read the whole request (a 413
+   * for a large body): what is left unsent would be read as the start of
+   * the next request on the connection, whoever sends it. */
+  if (error == NULL && connection != NULL && request->keep_alive && !request->closed &&
+      connection->in->len == 0 && request_all_sent (request) &&
       g_queue_get_length (&request->upstream->idle) < MAX_IDLE_CONNECTIONS)
     {
       request->connection = NULL;
@@ -277,10 +300,13 @@ find_crlf (GByteArray *in,
   return -1;
 }
 
+/* From @from on: a service that trickles its head a byte at a time must
+ * not make each read scan all of it again. */
 static gssize
-find_head_end (GByteArray *in)
+find_head_end (GByteArray *in,
+               gsize       from)
 {
-  for (gsize i = 0; i + 3 < in->len; i++)
+  for (gsize i = from; i + 3 < in->len; i++)
     {
       if (memcmp (in->data + i, "\r\n\r\n", 4) == 0)
         return i;
@@ -311,22 +337,26 @@ request_fail_step (OpenIotHubdUpstreamRequest *request,
 static const char *
 request_choose_framing (OpenIotHubdUpstreamRequest *request,
                         SoupMessageHeaders         *headers,
+                        SoupHTTPVersion             version,
                         guint                       status)
 {
   const char *te = soup_message_headers_get_list (headers, "Transfer-Encoding");
   const char *lengths = soup_message_headers_get_list (headers, "Content-Length");
+  gboolean no_body = request->is_head || status == SOUP_STATUS_NO_CONTENT ||
+                     status == SOUP_STATUS_NOT_MODIFIED;
 
-  if (request->is_head || status == SOUP_STATUS_NO_CONTENT || status == SOUP_STATUS_NOT_MODIFIED)
-    {
-      request->state = STATE_DONE;
-      return NULL;
-    }
   if (te != NULL)
     {
       g_autofree char *coding = g_strstrip (g_strdup (te));
 
-      request->state = STATE_CHUNK_SIZE;
-      return g_ascii_strcasecmp (coding, "chunked") == 0 ? NULL : "a Transfer-Encoding other than chunked";
+      if (lengths != NULL)
+        return "both Transfer-Encoding and Content-Length";
+      if (version == SOUP_HTTP_1_0)
+        return "Transfer-Encoding in an HTTP/1.0 response";
+      if (g_ascii_strcasecmp (coding, "chunked") != 0)
+        return "a Transfer-Encoding other than chunked";
+      request->state = no_body ? STATE_DONE : STATE_CHUNK_SIZE;
+      return NULL;
     }
   if (lengths != NULL)
     {
@@ -341,13 +371,19 @@ request_choose_framing (OpenIotHubdUpstreamRequest *request,
           if (strcmp (g_strstrip (values[i]), first) != 0)
             return "two different Content-Lengths";
         }
-      request->state = STATE_BODY_LENGTH;
-      request->remaining = g_ascii_strtoull (first, NULL, 10);
-      request->content_length = request->remaining;
+      /* a HEAD or 304 answer gives the length of a body it does not send */
+      request->content_length = g_ascii_strtoull (first, NULL, 10);
+      request->remaining = no_body ? 0 : request->content_length;
+      request->state = no_body ? STATE_DONE : STATE_BODY_LENGTH;
       return NULL;
     }
-  request->state = STATE_BODY_UNTIL_CLOSE;
-  request->keep_alive = FALSE;
+  if (no_body)
+    request->state = STATE_DONE;
+  else
+    {
+      request->state = STATE_BODY_UNTIL_CLOSE;
+      request->keep_alive = FALSE;
+    }
   return NULL;
 }
 
@@ -355,7 +391,7 @@ static Step
 request_read_head (OpenIotHubdUpstreamRequest *request)
 {
   GByteArray *in = request->connection->in;
-  gssize end = find_head_end (in);
+  gssize end = find_head_end (in, request->head_scanned);
   g_autoptr(SoupMessageHeaders) headers = NULL;
   g_autofree char *block = NULL;
   g_autofree char *reason = NULL;
@@ -366,7 +402,11 @@ request_read_head (OpenIotHubdUpstreamRequest *request)
   if ((end < 0 && in->len > MAX_HEAD_BYTES) || end + 4 > MAX_HEAD_BYTES)
     return request_fail_step (request, "the response head is larger than 64 KiB");
   if (end < 0)
-    return STEP_MORE;
+    {
+      request->head_scanned = in->len > 3 ? in->len - 3 : 0;
+      return STEP_MORE;
+    }
+  request->head_scanned = 0;
 
   /* libsoup's parser takes the head without its blank line; a NUL byte
    * in it is refused */
@@ -385,7 +425,7 @@ request_read_head (OpenIotHubdUpstreamRequest *request)
   request->keep_alive = version == SOUP_HTTP_1_1
                           ? !soup_message_headers_header_contains (headers, "Connection", "close")
                           : soup_message_headers_header_contains (headers, "Connection", "keep-alive");
-  if ((refused = request_choose_framing (request, headers, status)) != NULL)
+  if ((refused = request_choose_framing (request, headers, version, status)) != NULL)
     return request_fail_step (request, refused);
 
   request->in_callback = TRUE;
@@ -596,8 +636,7 @@ request_flush (OpenIotHubdUpstreamRequest *request)
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           g_clear_error (&error);
-          connection_watch (request->connection, G_IO_IN | G_IO_OUT);
-          return;
+          break;
         }
       if (n < 0)
         {
@@ -607,7 +646,7 @@ request_flush (OpenIotHubdUpstreamRequest *request)
         }
       request->sent += n;
     }
-  connection_watch (request->connection, request->paused ? 0 : G_IO_IN);
+  request_update_watch (request);
 }
 
 static void
@@ -633,7 +672,7 @@ request_receive (OpenIotHubdUpstreamRequest *request)
     {
       /* what is buffered still counts: a body until close ends here */
       request_set_closed (request, error);
-      connection_watch (request->connection, 0);
+      request_update_watch (request);
     }
   request_process (request);
 }
@@ -730,12 +769,20 @@ static void
 connection_start (OpenIotHubdUpstreamRequest *request)
 {
   OpenIotHubdUpstream *self = request->upstream;
-  Connection *connection = request->retried ? NULL : g_queue_pop_tail (&self->idle);
+  Connection *connection = NULL;
 
-  if (connection != NULL)
+  while (!request->retried && (connection = g_queue_pop_tail (&self->idle)) != NULL)
     {
-      request_attach (request, connection);
-      return;
+      /* An idempotent request is sent again if the service closed the
+       * connection meanwhile; another one must not meet a closed
+       * connection it could have seen coming (one poll() more). */
+      if (request->idempotent ||
+          g_socket_condition_check (connection->socket, G_IO_IN | G_IO_HUP | G_IO_ERR) == 0)
+        {
+          request_attach (request, connection);
+          return;
+        }
+      connection_free (connection);
     }
   request->connecting = g_new0 (ConnectAttempt, 1);
   request->connecting->request = request;
@@ -772,7 +819,7 @@ serialize_request (const char         *method,
 static gboolean
 method_is_idempotent (const char *method)
 {
-  static const char *idempotent[] = { "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE" };
+  static const char *idempotent[] = { "GET", "HEAD", "PUT", "DELETE", "OPTIONS" };
 
   for (guint i = 0; i < G_N_ELEMENTS (idempotent); i++)
     {
@@ -823,17 +870,18 @@ openiot_hubd_upstream_request_set_paused (OpenIotHubdUpstreamRequest *request,
   if (request->paused == paused)
     return;
   request->paused = paused;
-  if (request->connection == NULL || request->sent < g_bytes_get_size (request->out))
+  if (request->connection == NULL)
     return;
-  connection_watch (request->connection, paused ? 0 : G_IO_IN);
+  request_update_watch (request);
   /* what the buffer holds already is taken from the main loop, not from
    * inside the owner's call */
   if (!paused)
     g_source_set_ready_time (request->connection->source, 0);
 }
 
-/* Drops @request: no callback comes any more; its connection is closed
- * unless the response was complete. */
+/* Drops @request: no callback comes any more, and its connection is
+ * closed (called from its finished callback, once the connection went
+ * back to the pool, it leaves that alone). */
 void
 openiot_hubd_upstream_request_cancel (OpenIotHubdUpstreamRequest *request)
 {

@@ -27,6 +27,7 @@ typedef struct
   gsize       piece;        /* written this many bytes at a time, 1 ms apart (0: at once) */
   gboolean    close_after;
   gboolean    drop_when_reused; /* close without answering on a kept-alive connection */
+  gboolean    answer_early;     /* answer before reading the body, then read nothing */
 } ServiceCase;
 
 static ServiceCase cases[] = {
@@ -49,6 +50,11 @@ static ServiceCase cases[] = {
   { "/junk-after", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 200 OK\r\n", 0 },
   { "/closing", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", 0 },
   { "/drop-when-reused", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh", 0, FALSE, TRUE },
+  { "/te-and-length", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
+                     "5\r\nhello\r\n0\r\n\r\n", 0 },
+  { "/te-in-http-1.0", "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 0 },
+  { "/head-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", 0 },
+  { "/early-answer", "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n", 0, FALSE, FALSE, TRUE },
   { "/huge-head", NULL, 0 },
   { "/big", NULL, 0 },
 };
@@ -114,6 +120,17 @@ serve_connection (int fd)
       length = strcasestr (buf, "\r\nContent-Length:");
       if (length != NULL && length < end)
         body_len = strtoul (length + strlen ("\r\nContent-Length:"), NULL, 10);
+      for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+        {
+          if (g_str_equal (cases[i].path, path))
+            c = &cases[i];
+        }
+      if (c != NULL && c->answer_early)
+        {
+          write_all (fd, c->response, case_length (c), 0);
+          g_usleep (2 * G_USEC_PER_SEC);
+          return;
+        }
       while (len < head_len + body_len)
         {
           gssize n = read (fd, buf + len, sizeof buf - len - 1);
@@ -125,11 +142,6 @@ serve_connection (int fd)
       memmove (buf, buf + head_len + body_len, len - head_len - body_len);
       len -= head_len + body_len;
 
-      for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-        {
-          if (g_str_equal (cases[i].path, path))
-            c = &cases[i];
-        }
       if (c == NULL || (c->drop_when_reused && served > 0))
         return;
       write_all (fd, c->response, case_length (c), c->piece);
@@ -166,6 +178,7 @@ typedef struct
   GMainLoop *loop;
   guint      status;
   guint      n_heads;
+  gint64     content_length;
   GString   *body;
   GError    *error;
   gboolean   done;
@@ -185,6 +198,7 @@ on_head (guint               status,
 
   exchange->status = status;
   exchange->n_heads++;
+  exchange->content_length = openiot_hubd_upstream_request_get_content_length (exchange->request);
   if (exchange->cancel_in_head)
     {
       openiot_hubd_upstream_request_cancel (exchange->request);
@@ -256,6 +270,14 @@ exchange_run (OpenIotHubdUpstream *upstream,
   Exchange *exchange = g_new0 (Exchange, 1);
   g_autoptr(SoupMessageHeaders) no_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
+
+  /* larger than the socket's buffer: the service answers before all of
+   * it is written */
+  if (g_str_equal (path, "/early-answer"))
+    {
+      g_bytes_unref (body);
+      body = g_bytes_new_take (g_malloc0 (4 * 1024 * 1024), 4 * 1024 * 1024);
+    }
 
   exchange->loop = g_main_loop_new (NULL, FALSE);
   exchange->body = g_string_new (NULL);
@@ -332,6 +354,8 @@ test_framings_refused (void)
     { "/switch", FALSE, "switch protocols" },
     { "/nul-head", FALSE, "malformed response head" },
     { "/huge-head", FALSE, "larger than 64 KiB" },
+    { "/te-and-length", FALSE, "both Transfer-Encoding and Content-Length" },
+    { "/te-in-http-1.0", FALSE, "Transfer-Encoding in an HTTP/1.0 response" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
@@ -369,6 +393,36 @@ test_retry_on_stale_connection (void)
   post = exchange_run (upstream, "POST", "/drop-when-reused", NULL, FALSE, FALSE);
   g_assert_nonnull (post->error);
   g_assert_cmpuint (post->n_heads, ==, 0);
+}
+
+/* The length of a body a HEAD answer does not send is passed on, and
+ * nothing is read as its body. */
+static void
+test_head_keeps_its_length (void)
+{
+  g_autoptr(OpenIotHubdUpstream) upstream = upstream_new ();
+  g_autoptr(Exchange) head = exchange_run (upstream, "HEAD", "/head-length", NULL, FALSE, FALSE);
+  g_autoptr(Exchange) next = NULL;
+
+  g_assert_no_error (head->error);
+  g_assert_cmpint (head->content_length, ==, 5);
+  g_assert_cmpuint (head->body->len, ==, 0);
+  g_assert_cmpuint (openiot_hubd_upstream_get_n_idle (upstream), ==, 1);
+  next = exchange_run (upstream, "GET", "/length", NULL, FALSE, FALSE);
+  g_assert_cmpstr (next->body->str, ==, "hello");
+}
+
+/* A service that answers before it has read the whole request: the rest
+ * of the request must never be taken for the start of the next one. */
+static void
+test_early_answer_is_not_reused (void)
+{
+  g_autoptr(OpenIotHubdUpstream) upstream = upstream_new ();
+  g_autoptr(Exchange) exchange = exchange_run (upstream, "POST", "/early-answer", NULL, FALSE, FALSE);
+
+  g_assert_no_error (exchange->error);
+  g_assert_cmpuint (exchange->status, ==, 413);
+  g_assert_cmpuint (openiot_hubd_upstream_get_n_idle (upstream), ==, 0);
 }
 
 static void
@@ -452,6 +506,8 @@ main (int    argc,
   g_test_add_func ("/hub/upstream/framings-read", test_framings_read);
   g_test_add_func ("/hub/upstream/framings-refused", test_framings_refused);
   g_test_add_func ("/hub/upstream/retry-on-stale-connection", test_retry_on_stale_connection);
+  g_test_add_func ("/hub/upstream/head-keeps-its-length", test_head_keeps_its_length);
+  g_test_add_func ("/hub/upstream/early-answer-is-not-reused", test_early_answer_is_not_reused);
   g_test_add_func ("/hub/upstream/pause-holds-the-body", test_pause_holds_the_body);
   g_test_add_func ("/hub/upstream/cancel-in-callback", test_cancel_in_callback);
   status = g_test_run ();
