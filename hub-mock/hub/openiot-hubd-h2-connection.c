@@ -89,8 +89,12 @@ read_response (nghttp2_session     *session,
   gsize n = MIN (length, stream->response->len);
   gboolean was_full = self->buffered >= CONNECTION_BUFFER_BYTES;
 
-  memcpy (buf, stream->response->data, n);
-  g_byte_array_remove_range (stream->response, 0, n);
+  /* an empty GByteArray's data may be NULL, which memcpy() must not get */
+  if (n > 0)
+    {
+      memcpy (buf, stream->response->data, n);
+      g_byte_array_remove_range (stream->response, 0, n);
+    }
   self->buffered -= n;
 
   if (stream->response_done && stream->response->len == 0)

@@ -215,6 +215,12 @@ on_handshake (GObject      *source,
       link_free (link);
       return;
     }
+  /* closed while its result waited to be dispatched */
+  if (link->closing)
+    {
+      link_free (link);
+      return;
+    }
 
   hand_over (link);
 }

@@ -675,6 +675,11 @@ openiot_hubd_server_finalize (GObject *object)
 {
   OpenIotHubdServer *self = OPENIOT_HUBD_SERVER (object);
 
+  /* A handshake still in flight holds the listener past this object: it
+   * must not hand its connection to handlers that are gone (found by
+   * AddressSanitizer at shutdown). */
+  openiot_hubd_listener_close_peer (self->listener, NULL);
+  g_signal_handlers_disconnect_by_data (self->soup, self);
   g_clear_object (&self->listener);
   soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
