@@ -99,6 +99,38 @@ openiot_test_ui_screenshot (GtkWindow  *window,
   g_test_message ("screenshot: %s", path);
 }
 
+/* The whole app dark (libadwaita's style manager forced dark), as with
+ * the dark style in GNOME's settings; FALSE goes back to the default.
+ * Screenshots of the dark variants are named NAME-dark-…. */
+void
+openiot_test_ui_set_dark (gboolean dark)
+{
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_DEFAULT);
+}
+
+/* Scrolls the scrolled window around @widget so that @widget is @above
+ * px below the top of what shows (or as near as the page's end allows):
+ * a section's title above it in view too. */
+void
+openiot_test_ui_scroll_to (GtkWidget *widget,
+                           double     above)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  GtkWidget *content;
+  double x = 0, y = 0;
+
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  /* In what scrolls, not in what shows of it now */
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  g_assert_true (gtk_widget_translate_coordinates (widget, content, 0, 0, &x, &y));
+  gtk_adjustment_set_value (adjustment, MAX (0, y - above));
+}
+
 GtkWindow *
 openiot_test_ui_find_toplevel (GType type)
 {
