@@ -144,9 +144,10 @@ test_actions (void)
   openiot_test_ui_iterate (300);
   g_assert_false (gtk_widget_get_sensitive (openiot_action_row_get_button (unlock)));
   g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (lock)));
-  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "action-result");
+  /* The row with the result in view on a phone too */
+  openiot_test_ui_screenshots_of (GTK_WINDOW (scene.window), "action-result", GTK_WIDGET (unlock));
   openiot_test_ui_set_dark (TRUE);
-  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "action-result-dark");
+  openiot_test_ui_screenshots_of (GTK_WINDOW (scene.window), "action-result-dark", GTK_WIDGET (unlock));
   openiot_test_ui_set_dark (FALSE);
 
   /* An action with a form: its button is named after it too, and asks

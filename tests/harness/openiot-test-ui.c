@@ -242,6 +242,16 @@ void
 openiot_test_ui_screenshots (GtkWindow  *window,
                              const char *name)
 {
+  openiot_test_ui_screenshots_of (window, name, NULL);
+}
+
+/* The same, scrolled at each size so that @scroll_target (if not NULL)
+ * is near the top: what the screenshot is about, in view on a phone. */
+void
+openiot_test_ui_screenshots_of (GtkWindow  *window,
+                                const char *name,
+                                GtkWidget  *scroll_target)
+{
   const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
@@ -250,6 +260,11 @@ openiot_test_ui_screenshots (GtkWindow  *window,
 
       gtk_window_set_default_size (window, sizes[i][0], sizes[i][1]);
       openiot_test_ui_iterate (300);
+      if (scroll_target != NULL)
+        {
+          openiot_test_ui_scroll_to (scroll_target, 60);
+          openiot_test_ui_iterate (100);
+        }
       openiot_test_ui_wait_for_frame (window);
       openiot_test_ui_screenshot (window, file);
     }

@@ -28,6 +28,9 @@ void       openiot_test_ui_screenshot       (GtkWindow  *window,
                                              const char *name);
 void       openiot_test_ui_screenshots      (GtkWindow  *window,
                                              const char *name);
+void       openiot_test_ui_screenshots_of   (GtkWindow  *window,
+                                             const char *name,
+                                             GtkWidget  *scroll_target);
 void       openiot_test_ui_set_dark         (gboolean    dark);
 void       openiot_test_ui_scroll_to        (GtkWidget  *widget,
                                              double      above);
