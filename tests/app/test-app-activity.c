@@ -142,9 +142,10 @@ test_activity (void)
   g_assert_true (gtk_switch_get_active (openiot_event_row_get_notify_switch (OPENIOT_EVENT_ROW (row))));
   g_assert_false (gtk_switch_get_active (openiot_event_row_get_notify_switch (
     OPENIOT_EVENT_ROW (openiot_thing_page_get_event (thing_page, "stateChanged")))));
-  openiot_test_ui_screenshots (GTK_WINDOW (window), "activity-lock");
+  /* The event rows in view: they are below the actions */
+  openiot_test_ui_screenshots_of (GTK_WINDOW (window), "activity-lock", row);
   openiot_test_ui_set_dark (TRUE);
-  openiot_test_ui_screenshots (GTK_WINDOW (window), "activity-lock-dark");
+  openiot_test_ui_screenshots_of (GTK_WINDOW (window), "activity-lock-dark", row);
   openiot_test_ui_set_dark (FALSE);
 
   /* Switched off: remembered as a quiet event */
