@@ -4,7 +4,8 @@
  * thermostat under Xvfb: buttons named after the action, "Lock"
  * insensitive while locked, "Unlock" asking first (Cancel changes
  * nothing), the result right in the row, "Boost" with its form.
- * Screenshots at phone and desktop sizes go to the build directory.
+ * Screenshots at phone and desktop sizes, light and dark, go to the build
+ * directory.
  */
 #include "config.h"
 
@@ -107,15 +108,21 @@ test_actions (void)
   g_assert_true (gtk_widget_has_css_class (openiot_action_row_get_button (unlock), "destructive-action"));
   g_assert_false (gtk_widget_has_css_class (openiot_action_row_get_button (unlock), "suggested-action"));
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-lock");
+  openiot_test_ui_set_dark (TRUE);
+  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-lock-dark");
+  openiot_test_ui_set_dark (FALSE);
 
   /* Unlock asks first, naming the device; Cancel is the default and
-   * changes nothing */
-  for (guint i = 0; i < 2; i++)
+   * changes nothing. Light, then dark. */
+  for (guint i = 0; i < 4; i++)
     {
       const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
-      g_autofree char *file = g_strdup_printf ("confirm-unlock-%dx%d", sizes[i][0], sizes[i][1]);
+      gboolean dark = i >= 2;
+      g_autofree char *file = g_strdup_printf ("confirm-unlock%s-%dx%d", dark ? "-dark" : "",
+                                               sizes[i % 2][0], sizes[i % 2][1]);
 
-      gtk_window_set_default_size (GTK_WINDOW (scene.window), sizes[i][0], sizes[i][1]);
+      openiot_test_ui_set_dark (dark);
+      gtk_window_set_default_size (GTK_WINDOW (scene.window), sizes[i % 2][0], sizes[i % 2][1]);
       openiot_test_ui_iterate (300);
       dialog = press_unlock (&scene);
       g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Unlock “Front door lock”?");
@@ -124,6 +131,7 @@ test_actions (void)
       openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "cancel");
       openiot_test_ui_iterate (500);
     }
+  openiot_test_ui_set_dark (FALSE);
   g_assert_null (openiot_action_row_get_output (unlock));
   g_assert_cmpstr (lock_state (&scene), ==, "locked");
 
@@ -136,7 +144,11 @@ test_actions (void)
   openiot_test_ui_iterate (300);
   g_assert_false (gtk_widget_get_sensitive (openiot_action_row_get_button (unlock)));
   g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (lock)));
-  openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "action-result");
+  /* The row with the result in view on a phone too */
+  openiot_test_ui_screenshots_of (GTK_WINDOW (scene.window), "action-result", GTK_WIDGET (unlock));
+  openiot_test_ui_set_dark (TRUE);
+  openiot_test_ui_screenshots_of (GTK_WINDOW (scene.window), "action-result-dark", GTK_WIDGET (unlock));
+  openiot_test_ui_set_dark (FALSE);
 
   /* An action with a form: its button is named after it too, and asks
    * nothing */

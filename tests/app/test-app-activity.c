@@ -6,7 +6,8 @@
  * while the window is away, and an event that is no alarm does not; both
  * are in the hub page's Recent Activity and in the lock's event rows;
  * the log is kept in the cache (a new log object reads it back); the
- * switch of an event decides its notifications. Screenshots activity-*.
+ * switch of an event decides its notifications. Screenshots activity-*,
+ * light and dark.
  */
 #include "config.h"
 
@@ -127,6 +128,9 @@ test_activity (void)
   g_assert_nonnull (row);
   g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Front door lock: "));
   openiot_test_ui_screenshots (GTK_WINDOW (window), "activity-hub");
+  openiot_test_ui_set_dark (TRUE);
+  openiot_test_ui_screenshots (GTK_WINDOW (window), "activity-hub-dark");
+  openiot_test_ui_set_dark (FALSE);
 
   /* The lock's page shows its logged events; the jam notifies by default */
   openiot_window_show_service (window, "lock", NULL);
@@ -138,7 +142,11 @@ test_activity (void)
   g_assert_true (gtk_switch_get_active (openiot_event_row_get_notify_switch (OPENIOT_EVENT_ROW (row))));
   g_assert_false (gtk_switch_get_active (openiot_event_row_get_notify_switch (
     OPENIOT_EVENT_ROW (openiot_thing_page_get_event (thing_page, "stateChanged")))));
-  openiot_test_ui_screenshots (GTK_WINDOW (window), "activity-lock");
+  /* The event rows in view: they are below the actions */
+  openiot_test_ui_screenshots_of (GTK_WINDOW (window), "activity-lock", row);
+  openiot_test_ui_set_dark (TRUE);
+  openiot_test_ui_screenshots_of (GTK_WINDOW (window), "activity-lock-dark", row);
+  openiot_test_ui_set_dark (FALSE);
 
   /* Switched off: remembered as a quiet event */
   gtk_switch_set_active (openiot_event_row_get_notify_switch (OPENIOT_EVENT_ROW (row)), FALSE);

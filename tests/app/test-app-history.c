@@ -55,20 +55,15 @@ screenshots_of_graph (GtkWindow           *window,
                       const char          *name)
 {
   const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
-  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (graph), GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-  GtkWidget *content = gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled))));
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       g_autofree char *file = g_strdup_printf ("%s-%dx%d", name, sizes[i][0], sizes[i][1]);
-      graphene_rect_t bounds;
 
       gtk_window_set_default_size (window, sizes[i][0], sizes[i][1]);
       openiot_test_ui_iterate (300);
-      g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (graph), content, &bounds));
       /* The section's title above it in view too */
-      gtk_adjustment_set_value (adjustment, bounds.origin.y - 60);
+      openiot_test_ui_scroll_to (GTK_WIDGET (graph), 60);
       openiot_test_ui_iterate (100);
       openiot_test_ui_wait_for_frame (window);
       openiot_test_ui_screenshot (window, file);
@@ -79,7 +74,6 @@ static void
 test_history (void)
 {
   g_autoptr(OpenIotTestHub) test_hub = openiot_test_hub_start ();
-  AdwStyleManager *style = adw_style_manager_get_default ();
   OpenIotWindow *window;
   OpenIotThingPage *page;
   OpenIotHistoryGraph *temperature, *target;
@@ -113,9 +107,9 @@ test_history (void)
   g_assert_cmpuint (openiot_history_graph_get_hours (temperature), ==, 1);
 
   screenshots_of_graph (GTK_WINDOW (window), temperature, "history");
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  openiot_test_ui_set_dark (TRUE);
   screenshots_of_graph (GTK_WINDOW (window), temperature, "history-dark");
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  openiot_test_ui_set_dark (FALSE);
 
   /* The last 24 hours hold the same samples here */
   kept = openiot_history_graph_get_n_samples (temperature);

@@ -5,8 +5,8 @@
  * title, kept in the pin store, reset to the hub's own name) and this
  * device on the hub (the admin's list shows it). Each Rename is active
  * only for a valid, changed name; a rename in flight shows a spinner and
- * can be cancelled; a failure says what to do. Screenshots at phone and
- * desktop sizes go to the build directory.
+ * can be cancelled; a failure says what to do. Screenshots rename-* at
+ * phone and desktop sizes go to the build directory.
  */
 #include "config.h"
 
@@ -159,20 +159,6 @@ page_title (Scene *scene)
   return adw_window_title_get_title (ADW_WINDOW_TITLE (page_child (scene, "window_title")));
 }
 
-/* Scrolls the hub page so that @row is at the top of what shows (or as
- * near as the page's end allows) */
-static void
-scroll_to (GtkWidget *row)
-{
-  GtkWidget *scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
-  double x = 0, y = 0;
-
-  g_assert_true (gtk_widget_translate_coordinates (row, content, 0, 0, &x, &y));
-  gtk_adjustment_set_value (adjustment, MAX (0, y - 120));
-}
-
 /* The hub page scrolled so that the names are in view */
 static void
 screenshots (Scene      *scene,
@@ -190,7 +176,7 @@ screenshots (Scene      *scene,
       if (sizes[i][0] < 500)
         openiot_window_show_hub (scene->window, scene->hub);  /* a narrow leaflet shows the page */
       openiot_test_ui_iterate (300);
-      scroll_to (page_child (scene, row));
+      openiot_test_ui_scroll_to (page_child (scene, row), 120);
       openiot_test_ui_iterate (300);
       openiot_test_ui_wait_for_frame (GTK_WINDOW (scene->window));
       openiot_test_ui_screenshot (GTK_WINDOW (scene->window), file);
@@ -251,7 +237,7 @@ test_names (void)
   type_into (&scene, "nickname_row", too_long);
   g_assert_false (action_enabled (&scene, "hub.rename-hub"));
   g_assert_true (gtk_widget_has_css_class (page_child (&scene, "nickname_row"), "error"));
-  screenshots (&scene, "names-nickname-refused", "nickname_row");
+  screenshots (&scene, "rename-nickname-refused", "nickname_row");
   type_into (&scene, "nickname_row", "Cellar");
   g_assert_true (action_enabled (&scene, "hub.rename-hub"));
   g_assert_false (gtk_widget_get_visible (page_child (&scene, "nickname_error")));
@@ -264,13 +250,13 @@ test_names (void)
   group = ADW_PREFERENCES_GROUP (page_child (&scene, "nickname_group"));
   g_assert_nonnull (strstr (adw_preferences_group_get_description (group), "“Test Hub”"));
   stored_nickname_is ("Cellar");
-  screenshots (&scene, "names-nickname", "nickname_row");
+  screenshots (&scene, "rename-nickname", "nickname_row");
 
   /* This device's name on the hub: refused here first */
   type_into (&scene, "device_name_row", "tab\there");
   g_assert_false (action_enabled (&scene, "hub.rename-device"));
   g_assert_nonnull (message_text (&scene));
-  screenshots (&scene, "names-device-refused", "device_name_row");
+  screenshots (&scene, "rename-device-refused", "device_name_row");
   type_into (&scene, "device_name_row", "Anna’s desktop");
   g_assert_true (action_enabled (&scene, "hub.rename-device"));
   g_assert_null (message_text (&scene));
@@ -283,7 +269,7 @@ test_names (void)
   g_assert_true (admin_lists (test_hub, "Anna’s desktop"));
   g_assert_false (admin_lists (test_hub, "UI test"));
   g_assert_false (action_enabled (&scene, "hub.rename-device"));
-  screenshots (&scene, "names-device", "device_name_row");
+  screenshots (&scene, "rename-device", "device_name_row");
 
   /* Cancelled while in flight: the page says so and shows what the hub has */
   type_into (&scene, "device_name_row", "Never sent");
@@ -302,7 +288,7 @@ test_names (void)
   g_assert_true (gtk_widget_has_css_class (page_child (&scene, "device_name_message"), "error"));
   g_test_message ("offline rename: %s", message_text (&scene));
   g_assert_true (action_enabled (&scene, "hub.rename-device"));
-  screenshots (&scene, "names-device-offline", "device_name_row");
+  screenshots (&scene, "rename-device-offline", "device_name_row");
 
   /* Back to the hub's own name, everywhere and in the store */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.page), "hub.reset-nickname", NULL));

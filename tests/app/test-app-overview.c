@@ -196,7 +196,6 @@ static void
 test_overview (void)
 {
   g_autoptr(OpenIotTestHub) test_hub = openiot_test_hub_start ();
-  AdwStyleManager *style = adw_style_manager_get_default ();
   OpenIotServiceRow *thermostat, *lock, *light, *meter;
   SwitchWait wait;
   ActionWait action_wait;
@@ -301,9 +300,9 @@ test_overview (void)
   action_wait = (ActionWait) { lock, "Locked", "Unlock" };
   openiot_test_ui_wait_until (action_offered, &action_wait, "the lock locked again");
 
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  openiot_test_ui_set_dark (TRUE);
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "overview-dark");
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  openiot_test_ui_set_dark (FALSE);
   /* Large text (GNOME's 1.25 text scaling factor) on a phone */
   g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", (int) (96 * 1.25 * 1024), NULL);
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "overview-large-text");

@@ -99,6 +99,38 @@ openiot_test_ui_screenshot (GtkWindow  *window,
   g_test_message ("screenshot: %s", path);
 }
 
+/* The whole app dark (libadwaita's style manager forced dark), as with
+ * the dark style in GNOME's settings; FALSE goes back to the default.
+ * Screenshots of the dark variants are named NAME-dark-…. */
+void
+openiot_test_ui_set_dark (gboolean dark)
+{
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_DEFAULT);
+}
+
+/* Scrolls the scrolled window around @widget so that @widget is @above
+ * px below the top of what shows (or as near as the page's end allows):
+ * a section's title above it in view too. */
+void
+openiot_test_ui_scroll_to (GtkWidget *widget,
+                           double     above)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  GtkWidget *content;
+  double x = 0, y = 0;
+
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  /* In what scrolls, not in what shows of it now */
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  g_assert_true (gtk_widget_translate_coordinates (widget, content, 0, 0, &x, &y));
+  gtk_adjustment_set_value (adjustment, MAX (0, y - above));
+}
+
 GtkWindow *
 openiot_test_ui_find_toplevel (GType type)
 {
@@ -210,6 +242,16 @@ void
 openiot_test_ui_screenshots (GtkWindow  *window,
                              const char *name)
 {
+  openiot_test_ui_screenshots_of (window, name, NULL);
+}
+
+/* The same, scrolled at each size so that @scroll_target (if not NULL)
+ * is near the top: what the screenshot is about, in view on a phone. */
+void
+openiot_test_ui_screenshots_of (GtkWindow  *window,
+                                const char *name,
+                                GtkWidget  *scroll_target)
+{
   const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
@@ -218,6 +260,11 @@ openiot_test_ui_screenshots (GtkWindow  *window,
 
       gtk_window_set_default_size (window, sizes[i][0], sizes[i][1]);
       openiot_test_ui_iterate (300);
+      if (scroll_target != NULL)
+        {
+          openiot_test_ui_scroll_to (scroll_target, 60);
+          openiot_test_ui_iterate (100);
+        }
       openiot_test_ui_wait_for_frame (window);
       openiot_test_ui_screenshot (window, file);
     }

@@ -28,6 +28,12 @@ void       openiot_test_ui_screenshot       (GtkWindow  *window,
                                              const char *name);
 void       openiot_test_ui_screenshots      (GtkWindow  *window,
                                              const char *name);
+void       openiot_test_ui_screenshots_of   (GtkWindow  *window,
+                                             const char *name,
+                                             GtkWidget  *scroll_target);
+void       openiot_test_ui_set_dark         (gboolean    dark);
+void       openiot_test_ui_scroll_to        (GtkWidget  *widget,
+                                             double      above);
 GtkWindow *openiot_test_ui_find_toplevel    (GType       type);
 GtkWidget *openiot_test_ui_template_child   (gpointer    widget,
                                              GType       widget_type,
