@@ -57,6 +57,8 @@ struct _OpenIotThingPage
   gboolean              live;
   guint                 age_timer;
   gulong                status_handler;
+  gboolean              defer_rest;     /* while the cached state is shown */
+  gboolean              rest_pending;   /* history, actions, events */
   GdkFrameClock        *start_clock;    /* the session starts after its frame */
   gulong                start_handler;
   gint64                start_frame;
@@ -316,6 +318,7 @@ clear_rows (OpenIotThingPage *self)
   g_hash_table_remove_all (self->event_rows);
   g_hash_table_remove_all (self->graphs);
   g_ptr_array_set_size (self->action_rows, 0);
+  self->rest_pending = FALSE;
   g_clear_pointer (&self->shown_td, g_bytes_unref);
   g_clear_object (&self->shown_thing);
 }
@@ -517,6 +520,19 @@ static void on_session_consumed (OpenIotThingSession *session,
                                  GParamSpec          *pspec,
                                  OpenIotThingPage    *self);
 
+/* What is under the properties: below the first screen but on a tall
+ * window, and built after the first frame when the page opens */
+static void
+build_rest (OpenIotThingPage *self,
+            OpenIotThing     *thing)
+{
+  self->rest_pending = FALSE;
+  build_history (self, thing);
+  build_actions_and_events (self, thing);
+  on_session_consumed (self->session, NULL, self);
+  update_action_states (self);
+}
+
 /* Builds the rows for a Thing Description, unless they show it already. */
 static void
 show_thing (OpenIotThingPage *self,
@@ -541,9 +557,10 @@ show_thing (OpenIotThingPage *self,
       adw_preferences_group_set_description (add_group (self, NULL), description);
     }
   build_properties (self, thing);
-  build_history (self, thing);
-  build_actions_and_events (self, thing);
-  on_session_consumed (self->session, NULL, self);
+  if (self->defer_rest)
+    self->rest_pending = TRUE;
+  else
+    build_rest (self, thing);
 
   names = json_object_get_members (values);
   for (GList *l = names; l != NULL; l = l->next)
@@ -642,6 +659,8 @@ static void
 start_session (OpenIotThingPage *self)
 {
   cancel_session_start (self);
+  if (self->rest_pending)
+    build_rest (self, self->shown_thing);
   if (self->session != NULL)
     openiot_thing_session_start (self->session);
 }
@@ -724,7 +743,9 @@ openiot_thing_page_show (OpenIotThingPage *self,
   g_signal_connect (self->session, "value-changed", G_CALLBACK (on_session_value), self);
   g_signal_connect (self->session, "load-failed", G_CALLBACK (on_session_load_failed), self);
   /* The cached state is shown in here, then drawn before anything is sent */
+  self->defer_rest = TRUE;
   openiot_thing_session_load_cached (self->session);
+  self->defer_rest = FALSE;
 
   if (openiot_thing_session_get_thing (self->session) == NULL)
     {
