@@ -57,6 +57,12 @@ struct _OpenIotThingPage
   gboolean              live;
   guint                 age_timer;
   gulong                status_handler;
+  gboolean              defer_rest;     /* while the cached state is shown */
+  gboolean              rest_pending;   /* history, actions, events */
+  GdkFrameClock        *start_clock;    /* the session starts after its frame */
+  gulong                start_handler;
+  gint64                start_frame;
+  guint                 start_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotThingPage, openiot_thing_page, GTK_TYPE_BOX)
@@ -312,6 +318,7 @@ clear_rows (OpenIotThingPage *self)
   g_hash_table_remove_all (self->event_rows);
   g_hash_table_remove_all (self->graphs);
   g_ptr_array_set_size (self->action_rows, 0);
+  self->rest_pending = FALSE;
   g_clear_pointer (&self->shown_td, g_bytes_unref);
   g_clear_object (&self->shown_thing);
 }
@@ -513,6 +520,19 @@ static void on_session_consumed (OpenIotThingSession *session,
                                  GParamSpec          *pspec,
                                  OpenIotThingPage    *self);
 
+/* What is under the properties: below the first screen but on a tall
+ * window, and built after the first frame when the page opens */
+static void
+build_rest (OpenIotThingPage *self,
+            OpenIotThing     *thing)
+{
+  self->rest_pending = FALSE;
+  build_history (self, thing);
+  build_actions_and_events (self, thing);
+  on_session_consumed (self->session, NULL, self);
+  update_action_states (self);
+}
+
 /* Builds the rows for a Thing Description, unless they show it already. */
 static void
 show_thing (OpenIotThingPage *self,
@@ -537,9 +557,10 @@ show_thing (OpenIotThingPage *self,
       adw_preferences_group_set_description (add_group (self, NULL), description);
     }
   build_properties (self, thing);
-  build_history (self, thing);
-  build_actions_and_events (self, thing);
-  on_session_consumed (self->session, NULL, self);
+  if (self->defer_rest)
+    self->rest_pending = TRUE;
+  else
+    build_rest (self, thing);
 
   names = json_object_get_members (values);
   for (GList *l = names; l != NULL; l = l->next)
@@ -623,11 +644,78 @@ on_hub_status (OpenIotHub       *hub,
   update_state (self);
 }
 
+static void
+cancel_session_start (OpenIotThingPage *self)
+{
+  /* A clock disposed with its window has let go of the handler already */
+  if (self->start_clock != NULL && g_signal_handler_is_connected (self->start_clock, self->start_handler))
+    g_signal_handler_disconnect (self->start_clock, self->start_handler);
+  self->start_handler = 0;
+  g_clear_object (&self->start_clock);
+  g_clear_handle_id (&self->start_timeout, g_source_remove);
+}
+
+static void
+start_session (OpenIotThingPage *self)
+{
+  cancel_session_start (self);
+  if (self->rest_pending)
+    build_rest (self, self->shown_thing);
+  if (self->session != NULL)
+    openiot_thing_session_start (self->session);
+}
+
+static void
+on_start_after_paint (GdkFrameClock    *clock,
+                      OpenIotThingPage *self)
+{
+  /* not the frame that was ending as the page was shown */
+  if (gdk_frame_clock_get_frame_counter (clock) > self->start_frame)
+    start_session (self);
+}
+
+static gboolean
+on_start_timeout (gpointer user_data)
+{
+  OpenIotThingPage *self = user_data;
+
+  self->start_timeout = 0;
+  start_session (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The cached state is drawn before anything is sent: I/O sources run
+ * before a frame (GDK_PRIORITY_REDRAW), so requests sent at once had
+ * their TLS handshakes and replies handled first, and at a small RTT the
+ * hub's values came before the cached ones could be drawn (bench/,
+ * "values"). The session starts at the end of the next frame; at once
+ * when the window is not on screen (no frame comes), and after 100 ms
+ * if a frame does not come. */
+static void
+schedule_session_start (OpenIotThingPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GdkFrameClock *clock = root != NULL && gtk_widget_get_mapped (GTK_WIDGET (root))
+                         ? gtk_widget_get_frame_clock (GTK_WIDGET (root)) : NULL;
+
+  if (clock == NULL)
+    {
+      start_session (self);
+      return;
+    }
+  self->start_clock = g_object_ref (clock);
+  self->start_frame = gdk_frame_clock_get_frame_counter (clock);
+  self->start_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_start_after_paint), self);
+  self->start_timeout = g_timeout_add (100, on_start_timeout, self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 /**
  * openiot_thing_page_show:
  * @title: (nullable): the service's title, until its description is known
  *
- * Shows a service of a hub: its last known state at once, then live.
+ * Shows a service of a hub: its last known state at once (drawn in the
+ * next frame), then live.
  */
 void
 openiot_thing_page_show (OpenIotThingPage *self,
@@ -654,8 +742,10 @@ openiot_thing_page_show (OpenIotThingPage *self,
   g_signal_connect_swapped (self->session, "notify::updated", G_CALLBACK (update_state), self);
   g_signal_connect (self->session, "value-changed", G_CALLBACK (on_session_value), self);
   g_signal_connect (self->session, "load-failed", G_CALLBACK (on_session_load_failed), self);
-  /* The cached state is drawn in here, before anything is sent */
-  openiot_thing_session_start (self->session);
+  /* The cached state is shown in here, then drawn before anything is sent */
+  self->defer_rest = TRUE;
+  openiot_thing_session_load_cached (self->session);
+  self->defer_rest = FALSE;
 
   if (openiot_thing_session_get_thing (self->session) == NULL)
     {
@@ -665,6 +755,7 @@ openiot_thing_page_show (OpenIotThingPage *self,
   update_state (self);
   /* "Updated 2 minutes ago" never lags more than 10 s */
   self->age_timer = g_timeout_add_seconds (10, on_age_timer, self);
+  schedule_session_start (self);
 }
 
 /**
@@ -675,6 +766,7 @@ openiot_thing_page_show (OpenIotThingPage *self,
 void
 openiot_thing_page_clear (OpenIotThingPage *self)
 {
+  cancel_session_start (self);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);

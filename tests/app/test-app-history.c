@@ -123,7 +123,9 @@ test_history (void)
   openiot_test_ui_iterate (100);
   window = openiot_window_new (app);
   page = open_thermostat (window, hub);
-  /* Drawn from the cache, before the hub answered */
+  /* Drawn from the cache, before the hub answered: the graphs are built
+   * as the page's first frame ends, before its session sends anything */
+  openiot_test_ui_wait_for_frame (GTK_WINDOW (window));
   temperature = openiot_thing_page_get_history_graph (page, "temperature");
   g_assert_nonnull (temperature);
   g_assert_cmpuint (openiot_history_graph_get_n_samples (temperature), >=, kept);
