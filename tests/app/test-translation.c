@@ -337,14 +337,22 @@ enough_samples (gpointer data)
   return graph != NULL && openiot_history_graph_get_n_samples (graph) >= 3;
 }
 
-/* Unlock pressed on the lock's page: the question, drawn */
+static gboolean
+has_unlock (gpointer data)
+{
+  return openiot_thing_page_get_action (data, "unlock") != NULL;
+}
+
+/* Unlock pressed on the lock's page: the question, drawn. The page builds
+ * its actions a frame after its values. */
 static GtkWindow *
 press_unlock (OpenIotThingPage *page)
 {
-  OpenIotActionRow *unlock = openiot_thing_page_get_action (page, "unlock");
+  OpenIotActionRow *unlock;
   GtkWindow *dialog;
 
-  g_assert_nonnull (unlock);
+  openiot_test_ui_wait_until (has_unlock, page, "the lock's actions");
+  unlock = openiot_thing_page_get_action (page, "unlock");
   openiot_test_ui_click (openiot_action_row_get_button (unlock));
   openiot_test_ui_iterate (200);
   dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
