@@ -6,16 +6,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "openiot-hubd-response-reader.h"
 #include "openiot-hubd-service-socket.h"
 
 #include "openiot-hubd-upstream.h"
 
-/* A response head larger than this is refused (libsoup's own server
- * refuses a request head of 64 KiB too). */
-#define MAX_HEAD_BYTES (64 * 1024)
-/* A chunk-size line, extensions included */
-#define MAX_CHUNK_LINE_BYTES 1024
-#define MAX_TRAILER_BYTES (16 * 1024)
 /* One read: also the largest piece of body handed on at once */
 #define READ_BYTES (16 * 1024)
 /* A kept-alive connection to a service socket costs next to nothing to
@@ -31,11 +26,10 @@
  * context twice. Here a kept-alive connection has one source for its
  * whole life, allowed to recurse (so dispatching it wakes nothing), a
  * request is written with one send() and a response read into one
- * buffer. The response head is parsed by libsoup
- * (soup_headers_parse_response()); the body's framing (length, chunked
- * or until close) is undone here, strictly: anything RFC 9112 does not
- * allow ends the request with an error, and a connection is reused only
- * after a response that ended exactly where its framing said.
+ * buffer. The response is read by OpenIotHubdResponseReader, strictly:
+ * anything RFC 9112 does not allow ends the request with an error, and a
+ * connection is reused only after a response that ended exactly where
+ * its framing said.
  */
 struct _OpenIotHubdUpstream
 {
@@ -48,18 +42,6 @@ struct _OpenIotHubdUpstream
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotHubdUpstream, openiot_hubd_upstream, G_TYPE_OBJECT)
-
-typedef enum
-{
-  STATE_HEAD,
-  STATE_BODY_LENGTH,
-  STATE_CHUNK_SIZE,
-  STATE_CHUNK_DATA,
-  STATE_CHUNK_END,
-  STATE_TRAILERS,
-  STATE_BODY_UNTIL_CLOSE,
-  STATE_DONE,
-} ResponseState;
 
 typedef struct
 {
@@ -97,16 +79,11 @@ struct _OpenIotHubdUpstreamRequest
   gsize                         sent;
   OpenIotHubdUpstreamCallbacks  callbacks;
   gpointer                      user_data;
-  ResponseState                 state;
-  guint64                       remaining;
-  gint64                        content_length;
-  gsize                         trailer_bytes;
-  gsize                         head_scanned;
-  gboolean                      is_head;
+  OpenIotHubdResponseReader    *reader;
   gboolean                      idempotent;
   gboolean                      retried;
   gboolean                      got_bytes;
-  gboolean                      keep_alive;
+  gboolean                      is_head;
   gboolean                      paused;
   gboolean                      cancelled;
   gboolean                      in_callback;
@@ -192,6 +169,7 @@ request_free (OpenIotHubdUpstreamRequest *request)
   g_clear_pointer (&request->connection, connection_free);
   g_clear_pointer (&request->out, g_bytes_unref);
   g_clear_error (&request->close_error);
+  g_clear_pointer (&request->reader, openiot_hubd_response_reader_free);
   g_clear_object (&request->upstream);
   g_free (request);
 }
@@ -226,7 +204,8 @@ request_finish (OpenIotHubdUpstreamRequest *request,
   /* A service may answer before it has read the whole request (a 413
    * for a large body): what is left unsent would be read as the start of
    * the next request on the connection, whoever sends it. */
-  if (error == NULL && connection != NULL && request->keep_alive && !request->closed &&
+  if (error == NULL && connection != NULL && !request->closed &&
+      openiot_hubd_response_reader_get_keep_alive (request->reader) &&
       connection->in->len == 0 && request_all_sent (request) &&
       g_queue_get_length (&request->upstream->idle) < MAX_IDLE_CONNECTIONS)
     {
@@ -240,7 +219,6 @@ request_finish (OpenIotHubdUpstreamRequest *request,
         request->upstream->sweep_id = g_timeout_add_seconds (1, on_sweep, request->upstream);
     }
 
-  request->state = STATE_DONE;
   request->in_callback = TRUE;
   request->callbacks.finished (error, request->user_data);
   request_free (request);
@@ -265,16 +243,15 @@ request_fail (OpenIotHubdUpstreamRequest *request,
   request_finish (request, error);
 }
 
-/* Hands @size buffered bytes of body to the owner. Returns FALSE when the
- * owner cancelled (the request is gone then). */
+/* Hands a piece of body to the owner. Returns FALSE when the owner
+ * cancelled (the request is gone then). */
 static gboolean
 request_emit_body (OpenIotHubdUpstreamRequest *request,
+                   const guint8               *data,
                    gsize                       size)
 {
-  GByteArray *in = request->connection->in;
-  g_autoptr(GBytes) chunk = g_bytes_new (in->data, size);
+  g_autoptr(GBytes) chunk = g_bytes_new (data, size);
 
-  g_byte_array_remove_range (in, 0, size);
   request->in_callback = TRUE;
   request->callbacks.got_body (chunk, request->user_data);
   request->in_callback = FALSE;
@@ -286,293 +263,65 @@ request_emit_body (OpenIotHubdUpstreamRequest *request,
   return TRUE;
 }
 
-static gssize
-find_crlf (GByteArray *in,
-           gsize       limit)
+static gboolean
+request_emit_head (OpenIotHubdUpstreamRequest *request)
 {
-  gsize end = MIN (in->len, limit);
-
-  for (gsize i = 0; i + 1 < end; i++)
-    {
-      if (in->data[i] == '\r' && in->data[i + 1] == '\n')
-        return i;
-    }
-  return -1;
-}
-
-/* From @from on: a service that trickles its head a byte at a time must
- * not make each read scan all of it again. */
-static gssize
-find_head_end (GByteArray *in,
-               gsize       from)
-{
-  for (gsize i = from; i + 3 < in->len; i++)
-    {
-      if (memcmp (in->data + i, "\r\n\r\n", 4) == 0)
-        return i;
-    }
-  return -1;
-}
-
-/* What one step of reading a response came to */
-typedef enum
-{
-  STEP_ON,    /* go on with the next state */
-  STEP_MORE,  /* the buffer holds too little: wait for more bytes */
-  STEP_GONE,  /* the request ended (or was cancelled) and is freed */
-} Step;
-
-static Step
-request_fail_step (OpenIotHubdUpstreamRequest *request,
-                   const char                 *message)
-{
-  request_fail (request, "%s", message);
-  return STEP_GONE;
-}
-
-/* The response's framing (RFC 9112 §6.3): Transfer-Encoding chunked, or
- * one Content-Length (repeated alike, at most), or until the connection
- * closes. Anything else is refused: a body whose end is anybody's guess
- * could smuggle a response. Returns: why the framing is refused, or NULL. */
-static const char *
-request_choose_framing (OpenIotHubdUpstreamRequest *request,
-                        SoupMessageHeaders         *headers,
-                        SoupHTTPVersion             version,
-                        guint                       status)
-{
-  const char *te = soup_message_headers_get_list (headers, "Transfer-Encoding");
-  const char *lengths = soup_message_headers_get_list (headers, "Content-Length");
-  gboolean no_body = request->is_head || status == SOUP_STATUS_NO_CONTENT ||
-                     status == SOUP_STATUS_NOT_MODIFIED;
-
-  if (te != NULL)
-    {
-      g_autofree char *coding = g_strstrip (g_strdup (te));
-
-      if (lengths != NULL)
-        return "both Transfer-Encoding and Content-Length";
-      if (version == SOUP_HTTP_1_0)
-        return "Transfer-Encoding in an HTTP/1.0 response";
-      if (g_ascii_strcasecmp (coding, "chunked") != 0)
-        return "a Transfer-Encoding other than chunked";
-      request->state = no_body ? STATE_DONE : STATE_CHUNK_SIZE;
-      return NULL;
-    }
-  if (lengths != NULL)
-    {
-      g_auto(GStrv) values = g_strsplit (lengths, ",", -1);
-      const char *first = g_strstrip (values[0]);
-      gsize digits = strspn (first, "0123456789");
-
-      if (digits == 0 || digits > 18 || first[digits] != '\0')
-        return "a malformed Content-Length";
-      for (guint i = 1; values[i] != NULL; i++)
-        {
-          if (strcmp (g_strstrip (values[i]), first) != 0)
-            return "two different Content-Lengths";
-        }
-      /* a HEAD or 304 answer gives the length of a body it does not send */
-      request->content_length = g_ascii_strtoull (first, NULL, 10);
-      request->remaining = no_body ? 0 : request->content_length;
-      request->state = no_body ? STATE_DONE : STATE_BODY_LENGTH;
-      return NULL;
-    }
-  if (no_body)
-    request->state = STATE_DONE;
-  else
-    {
-      request->state = STATE_BODY_UNTIL_CLOSE;
-      request->keep_alive = FALSE;
-    }
-  return NULL;
-}
-
-static Step
-request_read_head (OpenIotHubdUpstreamRequest *request)
-{
-  GByteArray *in = request->connection->in;
-  gssize end = find_head_end (in, request->head_scanned);
-  g_autoptr(SoupMessageHeaders) headers = NULL;
-  g_autofree char *block = NULL;
-  g_autofree char *reason = NULL;
-  const char *refused;
-  SoupHTTPVersion version;
-  guint status;
-
-  if ((end < 0 && in->len > MAX_HEAD_BYTES) || end + 4 > MAX_HEAD_BYTES)
-    return request_fail_step (request, "the response head is larger than 64 KiB");
-  if (end < 0)
-    {
-      request->head_scanned = in->len > 3 ? in->len - 3 : 0;
-      return STEP_MORE;
-    }
-  request->head_scanned = 0;
-
-  /* libsoup's parser takes the head without its blank line; a NUL byte
-   * in it is refused */
-  block = g_strndup ((const char *) in->data, end + 2);
-  headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
-  if (strlen (block) != (gsize) end + 2 ||
-      !soup_headers_parse_response (block, end + 2, headers, &version, &status, &reason))
-    return request_fail_step (request, "malformed response head");
-  g_byte_array_remove_range (in, 0, end + 4);
-
-  if (status == SOUP_STATUS_SWITCHING_PROTOCOLS)
-    return request_fail_step (request, "the service tried to switch protocols");
-  if (SOUP_STATUS_IS_INFORMATIONAL (status))
-    return STEP_ON; /* 100 Continue and its kin: the real head follows */
-
-  request->keep_alive = version == SOUP_HTTP_1_1
-                          ? !soup_message_headers_header_contains (headers, "Connection", "close")
-                          : soup_message_headers_header_contains (headers, "Connection", "keep-alive");
-  if ((refused = request_choose_framing (request, headers, version, status)) != NULL)
-    return request_fail_step (request, refused);
+  OpenIotHubdResponseReader *reader = request->reader;
 
   request->in_callback = TRUE;
-  request->callbacks.got_head (status, reason, headers, request->user_data);
+  request->callbacks.got_head (openiot_hubd_response_reader_get_status (reader),
+                               openiot_hubd_response_reader_get_reason (reader),
+                               openiot_hubd_response_reader_get_headers (reader),
+                               request->user_data);
   request->in_callback = FALSE;
   if (request->cancelled)
     {
       request_free (request);
-      return STEP_GONE;
+      return FALSE;
     }
-  return STEP_ON;
-}
-
-/* "1a;ext=x" → 26. Hexadecimal digits only, then an extension or
- * nothing; more than 15 digits would overflow, and no service sends a
- * chunk of an exabyte. */
-static gboolean
-parse_chunk_size (const guint8 *line,
-                  gsize         length,
-                  guint64      *size)
-{
-  gsize i = 0;
-
-  *size = 0;
-  for (; i < length && g_ascii_isxdigit (line[i]); i++)
-    {
-      if (i == 15)
-        return FALSE;
-      *size = *size * 16 + g_ascii_xdigit_value (line[i]);
-    }
-  if (i == 0)
-    return FALSE;
-  while (i < length && (line[i] == ' ' || line[i] == '\t'))
-    i++;
-  return i == length || line[i] == ';';
-}
-
-/* Body bytes, as many as the buffer holds and the framing allows */
-static Step
-request_read_body (OpenIotHubdUpstreamRequest *request)
-{
-  gsize take = request->connection->in->len;
-
-  if (request->state != STATE_BODY_UNTIL_CLOSE)
-    {
-      if (request->remaining == 0)
-        {
-          request->state = request->state == STATE_BODY_LENGTH ? STATE_DONE : STATE_CHUNK_END;
-          return STEP_ON;
-        }
-      take = MIN (take, request->remaining);
-      request->remaining -= take;
-    }
-  if (take == 0)
-    return STEP_MORE;
-  return request_emit_body (request, take) ? STEP_ON : STEP_GONE;
-}
-
-static Step
-request_read_chunk_size (OpenIotHubdUpstreamRequest *request)
-{
-  GByteArray *in = request->connection->in;
-  gssize line_end = find_crlf (in, MAX_CHUNK_LINE_BYTES);
-
-  if (line_end < 0)
-    return in->len >= MAX_CHUNK_LINE_BYTES ? request_fail_step (request, "malformed chunked body") : STEP_MORE;
-  if (!parse_chunk_size (in->data, line_end, &request->remaining))
-    return request_fail_step (request, "malformed chunked body");
-  g_byte_array_remove_range (in, 0, line_end + 2);
-  request->state = request->remaining == 0 ? STATE_TRAILERS : STATE_CHUNK_DATA;
-  return STEP_ON;
-}
-
-static Step
-request_read_chunk_end (OpenIotHubdUpstreamRequest *request)
-{
-  GByteArray *in = request->connection->in;
-
-  if (in->len < 2)
-    return STEP_MORE;
-  if (in->data[0] != '\r' || in->data[1] != '\n')
-    return request_fail_step (request, "malformed chunked body");
-  g_byte_array_remove_range (in, 0, 2);
-  request->state = STATE_CHUNK_SIZE;
-  return STEP_ON;
-}
-
-/* Trailer fields: passed on by no proxy here, read and dropped */
-static Step
-request_read_trailer (OpenIotHubdUpstreamRequest *request)
-{
-  GByteArray *in = request->connection->in;
-  gssize line_end = find_crlf (in, MAX_TRAILER_BYTES);
-
-  if (line_end < 0)
-    return in->len >= MAX_TRAILER_BYTES ? request_fail_step (request, "the response's trailers are too large")
-                                        : STEP_MORE;
-  request->trailer_bytes += line_end + 2;
-  if (request->trailer_bytes > MAX_TRAILER_BYTES)
-    return request_fail_step (request, "the response's trailers are too large");
-  g_byte_array_remove_range (in, 0, line_end + 2);
-  if (line_end == 0)
-    request->state = STATE_DONE;
-  return STEP_ON;
+  return TRUE;
 }
 
 static void request_connection_closed (OpenIotHubdUpstreamRequest *request);
 
-/* Takes what the buffer holds as far as the framing and the owner allow;
- * once the service has closed the connection, what is left decides how
- * the request ends. */
+/* Takes what the buffer holds as far as the framing and the owner allow,
+ * one event of the reader at a time: a callback may pause the request,
+ * or cancel and free it, and then nothing is read on. Once the service
+ * has closed the connection, what is left decides how the request ends. */
 static void
 request_process (OpenIotHubdUpstreamRequest *request)
 {
-  Step step = STEP_ON;
-
-  while (step == STEP_ON && !request->paused)
+  while (!request->paused)
     {
-      switch (request->state)
+      g_autoptr(GError) error = NULL;
+      const guint8 *body;
+      gsize body_size;
+
+      switch (openiot_hubd_response_reader_next (request->reader, request->connection->in,
+                                                 &body, &body_size, &error))
         {
-        case STATE_HEAD:
-          step = request_read_head (request);
+        case OPENIOT_HUBD_RESPONSE_MORE:
+          if (request->closed)
+            request_connection_closed (request);
+          return;
+        case OPENIOT_HUBD_RESPONSE_HEAD:
+          if (!request_emit_head (request))
+            return;
           break;
-        case STATE_BODY_LENGTH:
-        case STATE_CHUNK_DATA:
-        case STATE_BODY_UNTIL_CLOSE:
-          step = request_read_body (request);
+        case OPENIOT_HUBD_RESPONSE_BODY:
+          if (!request_emit_body (request, body, body_size))
+            return;
           break;
-        case STATE_CHUNK_SIZE:
-          step = request_read_chunk_size (request);
-          break;
-        case STATE_CHUNK_END:
-          step = request_read_chunk_end (request);
-          break;
-        case STATE_TRAILERS:
-          step = request_read_trailer (request);
-          break;
-        case STATE_DONE:
+        case OPENIOT_HUBD_RESPONSE_END:
           request_finish (request, NULL);
+          return;
+        case OPENIOT_HUBD_RESPONSE_ERROR:
+          request_finish (request, error);
           return;
         default:
           g_assert_not_reached ();
         }
     }
-
-  if (step == STEP_MORE && request->closed)
-    request_connection_closed (request);
 }
 
 /* The connection closed (or broke) under @request and the buffer holds
@@ -580,7 +329,7 @@ request_process (OpenIotHubdUpstreamRequest *request)
 static void
 request_connection_closed (OpenIotHubdUpstreamRequest *request)
 {
-  if (request->state == STATE_BODY_UNTIL_CLOSE)
+  if (openiot_hubd_response_reader_ends_at_close (request->reader))
     {
       request_finish (request, NULL);
       return;
@@ -602,7 +351,7 @@ request_connection_closed (OpenIotHubdUpstreamRequest *request)
 
   if (request->close_error != NULL)
     request_finish (request, request->close_error);
-  else if (request->state == STATE_HEAD)
+  else if (!openiot_hubd_response_reader_got_head (request->reader))
     request_fail (request, "the service closed the connection without answering");
   else
     request_fail (request, "the service closed the connection before the end of the response");
@@ -854,8 +603,7 @@ openiot_hubd_upstream_send (OpenIotHubdUpstream                *self,
   request->user_data = user_data;
   request->is_head = strcmp (method, "HEAD") == 0;
   request->idempotent = method_is_idempotent (method);
-  request->state = STATE_HEAD;
-  request->content_length = -1;
+  request->reader = openiot_hubd_response_reader_new (request->is_head);
   request->out = serialize_request (method, target, headers, body);
   /* the owner hears of it from the main loop, never before this returns */
   connection_start (request);
@@ -899,7 +647,7 @@ openiot_hubd_upstream_request_cancel (OpenIotHubdUpstreamRequest *request)
 gint64
 openiot_hubd_upstream_request_get_content_length (OpenIotHubdUpstreamRequest *request)
 {
-  return request->content_length;
+  return openiot_hubd_response_reader_get_content_length (request->reader);
 }
 
 guint
