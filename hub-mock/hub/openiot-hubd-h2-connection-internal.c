@@ -16,8 +16,9 @@
  * The internal connections of an OpenIotHubdH2Connection: each is a UNIX
  * socket pair whose other end libsoup serves as an HTTP/1.1 connection
  * into the hub's SoupServer. A stream's request is written into one, its
- * response read back, unframed, and handed to nghttp2 as the client's
- * window allows. Idle ones are kept for the next stream.
+ * response read back by OpenIotHubdResponseReader (by the same strict
+ * rules as a service's) and handed to nghttp2 as the client's window
+ * allows. Idle ones are kept for the next stream.
  */
 
 void
@@ -39,6 +40,7 @@ openiot_hubd_h2_backend_free (Backend *backend)
   g_socket_close (backend->socket, NULL);
   g_clear_object (&backend->socket);
   g_clear_pointer (&backend->in, g_byte_array_unref);
+  g_clear_pointer (&backend->reader, openiot_hubd_response_reader_free);
   g_free (backend);
 }
 
@@ -147,10 +149,12 @@ backend_detach (Backend  *backend,
       g_byte_array_set_size (stream->request_out, 0);
     }
 
-  if (reusable && backend->keep_alive && backend->in->len == 0 && !self->closed &&
+  reusable = reusable && backend->reader != NULL &&
+             openiot_hubd_response_reader_get_keep_alive (backend->reader);
+  g_clear_pointer (&backend->reader, openiot_hubd_response_reader_free);
+  if (reusable && backend->in->len == 0 && !self->closed &&
       g_queue_get_length (&self->idle) < MAX_IDLE_INTERNAL_CONNECTIONS)
     {
-      backend->state = BODY_NONE;
       openiot_hubd_h2_backend_update_io (backend);
       g_queue_push_head (&self->idle, backend);
       openiot_hubd_h2_dispatch_waiting (self);
@@ -160,178 +164,49 @@ backend_detach (Backend  *backend,
   openiot_hubd_h2_backend_free (backend);
 }
 
+/* Parses what @backend read, one event of the reader at a time: FALSE
+ * if the response is refused. */
 static gboolean
-parse_head (Backend *backend)
+backend_parse (Backend  *backend,
+               GError  **error)
 {
   Stream *stream = backend->stream;
-  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
-  SoupHTTPVersion version;
-  guint status;
-  const guint8 *end = NULL;
-  gsize head_len;
-  const char *connection;
+  OpenIotHubdResponseReader *reader = backend->reader;
 
-  for (gsize i = 0; i + 3 < backend->in->len; i++)
-    {
-      if (memcmp (backend->in->data + i, "\r\n\r\n", 4) == 0)
-        {
-          end = backend->in->data + i + 4;
-          break;
-        }
-    }
-  if (end == NULL)
-    return backend->in->len <= MAX_RESPONSE_HEAD_BYTES;
-
-  head_len = end - backend->in->data;
-  if (!soup_headers_parse_response ((const char *) backend->in->data, head_len, headers,
-                                    &version, &status, NULL))
-    return FALSE;
-  g_byte_array_remove_range (backend->in, 0, head_len);
-
-  if (status >= 400)
-    g_debug ("HTTP/2 stream %d: %s %s answered %u", stream->id, stream->method, stream->path, status);
-
-  /* 100 Continue and its kin: HTTP/2 has no use for them here */
-  if (status >= 100 && status < 200)
-    return TRUE;
-
-  connection = soup_message_headers_get_list (headers, "Connection");
-  backend->keep_alive = version == SOUP_HTTP_1_1 &&
-                        !(connection != NULL && soup_header_contains (connection, "close"));
-
-  if (backend->is_head || status == 204 || status == 304)
-    backend->state = BODY_DONE;
-  else if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
-    backend->state = BODY_CHUNK_SIZE;
-  else if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
-    {
-      backend->remaining = soup_message_headers_get_content_length (headers);
-      backend->state = backend->remaining > 0 ? BODY_LENGTH : BODY_DONE;
-    }
-  else
-    {
-      backend->state = BODY_UNTIL_EOF;
-      backend->keep_alive = FALSE;
-    }
-
-  openiot_hubd_h2_submit_response (stream, status, headers, backend->state != BODY_DONE);
-  return TRUE;
-}
-
-static void
-take_body (Backend *backend,
-           gsize    len)
-{
-  g_byte_array_append (backend->stream->response, backend->in->data, len);
-  backend->conn->buffered += len;
-  g_byte_array_remove_range (backend->in, 0, len);
-}
-
-/* Reads a CRLF-terminated line off @backend->in; FALSE when not all in. */
-static gboolean
-take_line (Backend  *backend,
-           char    **line)
-{
-  for (gsize i = 0; i + 1 < backend->in->len; i++)
-    {
-      if (backend->in->data[i] == '\r' && backend->in->data[i + 1] == '\n')
-        {
-          *line = g_strndup ((const char *) backend->in->data, i);
-          g_byte_array_remove_range (backend->in, 0, i + 2);
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-/* Parses what @backend read: FALSE if the response is malformed. */
-static gboolean
-backend_parse (Backend *backend)
-{
   for (;;)
     {
-      g_autofree char *line = NULL;
-      BodyState before = backend->state;
-      gsize before_len = backend->in->len;
+      const guint8 *body;
+      gsize body_size;
+      guint status;
 
-      switch (backend->state)
+      switch (openiot_hubd_response_reader_next (reader, backend->in, &body, &body_size, error))
         {
-        case BODY_HEAD:
-          if (!parse_head (backend))
-            return FALSE;
-          break;
-
-        case BODY_LENGTH:
-          {
-            gsize len = MIN ((goffset) backend->in->len, backend->remaining);
-
-            take_body (backend, len);
-            backend->remaining -= len;
-            if (backend->remaining == 0)
-              backend->state = BODY_DONE;
-          }
-          break;
-
-        case BODY_CHUNK_SIZE:
-          if (take_line (backend, &line))
-            {
-              char *end;
-              guint64 size = g_ascii_strtoull (line, &end, 16);
-
-              if (end == line || (*end != '\0' && *end != ';' && *end != ' ') || size > G_MAXINT32)
-                return FALSE;
-              backend->remaining = size;
-              backend->state = size > 0 ? BODY_CHUNK_DATA : BODY_TRAILERS;
-            }
-          else if (backend->in->len > 1024)
-            return FALSE;
-          break;
-
-        case BODY_CHUNK_DATA:
-          {
-            gsize len = MIN ((goffset) backend->in->len, backend->remaining);
-
-            take_body (backend, len);
-            backend->remaining -= len;
-            if (backend->remaining == 0)
-              backend->state = BODY_CHUNK_END;
-          }
-          break;
-
-        case BODY_CHUNK_END:
-          if (take_line (backend, &line))
-            {
-              if (*line != '\0')
-                return FALSE;
-              backend->state = BODY_CHUNK_SIZE;
-            }
-          break;
-
-        case BODY_TRAILERS:
-          /* dropped: the hub's handlers send none */
-          if (take_line (backend, &line))
-            {
-              if (*line == '\0')
-                backend->state = BODY_DONE;
-            }
-          else if (backend->in->len > MAX_RESPONSE_HEAD_BYTES)
-            return FALSE;
-          break;
-
-        case BODY_UNTIL_EOF:
-          take_body (backend, backend->in->len);
-          break;
-
-        case BODY_NONE:
-          /* an idle connection has nothing to say */
-          return backend->in->len == 0;
-
-        case BODY_DONE:
+        case OPENIOT_HUBD_RESPONSE_MORE:
           return TRUE;
-        }
 
-      if (backend->state == before && backend->in->len == before_len)
-        return TRUE;
+        case OPENIOT_HUBD_RESPONSE_HEAD:
+          status = openiot_hubd_response_reader_get_status (reader);
+          if (status >= 400)
+            g_debug ("HTTP/2 stream %d: %s %s answered %u", stream->id, stream->method, stream->path, status);
+          openiot_hubd_h2_submit_response (stream, status, openiot_hubd_response_reader_get_headers (reader),
+                                           openiot_hubd_response_reader_has_body (reader));
+          break;
+
+        case OPENIOT_HUBD_RESPONSE_BODY:
+          g_byte_array_append (stream->response, body, body_size);
+          backend->conn->buffered += body_size;
+          break;
+
+        case OPENIOT_HUBD_RESPONSE_END:
+          backend->done = TRUE;
+          return TRUE;
+
+        case OPENIOT_HUBD_RESPONSE_ERROR:
+          return FALSE;
+
+        default:
+          g_assert_not_reached ();
+        }
     }
 }
 
@@ -377,9 +252,9 @@ on_backend_readable (GSocket      *socket,
 
   if (n <= 0)
     {
-      if (backend->state == BODY_UNTIL_EOF)
-        backend->state = BODY_DONE;
-      else if (backend->state != BODY_DONE)
+      if (openiot_hubd_response_reader_ends_at_close (backend->reader))
+        backend->done = TRUE;
+      else if (!backend->done)
         {
           stream_response_error (stream);
           backend_detach (backend, FALSE);
@@ -389,10 +264,12 @@ on_backend_readable (GSocket      *socket,
     }
   else
     {
+      g_autoptr(GError) parse_error = NULL;
+
       g_byte_array_append (backend->in, buffer, n);
-      if (!backend_parse (backend))
+      if (!backend_parse (backend, &parse_error))
         {
-          g_debug ("An internal response could not be parsed");
+          g_debug ("An internal response could not be parsed: %s", parse_error->message);
           stream_response_error (stream);
           backend_detach (backend, FALSE);
           openiot_hubd_h2_connection_update_io (self);
@@ -400,10 +277,10 @@ on_backend_readable (GSocket      *socket,
         }
     }
 
-  if (stream->response->len > 0 || backend->state == BODY_DONE)
+  if (stream->response->len > 0 || backend->done)
     stream_response_progress (stream);
 
-  if (backend->state == BODY_DONE)
+  if (backend->done)
     {
       stream->response_done = TRUE;
       stream_response_progress (stream);
@@ -569,9 +446,9 @@ openiot_hubd_h2_stream_attach (Stream  *stream,
 
   stream->backend = backend;
   backend->stream = stream;
-  backend->state = BODY_HEAD;
-  backend->keep_alive = FALSE;
-  backend->is_head = g_strcmp0 (stream->method, "HEAD") == 0;
+  g_clear_pointer (&backend->reader, openiot_hubd_response_reader_free);
+  backend->reader = openiot_hubd_response_reader_new (g_strcmp0 (stream->method, "HEAD") == 0);
+  backend->done = FALSE;
   g_byte_array_set_size (backend->in, 0);
 
   /* the head goes first, then what body came meanwhile */

@@ -7,6 +7,8 @@
 
 #include <nghttp2/nghttp2.h>
 
+#include "openiot-hubd-response-reader.h"
+
 #include "openiot-hubd-h2-connection.h"
 
 G_BEGIN_DECLS
@@ -28,25 +30,11 @@ G_BEGIN_DECLS
 #define READ_BYTES (16 * 1024)
 /* Output gathered into one TLS write */
 #define WRITE_BATCH_BYTES (16 * 1024)
-#define MAX_RESPONSE_HEAD_BYTES (64 * 1024)
 /* RST_STREAM frames from the client: burst, then per second */
 #define RESET_BURST 1000
 #define RESET_RATE 33
 
 typedef struct _Backend Backend;
-
-typedef enum
-{
-  BODY_NONE,
-  BODY_HEAD,          /* reading the status line and headers */
-  BODY_LENGTH,
-  BODY_CHUNK_SIZE,
-  BODY_CHUNK_DATA,
-  BODY_CHUNK_END,     /* the CRLF after a chunk's data */
-  BODY_TRAILERS,
-  BODY_UNTIL_EOF,
-  BODY_DONE,
-} BodyState;
 
 typedef struct
 {
@@ -80,11 +68,9 @@ struct _Backend
   GSource                *read_source;
   GSource                *write_source;
   Stream                 *stream;
-  BodyState               state;
+  OpenIotHubdResponseReader *reader;     /* the stream's response; NULL while idle */
   GByteArray             *in;             /* read, not yet parsed */
-  goffset                 remaining;
-  gboolean                keep_alive;
-  gboolean                is_head;
+  gboolean                done;           /* the response ended where its framing said */
 };
 
 struct _OpenIotHubdH2Connection
