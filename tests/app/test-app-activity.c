@@ -42,26 +42,6 @@ logged (gpointer data)
   return FALSE;
 }
 
-static void
-unlock (OpenIotHub *hub)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(OpenIotConsumedThing) lock = NULL;
-  g_autoptr(JsonNode) output = NULL;
-  g_autoptr(GError) error = NULL;
-
-  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), "lock", NULL,
-                                      openiot_test_ui_store_result, &result);
-  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "the lock's description");
-  lock = openiot_consumed_thing_fetch_finish (result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  openiot_consumed_thing_invoke_action_async (lock, "unlock", NULL, NULL, openiot_test_ui_store_result, &result);
-  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "the unlock action");
-  output = openiot_consumed_thing_invoke_action_finish (lock, result, &error);
-  g_assert_no_error (error);
-}
-
 static gboolean
 row_shows_entry (gpointer data)
 {
@@ -100,7 +80,7 @@ test_activity (void)
   g_application_hold (G_APPLICATION (app));
   gtk_window_destroy (GTK_WINDOW (window));
   openiot_test_ui_iterate (3000);   /* the event streams open (2 s after the app starts, then a handshake) */
-  unlock (hub);
+  openiot_test_app_invoke (hub, "lock", "unlock");
   wait = (LogWait) { log, "jammed" };
   openiot_test_ui_wait_until (logged, &wait, "the jam in the activity log");
   openiot_test_ui_wait_until (openiot_fake_notifications_seen, "Front door lock: Jammed\n",

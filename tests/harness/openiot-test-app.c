@@ -122,3 +122,25 @@ openiot_test_app_pair (OpenIotApplication *app,
 
   return g_object_ref (openiot_application_add_hub (app, record, identity));
 }
+
+/* Invokes @action of @service_id through the library, as another client
+ * would (not through the window), and waits for its answer. */
+void
+openiot_test_app_invoke (OpenIotHub *hub,
+                         const char *service_id,
+                         const char *action)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OpenIotConsumedThing) thing = NULL;
+  g_autoptr(JsonNode) output = NULL;
+  g_autoptr(GError) error = NULL;
+
+  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), service_id, NULL,
+                                      openiot_test_ui_store_result, &result);
+  thing = openiot_consumed_thing_fetch_finish (wait_for_result (&result, "the Thing Description"), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  openiot_consumed_thing_invoke_action_async (thing, action, NULL, NULL, openiot_test_ui_store_result, &result);
+  output = openiot_consumed_thing_invoke_action_finish (thing, wait_for_result (&result, action), &error);
+  g_assert_no_error (error);
+}

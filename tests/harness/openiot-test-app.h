@@ -18,5 +18,8 @@ void                openiot_test_app_wait_until   (OpenIotHub           *hub,
                                                    const char           *what);
 OpenIotHub         *openiot_test_app_pair         (OpenIotApplication   *app,
                                                    OpenIotTestHub       *test_hub);
+void                openiot_test_app_invoke       (OpenIotHub           *hub,
+                                                   const char           *service_id,
+                                                   const char           *action);
 
 G_END_DECLS
