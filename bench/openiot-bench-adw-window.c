@@ -53,7 +53,8 @@ on_activate (GApplication *app)
 
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "network-wireless-symbolic");
   adw_status_page_set_title (ADW_STATUS_PAGE (status), "No Hub Yet");
-  adw_status_page_set_description (ADW_STATUS_PAGE (status), "Pair with a hub to reach its services.");
+  adw_status_page_set_description (ADW_STATUS_PAGE (status),
+                                   "Pair with a hub to reach its services.");
   gtk_widget_set_vexpand (status, TRUE);
 
   gtk_box_append (GTK_BOX (box), header);
@@ -70,7 +71,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(AdwApplication) app = adw_application_new ("org.openiot.BenchWindow", G_APPLICATION_DEFAULT_FLAGS);
+  g_autoptr(AdwApplication) app = adw_application_new ("org.openiot.BenchWindow",
+                                                       G_APPLICATION_DEFAULT_FLAGS);
 
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
   return g_application_run (G_APPLICATION (app), argc, argv);

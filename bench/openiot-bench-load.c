@@ -197,7 +197,8 @@ connection_open (Connection *conn)
   /* Clients of the hub name it hub.invalid (docs/protocol.md): an IPv6
    * literal as server name is not something to send. */
   if (options.server_name != NULL && options.server_name[0] != '\0')
-    gnutls_server_name_set (conn->session, GNUTLS_NAME_DNS, options.server_name, strlen (options.server_name));
+    gnutls_server_name_set (conn->session, GNUTLS_NAME_DNS, options.server_name,
+                            strlen (options.server_name));
   gnutls_transport_set_int (conn->session, conn->fd);
   gnutls_handshake_set_timeout (conn->session, IO_TIMEOUT_SECONDS * 1000);
 
@@ -257,7 +258,8 @@ connection_fill (Connection *conn)
 
       if (conn->session != NULL)
         {
-          n = gnutls_record_recv (conn->session, conn->buffer + conn->used, BUFFER_SIZE - conn->used);
+          n = gnutls_record_recv (conn->session, conn->buffer + conn->used,
+                                  BUFFER_SIZE - conn->used);
           if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
             continue;
           if (n == GNUTLS_E_PREMATURE_TERMINATION)
@@ -563,7 +565,8 @@ run_hold (void)
       g_free (conns[i].buffer);
     }
 
-  g_print ("{\"mode\": \"hold\", \"connections\": %d, \"opened\": %d}\n", options.connections, opened);
+  g_print ("{\"mode\": \"hold\", \"connections\": %d, \"opened\": %d}\n", options.connections,
+           opened);
   return opened == options.connections ? 0 : 1;
 }
 
@@ -654,14 +657,20 @@ main (int   argc,
     { "tls", 0, 0, G_OPTION_ARG_NONE, &options.tls, "Speak TLS", NULL },
     { "cert", 0, 0, G_OPTION_ARG_FILENAME, &options.cert, "Client certificate (PEM)", "FILE" },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &options.key, "Client key (PEM)", "FILE" },
-    { "server-name", 0, 0, G_OPTION_ARG_STRING, &options.server_name, "TLS server name (default hub.invalid)", "NAME" },
+    { "server-name", 0, 0, G_OPTION_ARG_STRING, &options.server_name,
+     "TLS server name (default hub.invalid)", "NAME" },
     { "path", 0, 0, G_OPTION_ARG_STRING, &options.path, "Request path", "PATH" },
-    { "host", 0, 0, G_OPTION_ARG_STRING, &options.host_header, "Host header (default hub.invalid)", "HOST" },
-    { "connections", 'c', 0, G_OPTION_ARG_INT, &options.connections, "Concurrent connections (default 1)", "N" },
-    { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &options.duration, "Measured seconds (default 5)", "S" },
-    { "warmup", 0, 0, G_OPTION_ARG_DOUBLE, &options.warmup, "Unmeasured seconds first (default 0.5)", "S" },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &options.host_header, "Host header (default hub.invalid)",
+     "HOST" },
+    { "connections", 'c', 0, G_OPTION_ARG_INT, &options.connections,
+     "Concurrent connections (default 1)", "N" },
+    { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &options.duration, "Measured seconds (default 5)",
+     "S" },
+    { "warmup", 0, 0, G_OPTION_ARG_DOUBLE, &options.warmup,
+     "Unmeasured seconds first (default 0.5)", "S" },
     { "close", 0, 0, G_OPTION_ARG_NONE, &options.close_each, "One request per connection", NULL },
-    { "hold", 0, 0, G_OPTION_ARG_DOUBLE, &options.hold, "Open N connections and keep them idle for S seconds", "S" },
+    { "hold", 0, 0, G_OPTION_ARG_DOUBLE, &options.hold,
+     "Open N connections and keep them idle for S seconds", "S" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— HTTP/1.1 load with a client certificate");
@@ -675,7 +684,8 @@ main (int   argc,
       return 2;
     }
   if ((tcp == NULL) == (options.unix_path == NULL) || (tcp != NULL && !split_host_port (tcp)) ||
-      options.connections < 1 || options.duration <= 0 || (options.tls && options.unix_path != NULL))
+      options.connections < 1 || options.duration <= 0 ||
+      (options.tls && options.unix_path != NULL))
     {
       g_printerr ("openiot-bench-load: give exactly one of --tcp ADDR:PORT or --unix PATH, --tls only with --tcp\n");
       return 2;
@@ -694,7 +704,8 @@ main (int   argc,
       gnutls_global_init ();
       gnutls_certificate_allocate_credentials (&credentials);
       if (options.cert != NULL &&
-          (ret = gnutls_certificate_set_x509_key_file (credentials, options.cert, options.key ? options.key : options.cert,
+          (ret = gnutls_certificate_set_x509_key_file (credentials, options.cert,
+                                                       options.key ? options.key : options.cert,
                                                        GNUTLS_X509_FMT_PEM)) < 0)
         {
           g_printerr ("openiot-bench-load: %s: %s\n", options.cert, gnutls_strerror (ret));
@@ -705,7 +716,8 @@ main (int   argc,
   request_keep_alive = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: openiot-bench-load\r\n"
                                         "Accept: */*\r\n\r\n", options.path, options.host_header);
   request_close = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: openiot-bench-load\r\n"
-                                   "Accept: */*\r\nConnection: close\r\n\r\n", options.path, options.host_header);
+                                   "Accept: */*\r\nConnection: close\r\n\r\n", options.path,
+                                   options.host_header);
 
   ret = options.hold > 0 ? run_hold () : run_load ();
 

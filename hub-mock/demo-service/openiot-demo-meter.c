@@ -51,7 +51,8 @@ openiot_demo_meter_tick (OpenIotDemoThing *thing,
   power = CLAMP (power + g_random_double_range (-120, 120), 150, 4500);
   self->energy += power * seconds / 3600.0 / 1000.0;
   openiot_demo_thing_set_double (thing, "power", power);
-  openiot_demo_thing_set (thing, "energy", json_node_init_double (json_node_alloc (), self->energy));
+  openiot_demo_thing_set (thing, "energy",
+                          json_node_init_double (json_node_alloc (), self->energy));
   openiot_demo_thing_set_double (thing, "voltage", 230 + g_random_double_range (-2, 2));
 
   self->since_history += seconds;
@@ -63,7 +64,8 @@ openiot_demo_meter_tick (OpenIotDemoThing *thing,
 
   overloaded = power > threshold;
   if (overloaded && !self->overloaded)
-    openiot_demo_thing_emit_event (thing, "overload", json_node_init_double (json_node_alloc (), power));
+    openiot_demo_thing_emit_event (thing, "overload",
+                                   json_node_init_double (json_node_alloc (), power));
   self->overloaded = overloaded;
 }
 
@@ -103,7 +105,8 @@ openiot_demo_meter_init (OpenIotDemoMeter *self)
 
   self->energy = 1234.5;
   openiot_demo_thing_set_double (thing, "power", 800);
-  openiot_demo_thing_set (thing, "energy", json_node_init_double (json_node_alloc (), self->energy));
+  openiot_demo_thing_set (thing, "energy",
+                          json_node_init_double (json_node_alloc (), self->energy));
   openiot_demo_thing_set_double (thing, "voltage", 230);
   json_node_take_array (history, json_array_new ());
   openiot_demo_thing_set (thing, "history", history);

@@ -56,8 +56,10 @@ main (int   argc,
     { "type", 0, 0, G_OPTION_ARG_STRING, &type, "thermostat, lock, light or meter", "TYPE" },
     { "socket", 0, 0, G_OPTION_ARG_FILENAME, &socket_path, "The UNIX socket to serve on", "PATH" },
     { "tick-ms", 0, 0, G_OPTION_ARG_INT, &tick_ms, "Simulation step (default 1000)", "MS" },
-    { "keepalive-seconds", 0, 0, G_OPTION_ARG_INT, &keepalive_seconds, "Event-stream keep-alive comments (default 15)", "S" },
-    { "jam-probability", 0, 0, G_OPTION_ARG_DOUBLE, &jam_probability, "How often the lock jams (default 0.1)", "P" },
+    { "keepalive-seconds", 0, 0, G_OPTION_ARG_INT, &keepalive_seconds,
+     "Event-stream keep-alive comments (default 15)", "S" },
+    { "jam-probability", 0, 0, G_OPTION_ARG_DOUBLE, &jam_probability,
+     "How often the lock jams (default 0.1)", "P" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Show the version", NULL },
     { NULL }
   };

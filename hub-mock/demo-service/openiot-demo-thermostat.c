@@ -50,7 +50,8 @@ update_summary (OpenIotDemoThermostat *self,
   json_builder_add_double_value (builder, round (self->heating_seconds / 3600.0 * 2.0 * 100) / 100);
   json_builder_end_object (builder);
 
-  openiot_demo_thing_set (OPENIOT_DEMO_THING (self), "dailySummary", json_builder_get_root (builder));
+  openiot_demo_thing_set (OPENIOT_DEMO_THING (self), "dailySummary",
+                          json_builder_get_root (builder));
 }
 
 static void
@@ -61,7 +62,8 @@ openiot_demo_thermostat_tick (OpenIotDemoThing *thing,
   double temperature = openiot_demo_thing_get_double (thing, "temperature");
   double target = openiot_demo_thing_get_double (thing, "targetTemperature");
   const char *mode = openiot_demo_thing_get_string (thing, "mode");
-  gboolean heat = g_str_equal (mode, "heat") || g_str_equal (mode, "auto") || self->boost_seconds > 0;
+  gboolean heat = g_str_equal (mode,
+                               "heat") || g_str_equal (mode, "auto") || self->boost_seconds > 0;
   gboolean cool = g_str_equal (mode, "cool") || g_str_equal (mode, "auto");
   double noise = g_random_double_range (-0.03, 0.03);
   gboolean at_target;
@@ -152,7 +154,8 @@ openiot_demo_thermostat_init (OpenIotDemoThermostat *self)
   openiot_demo_thing_set_double (thing, "targetTemperature", 21.0);
   openiot_demo_thing_set_string (thing, "mode", "auto");
   openiot_demo_thing_set_boolean (thing, "occupancy", TRUE);
-  json_parser_load_from_data (parser, "[{\"time\":\"07:00\",\"target\":21},{\"time\":\"22:30\",\"target\":17}]", -1, NULL);
+  json_parser_load_from_data (parser,
+                              "[{\"time\":\"07:00\",\"target\":21},{\"time\":\"22:30\",\"target\":17}]", -1, NULL);
   openiot_demo_thing_set (thing, "schedule", json_node_ref (json_parser_get_root (parser)));
   update_summary (self, 19.5);
 }

@@ -254,7 +254,8 @@ parse_body (SoupServerMessage *msg)
   g_autoptr(JsonParser) parser = json_parser_new ();
 
   if (g_bytes_get_size (body) == 0 ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL))
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                   NULL))
     return NULL;
 
   return json_node_ref (json_parser_get_root (parser));
@@ -273,8 +274,10 @@ serve_readall (OpenIotDemoThing  *self,
     {
       JsonObject *affordance = td_member (self, "properties", l->data);
 
-      if (affordance && !json_object_get_boolean_member_with_default (affordance, "writeOnly", FALSE))
-        json_object_set_member (all, l->data, json_node_copy (json_object_get_member (priv->values, l->data)));
+      if (affordance &&
+          !json_object_get_boolean_member_with_default (affordance, "writeOnly", FALSE))
+        json_object_set_member (all, l->data,
+                                json_node_copy (json_object_get_member (priv->values, l->data)));
     }
 
   json_node_set_object (root, all);
@@ -301,7 +304,9 @@ serve_property (OpenIotDemoThing  *self,
     {
       if (json_object_get_boolean_member_with_default (affordance, "writeOnly", FALSE))
         {
-          openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "This property can only be written");
+          openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
+                                          "method-not-allowed",
+                                          "This property can only be written");
           return;
         }
       openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, openiot_demo_thing_get (self, name));
@@ -310,26 +315,31 @@ serve_property (OpenIotDemoThing  *self,
 
   if (!g_str_equal (method, "PUT"))
     {
-      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "Use GET or PUT");
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed",
+                                      "Use GET or PUT");
       return;
     }
 
   if (json_object_get_boolean_member_with_default (affordance, "readOnly", FALSE))
     {
-      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "This property is read-only");
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed",
+                                      "This property is read-only");
       return;
     }
 
   if (!(value = parse_body (msg)))
     {
-      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "The body must be a JSON value");
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                                      "The body must be a JSON value");
       return;
     }
 
   /* By the same rules a client applies before it sends (libopeniot) */
-  if (!openiot_data_schema_validate (interaction_schema (self, OPENIOT_INTERACTION_PROPERTY, name), value, &error))
+  if (!openiot_data_schema_validate (interaction_schema (self, OPENIOT_INTERACTION_PROPERTY, name),
+                                     value, &error))
     {
-      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "%s", error->message);
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "%s",
+                                      error->message);
       return;
     }
 
@@ -357,22 +367,26 @@ serve_action (OpenIotDemoThing  *self,
     }
   if (!g_str_equal (soup_server_message_get_method (msg), "POST"))
     {
-      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "Use POST");
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed",
+                                      "Use POST");
       return;
     }
 
-  input_schema = json_object_has_member (affordance, "input") ? json_object_get_object_member (affordance, "input") : NULL;
+  input_schema = json_object_has_member (affordance,
+                                         "input") ? json_object_get_object_member (affordance, "input") : NULL;
   input = parse_body (msg);
   if (input_schema != NULL)
     {
       if (input == NULL)
         {
-          openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "This action needs a JSON input");
+          openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                                          "This action needs a JSON input");
           return;
         }
       if (!openiot_data_schema_validate (interaction_schema (self, OPENIOT_INTERACTION_ACTION, name), input, &error))
         {
-          openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "%s", error->message);
+          openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "%s",
+                                          error->message);
           return;
         }
     }
@@ -380,7 +394,8 @@ serve_action (OpenIotDemoThing  *self,
   output = OPENIOT_DEMO_THING_GET_CLASS (self)->invoke_action (self, name, input, &error);
   if (error != NULL)
     {
-      openiot_hub_http_respond_error (msg, SOUP_STATUS_CONFLICT, "action-failed", "%s", error->message);
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_CONFLICT, "action-failed", "%s",
+                                      error->message);
       return;
     }
 
@@ -411,7 +426,8 @@ serve_stream (OpenIotDemoThing  *self,
 
   if (!g_str_equal (soup_server_message_get_method (msg), "GET"))
     {
-      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed", "Use GET");
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed",
+                                      "Use GET");
       return;
     }
 
@@ -420,7 +436,8 @@ serve_stream (OpenIotDemoThing  *self,
   g_ptr_array_add (priv->streams, stream);
 
   /* A client that reconnects gets what it missed, as far as we kept it. */
-  if (last_id != NULL && queue != NULL && g_ascii_string_to_unsigned (last_id, 10, 0, G_MAXUINT64, &after, NULL))
+  if (last_id != NULL && queue != NULL &&
+      g_ascii_string_to_unsigned (last_id, 10, 0, G_MAXUINT64, &after, NULL))
     for (GList *l = queue->head; l != NULL; l = l->next)
       {
         BufferedEvent *event = l->data;
@@ -483,7 +500,8 @@ serve_slow (SoupServerMessage *msg,
     g_ascii_string_to_unsigned (seconds_text, 10, 0, 600, &seconds, NULL);
 
   openiot_hub_http_pause (msg);
-  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds, finish_slow, g_object_ref (msg), g_object_unref);
+  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds, finish_slow, g_object_ref (msg),
+                              g_object_unref);
 }
 
 static void
@@ -500,15 +518,18 @@ handle_request (SoupServer        *server,
   g_auto(GStrv) parts = g_strsplit (path + 1, "/", 4);
   guint n = g_strv_length (parts);
 
-  g_debug ("%s %s (client %s)", soup_server_message_get_method (msg), path, client ? client : "none");
+  g_debug ("%s %s (client %s)", soup_server_message_get_method (msg), path,
+           client ? client : "none");
 
   if (soup_server_message_get_request_body (msg)->length > MAX_BODY_BYTES)
-    openiot_hub_http_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large", "Bodies are limited to 64 KiB");
+    openiot_hub_http_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+                                    "Bodies are limited to 64 KiB");
   else if (g_str_equal (path, OPENIOT_SERVICE_TD_PATH))
     {
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
       soup_server_message_set_response (msg, "application/td+json", SOUP_MEMORY_COPY,
-                                        g_bytes_get_data (priv->td_bytes, NULL), g_bytes_get_size (priv->td_bytes));
+                                        g_bytes_get_data (priv->td_bytes, NULL),
+                                        g_bytes_get_size (priv->td_bytes));
     }
   else if (n == 1 && g_str_equal (parts[0], "properties"))
     serve_readall (self, msg);
@@ -522,7 +543,8 @@ handle_request (SoupServer        *server,
     }
   else if (n == 2 && g_str_equal (parts[0], "actions"))
     serve_action (self, msg, parts[1]);
-  else if (n == 2 && g_str_equal (parts[0], "events") && td_member (self, "events", parts[1]) != NULL)
+  else if (n == 2 && g_str_equal (parts[0], "events") &&
+           td_member (self, "events", parts[1]) != NULL)
     {
       g_autofree char *source = g_strconcat ("event:", parts[1], NULL);
       serve_stream (self, msg, source);
@@ -567,7 +589,8 @@ openiot_demo_thing_listen (OpenIotDemoThing  *self,
   g_mkdir_with_parents (dir, 0755);
   g_unlink (socket_path);
 
-  if (!(socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error)))
+  if (!(socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+                               G_SOCKET_PROTOCOL_DEFAULT, error)))
     return FALSE;
 
   /* The hub opens a connection per request in flight: GSocket's default
@@ -638,5 +661,6 @@ openiot_demo_thing_init (OpenIotDemoThing *self)
   soup_server_add_handler (priv->server, NULL, handle_request, self, NULL);
   priv->values = json_object_new ();
   priv->streams = g_ptr_array_new_with_free_func (g_object_unref);
-  priv->replay = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) replay_queue_free);
+  priv->replay = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) replay_queue_free);
 }

@@ -319,7 +319,8 @@ openiot_hubd_addresses_to_json (GPtrArray *addresses)
       json_builder_set_member_name (builder, "address");
       json_builder_add_string_value (builder, address->address);
       json_builder_set_member_name (builder, "scope");
-      json_builder_add_string_value (builder, openiot_hubd_address_scope_to_string (address->scope));
+      json_builder_add_string_value (builder,
+                                     openiot_hubd_address_scope_to_string (address->scope));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

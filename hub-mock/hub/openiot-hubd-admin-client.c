@@ -40,8 +40,10 @@ parse_options (int            *argc,
                CommonOptions  *options)
 {
   const GOptionEntry common[] = {
-    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->state_dir, "The running hub's state directory", "DIR" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &options->json, "Machine-readable output (see docs/protocol.md)", NULL },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->state_dir,
+     "The running hub's state directory", "DIR" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
+     "Machine-readable output (see docs/protocol.md)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (parameters);
@@ -114,7 +116,8 @@ admin_call (const CommonOptions *options,
   if (g_bytes_get_size (reply) == 0)
     return json_node_new (JSON_NODE_NULL);
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error))
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL),
+                                   g_bytes_get_size (reply), &error))
     {
       g_printerr ("openiot-hub: the hub's answer is not JSON: %s\n", error->message);
       return NULL;
@@ -154,7 +157,8 @@ openiot_hubd_admin_client_pairing_code (int    argc,
   int ttl = 300;
   gboolean no_qr = FALSE;
   GOptionEntry extra[] = {
-    { "ttl", 0, 0, G_OPTION_ARG_INT, &ttl, "How long the code stays valid, in seconds (default 300)", "SECONDS" },
+    { "ttl", 0, 0, G_OPTION_ARG_INT, &ttl,
+     "How long the code stays valid, in seconds (default 300)", "SECONDS" },
     { "no-qr", 0, 0, G_OPTION_ARG_NONE, &no_qr, "Do not draw the QR code", NULL },
     { NULL }
   };
@@ -164,7 +168,8 @@ openiot_hubd_admin_client_pairing_code (int    argc,
   JsonObject *object;
   const char *code;
 
-  if (!parse_options (&argc, &argv, "", "Open a one-time pairing code (replaces any open one).", extra, &options))
+  if (!parse_options (&argc, &argv, "", "Open a one-time pairing code (replaces any open one).",
+                      extra, &options))
     return 2;
 
   body = g_strdup_printf ("{\"ttl\":%d}", ttl);
@@ -184,7 +189,8 @@ openiot_hubd_admin_client_pairing_code (int    argc,
   g_print ("Pairing link: %s\n", json_object_get_string_member (object, "link"));
   print_fingerprint ("Certificate fingerprint (SHA-256):",
                      json_object_get_string_member_with_default (object, "certificate", NULL));
-  if (!no_qr && (qr = openiot_hubd_qr_render_terminal (json_object_get_string_member (object, "link"))))
+  if (!no_qr &&
+      (qr = openiot_hubd_qr_render_terminal (json_object_get_string_member (object, "link"))))
     g_print ("\n%s", qr);
   g_print ("\nOn the device: openiot pair '%s'\n", json_object_get_string_member (object, "link"));
   return 0;
@@ -198,7 +204,8 @@ openiot_hubd_admin_client_rotate (int    argc,
   g_autoptr(JsonNode) reply = NULL;
   JsonObject *object;
 
-  if (!parse_options (&argc, &argv, "", "Replace the hub's key and certificate. Every client will ask its user to confirm.",
+  if (!parse_options (&argc, &argv, "",
+                      "Replace the hub's key and certificate. Every client will ask its user to confirm.",
                       NULL, &options))
     return 2;
 
@@ -213,8 +220,10 @@ openiot_hubd_admin_client_rotate (int    argc,
 
   object = json_node_get_object (reply);
   g_print ("Rotated the hub certificate.\n");
-  print_fingerprint ("Previous fingerprint (SHA-256):", json_object_get_string_member (object, "previous"));
-  print_fingerprint ("New fingerprint (SHA-256):", json_object_get_string_member (object, "certificate"));
+  print_fingerprint ("Previous fingerprint (SHA-256):",
+                     json_object_get_string_member (object, "previous"));
+  print_fingerprint ("New fingerprint (SHA-256):",
+                     json_object_get_string_member (object, "certificate"));
   g_print ("Clients will ask their users to confirm the new certificate; it is signed by the previous one.\n");
   return 0;
 }
@@ -269,7 +278,8 @@ openiot_hubd_admin_client_revoke (int    argc,
   g_autoptr(JsonNode) reply = NULL;
   g_autofree char *path = NULL;
 
-  if (!parse_options (&argc, &argv, "CLIENT_ID", "Revoke a client: its certificate is refused from now on.", NULL, &options))
+  if (!parse_options (&argc, &argv, "CLIENT_ID",
+                      "Revoke a client: its certificate is refused from now on.", NULL, &options))
     return 2;
 
   if (argc != 2 || !g_uuid_string_is_valid (argv[1]))
@@ -337,9 +347,11 @@ openiot_hubd_admin_client_status (int    argc,
   addresses = json_object_get_array_member (object, "addresses");
   g_print ("Hub “%s” (%s)\n", json_object_get_string_member (object, "name"),
            json_object_get_string_member (object, "id"));
-  print_fingerprint ("  certificate fingerprint (SHA-256):", json_object_get_string_member (object, "certificate"));
+  print_fingerprint ("  certificate fingerprint (SHA-256):",
+                     json_object_get_string_member (object, "certificate"));
   g_print ("  ports        %" G_GINT64_FORMAT " (HTTPS), %" G_GINT64_FORMAT " (pairing)\n",
-           json_object_get_int_member (object, "port"), json_object_get_int_member (object, "pairing_port"));
+           json_object_get_int_member (object, "port"),
+           json_object_get_int_member (object, "pairing_port"));
   for (guint i = 0; i < json_array_get_length (addresses); i++)
     {
       JsonObject *address = json_array_get_object_element (addresses, i);
@@ -348,8 +360,10 @@ openiot_hubd_admin_client_status (int    argc,
                json_object_get_string_member (address, "scope"));
     }
   g_print ("  clients      %" G_GINT64_FORMAT "\n", json_object_get_int_member (object, "clients"));
-  g_print ("  services     %" G_GINT64_FORMAT "\n", json_object_get_int_member (object, "services"));
-  g_print ("  pairing      %s\n", json_object_get_boolean_member (pairing, "open") ? "open" : "closed");
+  g_print ("  services     %" G_GINT64_FORMAT "\n",
+           json_object_get_int_member (object, "services"));
+  g_print ("  pairing      %s\n",
+           json_object_get_boolean_member (pairing, "open") ? "open" : "closed");
   print_guessers (pairing);
   return 0;
 }

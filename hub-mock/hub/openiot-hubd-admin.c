@@ -86,7 +86,8 @@ respond_status (OpenIotHubdAdmin   *self,
   json_builder_set_member_name (builder, "clients");
   json_builder_add_int_value (builder, openiot_hubd_registry_count_active (self->registry));
   json_builder_set_member_name (builder, "pairing");
-  json_builder_add_value (builder, openiot_hubd_pairing_status_to_admin_json (self->pairing, self->pairing_port));
+  json_builder_add_value (builder,
+                          openiot_hubd_pairing_status_to_admin_json (self->pairing, self->pairing_port));
   json_builder_set_member_name (builder, "services");
   json_builder_add_int_value (builder, g_strv_length (services));
   json_builder_end_object (builder);
@@ -135,7 +136,8 @@ respond_pairing_code (OpenIotHubdAdmin   *self,
   if (ttl < 10 || ttl > MAX_TTL_SECONDS)
     {
       openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
-                                      "The code's lifetime must be 10 to %d seconds", MAX_TTL_SECONDS);
+                                      "The code's lifetime must be 10 to %d seconds",
+                                      MAX_TTL_SECONDS);
       return;
     }
 
@@ -194,7 +196,8 @@ respond_clients (OpenIotHubdAdmin   *self,
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
 
   for (guint i = 0; i < clients->len; i++)
-    json_array_add_element (array, openiot_hubd_client_to_json (g_ptr_array_index (clients, i), FALSE));
+    json_array_add_element (array,
+                            openiot_hubd_client_to_json (g_ptr_array_index (clients, i), FALSE));
 
   json_node_set_array (root, array);
   openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
@@ -212,7 +215,8 @@ respond_revoke (OpenIotHubdAdmin   *self,
   else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND))
     openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "%s", error->message);
   else
-    openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", "%s", error->message);
+    openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", "%s",
+                                    error->message);
 }
 
 static void
@@ -244,7 +248,8 @@ handle_admin (SoupServer        *server,
   else if (g_str_has_prefix (path, "/clients/") && g_str_equal (method, "DELETE"))
     respond_revoke (self, msg, path + strlen ("/clients/"));
   else
-    openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such admin request: %s %s", method, path);
+    openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                                    "No such admin request: %s %s", method, path);
 }
 
 gboolean
@@ -258,7 +263,8 @@ openiot_hubd_admin_listen (OpenIotHubdAdmin  *self,
   gboolean bound;
 
   g_unlink (socket_path);
-  if (!(socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error)))
+  if (!(socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+                               G_SOCKET_PROTOCOL_DEFAULT, error)))
     return FALSE;
 
   /* Created 0600 from the start: no window in which others could connect. */

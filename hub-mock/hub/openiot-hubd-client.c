@@ -7,7 +7,8 @@
 
 #include "openiot-hubd-client.h"
 
-G_DEFINE_BOXED_TYPE (OpenIotHubdClient, openiot_hubd_client, openiot_hubd_client_ref, openiot_hubd_client_unref)
+G_DEFINE_BOXED_TYPE (OpenIotHubdClient, openiot_hubd_client, openiot_hubd_client_ref,
+                     openiot_hubd_client_unref)
 
 OpenIotHubdClient *
 openiot_hubd_client_new (const char *id,

@@ -112,7 +112,8 @@ rename_service (OpenIotHubdDiscovery *self)
 {
   char *alternative = avahi_alternative_service_name (self->name);
 
-  g_message ("DNS-SD name “%s” is taken on the network; advertising as “%s”", self->name, alternative);
+  g_message ("DNS-SD name “%s” is taken on the network; advertising as “%s”", self->name,
+             alternative);
   g_free (self->name);
   self->name = g_strdup (alternative);
   avahi_free (alternative);
@@ -193,7 +194,8 @@ publish (OpenIotHubdDiscovery *self)
       self->service_added = FALSE;
       if (!(self->group = avahi_entry_group_new (self->client, on_group_state, self)))
         {
-          g_message ("DNS-SD advertisement failed: %s", avahi_strerror (avahi_client_errno (self->client)));
+          g_message ("DNS-SD advertisement failed: %s",
+                     avahi_strerror (avahi_client_errno (self->client)));
           return;
         }
     }
@@ -202,14 +204,16 @@ publish (OpenIotHubdDiscovery *self)
 
   if (self->service_added)
     {
-      ret = avahi_entry_group_update_service_txt_strlst (self->group, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0,
+      ret = avahi_entry_group_update_service_txt_strlst (self->group, AVAHI_IF_UNSPEC,
+                                                         AVAHI_PROTO_UNSPEC, 0,
                                                          self->name, SERVICE_TYPE, NULL, txt);
     }
   else
     {
       /* A collision with a service of this same host is reported here,
        * not through the group's state. */
-      while ((ret = avahi_entry_group_add_service_strlst (self->group, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0,
+      while ((ret = avahi_entry_group_add_service_strlst (self->group, AVAHI_IF_UNSPEC,
+                                                          AVAHI_PROTO_UNSPEC, 0,
                                                           self->name, SERVICE_TYPE, NULL, NULL,
                                                           self->port, txt)) == AVAHI_ERR_COLLISION &&
              self->renames < MAX_RENAMES)
@@ -302,7 +306,8 @@ on_client_state (AvahiClient      *client,
        * inside the dying client's own callback, though. */
       g_debug ("Avahi client failed: %s", avahi_strerror (avahi_client_errno (client)));
       say_unavailable (self);
-      schedule_reconnect (self, avahi_client_errno (client) == AVAHI_ERR_DISCONNECTED ? 0 : RETRY_SECONDS);
+      schedule_reconnect (self,
+                          avahi_client_errno (client) == AVAHI_ERR_DISCONNECTED ? 0 : RETRY_SECONDS);
       break;
     }
 }

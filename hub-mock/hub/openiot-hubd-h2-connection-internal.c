@@ -187,8 +187,10 @@ backend_parse (Backend  *backend,
         case OPENIOT_HUBD_RESPONSE_HEAD:
           status = openiot_hubd_response_reader_get_status (reader);
           if (status >= 400)
-            g_debug ("HTTP/2 stream %d: %s %s answered %u", stream->id, stream->method, stream->path, status);
-          openiot_hubd_h2_submit_response (stream, status, openiot_hubd_response_reader_get_headers (reader),
+            g_debug ("HTTP/2 stream %d: %s %s answered %u", stream->id, stream->method,
+                     stream->path, status);
+          openiot_hubd_h2_submit_response (stream, status,
+                                           openiot_hubd_response_reader_get_headers (reader),
                                            openiot_hubd_response_reader_has_body (reader));
           break;
 

@@ -192,10 +192,12 @@ hand_over (Link *link)
       /* The socket's timeout would end a connection whose client only
        * listens to an event stream; the HTTP/2 side keeps its own. */
       g_socket_set_timeout (link->socket, 0);
-      openiot_hubd_h2_connection_serve (self->soup, G_IO_STREAM (link->tls), link->local, link->remote,
+      openiot_hubd_h2_connection_serve (self->soup, G_IO_STREAM (link->tls), link->local,
+                                        link->remote,
                                        self->idle_timeout);
     }
-  else if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (link->tls), link->local, link->remote, &error))
+  else if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (link->tls), link->local,
+                                         link->remote, &error))
     g_warning ("Could not serve a connection: %s", error->message);
   g_clear_object (&link->tls);
 }
@@ -267,7 +269,8 @@ on_first_byte (GSocket      *socket,
   link->cancellable = g_cancellable_new ();
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
   g_object_ref (self);
-  g_tls_connection_handshake_async (link->tls, G_PRIORITY_DEFAULT, link->cancellable, on_handshake, link);
+  g_tls_connection_handshake_async (link->tls, G_PRIORITY_DEFAULT, link->cancellable, on_handshake,
+                                    link);
 
   return G_SOURCE_REMOVE;
 }
@@ -280,7 +283,8 @@ link_rank (OpenIotHubdListener *self,
 {
   if (!link->handed_over)
     return 0;
-  if (link->fingerprint == NULL || self->trusted == NULL || !self->trusted (link->fingerprint, self->trusted_data))
+  if (link->fingerprint == NULL || self->trusted == NULL ||
+      !self->trusted (link->fingerprint, self->trusted_data))
     return 1;
   return 2;
 }
@@ -302,7 +306,8 @@ shed_oldest_unauthenticated (OpenIotHubdListener *self)
 
       if (link->closing)
         continue;
-      if (rank < oldest_rank || (rank == oldest_rank && rank < 2 && link->accepted_at < oldest->accepted_at))
+      if (rank < oldest_rank ||
+          (rank == oldest_rank && rank < 2 && link->accepted_at < oldest->accepted_at))
         {
           oldest = link;
           oldest_rank = rank;
@@ -599,7 +604,8 @@ openiot_hubd_listener_tag_address (GSocketAddress *address,
                                   GSocket        *socket)
 {
   if (fingerprint != NULL)
-    g_object_set_data_full (G_OBJECT (address), PEER_FINGERPRINT_KEY, g_strdup (fingerprint), g_free);
+    g_object_set_data_full (G_OBJECT (address), PEER_FINGERPRINT_KEY, g_strdup (fingerprint),
+                            g_free);
   g_object_set_data_full (G_OBJECT (address), SOCKET_KEY, g_object_ref (socket), g_object_unref);
 }
 
@@ -638,7 +644,8 @@ openiot_hubd_listener_new (SoupServer      *soup,
       !(self->dormant[0] = g_socket_new_from_fd (fds[0], &error)) ||
       !(self->dormant[1] = g_socket_new_from_fd (fds[1], &error)) ||
       !soup_server_listen_socket (soup, self->dormant[0], 0, &error))
-    g_warning ("Connections will not be kept alive: %s", error != NULL ? error->message : g_strerror (errno));
+    g_warning ("Connections will not be kept alive: %s",
+               error != NULL ? error->message : g_strerror (errno));
 
   return self;
 }

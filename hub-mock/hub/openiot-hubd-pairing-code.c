@@ -209,7 +209,8 @@ openiot_hubd_pairing_code_reserve_guess (OpenIotHubdPairingCode *self,
 
   if (guesser->failures + guesser->reserved >= OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS)
     {
-      g_message ("Refused a pairing attempt from %s: it guessed wrong %u times", address, guesser->failures);
+      g_message ("Refused a pairing attempt from %s: it guessed wrong %u times", address,
+                 guesser->failures);
       return FALSE;
     }
 
@@ -236,7 +237,8 @@ openiot_hubd_pairing_code_end_guess (OpenIotHubdPairingCode *self,
   guesser->failures++;
   self->failures++;
   g_warning ("Wrong pairing code from %s (%u of %d from there, %u of %d in all)", address,
-             guesser->failures, OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS, self->failures, OPENIOT_HUBD_PAIRING_MAX_FAILURES);
+             guesser->failures, OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS, self->failures,
+             OPENIOT_HUBD_PAIRING_MAX_FAILURES);
 
   if (self->failures < OPENIOT_HUBD_PAIRING_MAX_FAILURES ||
       openiot_hubd_pairing_code_get_state (self) != OPENIOT_HUBD_PAIRING_CODE_OPEN)
@@ -260,7 +262,8 @@ openiot_hubd_pairing_code_get_attempts_left (OpenIotHubdPairingCode *self)
     most = MAX (most, guesser->failures + guesser->reserved);
 
   return MIN (OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS - MIN (most, OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS),
-              OPENIOT_HUBD_PAIRING_MAX_FAILURES - MIN (self->failures + self->reserved, OPENIOT_HUBD_PAIRING_MAX_FAILURES));
+              OPENIOT_HUBD_PAIRING_MAX_FAILURES - MIN (self->failures + self->reserved,
+                                                       OPENIOT_HUBD_PAIRING_MAX_FAILURES));
 }
 
 /* What the public status tells @address after it guessed wrong: the
@@ -273,7 +276,8 @@ openiot_hubd_pairing_code_get_attempts_left_for (OpenIotHubdPairingCode *self,
   guint used = guesser ? guesser->failures + guesser->reserved : 0;
 
   return MIN (OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS - MIN (used, OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS),
-              OPENIOT_HUBD_PAIRING_MAX_FAILURES - MIN (self->failures + self->reserved, OPENIOT_HUBD_PAIRING_MAX_FAILURES));
+              OPENIOT_HUBD_PAIRING_MAX_FAILURES - MIN (self->failures + self->reserved,
+                                                       OPENIOT_HUBD_PAIRING_MAX_FAILURES));
 }
 
 /* For the owner (the admin socket): why the code is dead, who tried it. */
@@ -303,7 +307,8 @@ openiot_hubd_pairing_code_describe (OpenIotHubdPairingCode *self,
       json_builder_set_member_name (builder, "failures");
       json_builder_add_int_value (builder, guesser->failures);
       json_builder_set_member_name (builder, "shut_out");
-      json_builder_add_boolean_value (builder, guesser->failures >= OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS);
+      json_builder_add_boolean_value (builder,
+                                      guesser->failures >= OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

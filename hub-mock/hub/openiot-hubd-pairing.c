@@ -164,7 +164,8 @@ status_to_json (OpenIotHubdPairing *self,
       if (open)
         {
           json_builder_set_member_name (builder, "attempts_left");
-          json_builder_add_int_value (builder, for_admin ? openiot_hubd_pairing_code_get_attempts_left (self->code)
+          json_builder_add_int_value (builder,
+                                      for_admin ? openiot_hubd_pairing_code_get_attempts_left (self->code)
                                                          : openiot_hubd_pairing_code_get_attempts_left_for (self->code,
                                                                                                          address));
         }
@@ -219,7 +220,8 @@ note_refused (OpenIotHubdPairing *self,
   while (g_hash_table_iter_next (&iter, NULL, &when))
     if (now - GPOINTER_TO_SIZE (when) >= REFUSED_WINDOW_US)
       g_hash_table_iter_remove (&iter);
-  if (g_hash_table_size (self->refused) < REFUSED_MAX || g_hash_table_contains (self->refused, address))
+  if (g_hash_table_size (self->refused) < REFUSED_MAX ||
+      g_hash_table_contains (self->refused, address))
     g_hash_table_insert (self->refused, g_strdup (address), GSIZE_TO_POINTER (now));
 }
 
@@ -367,11 +369,15 @@ static void
 write_registration_error (OpenIotSrpSession *session,
                           const GError      *error)
 {
-  if (g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_ALREADY_REGISTERED))
+  if (g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR,
+                       OPENIOT_HUBD_REGISTRY_ERROR_ALREADY_REGISTERED))
     write_error (session, SOUP_STATUS_CONFLICT, "already-registered", error->message);
-  else if (g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME))
-    write_error_with_reason (session, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message, "invalid-name");
-  else if (g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_INVALID_CERTIFICATE))
+  else if (g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR,
+                            OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME))
+    write_error_with_reason (session, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message,
+                             "invalid-name");
+  else if (g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR,
+                            OPENIOT_HUBD_REGISTRY_ERROR_INVALID_CERTIFICATE))
     write_error (session, SOUP_STATUS_BAD_REQUEST, "invalid-certificate", error->message);
   else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA))
     write_error (session, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
@@ -399,7 +405,8 @@ handle_pair_request (OpenIotHubdPairing     *self,
                                           &method, &path, headers, &body, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
-        write_error (session, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large", error->message);
+        write_error (session, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload-too-large",
+                     error->message);
       else
         write_error (session, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
       return;
@@ -407,7 +414,8 @@ handle_pair_request (OpenIotHubdPairing     *self,
 
   if (g_strcmp0 (path, OPENIOT_PATH_PAIR) != 0)
     {
-      write_error (session, SOUP_STATUS_NOT_FOUND, "not-found", "The pairing port only serves " OPENIOT_PATH_PAIR);
+      write_error (session, SOUP_STATUS_NOT_FOUND, "not-found",
+                   "The pairing port only serves " OPENIOT_PATH_PAIR);
       return;
     }
 
@@ -444,8 +452,10 @@ handle_pair_request (OpenIotHubdPairing     *self,
     }
 
   response = build_response (self, client);
-  if (!_openiot_srp_session_write_response (session, SOUP_STATUS_CREATED, "application/json", response, &error))
-    g_warning ("Registered client %s but could not send the answer: %s", client->id, error->message);
+  if (!_openiot_srp_session_write_response (session, SOUP_STATUS_CREATED, "application/json",
+                                            response, &error))
+    g_warning ("Registered client %s but could not send the answer: %s", client->id,
+               error->message);
 }
 
 static void
@@ -464,7 +474,8 @@ pairing_thread (GTask        *task,
                                            lookup_password, attempt, SESSION_DEADLINE_MS, &error);
   if (session == NULL)
     {
-      record_handshake (self, attempt, g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED));
+      record_handshake (self, attempt,
+                        g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED));
       /* A wrong code, or none open (or this address shut out) */
       if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED) ||
           g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_CLOSED))
@@ -585,9 +596,11 @@ update_hub_json (OpenIotHubdPairing *self,
                  guint16            port,
                  JsonNode          *addresses)
 {
-  JsonNode *reply = _openiot_pairing_reply_new (openiot_hubd_state_get_id (state), openiot_hubd_state_get_name (state),
+  JsonNode *reply = _openiot_pairing_reply_new (openiot_hubd_state_get_id (state),
+                                                openiot_hubd_state_get_name (state),
                                                 openiot_hubd_state_get_fingerprint (state),
-                                                openiot_hubd_state_get_certificate_pem (state), addresses, port);
+                                                openiot_hubd_state_get_certificate_pem (state),
+                                                addresses, port);
 
   g_mutex_lock (&self->mutex);
   g_clear_pointer (&self->reply, json_node_unref);
@@ -617,7 +630,8 @@ openiot_hubd_pairing_new (OpenIotHubdState    *state,
   update_hub_json (self, state, port, addresses);
 
   /* A rotation changes what newly paired clients must pin. */
-  g_signal_connect_object (state, "notify::tls-certificate", G_CALLBACK (on_certificate_changed), self, 0);
+  g_signal_connect_object (state, "notify::tls-certificate", G_CALLBACK (on_certificate_changed),
+                           self, 0);
   return self;
 }
 

@@ -195,10 +195,12 @@ respond_td (ProxyRequest *request)
       respond_unusable_td (request, error->message);
       return;
     }
-  soup_message_headers_remove (soup_server_message_get_response_headers (request->msg), "Content-Encoding");
+  soup_message_headers_remove (soup_server_message_get_response_headers (request->msg),
+                               "Content-Encoding");
   soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (request->msg, "application/td+json", SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (rewritten, NULL), g_bytes_get_size (rewritten));
+                                    g_bytes_get_data (rewritten, NULL),
+                                    g_bytes_get_size (rewritten));
   openiot_hub_http_unpause (request->msg);
   proxy_request_free (request);
 }
@@ -293,7 +295,8 @@ copy_headers (SoupMessageHeaders *from,
   soup_message_headers_iter_init (&iter, from);
   while (soup_message_headers_iter_next (&iter, &name, &value))
     {
-      if (!openiot_hub_http_is_hop_by_hop (name) && !is_connection_named (name, connection) && !skip (name))
+      if (!openiot_hub_http_is_hop_by_hop (name) && !is_connection_named (name, connection) &&
+          !skip (name))
         soup_message_headers_append (to, name, value);
     }
   soup_header_free_list (connection);
@@ -386,25 +389,29 @@ on_upstream_head (guint               status,
     soup_message_headers_set_content_length (response_headers, length);
   else if (status == SOUP_STATUS_NO_CONTENT || status == SOUP_STATUS_NOT_MODIFIED ||
            g_str_equal (soup_server_message_get_method (request->msg), "HEAD"))
-    soup_message_headers_set_encoding (response_headers, SOUP_ENCODING_NONE); /* no body, no framing */
+    soup_message_headers_set_encoding (response_headers,
+                                       SOUP_ENCODING_NONE); /* no body, no framing */
   else
     soup_message_headers_set_encoding (response_headers, SOUP_ENCODING_CHUNKED);
 
   /* An event stream may be quiet for long; the service's keep-alive
    * comments are its business. Other bodies must keep flowing. */
   content_type = soup_message_headers_get_content_type (upstream_headers, NULL);
-  request->idle_timeout_seconds = g_strcmp0 (content_type, "text/event-stream") == 0 ? 0 : BODY_IDLE_TIMEOUT_SECONDS;
+  request->idle_timeout_seconds = g_strcmp0 (content_type,
+                                             "text/event-stream") == 0 ? 0 : BODY_IDLE_TIMEOUT_SECONDS;
   request->last_activity = g_get_monotonic_time ();
   /* The response timeout (5 minutes, for long-polls) ends with the head:
    * from here the body's idle timeout counts, or none. */
   g_clear_handle_id (&request->timeout_id, g_source_remove);
   if (request->idle_timeout_seconds > 0)
-    request->timeout_id = g_timeout_add_seconds (request->idle_timeout_seconds, on_timeout, request);
+    request->timeout_id = g_timeout_add_seconds (request->idle_timeout_seconds, on_timeout,
+                                                 request);
 
   /* Written pieces are let go of, not kept for the life of the message:
    * an event stream that runs for days would otherwise keep every event. */
   soup_message_body_set_accumulate (soup_server_message_get_response_body (request->msg), FALSE);
-  request->wrote_id = g_signal_connect (request->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), request);
+  request->wrote_id = g_signal_connect (request->msg, "wrote-body-data",
+                                        G_CALLBACK (on_wrote_body_data), request);
   openiot_hub_http_unpause (request->msg);
 }
 
@@ -419,7 +426,8 @@ on_upstream_body (GBytes   *chunk,
     {
       if (request->td->len + size > OPENIOT_TD_MAX_SIZE)
         {
-          g_autofree char *reason = g_strdup_printf ("it is too large (over %u KiB)", OPENIOT_TD_MAX_SIZE / 1024);
+          g_autofree char *reason = g_strdup_printf ("it is too large (over %u KiB)",
+                                                     OPENIOT_TD_MAX_SIZE / 1024);
 
           g_clear_pointer (&request->upstream, openiot_hubd_upstream_request_cancel);
           respond_unusable_td (request, reason);
@@ -545,7 +553,8 @@ openiot_hubd_proxy_forward (OpenIotHubdProxy   *self,
   /* A service's directory is looked at when its connections are first
    * made, and again when it does not answer (respond_upstream_error()),
    * not for every request: that was a stat() each time. */
-  if (g_hash_table_lookup (self->upstreams, service_id) == NULL && !service_exists (self, service_id))
+  if (g_hash_table_lookup (self->upstreams, service_id) == NULL &&
+      !service_exists (self, service_id))
     {
       respond_no_service (msg, service_id);
       return;
@@ -557,7 +566,8 @@ openiot_hubd_proxy_forward (OpenIotHubdProxy   *self,
   uri = g_strconcat ("http://localhost", target, NULL);
   if (!g_uri_is_valid (uri, SOUP_HTTP_URI_FLAGS, NULL) || strpbrk (target, " \t\r\n") != NULL)
     {
-      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "Malformed request path");
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
+                                      "Malformed request path");
       return;
     }
 
@@ -577,16 +587,19 @@ openiot_hubd_proxy_forward (OpenIotHubdProxy   *self,
     request->td_base = openiot_hubd_td_base_for_host (soup_message_headers_get_one (request_headers, "Host"),
                                                      service_id);
 
-  request->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_client_finished), request);
+  request->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_client_finished),
+                                           request);
   /* A connection ended under a paused message (the client left, or a
    * certificate rotation closed it) emits no "finished" */
-  request->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_client_finished), request);
+  request->disconnected_id = g_signal_connect (msg, "disconnected",
+                                               G_CALLBACK (on_client_finished), request);
   openiot_hub_http_pause (msg);
   request->timeout_id = g_timeout_add_seconds (self->response_timeout, on_timeout, request);
 
   request->upstream = openiot_hubd_upstream_send (get_upstream (self, service_id),
                                                   soup_server_message_get_method (msg), target,
-                                                  upstream_headers, body, &upstream_callbacks, request);
+                                                  upstream_headers, body, &upstream_callbacks,
+                                                  request);
 }
 
 OpenIotHubdProxy *

@@ -319,7 +319,8 @@ read_trailer (OpenIotHubdResponseReader  *self,
   gssize line_end = find_crlf (in, MAX_TRAILER_BYTES);
 
   if (line_end < 0)
-    return in->len >= MAX_TRAILER_BYTES ? fail (self, error, "the response's trailers are too large")
+    return in->len >= MAX_TRAILER_BYTES ? fail (self, error,
+                                                "the response's trailers are too large")
                                         : OPENIOT_HUBD_RESPONSE_MORE;
   self->trailer_bytes += line_end + 2;
   if (self->trailer_bytes > MAX_TRAILER_BYTES)

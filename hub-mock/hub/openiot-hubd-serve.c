@@ -117,16 +117,23 @@ openiot_hubd_serve_main (int    argc,
   int idle_timeout = 60;
   int service_timeout = OPENIOT_HUBD_PROXY_DEFAULT_RESPONSE_TIMEOUT;
   const GOptionEntry entries[] = {
-    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir, "Where the hub keeps its key, certificate and registry", "DIR" },
-    { "services-dir", 0, 0, G_OPTION_ARG_FILENAME, &services_dir, "One sub-directory per service, holding interface.sock", "DIR" },
-    { "port", 0, 0, G_OPTION_ARG_INT, &port, "HTTPS port (default 8443; 443 for a production hub)", "PORT" },
-    { "pairing-port", 0, 0, G_OPTION_ARG_INT, &pairing_port, "TLS-SRP pairing port (default PORT + 1)", "PORT" },
-    { "listen", 0, 0, G_OPTION_ARG_STRING_ARRAY, &listen, "Address to listen on, repeatable (default ::, all addresses)", "ADDR" },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
+     "Where the hub keeps its key, certificate and registry", "DIR" },
+    { "services-dir", 0, 0, G_OPTION_ARG_FILENAME, &services_dir,
+     "One sub-directory per service, holding interface.sock", "DIR" },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, "HTTPS port (default 8443; 443 for a production hub)",
+     "PORT" },
+    { "pairing-port", 0, 0, G_OPTION_ARG_INT, &pairing_port,
+     "TLS-SRP pairing port (default PORT + 1)", "PORT" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING_ARRAY, &listen,
+     "Address to listen on, repeatable (default ::, all addresses)", "ADDR" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The hub's name, shown to people", "NAME" },
-    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, "Close connections silent this long (default 60)", "SECONDS" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+     "Close connections silent this long (default 60)", "SECONDS" },
     { "service-timeout", 0, 0, G_OPTION_ARG_INT, &service_timeout,
       "Answer 504 when a service sends no response headers this long (default 300: long-poll lives)", "SECONDS" },
-    { "public-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &public_addresses, "IPv6 address clients reach from the Internet, repeatable", "ADDR" },
+    { "public-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &public_addresses,
+     "IPv6 address clients reach from the Internet, repeatable", "ADDR" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— run the Open-IoT hub");
@@ -182,20 +189,23 @@ openiot_hubd_serve_main (int    argc,
       return 1;
     }
 
-  if (!(addresses = openiot_hubd_addresses_collect ((const char * const *) public_addresses, &error)))
+  if (!(addresses = openiot_hubd_addresses_collect ((const char * const *) public_addresses,
+                                                    &error)))
     {
       g_printerr ("openiot-hub: %s\n", error->message);
       return 2;
     }
   listen_on = listen != NULL ? (const char * const *) listen : default_listen;
-  keep_listened_addresses (addresses, public_addresses ? g_strv_length (public_addresses) : 0, listen_on);
+  keep_listened_addresses (addresses, public_addresses ? g_strv_length (public_addresses) : 0,
+                           listen_on);
   addresses_json = openiot_hubd_addresses_to_json (addresses);
 
   g_mkdir_with_parents (services_dir, 0755);
   proxy = openiot_hubd_proxy_new (services_dir);
   openiot_hubd_proxy_set_response_timeout (proxy, MAX (service_timeout, 1));
   pairing = openiot_hubd_pairing_new (state, registry, port, addresses_json);
-  server = openiot_hubd_server_new (state, registry, pairing, proxy, port, pairing_port, addresses_json);
+  server = openiot_hubd_server_new (state, registry, pairing, proxy, port, pairing_port,
+                                    addresses_json);
   openiot_hubd_server_set_idle_timeout (server, MAX (idle_timeout, 1));
 
   for (guint i = 0; listen_on[i] != NULL; i++)
@@ -230,13 +240,16 @@ openiot_hubd_serve_main (int    argc,
   discovery = openiot_hubd_discovery_new (openiot_hubd_state_get_name (state), port, pairing_port);
   update = (DiscoveryUpdate) { state, discovery };
   update_discovery (&update);
-  g_signal_connect_swapped (state, "notify::tls-certificate", G_CALLBACK (update_discovery), &update);
+  g_signal_connect_swapped (state, "notify::tls-certificate", G_CALLBACK (update_discovery),
+                            &update);
   openiot_hubd_discovery_start (discovery);
 
-  g_print ("Open-IoT hub “%s” (%s)\n", openiot_hubd_state_get_name (state), openiot_hubd_state_get_id (state));
+  g_print ("Open-IoT hub “%s” (%s)\n", openiot_hubd_state_get_name (state),
+           openiot_hubd_state_get_id (state));
   g_print ("  certificate %s\n", openiot_hubd_state_get_fingerprint (state));
   for (guint i = 0; listen_on[i] != NULL; i++)
-    g_print ("  listening on [%s]:%d (HTTPS), [%s]:%d (pairing)\n", listen_on[i], port, listen_on[i], pairing_port);
+    g_print ("  listening on [%s]:%d (HTTPS), [%s]:%d (pairing)\n", listen_on[i], port,
+             listen_on[i], pairing_port);
   g_print ("  services in %s\n", openiot_hubd_proxy_get_services_dir (proxy));
   g_print ("  admin socket %s\n", admin_path);
 

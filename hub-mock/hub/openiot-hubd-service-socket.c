@@ -71,7 +71,8 @@ open_below (int         dir_fd,
     {
       int saved = errno;
 
-      g_set_error (error, G_IO_ERROR, saved == ELOOP ? G_IO_ERROR_NOT_REGULAR_FILE : g_io_error_from_errno (saved),
+      g_set_error (error, G_IO_ERROR,
+                   saved == ELOOP ? G_IO_ERROR_NOT_REGULAR_FILE : g_io_error_from_errno (saved),
                    "%s: %s", name, saved == ELOOP ? "a symlink, not followed" : g_strerror (saved));
       return -1;
     }
@@ -97,7 +98,8 @@ open_service_socket (OpenIotHubdServiceSocket  *self,
     {
       int saved = errno;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", self->services_dir, g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", self->services_dir,
+                   g_strerror (saved));
       return -1;
     }
   service_fd = open_below (services_fd, self->service_id, O_DIRECTORY, S_IFDIR, error);

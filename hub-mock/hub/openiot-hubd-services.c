@@ -80,7 +80,8 @@ openiot_hubd_services_scan (OpenIotHubdProxy *proxy)
       if (!_openiot_service_id_is_valid (name))
         continue;
       /* a symlink to a directory elsewhere is no service (finding 8) */
-      if (openiot_hubd_service_socket_dir_exists (openiot_hubd_proxy_get_services_dir (proxy), name))
+      if (openiot_hubd_service_socket_dir_exists (openiot_hubd_proxy_get_services_dir (proxy),
+                                                  name))
         g_strv_builder_add (builder, name);
     }
 
@@ -103,7 +104,8 @@ entry_take_td (ServiceEntry *entry,
 
   if (!(object = _openiot_td_parse (td, parser, &error)))
     {
-      g_warning ("Service “%s” serves an unusable Thing Description: %s", entry->id, error->message);
+      g_warning ("Service “%s” serves an unusable Thing Description: %s", entry->id,
+                 error->message);
       entry->reason = g_strdup (error->message);
       return;
     }
@@ -122,7 +124,8 @@ entries_to_json (GPtrArray *entries)
   for (guint i = 0; i < entries->len; i++)
     {
       ServiceEntry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *td = g_strconcat (OPENIOT_SERVICE_PREFIX, entry->id, OPENIOT_SERVICE_TD_PATH, NULL);
+      g_autofree char *td = g_strconcat (OPENIOT_SERVICE_PREFIX, entry->id,
+                                         OPENIOT_SERVICE_TD_PATH, NULL);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "id");
@@ -177,7 +180,8 @@ probe_free (Probe *probe)
 static void
 probe_refuse_size (Probe *probe)
 {
-  g_warning ("Service “%s” serves a Thing Description over %u KiB", probe->entry->id, OPENIOT_TD_MAX_SIZE / 1024);
+  g_warning ("Service “%s” serves a Thing Description over %u KiB", probe->entry->id,
+             OPENIOT_TD_MAX_SIZE / 1024);
   probe->entry->reason = g_strdup_printf ("The Thing Description is too large (over %u KiB).",
                                           OPENIOT_TD_MAX_SIZE / 1024);
 }

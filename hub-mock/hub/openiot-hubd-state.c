@@ -115,7 +115,8 @@ load_metadata (OpenIotHubdState  *self,
 
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "%s is not a JSON object", path);
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "%s is not a JSON object",
+                   path);
       return FALSE;
     }
 
@@ -134,7 +135,8 @@ load_metadata (OpenIotHubdState  *self,
 
   if (self->id == NULL || !g_uuid_string_is_valid (self->id))
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "%s has no valid hub id", path);
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "%s has no valid hub id",
+                   path);
       return FALSE;
     }
 

@@ -60,13 +60,16 @@ is_local_address (const char *host)
     {
       g_autoptr(GSocketAddress) socket_address = NULL;
 
-      if (i->ifa_addr == NULL || (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+      if (i->ifa_addr == NULL ||
+          (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
         continue;
-      socket_address = g_socket_address_new_from_native (i->ifa_addr, i->ifa_addr->sa_family == AF_INET
+      socket_address = g_socket_address_new_from_native (i->ifa_addr,
+                                                         i->ifa_addr->sa_family == AF_INET
                                                                          ? sizeof (struct sockaddr_in)
                                                                          : sizeof (struct sockaddr_in6));
       local = G_IS_INET_SOCKET_ADDRESS (socket_address) &&
-              g_inet_address_equal (address, g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (socket_address)));
+              g_inet_address_equal (address,
+                                    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (socket_address)));
     }
   freeifaddrs (interfaces);
   return local;
@@ -79,7 +82,8 @@ is_host_name_of_this_machine (const char *host)
   gsize length = strlen (name);
 
   return g_ascii_strcasecmp (host, name) == 0 ||
-         (g_ascii_strncasecmp (host, name, length) == 0 && g_ascii_strcasecmp (host + length, ".local") == 0);
+         (g_ascii_strncasecmp (host, name, length) == 0 &&
+          g_ascii_strcasecmp (host + length, ".local") == 0);
 }
 
 /* Whether @uri is the service speaking of itself */
@@ -89,7 +93,8 @@ is_service_origin (GUri *uri,
 {
   const char *host = g_uri_get_host (uri);
 
-  if (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0)
+  if (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+      g_strcmp0 (g_uri_get_scheme (uri), "https") != 0)
     return FALSE;
   if (host == NULL || g_uri_get_userinfo (uri) != NULL)
     return FALSE;
@@ -147,7 +152,8 @@ rewrite_href (const char  *href,
   while (path[0] == '/')
     path++;
   /* "./" keeps a first segment with a colon from reading as a scheme */
-  return g_strconcat (strchr (path, ':') != NULL && strcspn (path, ":") < strcspn (path, "/") ? "./" : "",
+  return g_strconcat (strchr (path, ':') != NULL &&
+                      strcspn (path, ":") < strcspn (path, "/") ? "./" : "",
                       path, g_uri_get_query (resolved) ? "?" : "",
                       g_uri_get_query (resolved) ? g_uri_get_query (resolved) : "", NULL);
 }
@@ -277,7 +283,8 @@ openiot_hubd_td_base_for_host (const char *host,
                               const char *service_id)
 {
   gboolean usable = host != NULL && host[0] != '\0' && strlen (host) <= 255 &&
-                    strspn (host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen (host);
+                    strspn (host,
+                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen (host);
   g_autofree char *url = NULL;
   g_autoptr(GUri) uri = NULL;
 

@@ -138,7 +138,8 @@ connection_watch (Connection   *connection,
       source->tag = NULL;
     }
   else if (condition != 0)
-    source->tag = g_source_add_unix_fd (connection->source, g_socket_get_fd (connection->socket), condition);
+    source->tag = g_source_add_unix_fd (connection->source, g_socket_get_fd (connection->socket),
+                                        condition);
 }
 
 static void
@@ -338,7 +339,8 @@ request_connection_closed (OpenIotHubdUpstreamRequest *request)
   /* A kept-alive connection the service closed just as it was reused:
    * the request never reached it, so it may go again, once, on a new
    * connection — unless it could have had an effect (RFC 9110 §9.2.2). */
-  if (request->connection->reused && !request->got_bytes && request->idempotent && !request->retried)
+  if (request->connection->reused && !request->got_bytes && request->idempotent &&
+      !request->retried)
     {
       request->retried = TRUE;
       request->closed = FALSE;
@@ -407,7 +409,8 @@ request_receive (OpenIotHubdUpstreamRequest *request)
   gssize n;
 
   g_byte_array_set_size (in, old_len + READ_BYTES);
-  n = g_socket_receive (request->connection->socket, (char *) in->data + old_len, READ_BYTES, NULL, &error);
+  n = g_socket_receive (request->connection->socket, (char *) in->data + old_len, READ_BYTES, NULL,
+                        &error);
   g_byte_array_set_size (in, old_len + MAX (n, 0));
 
   if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -506,12 +509,14 @@ on_connected (GObject      *source,
 
   request->connecting = NULL;
   if (socket_connection == NULL ||
-      !openiot_hubd_service_socket_check_peer (g_socket_connection_get_socket (socket_connection), &error))
+      !openiot_hubd_service_socket_check_peer (g_socket_connection_get_socket (socket_connection),
+                                               &error))
     {
       request_finish (request, error);
       return;
     }
-  request_attach (request, connection_new (request->upstream, g_steal_pointer (&socket_connection)));
+  request_attach (request,
+                  connection_new (request->upstream, g_steal_pointer (&socket_connection)));
 }
 
 static void

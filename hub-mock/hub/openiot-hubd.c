@@ -34,8 +34,10 @@ typedef struct
 
 static const Command commands[] = {
   { "serve", "Run the hub", openiot_hubd_serve_main },
-  { "pairing-code", "Open a one-time pairing code and show the pairing link", openiot_hubd_admin_client_pairing_code },
-  { "rotate-certificate", "Replace the hub's key and certificate", openiot_hubd_admin_client_rotate },
+  { "pairing-code", "Open a one-time pairing code and show the pairing link",
+   openiot_hubd_admin_client_pairing_code },
+  { "rotate-certificate", "Replace the hub's key and certificate",
+   openiot_hubd_admin_client_rotate },
   { "clients", "List the registered clients", openiot_hubd_admin_client_clients },
   { "revoke", "Revoke a client's registration", openiot_hubd_admin_client_revoke },
   { "status", "Show the running hub's status", openiot_hubd_admin_client_status },
@@ -76,7 +78,8 @@ main (int   argc,
       return 0;
     }
 
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
     {
       print_usage (stdout);
       return 0;

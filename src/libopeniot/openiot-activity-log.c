@@ -87,10 +87,12 @@ entry_from_json (JsonNode *node)
   when = string_member (object, "time");
   service = string_member (object, "service");
   event = string_member (object, "event");
-  if (when == NULL || service == NULL || event == NULL || !(time = g_date_time_new_from_iso8601 (when, NULL)))
+  if (when == NULL || service == NULL || event == NULL ||
+      !(time = g_date_time_new_from_iso8601 (when, NULL)))
     return NULL;
   return openiot_activity_entry_new (time, service, string_member (object, "service_title"), event,
-                                     string_member (object, "event_title"), string_member (object, "text"));
+                                     string_member (object, "event_title"),
+                                     string_member (object, "text"));
 }
 
 static void
@@ -101,12 +103,14 @@ load (OpenIotActivityLog *self)
   JsonArray *array;
 
   if (bytes == NULL || g_bytes_get_size (bytes) > MAX_DOCUMENT_SIZE ||
-      !_openiot_json_load (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) ||
+      !_openiot_json_load (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                           NULL) ||
       !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     return;
 
   array = json_node_get_array (json_parser_get_root (parser));
-  for (guint i = 0; i < json_array_get_length (array) && self->entries->len < OPENIOT_ACTIVITY_LOG_MAX_ENTRIES; i++)
+  for (guint i = 0; i < json_array_get_length (array) &&
+       self->entries->len < OPENIOT_ACTIVITY_LOG_MAX_ENTRIES; i++)
     {
       OpenIotActivityEntry *entry = entry_from_json (json_array_get_element (array, i));
 
@@ -179,7 +183,8 @@ openiot_activity_log_add (OpenIotActivityLog   *self,
       guint removed = self->entries->len - OPENIOT_ACTIVITY_LOG_MAX_ENTRIES;
 
       g_ptr_array_set_size (self->entries, OPENIOT_ACTIVITY_LOG_MAX_ENTRIES);
-      g_list_model_items_changed (G_LIST_MODEL (self), OPENIOT_ACTIVITY_LOG_MAX_ENTRIES, removed, 0);
+      g_list_model_items_changed (G_LIST_MODEL (self), OPENIOT_ACTIVITY_LOG_MAX_ENTRIES, removed,
+                                  0);
     }
   save (self);
 }

@@ -24,7 +24,8 @@ struct _OpenIotAddressList
 static void connectable_iface_init (GSocketConnectableIface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (OpenIotAddressList, _openiot_address_list, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_SOCKET_CONNECTABLE, connectable_iface_init))
+                               G_IMPLEMENT_INTERFACE (G_TYPE_SOCKET_CONNECTABLE,
+                                                      connectable_iface_init))
 
 #define OPENIOT_TYPE_ADDRESS_LIST_ENUMERATOR (openiot_address_list_enumerator_get_type ())
 G_DECLARE_FINAL_TYPE (OpenIotAddressListEnumerator, openiot_address_list_enumerator,
@@ -38,7 +39,8 @@ struct _OpenIotAddressListEnumerator
   guint                     next;
 };
 
-G_DEFINE_FINAL_TYPE (OpenIotAddressListEnumerator, openiot_address_list_enumerator, G_TYPE_SOCKET_ADDRESS_ENUMERATOR)
+G_DEFINE_FINAL_TYPE (OpenIotAddressListEnumerator, openiot_address_list_enumerator,
+                     G_TYPE_SOCKET_ADDRESS_ENUMERATOR)
 
 static GSocketAddress *
 enumerator_next (GSocketAddressEnumerator  *enumerator,
@@ -50,7 +52,8 @@ enumerator_next (GSocketAddressEnumerator  *enumerator,
   /* GSocketClient wants an error, not an empty enumeration */
   if (self->addresses->len == 0)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No address of the hub is known");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           "No address of the hub is known");
       return NULL;
     }
 
@@ -112,7 +115,8 @@ openiot_address_list_enumerator_init (OpenIotAddressListEnumerator *self)
 static GSocketAddressEnumerator *
 address_list_enumerate (GSocketConnectable *connectable)
 {
-  OpenIotAddressListEnumerator *enumerator = g_object_new (OPENIOT_TYPE_ADDRESS_LIST_ENUMERATOR, NULL);
+  OpenIotAddressListEnumerator *enumerator = g_object_new (OPENIOT_TYPE_ADDRESS_LIST_ENUMERATOR,
+                                                           NULL);
 
   enumerator->addresses = g_ptr_array_ref (OPENIOT_ADDRESS_LIST (connectable)->addresses);
   return G_SOCKET_ADDRESS_ENUMERATOR (enumerator);

@@ -80,7 +80,8 @@ _openiot_certificate_generate (const char  *common_name,
       (ret = gnutls_x509_crt_set_version (crt, 3)) < 0 ||
       (ret = gnutls_x509_crt_set_serial (crt, serial, sizeof serial)) < 0 ||
       (ret = gnutls_x509_crt_set_activation_time (crt, now - 60 * 60)) < 0 ||
-      (ret = gnutls_x509_crt_set_expiration_time (crt, now + (time_t) valid_days * 24 * 60 * 60)) < 0 ||
+      (ret = gnutls_x509_crt_set_expiration_time (crt,
+                                                  now + (time_t) valid_days * 24 * 60 * 60)) < 0 ||
       (ret = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0,
                                             common_name, strlen (common_name))) < 0 ||
       (ret = gnutls_x509_crt_set_key (crt, key)) < 0 ||

@@ -53,7 +53,8 @@ parse_answer (GBytes  *body,
           return NULL;
         }
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
-                   _("The service answered with something that is not JSON (%s)."), parse_error->message);
+                   _("The service answered with something that is not JSON (%s)."),
+                   parse_error->message);
       return NULL;
     }
   return json_parser_steal_root (parser);
@@ -70,7 +71,8 @@ on_answer (GObject      *source,
   JsonNode *answer;
   guint status = 0;
 
-  if (!(body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, &status, &error)) ||
+  if (!(body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result,
+                                                   &status, &error)) ||
       !_openiot_protocol_response_error (status, body, &error) ||
       !(answer = parse_answer (body, &error)))
     {
@@ -99,7 +101,8 @@ send_form (OpenIotConsumedThing *self,
     }
 
   openiot_hub_connection_send_async (self->connection, openiot_form_get_method (form, operation),
-                                     openiot_form_get_path (form), openiot_form_get_content_type (form), body,
+                                     openiot_form_get_path (form),
+                                     openiot_form_get_content_type (form), body,
                                      g_task_get_cancellable (task), on_answer, g_object_ref (task));
 }
 
@@ -119,15 +122,19 @@ find_form (OpenIotConsumedThing    *self,
 
   if (interaction == NULL)
     {
-      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, _("“%s” has no %s “%s”."),
+      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
+                               _("“%s” has no %s “%s”."),
                                openiot_thing_get_title (self->thing),
                                kind == OPENIOT_INTERACTION_ACTION ? _("action") :
-                               kind == OPENIOT_INTERACTION_EVENT ? _("event") : _("property"), name);
+                               kind == OPENIOT_INTERACTION_EVENT ? _("event") : _("property"),
+                               name);
       return NULL;
     }
-  if (operation == OPENIOT_OPERATION_WRITE_PROPERTY && openiot_data_schema_get_read_only (openiot_interaction_get_schema (interaction)))
+  if (operation == OPENIOT_OPERATION_WRITE_PROPERTY &&
+      openiot_data_schema_get_read_only (openiot_interaction_get_schema (interaction)))
     {
-      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” can only be read."),
+      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                               _("“%s” can only be read."),
                                openiot_interaction_get_title (interaction));
       return NULL;
     }
@@ -166,7 +173,8 @@ openiot_consumed_thing_read_property_async (OpenIotConsumedThing *self,
   OpenIotForm *form;
 
   g_task_set_source_tag (task, openiot_consumed_thing_read_property_async);
-  if ((form = find_form (self, task, OPENIOT_INTERACTION_PROPERTY, name, OPENIOT_OPERATION_READ_PROPERTY, NULL)))
+  if ((form = find_form (self, task, OPENIOT_INTERACTION_PROPERTY, name,
+                         OPENIOT_OPERATION_READ_PROPERTY, NULL)))
     send_form (self, task, form, OPENIOT_OPERATION_READ_PROPERTY, NULL);
 }
 
@@ -205,7 +213,8 @@ openiot_consumed_thing_write_property_async (OpenIotConsumedThing *self,
   g_return_if_fail (value != NULL);
 
   g_task_set_source_tag (task, openiot_consumed_thing_write_property_async);
-  if (!(form = find_form (self, task, OPENIOT_INTERACTION_PROPERTY, name, OPENIOT_OPERATION_WRITE_PROPERTY, &interaction)))
+  if (!(form = find_form (self, task, OPENIOT_INTERACTION_PROPERTY, name,
+                          OPENIOT_OPERATION_WRITE_PROPERTY, &interaction)))
     return;
   if (!openiot_data_schema_validate (openiot_interaction_get_schema (interaction), value, &error))
     {
@@ -247,13 +256,15 @@ openiot_consumed_thing_invoke_action_async (OpenIotConsumedThing *self,
   OpenIotForm *form;
 
   g_task_set_source_tag (task, openiot_consumed_thing_invoke_action_async);
-  if (!(form = find_form (self, task, OPENIOT_INTERACTION_ACTION, name, OPENIOT_OPERATION_INVOKE_ACTION, &interaction)))
+  if (!(form = find_form (self, task, OPENIOT_INTERACTION_ACTION, name,
+                          OPENIOT_OPERATION_INVOKE_ACTION, &interaction)))
     return;
 
   schema = openiot_interaction_get_schema (interaction);
   if (schema != NULL && input == NULL)
     {
-      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” needs an input."),
+      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                               _("“%s” needs an input."),
                                openiot_interaction_get_title (interaction));
       return;
     }
@@ -302,7 +313,8 @@ read_all_complete (GTask *task)
   if (json_object_get_size (read_all->values) == 0 && read_all->first_error != NULL)
     g_task_return_error (task, g_steal_pointer (&read_all->first_error));
   else
-    g_task_return_pointer (task, json_object_ref (read_all->values), (GDestroyNotify) json_object_unref);
+    g_task_return_pointer (task, json_object_ref (read_all->values),
+                           (GDestroyNotify) json_object_unref);
 }
 
 static void
@@ -340,7 +352,8 @@ on_all_read (GObject      *source,
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
                              _("The service answered “read all properties” with something other than an object."));
   else
-    g_task_return_pointer (task, json_object_ref (json_node_get_object (answer)), (GDestroyNotify) json_object_unref);
+    g_task_return_pointer (task, json_object_ref (json_node_get_object (answer)),
+                           (GDestroyNotify) json_object_unref);
 }
 
 /**
@@ -357,7 +370,8 @@ openiot_consumed_thing_read_all_properties_async (OpenIotConsumedThing *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   OpenIotForm *form = openiot_thing_find_form (self->thing, OPENIOT_OPERATION_READ_ALL_PROPERTIES);
-  GListModel *properties = openiot_thing_get_interactions (self->thing, OPENIOT_INTERACTION_PROPERTY);
+  GListModel *properties = openiot_thing_get_interactions (self->thing,
+                                                           OPENIOT_INTERACTION_PROPERTY);
   ReadAll *read_all;
 
   g_task_set_source_tag (task, openiot_consumed_thing_read_all_properties_async);
@@ -385,7 +399,8 @@ openiot_consumed_thing_read_all_properties_async (OpenIotConsumedThing *self,
         continue;
       read_all->pending++;
       one = g_task_new (self, cancellable, on_one_read, g_object_ref (task));
-      g_object_set_data_full (G_OBJECT (one), "openiot-property", g_strdup (openiot_interaction_get_name (property)), g_free);
+      g_object_set_data_full (G_OBJECT (one), "openiot-property",
+                              g_strdup (openiot_interaction_get_name (property)), g_free);
       send_form (self, one, read_form, OPENIOT_OPERATION_READ_PROPERTY, NULL);
     }
   if (--read_all->pending == 0)
@@ -429,12 +444,14 @@ openiot_consumed_thing_observe (OpenIotConsumedThing    *self,
   g_autoptr(GError) watch_error = NULL;
 
   g_return_val_if_fail (OPENIOT_IS_CONSUMED_THING (self), NULL);
-  g_return_val_if_fail (kind == OPENIOT_INTERACTION_PROPERTY || kind == OPENIOT_INTERACTION_EVENT, NULL);
+  g_return_val_if_fail (kind == OPENIOT_INTERACTION_PROPERTY || kind == OPENIOT_INTERACTION_EVENT,
+                        NULL);
 
   if (!(interaction = openiot_thing_lookup (self->thing, kind, name)))
     {
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, _("“%s” has no %s “%s”."),
-                   openiot_thing_get_title (self->thing), kind == OPENIOT_INTERACTION_EVENT ? _("event") : _("property"),
+                   openiot_thing_get_title (self->thing),
+                   kind == OPENIOT_INTERACTION_EVENT ? _("event") : _("property"),
                    name);
       return NULL;
     }
@@ -501,12 +518,14 @@ openiot_consumed_thing_fetch_async (OpenIotHubConnection *connection,
   g_task_set_source_tag (task, openiot_consumed_thing_fetch_async);
   if (!_openiot_service_id_is_valid (service_id))
     {
-      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, _("“%s” is not a service id."), service_id);
+      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
+                               _("“%s” is not a service id."), service_id);
       return;
     }
   g_task_set_task_data (task, g_strdup (service_id), g_free);
   path = g_strconcat (OPENIOT_SERVICE_PREFIX, service_id, OPENIOT_SERVICE_TD_PATH, NULL);
-  openiot_hub_connection_send_async (connection, "GET", path, NULL, NULL, cancellable, on_thing_fetched,
+  openiot_hub_connection_send_async (connection, "GET", path, NULL, NULL, cancellable,
+                                     on_thing_fetched,
                                      g_object_ref (task));
 }
 

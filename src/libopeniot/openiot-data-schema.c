@@ -175,7 +175,8 @@ _openiot_data_schema_new (JsonObject       *object,
   self->max_length = parse_count (object, "maxLength");
 
   node = json_object_get_member (object, "enum");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) > 0)
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node) &&
+      json_array_get_length (json_node_get_array (node)) > 0)
     self->enum_values = json_array_ref (json_node_get_array (node));
 
   if ((members = _openiot_td_object (object, "properties")) != NULL &&
@@ -202,7 +203,8 @@ fail_at (GError     **error,
   return FALSE;
 }
 
-static gboolean validate_at (OpenIotDataSchema *self, JsonNode *value, const char *where, GError **error);
+static gboolean validate_at (OpenIotDataSchema *self, JsonNode *value, const char *where,
+                             GError **error);
 
 static gboolean
 validate_number (OpenIotDataSchema  *self,
@@ -214,7 +216,8 @@ validate_number (OpenIotDataSchema  *self,
   double number;
 
   if (!JSON_NODE_HOLDS_VALUE (value) ||
-      (json_node_get_value_type (value) != G_TYPE_INT64 && json_node_get_value_type (value) != G_TYPE_DOUBLE))
+      (json_node_get_value_type (value) != G_TYPE_INT64 &&
+       json_node_get_value_type (value) != G_TYPE_DOUBLE))
     return fail_at (error, where, _("expected a number"));
 
   number = json_node_get_double (value);
@@ -254,7 +257,8 @@ validate_object (OpenIotDataSchema  *self,
       JsonNode *member = json_object_get_member (object, name);
       g_autofree char *member_where = where[0] ? g_strconcat (where, ".", name, NULL) : g_strdup (name);
 
-      if (member != NULL && !validate_at (g_hash_table_lookup (self->properties, name), member, member_where, error))
+      if (member != NULL &&
+          !validate_at (g_hash_table_lookup (self->properties, name), member, member_where, error))
         return FALSE;
     }
   return TRUE;
@@ -317,12 +321,14 @@ validate_at (OpenIotDataSchema  *self,
     case OPENIOT_DATA_TYPE_NULL:
       return JSON_NODE_HOLDS_NULL (value) || fail_at (error, where, _("expected null"));
     case OPENIOT_DATA_TYPE_BOOLEAN:
-      return (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN) ||
+      return (JSON_NODE_HOLDS_VALUE (value) &&
+              json_node_get_value_type (value) == G_TYPE_BOOLEAN) ||
              fail_at (error, where, _("expected true or false"));
     case OPENIOT_DATA_TYPE_STRING:
       if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
         return fail_at (error, where, _("expected a string"));
-      if (self->max_length >= 0 && g_utf8_strlen (json_node_get_string (value), -1) > self->max_length)
+      if (self->max_length >= 0 &&
+          g_utf8_strlen (json_node_get_string (value), -1) > self->max_length)
         return fail_at (error, where, _("too long"));
       return TRUE;
     case OPENIOT_DATA_TYPE_INTEGER:
@@ -485,13 +491,15 @@ openiot_data_schema_format_value (OpenIotDataSchema *self,
       case G_TYPE_INT64:
         /* 21 of a number that also is 21.5: "21.0", not "21" */
         if (self->data_type != OPENIOT_DATA_TYPE_NUMBER)
-          return symbol != NULL ? g_strdup_printf ("%" G_GINT64_FORMAT " %s", json_node_get_int (value), symbol)
+          return symbol != NULL ? g_strdup_printf ("%" G_GINT64_FORMAT " %s",
+                                                   json_node_get_int (value), symbol)
                                 : g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
         G_GNUC_FALLTHROUGH;
       case G_TYPE_DOUBLE:
         /* In the user's locale: "21,5 °C" in German */
         return symbol != NULL
-          ? g_strdup_printf ("%.*f %s", number_decimals (self), json_node_get_double (value), symbol)
+          ? g_strdup_printf ("%.*f %s", number_decimals (self), json_node_get_double (value),
+                             symbol)
           : g_strdup_printf ("%.*f", number_decimals (self), json_node_get_double (value));
       default:
         break;

@@ -190,7 +190,8 @@ openiot_discovered_hub_class_init (OpenIotDiscoveredHubClass *klass)
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
   properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL, flags);
   properties[PROP_PORT] = g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0, flags);
-  properties[PROP_PAIRING_PORT] = g_param_spec_uint ("pairing-port", NULL, NULL, 0, G_MAXUINT16, 0, flags);
+  properties[PROP_PAIRING_PORT] = g_param_spec_uint ("pairing-port", NULL, NULL, 0, G_MAXUINT16, 0,
+                                                     flags);
   properties[PROP_PAIRING_OPEN] = g_param_spec_boolean ("pairing-open", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

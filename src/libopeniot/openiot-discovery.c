@@ -63,7 +63,8 @@ struct _OpenIotDiscovery
 static void openiot_discovery_list_model_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (OpenIotDiscovery, openiot_discovery, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, openiot_discovery_list_model_init))
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      openiot_discovery_list_model_init))
 
 enum {
   PROP_0,
@@ -127,9 +128,11 @@ compare_by_name (gconstpointer a,
 {
   OpenIotDiscoveredHub *first = *(OpenIotDiscoveredHub **) a;
   OpenIotDiscoveredHub *second = *(OpenIotDiscoveredHub **) b;
-  int order = g_utf8_collate (openiot_discovered_hub_get_name (first), openiot_discovered_hub_get_name (second));
+  int order = g_utf8_collate (openiot_discovered_hub_get_name (first),
+                              openiot_discovered_hub_get_name (second));
 
-  return order != 0 ? order : g_strcmp0 (openiot_discovered_hub_get_id (first), openiot_discovered_hub_get_id (second));
+  return order != 0 ? order : g_strcmp0 (openiot_discovered_hub_get_id (first),
+                                         openiot_discovered_hub_get_id (second));
 }
 
 static gboolean
@@ -161,13 +164,16 @@ rebuild (OpenIotDiscovery *self)
       Instance *known = g_hash_table_lookup (best, instance->hub_id);
 
       if (known == NULL || instance->preference < known->preference ||
-          (instance->preference == known->preference && g_strcmp0 (instance->address, known->address) < 0))
+          (instance->preference == known->preference &&
+           g_strcmp0 (instance->address, known->address) < 0))
         g_hash_table_insert (best, instance->hub_id, instance);
     }
 
   g_hash_table_iter_init (&iter, best);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &instance))
-    g_ptr_array_add (hubs, openiot_discovered_hub_new (instance->hub_id, instance->name, instance->address,
+    g_ptr_array_add (hubs,
+                     openiot_discovered_hub_new (instance->hub_id, instance->name,
+                                                 instance->address,
                                                        instance->port, instance->pairing_port,
                                                        instance->pairing_open));
   g_ptr_array_sort (hubs, compare_by_name);
@@ -247,7 +253,8 @@ instance_from_resolved (GVariant *reply)
   guint32 flags;
   Instance *instance;
 
-  g_variant_get (reply, "(ii&s&s&s&si&sq@aayu)", &interface, &protocol, &name, NULL, NULL, NULL, &aprotocol,
+  g_variant_get (reply, "(ii&s&s&s&si&sq@aayu)", &interface, &protocol, &name, NULL, NULL, NULL,
+                 &aprotocol,
                  &address, &port, &txt, &flags);
   if (port == 0 || !(inet = g_inet_address_new_from_string (address)))
     return NULL;
@@ -266,7 +273,8 @@ instance_from_resolved (GVariant *reply)
   instance->preference = address_preference (inet);
 
   /* fe80::1 means nothing without its interface */
-  if (g_inet_address_get_is_link_local (inet) && g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 &&
+  if (g_inet_address_get_is_link_local (inet) &&
+      g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 &&
       strchr (address, '%') == NULL)
     {
       char ifname[IF_NAMESIZE] = { 0 };
@@ -335,7 +343,8 @@ resolve (OpenIotDiscovery *self,
   g_dbus_connection_call (self->bus, AVAHI_NAME, "/", AVAHI_SERVER, "ResolveService",
                           g_variant_new ("(iisssiu)", interface, protocol, name, type, domain,
                                          AVAHI_PROTO_UNSPEC, 0),
-                          G_VARIANT_TYPE ("(iissssisqaayu)"), G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS,
+                          G_VARIANT_TYPE ("(iissssisqaayu)"), G_DBUS_CALL_FLAGS_NONE,
+                          CALL_TIMEOUT_MS,
                           self->cancellable, on_resolved, data);
 }
 
@@ -400,7 +409,8 @@ listen_to_browser (OpenIotDiscovery *self,
   self->browser_path = g_strdup (path);
   if (start)
     g_dbus_connection_call (self->bus, AVAHI_NAME, path, AVAHI_SERVICE_BROWSER, "Start", NULL, NULL,
-                            G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, self->cancellable, on_browser_started, self);
+                            G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, self->cancellable,
+                            on_browser_started, self);
   else
     set_available (self, TRUE);
 }
@@ -442,8 +452,10 @@ on_browser_prepared (GObject      *source,
        * before the subscription is seen only on its next announcement. */
       g_debug ("No ServiceBrowserPrepare (%s); using ServiceBrowserNew", error->message);
       g_dbus_connection_call (self->bus, AVAHI_NAME, "/", AVAHI_SERVER, "ServiceBrowserNew",
-                              g_variant_new ("(iissu)", AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, SERVICE_TYPE, "", 0),
-                              G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, self->cancellable,
+                              g_variant_new ("(iissu)", AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC,
+                                             SERVICE_TYPE, "", 0),
+                              G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS,
+                              self->cancellable,
                               on_browser_new, self);
       return;
     }
@@ -458,7 +470,8 @@ forget_browser (OpenIotDiscovery *self)
     g_dbus_connection_signal_unsubscribe (self->bus, self->signal_id);
   self->signal_id = 0;
   if (self->bus != NULL && self->browser_path != NULL)
-    g_dbus_connection_call (self->bus, AVAHI_NAME, self->browser_path, AVAHI_SERVICE_BROWSER, "Free", NULL, NULL,
+    g_dbus_connection_call (self->bus, AVAHI_NAME, self->browser_path, AVAHI_SERVICE_BROWSER,
+                            "Free", NULL, NULL,
                             G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, NULL, NULL);
   g_clear_pointer (&self->browser_path, g_free);
   g_cancellable_cancel (self->cancellable);
@@ -481,11 +494,15 @@ on_avahi_appeared (GDBusConnection *bus,
   /* Subscribed before the browser exists, so that no hub found before its
    * path is known is missed: Avahi 0.8's ServiceBrowserPrepare waits for
    * Start, but older ones browse at once. */
-  self->signal_id = g_dbus_connection_signal_subscribe (bus, AVAHI_NAME, AVAHI_SERVICE_BROWSER, NULL, NULL, NULL,
-                                                        G_DBUS_SIGNAL_FLAGS_NONE, on_browser_signal, self, NULL);
+  self->signal_id = g_dbus_connection_signal_subscribe (bus, AVAHI_NAME, AVAHI_SERVICE_BROWSER,
+                                                        NULL, NULL, NULL,
+                                                        G_DBUS_SIGNAL_FLAGS_NONE,
+                                                        on_browser_signal, self, NULL);
   g_dbus_connection_call (bus, AVAHI_NAME, "/", AVAHI_SERVER2, "ServiceBrowserPrepare",
-                          g_variant_new ("(iissu)", AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, SERVICE_TYPE, "", 0),
-                          G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, self->cancellable,
+                          g_variant_new ("(iissu)", AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC,
+                                         SERVICE_TYPE, "", 0),
+                          G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS,
+                          self->cancellable,
                           on_browser_prepared, self);
 }
 
@@ -505,8 +522,10 @@ on_avahi_vanished (GDBusConnection *bus,
 static void
 watch (OpenIotDiscovery *self)
 {
-  self->watch_id = g_bus_watch_name_on_connection (self->bus, AVAHI_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                                   on_avahi_appeared, on_avahi_vanished, self, NULL);
+  self->watch_id = g_bus_watch_name_on_connection (self->bus, AVAHI_NAME,
+                                                   G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                   on_avahi_appeared, on_avahi_vanished, self,
+                                                   NULL);
 }
 
 static void
@@ -675,6 +694,7 @@ openiot_discovery_class_init (OpenIotDiscoveryClass *klass)
 static void
 openiot_discovery_init (OpenIotDiscovery *self)
 {
-  self->instances = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) instance_free);
+  self->instances = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) instance_free);
   self->hubs = g_ptr_array_new_with_free_func (g_object_unref);
 }

@@ -79,7 +79,8 @@ on_event (OpenIotObservation *observation,
   if (!JSON_NODE_HOLDS_NULL (data))
     text = schema != NULL ? openiot_data_schema_format_value (schema, data) : openiot_json_to_string (data);
   entry = openiot_activity_entry_new (now, service->service_id, openiot_thing_get_title (thing),
-                                      openiot_interaction_get_name (event), openiot_interaction_get_title (event),
+                                      openiot_interaction_get_name (event),
+                                      openiot_interaction_get_title (event),
                                       text);
   openiot_activity_log_add (self->log, entry);
   g_signal_emit (self, signals[EVENT], 0, entry, event);
@@ -97,11 +98,13 @@ follow (ServiceWatch         *service,
     {
       g_autoptr(OpenIotInteraction) event = g_list_model_get_item (events, i);
       g_autoptr(OpenIotObservation) observation =
-        openiot_consumed_thing_observe (thing, OPENIOT_INTERACTION_EVENT, openiot_interaction_get_name (event), NULL);
+        openiot_consumed_thing_observe (thing, OPENIOT_INTERACTION_EVENT,
+                                        openiot_interaction_get_name (event), NULL);
 
       if (observation == NULL)
         continue;  /* not reachable, or in a form this library cannot follow */
-      g_object_set_data_full (G_OBJECT (observation), "openiot-event", g_object_ref (event), g_object_unref);
+      g_object_set_data_full (G_OBJECT (observation), "openiot-event", g_object_ref (event),
+                              g_object_unref);
       g_signal_connect (observation, "value", G_CALLBACK (on_event), service);
       openiot_observation_start (observation);
       g_ptr_array_add (service->observations, g_steal_pointer (&observation));
@@ -240,7 +243,8 @@ openiot_event_watch_start (OpenIotEventWatch *self)
   self->cancellable = g_cancellable_new ();
   self->services_handler = g_signal_connect (openiot_hub_get_services (self->hub), "items-changed",
                                              G_CALLBACK (on_services_changed), self);
-  self->status_handler = g_signal_connect (self->hub, "notify::status", G_CALLBACK (on_hub_status), self);
+  self->status_handler = g_signal_connect (self->hub, "notify::status", G_CALLBACK (on_hub_status),
+                                           self);
   on_hub_status (self->hub, NULL, self);
 }
 
@@ -355,5 +359,6 @@ openiot_event_watch_class_init (OpenIotEventWatchClass *klass)
 static void
 openiot_event_watch_init (OpenIotEventWatch *self)
 {
-  self->services = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) service_watch_free);
+  self->services = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                          (GDestroyNotify) service_watch_free);
 }

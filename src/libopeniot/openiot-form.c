@@ -149,7 +149,8 @@ path_on_hub (const char             *resolved,
     return NULL;
 
   lower = g_ascii_strdown (path, -1);
-  if (strstr (lower, "%2e") != NULL || strstr (lower, "%2f") != NULL || strstr (lower, "%5c") != NULL ||
+  if (strstr (lower, "%2e") != NULL || strstr (lower, "%2f") != NULL ||
+      strstr (lower, "%5c") != NULL ||
       strstr (path, "//") != NULL || strchr (path, '\\') != NULL || strchr (path, '#') != NULL)
     return NULL;
   return g_strdup (path);

@@ -156,7 +156,8 @@ get_strv (JsonObject *object,
         {
           JsonNode *element = json_array_get_element (array, i);
 
-          if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+          if (JSON_NODE_HOLDS_VALUE (element) &&
+              json_node_get_value_type (element) == G_TYPE_STRING)
             g_strv_builder_add (builder, json_node_get_string (element));
         }
     }
@@ -193,7 +194,8 @@ openiot_hub_record_to_json (OpenIotHubRecord *self)
   add_strv (builder, "addresses", self->addresses);
   add_strv (builder, "scopes", self->scopes);
   json_builder_set_member_name (builder, "verification");
-  json_builder_add_string_value (builder, g_enum_get_value (verification, self->verification)->value_nick);
+  json_builder_add_string_value (builder,
+                                 g_enum_get_value (verification, self->verification)->value_nick);
   json_builder_set_member_name (builder, "paired");
   json_builder_add_string_value (builder, paired);
   json_builder_set_member_name (builder, "trusted");
@@ -217,7 +219,8 @@ openiot_hub_record_new_from_json (JsonNode  *node,
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "A stored hub is not a JSON object");
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                           "A stored hub is not a JSON object");
       return NULL;
     }
 
@@ -248,10 +251,12 @@ openiot_hub_record_new_from_json (JsonNode  *node,
   self->verification = verification ? (OpenIotVerification) verification->value : OPENIOT_VERIFICATION_TRUST_ON_FIRST_USE;
   g_type_class_unref (verification_class);
 
-  if (self->id == NULL || self->name == NULL || self->client_id == NULL || self->certificate_pem == NULL ||
+  if (self->id == NULL || self->name == NULL || self->client_id == NULL ||
+      self->certificate_pem == NULL ||
       !openiot_fingerprint_is_valid (self->fingerprint) || self->port == 0 || self->paired == NULL)
     {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "A stored hub is incomplete");
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                           "A stored hub is incomplete");
       return NULL;
     }
 

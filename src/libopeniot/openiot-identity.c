@@ -218,7 +218,8 @@ openiot_identity_load_finish (GAsyncResult  *result,
                               GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == openiot_identity_load_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == openiot_identity_load_async,
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

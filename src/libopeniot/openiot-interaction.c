@@ -81,7 +81,8 @@ _openiot_forms_find (GPtrArray        *forms,
       OpenIotForm *form = forms->pdata[i];
       guint rank;
 
-      if ((openiot_form_get_operations (form) & operation) == 0 || !openiot_form_get_reachable (form))
+      if ((openiot_form_get_operations (form) & operation) == 0 ||
+          !openiot_form_get_reachable (form))
         continue;
       rank = form_rank (form, operation);
       if (rank > best_rank)
@@ -228,7 +229,8 @@ static const char * const confirm_verbs[] = {
 /* What an event says that people want to hear of at once: something is
  * wrong, or in danger. */
 static const char * const alarm_words[] = {
-  "alarm", "alert", "jam", "jammed", "overload", "overheat", "overheated", "leak", "smoke", "fire", "intrusion",
+  "alarm", "alert", "jam", "jammed", "overload", "overheat", "overheated", "leak", "smoke", "fire",
+  "intrusion",
   "tamper", "tampered", "fault", "failure", "failed", "error", "emergency", "panic", NULL
 };
 
@@ -255,13 +257,15 @@ says_one_of (OpenIotInteraction *self,
   if (self->semantic_types != NULL && self->semantic_types[0] != NULL)
     {
       for (guint i = 0; self->semantic_types[i] != NULL; i++)
-        if (_openiot_td_for_each_word (_openiot_td_local_name (self->semantic_types[i]), word_is_listed,
+        if (_openiot_td_for_each_word (_openiot_td_local_name (self->semantic_types[i]),
+                                       word_is_listed,
                                        (gpointer) words))
           return TRUE;
       return FALSE;
     }
   return _openiot_td_for_each_word (self->name, word_is_listed, (gpointer) words) ||
-         (self->title != NULL && _openiot_td_for_each_word (self->title, word_is_listed, (gpointer) words));
+         (self->title != NULL &&
+          _openiot_td_for_each_word (self->title, word_is_listed, (gpointer) words));
 }
 
 /**
@@ -474,7 +478,8 @@ openiot_interaction_check_operation (OpenIotInteraction  *self,
         unusable = candidate;
     }
 
-  if (unusable != NULL && (operation & watching) != 0 && openiot_form_get_subprotocol (unusable) != NULL &&
+  if (unusable != NULL && (operation & watching) != 0 &&
+      openiot_form_get_subprotocol (unusable) != NULL &&
       _openiot_content_type_is_json (openiot_form_get_content_type (unusable)))
     g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_SUPPORTED,
                  _("“%s” can only be followed by “%s”, which this device does not speak."),

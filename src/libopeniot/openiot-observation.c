@@ -225,7 +225,8 @@ on_chunk (GObject      *source,
   data = g_bytes_get_data (chunk, &len);
   openiot_sse_parser_feed (self->parser, data, len);
   if (self->stream != NULL)
-    g_input_stream_read_bytes_async (self->stream, READ_CHUNK, G_PRIORITY_DEFAULT, self->cancellable,
+    g_input_stream_read_bytes_async (self->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                     self->cancellable,
                                      on_chunk, g_object_ref (self));
 }
 
@@ -269,7 +270,8 @@ connect_stream (OpenIotObservation *self)
   if (self->state != OPENIOT_OBSERVATION_RECONNECTING)
     set_state (self, OPENIOT_OBSERVATION_CONNECTING);
   openiot_hub_connection_open_stream_async (self->connection, self->path, self->last_event_id,
-                                            self->cancellable, on_stream_opened, g_object_ref (self));
+                                            self->cancellable, on_stream_opened,
+                                            g_object_ref (self));
 }
 
 /* The answer to a poll or long-poll, or NULL when there is none: the
@@ -324,7 +326,8 @@ on_polled (GObject      *source,
 static void
 poll_once (OpenIotObservation *self)
 {
-  openiot_hub_connection_send_async (self->connection, "GET", self->path, NULL, NULL, self->cancellable,
+  openiot_hub_connection_send_async (self->connection, "GET", self->path, NULL, NULL,
+                                     self->cancellable,
                                      on_polled, g_object_ref (self));
 }
 
@@ -569,7 +572,8 @@ openiot_observation_class_init (OpenIotObservationClass *klass)
    * Live, polling, reconnecting, or failed for good.
    */
   properties[PROP_STATE] =
-    g_param_spec_enum ("state", NULL, NULL, OPENIOT_TYPE_OBSERVATION_STATE, OPENIOT_OBSERVATION_STOPPED,
+    g_param_spec_enum ("state", NULL, NULL, OPENIOT_TYPE_OBSERVATION_STATE,
+                       OPENIOT_OBSERVATION_STOPPED,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -47,7 +47,8 @@ struct _OpenIotPairingLink
   GStrv            addresses; /* the host first */
 };
 
-G_DEFINE_BOXED_TYPE (OpenIotPairingLink, openiot_pairing_link, openiot_pairing_link_ref, openiot_pairing_link_unref)
+G_DEFINE_BOXED_TYPE (OpenIotPairingLink, openiot_pairing_link, openiot_pairing_link_ref,
+                     openiot_pairing_link_unref)
 
 static gboolean
 is_zone (const char *zone)
@@ -310,7 +311,8 @@ invalid (GError     **error,
   va_list args;
 
   va_start (args, format);
-  g_propagate_error (error, g_error_new_valist (OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, format, args));
+  g_propagate_error (error,
+                     g_error_new_valist (OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, format, args));
   va_end (args);
 
   return NULL;
@@ -351,7 +353,8 @@ invalid_uri (const GError  *uri_error,
   if (g_error_matches (uri_error, G_URI_ERROR, G_URI_ERROR_BAD_HOST))
     return invalid (error, "The pairing link's hub address is not a valid IP address or host name");
 
-  return invalid (error, "The pairing link is damaged (%s); copy it again from the hub", uri_error->message);
+  return invalid (error, "The pairing link is damaged (%s); copy it again from the hub",
+                  uri_error->message);
 }
 
 /* Rejects a second code, fingerprint, name or port: which of two values a
@@ -433,13 +436,15 @@ openiot_pairing_link_parse (const char  *uri,
   if (!g_str_equal (g_uri_get_scheme (parsed), LINK_SCHEME) || g_uri_get_host (parsed) == NULL)
     return invalid (error, "This is not a pairing link: it must start with “openiot://”");
   if (g_uri_get_userinfo (parsed) != NULL)
-    return invalid (error, "The pairing link must not contain a user name (“…@”) before the hub address");
+    return invalid (error,
+                    "The pairing link must not contain a user name (“…@”) before the hub address");
   if (g_uri_get_fragment (parsed) != NULL)
     return invalid (error, "The pairing link must not end with a “#…” part");
 
   path = g_uri_get_path (parsed);
   if (!g_str_equal (path, "") && !g_str_equal (path, "/"))
-    return invalid (error, "The pairing link has a path after the port; a hub's link continues with “/?code=”");
+    return invalid (error,
+                    "The pairing link has a path after the port; a hub's link continues with “/?code=”");
 
   host = g_uri_get_host (parsed);
   if (*host == '\0')
@@ -450,11 +455,14 @@ openiot_pairing_link_parse (const char  *uri,
     {
       g_autofree char *quoted = quote (host);
 
-      return invalid (error, "The pairing link's hub address “%s” is not an IP address or host name", quoted);
+      return invalid (error,
+                      "The pairing link's hub address “%s” is not an IP address or host name",
+                      quoted);
     }
 
   if (g_uri_get_port (parsed) == -1)
-    return invalid (error, "The pairing link has no port; it must look like “openiot://ADDRESS:PORT/?code=…”");
+    return invalid (error,
+                    "The pairing link has no port; it must look like “openiot://ADDRESS:PORT/?code=…”");
   if (g_uri_get_port (parsed) < 1 || g_uri_get_port (parsed) > G_MAXUINT16)
     return invalid (error, "The pairing link's port must be a number from 1 to 65535");
   self->pairing_port = g_uri_get_port (parsed);
@@ -485,7 +493,9 @@ openiot_pairing_link_parse (const char  *uri,
             {
               g_autofree char *quoted = quote (v);
 
-              return invalid (error, "The pairing link's further address “%s” is not an IP address", quoted);
+              return invalid (error,
+                              "The pairing link's further address “%s” is not an IP address",
+                              quoted);
             }
           g_ptr_array_add (extra, address);
         }
@@ -497,12 +507,14 @@ openiot_pairing_link_parse (const char  *uri,
     }
 
   if (local_error != NULL)
-    return invalid (error, "The pairing link is damaged (%s); copy it again from the hub", local_error->message);
+    return invalid (error, "The pairing link is damaged (%s); copy it again from the hub",
+                    local_error->message);
 
   if (self->code == NULL)
     return invalid (error, "The pairing link has no code");
   if (!_openiot_pairing_code_is_valid (self->code))
-    return invalid (error, "The pairing link's code must be %d digits", OPENIOT_PAIRING_CODE_DIGITS);
+    return invalid (error, "The pairing link's code must be %d digits",
+                    OPENIOT_PAIRING_CODE_DIGITS);
 
   if (self->fingerprint != NULL && !openiot_fingerprint_is_valid (self->fingerprint))
     return invalid (error, "The pairing link's fingerprint is malformed: it must be “sha256:” "
@@ -529,14 +541,17 @@ openiot_pairing_link_parse (const char  *uri,
         {
           g_autofree char *quoted = quote (port_text);
 
-          return invalid (error, "The pairing link's main port “%s” must be a number from 1 to 65535", quoted);
+          return invalid (error,
+                          "The pairing link's main port “%s” must be a number from 1 to 65535",
+                          quoted);
         }
       self->port = port;
     }
   else if (self->pairing_port > 1)
     self->port = self->pairing_port - 1;
   else
-    return invalid (error, "The pairing link gives no main port, and its pairing port 1 leaves none to assume");
+    return invalid (error,
+                    "The pairing link gives no main port, and its pairing port 1 leaves none to assume");
 
   g_ptr_array_add (extra, NULL);
   self->addresses = collect_addresses (self->host, (const char * const *) extra->pdata);
@@ -756,7 +771,8 @@ openiot_pairing_link_parse_address (const char  *address,
   return TRUE;
 
 invalid:
-  invalid (error, _("“%s” is not an address: write it as HOST, HOST:PORT or [IPv6]:PORT."), address);
+  invalid (error, _("“%s” is not an address: write it as HOST, HOST:PORT or [IPv6]:PORT."),
+           address);
   return FALSE;
 }
 
@@ -787,7 +803,8 @@ openiot_pairing_link_new_from_address (const char  *address,
     return NULL;
   if (!_openiot_pairing_code_is_valid (code))
     {
-      invalid (error, _("The pairing code is %d digits, as the hub shows it."), OPENIOT_PAIRING_CODE_DIGITS);
+      invalid (error, _("The pairing code is %d digits, as the hub shows it."),
+               OPENIOT_PAIRING_CODE_DIGITS);
       return NULL;
     }
   return openiot_pairing_link_new (host, port, port - 1, code, NULL, NULL, NULL);

@@ -80,7 +80,8 @@ _openiot_pairing_request_parse (GBytes  *body,
       (root = json_parser_get_root (parser)) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "The body must be a JSON object");
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                           "The body must be a JSON object");
       return FALSE;
     }
 

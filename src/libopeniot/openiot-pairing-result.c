@@ -86,8 +86,10 @@ read_addresses (OpenIotPairingResult  *self,
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return invalid (error, "an address is not an object");
-      address = json_object_get_string_member_with_default (json_node_get_object (element), "address", NULL);
-      scope = json_object_get_string_member_with_default (json_node_get_object (element), "scope", NULL);
+      address = json_object_get_string_member_with_default (json_node_get_object (element),
+                                                            "address", NULL);
+      scope = json_object_get_string_member_with_default (json_node_get_object (element), "scope",
+                                                          NULL);
       if (address == NULL || scope == NULL)
         return invalid (error, "an address is incomplete");
       g_strv_builder_add (addresses, address);
@@ -132,7 +134,8 @@ _openiot_pairing_result_new_from_json (JsonNode    *node,
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return invalid (error, "not a JSON object"), NULL;
   object = json_node_get_object (node);
-  if (!json_object_has_member (object, "hub") || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "hub")))
+  if (!json_object_has_member (object, "hub") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "hub")))
     return invalid (error, "no hub"), NULL;
   hub = json_object_get_object_member (object, "hub");
 

@@ -77,7 +77,8 @@ read_public_status (SoupSession *session,
   if (stream == NULL)
     return NULL;
   buffer = g_malloc (MAX_BODY_BYTES + 1);
-  if (!g_input_stream_read_all (stream, buffer, MAX_BODY_BYTES + 1, &len, NULL, NULL) || len > MAX_BODY_BYTES)
+  if (!g_input_stream_read_all (stream, buffer, MAX_BODY_BYTES + 1, &len, NULL, NULL) ||
+      len > MAX_BODY_BYTES)
     return NULL;
   return g_bytes_new (buffer, len);
 }
@@ -104,7 +105,8 @@ explain_rejection (PairData      *data,
                                                                   "proxy-resolver", NULL,
                                                                   "tls-database", _openiot_pin_database_get_default (),
                                                                   "timeout", CONNECT_TIMEOUT_SECONDS, NULL);
-  g_autoptr(GUri) uri = g_uri_parse ("https://hub.invalid" OPENIOT_PATH_WELL_KNOWN, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr(GUri) uri = g_uri_parse ("https://hub.invalid" OPENIOT_PATH_WELL_KNOWN,
+                                     SOUP_HTTP_URI_FLAGS, NULL);
   g_autoptr(SoupMessage) msg = _openiot_message_new ("GET", uri);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -115,7 +117,8 @@ explain_rejection (PairData      *data,
   body = read_public_status (session, msg);
 
   if (body != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) &&
-      json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) &&
+      json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                  NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       JsonObject *root = json_node_get_object (json_parser_get_root (parser));
@@ -133,7 +136,8 @@ explain_rejection (PairData      *data,
       int left = (int) CLAMP (json_object_get_int_member (pairing, "attempts_left"), 0, G_MAXINT);
 
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED,
-                   g_dngettext (GETTEXT_PACKAGE, "The pairing code is wrong. Check it and try again (%d try left).",
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The pairing code is wrong. Check it and try again (%d try left).",
                                 "The pairing code is wrong. Check it and try again (%d tries left).", left),
                    left);
       if (error != NULL && *error != NULL)
@@ -207,7 +211,8 @@ error_from_response (guint   status,
   g_autofree char *message = NULL;
 
   if (!_openiot_protocol_parse_error (body, &code, &message))
-    return g_error_new (OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL, _("The hub answered %u to the pairing request"), status);
+    return g_error_new (OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
+                        _("The hub answered %u to the pairing request"), status);
 
   if (g_str_equal (code, "invalid-certificate"))
     return g_error_new (OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
@@ -220,8 +225,10 @@ error_from_response (guint   status,
   if (g_str_equal (code, "already-registered"))
     return g_error_new (OPENIOT_ERROR, OPENIOT_ERROR_FAILED,
                         _("The hub removed this device earlier and does not take its key again (%s). "
-                          "Ask the hub’s admin, or pair from a fresh identity (a new --store)."), message);
-  return g_error_new (OPENIOT_ERROR, OPENIOT_ERROR_FAILED, _("The hub refused to pair: %s"), message);
+                          "Ask the hub’s admin, or pair from a fresh identity (a new --store)."),
+                          message);
+  return g_error_new (OPENIOT_ERROR, OPENIOT_ERROR_FAILED, _("The hub refused to pair: %s"),
+                      message);
 }
 
 static OpenIotPairingResult *
@@ -237,8 +244,10 @@ register_device (PairData           *data,
   g_autoptr(JsonParser) parser = json_parser_new ();
   guint status;
 
-  if (!_openiot_srp_session_write_request (session, "POST", OPENIOT_PATH_PAIR, "application/json", request_body, error) ||
-      !_openiot_srp_session_read_response (session, MAX_HEADER_BYTES, MAX_BODY_BYTES, &status, headers,
+  if (!_openiot_srp_session_write_request (session, "POST", OPENIOT_PATH_PAIR, "application/json",
+                                           request_body, error) ||
+      !_openiot_srp_session_read_response (session, MAX_HEADER_BYTES, MAX_BODY_BYTES, &status,
+                                           headers,
                                            &response_body, error))
     return NULL;
 
@@ -276,8 +285,10 @@ pair_thread (GTask        *task,
       return;
     }
 
-  session = _openiot_srp_client_handshake (g_socket_connection_get_socket (connection), OPENIOT_SRP_USERNAME,
-                                           openiot_pairing_link_get_code (data->link), HANDSHAKE_TIMEOUT_MS, &error);
+  session = _openiot_srp_client_handshake (g_socket_connection_get_socket (connection),
+                                           OPENIOT_SRP_USERNAME,
+                                           openiot_pairing_link_get_code (data->link),
+                                           HANDSHAKE_TIMEOUT_MS, &error);
   if (session == NULL)
     {
       if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED))
@@ -295,7 +306,8 @@ pair_thread (GTask        *task,
   if (!(result = register_device (data, session, address, &error)))
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) openiot_pairing_result_unref);
+    g_task_return_pointer (task, g_steal_pointer (&result),
+                           (GDestroyNotify) openiot_pairing_result_unref);
 }
 
 /**

@@ -68,7 +68,8 @@ records_from_array (JsonNode  *root,
 
   if (!JSON_NODE_HOLDS_ARRAY (root))
     {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "hubs.json is not a JSON array");
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                           "hubs.json is not a JSON array");
       return NULL;
     }
 
@@ -190,7 +191,8 @@ keyring_save (OpenIotHubRecord  *record,
 {
   g_autoptr(JsonNode) node = openiot_hub_record_to_json (record);
   g_autofree char *json = json_to_string (node, FALSE);
-  g_autofree char *label = g_strdup_printf ("Open-IoT hub “%s”", openiot_hub_record_get_name (record));
+  g_autofree char *label = g_strdup_printf ("Open-IoT hub “%s”",
+                                            openiot_hub_record_get_name (record));
   g_autoptr(GError) local_error = NULL;
 
   if (!secret_password_store_sync (hub_schema (), SECRET_COLLECTION_DEFAULT, label, json,
@@ -320,7 +322,8 @@ openiot_pin_store_list_async (OpenIotPinStore     *self,
 {
   g_return_if_fail (OPENIOT_IS_PIN_STORE (self));
 
-  run (self, openiot_pin_store_list_async, NULL, NULL, list_thread, cancellable, callback, user_data);
+  run (self, openiot_pin_store_list_async, NULL, NULL, list_thread, cancellable, callback,
+       user_data);
 }
 
 /**

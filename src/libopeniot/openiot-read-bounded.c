@@ -76,7 +76,8 @@ read_next (GTask *task)
   /* One byte more than is left, so that going past the limit shows. */
   gsize want = MIN (CHUNK_SIZE, data->max_size - data->buffer->len + 1);
 
-  g_input_stream_read_bytes_async (stream, want, g_task_get_priority (task), g_task_get_cancellable (task),
+  g_input_stream_read_bytes_async (stream, want, g_task_get_priority (task),
+                                   g_task_get_cancellable (task),
                                    on_read, g_object_ref (task));
 }
 

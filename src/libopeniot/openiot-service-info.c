@@ -38,7 +38,8 @@ openiot_service_info_new (const char *id,
                           const char *title,
                           gboolean    up)
 {
-  return g_object_new (OPENIOT_TYPE_SERVICE_INFO, "id", id, "title", title ? title : id, "up", up, NULL);
+  return g_object_new (OPENIOT_TYPE_SERVICE_INFO, "id", id, "title", title ? title : id, "up", up,
+                       NULL);
 }
 
 const char *

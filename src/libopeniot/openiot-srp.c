@@ -47,7 +47,8 @@ push_func (gnutls_transport_ptr_t  ptr,
   g_autoptr(GError) error = NULL;
   gssize sent;
 
-  if (!g_socket_condition_timed_wait (self->socket, G_IO_OUT, (gint64) self->timeout_ms * 1000, NULL, &error))
+  if (!g_socket_condition_timed_wait (self->socket, G_IO_OUT, (gint64) self->timeout_ms * 1000,
+                                      NULL, &error))
     {
       gnutls_transport_set_errno (self->session, ETIMEDOUT);
       return -1;
@@ -57,7 +58,8 @@ push_func (gnutls_transport_ptr_t  ptr,
   if (sent < 0)
     {
       gnutls_transport_set_errno (self->session,
-                                  g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) ? EAGAIN : EPIPE);
+                                  g_error_matches (error, G_IO_ERROR,
+                                                   G_IO_ERROR_WOULD_BLOCK) ? EAGAIN : EPIPE);
       return -1;
     }
 
@@ -76,7 +78,8 @@ pull_func (gnutls_transport_ptr_t  ptr,
   if (received < 0)
     {
       gnutls_transport_set_errno (self->session,
-                                  g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) ? EAGAIN : ECONNRESET);
+                                  g_error_matches (error, G_IO_ERROR,
+                                                   G_IO_ERROR_WOULD_BLOCK) ? EAGAIN : ECONNRESET);
       return -1;
     }
 
@@ -136,7 +139,8 @@ server_credentials_func (gnutls_session_t  session,
   salt->size = sizeof salt_bytes;
 
   generator->data = gnutls_malloc (gnutls_srp_3072_group_generator.size);
-  memcpy (generator->data, gnutls_srp_3072_group_generator.data, gnutls_srp_3072_group_generator.size);
+  memcpy (generator->data, gnutls_srp_3072_group_generator.data,
+          gnutls_srp_3072_group_generator.size);
   generator->size = gnutls_srp_3072_group_generator.size;
   prime->data = gnutls_malloc (gnutls_srp_3072_group_prime.size);
   memcpy (prime->data, gnutls_srp_3072_group_prime.data, gnutls_srp_3072_group_prime.size);
@@ -196,7 +200,8 @@ session_new (GSocket  *socket,
   if ((ret = gnutls_init (&self->session, flags)) < 0 ||
       (ret = gnutls_priority_set_direct (self->session, SRP_PRIORITY, NULL)) < 0)
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_FAILED, "Cannot set up TLS-SRP: %s", gnutls_strerror (ret));
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_FAILED, "Cannot set up TLS-SRP: %s",
+                   gnutls_strerror (ret));
       _openiot_srp_session_free (self);
       return NULL;
     }
@@ -246,14 +251,17 @@ _openiot_srp_server_handshake (GSocket                 *socket,
   if ((ret = handshake (self)) < 0)
     {
       if (ret == GNUTLS_E_TIMEDOUT || ret == GNUTLS_E_PULL_ERROR)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The pairing peer went quiet: %s", gnutls_strerror (ret));
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The pairing peer went quiet: %s",
+                     gnutls_strerror (ret));
       else if (self->no_password)
-        g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_CLOSED, "No pairing code is open");
+        g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_CLOSED,
+                             "No pairing code is open");
       else if (self->password_looked_up)
         g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED,
                              "The pairing code was not accepted");
       else
-        g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL, "Pairing handshake failed: %s", gnutls_strerror (ret));
+        g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL, "Pairing handshake failed: %s",
+                     gnutls_strerror (ret));
       /* no close_notify on a failed handshake */
       gnutls_deinit (self->session);
       self->session = NULL;
@@ -283,7 +291,8 @@ _openiot_srp_client_handshake (GSocket     *socket,
   if ((ret = handshake (self)) < 0)
     {
       if (ret == GNUTLS_E_TIMEDOUT)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The hub did not answer the pairing request in time");
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                             "The hub did not answer the pairing request in time");
       else
         g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED,
                      "The hub did not accept the pairing code (%s)", gnutls_strerror (ret));
@@ -318,7 +327,8 @@ write_all (OpenIotSrpSession  *self,
         continue;
       if (sent < 0)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "Cannot send: %s", gnutls_strerror (sent));
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "Cannot send: %s",
+                       gnutls_strerror (sent));
           return FALSE;
         }
       p += sent;
@@ -348,12 +358,14 @@ read_some (OpenIotSrpSession  *self,
     }
   if (received < 0)
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL, "Cannot receive: %s", gnutls_strerror (received));
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL, "Cannot receive: %s",
+                   gnutls_strerror (received));
       return FALSE;
     }
   if (received == 0)
     {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL, "The peer closed the connection early");
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
+                           "The peer closed the connection early");
       return FALSE;
     }
 
@@ -404,7 +416,8 @@ read_body (OpenIotSrpSession   *self,
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
     {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL, "Chunked bodies are not accepted here");
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
+                           "Chunked bodies are not accepted here");
       return NULL;
     }
 
@@ -507,7 +520,8 @@ _openiot_srp_session_write_response (OpenIotSrpSession  *self,
                                      GBytes             *body,
                                      GError            **error)
 {
-  g_autofree char *line = g_strdup_printf ("HTTP/1.1 %u %s", status, soup_status_get_phrase (status));
+  g_autofree char *line = g_strdup_printf ("HTTP/1.1 %u %s", status,
+                                           soup_status_get_phrase (status));
 
   return write_message (self, line, content_type, body, error);
 }

@@ -56,7 +56,8 @@ _openiot_td_string (JsonObject *object,
 {
   JsonNode *node = json_object_get_member (object, member);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
 }
@@ -97,7 +98,8 @@ _openiot_td_boolean (JsonObject *object,
 {
   JsonNode *node = json_object_get_member (object, member);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
     return fallback;
   return json_node_get_boolean (node);
 }
@@ -110,7 +112,8 @@ _openiot_td_semantic_types (JsonObject *object)
   JsonNode *node = json_object_get_member (object, "@type");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
     g_strv_builder_add (builder, json_node_get_string (node));
   else if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -120,7 +123,8 @@ _openiot_td_semantic_types (JsonObject *object)
         {
           JsonNode *element = json_array_get_element (array, i);
 
-          if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+          if (JSON_NODE_HOLDS_VALUE (element) &&
+              json_node_get_value_type (element) == G_TYPE_STRING)
             g_strv_builder_add (builder, json_node_get_string (element));
         }
     }
@@ -220,7 +224,8 @@ _openiot_td_parse (GBytes      *bytes,
   if (len > OPENIOT_TD_MAX_SIZE)
     {
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   _("The Thing Description is too large (over %u KiB)."), OPENIOT_TD_MAX_SIZE / 1024);
+                   _("The Thing Description is too large (over %u KiB)."),
+                   OPENIOT_TD_MAX_SIZE / 1024);
       return NULL;
     }
   if (len == 0)
@@ -232,7 +237,8 @@ _openiot_td_parse (GBytes      *bytes,
   if (!check_nesting (data, len, OPENIOT_TD_MAX_JSON_DEPTH))
     {
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   _("The Thing Description is nested too deeply (over %u levels)."), OPENIOT_TD_MAX_JSON_DEPTH);
+                   _("The Thing Description is nested too deeply (over %u levels)."),
+                   OPENIOT_TD_MAX_JSON_DEPTH);
       return NULL;
     }
   /* json-glib leaks on some documents that are not plain JSON, and can

@@ -55,7 +55,8 @@ cache_path (OpenIotThingCache *self,
 {
   g_autofree char *name = NULL;
 
-  if (!hub_id_is_safe (hub_id) || (service_id != NULL && !_openiot_service_id_is_valid (service_id)))
+  if (!hub_id_is_safe (hub_id) ||
+      (service_id != NULL && !_openiot_service_id_is_valid (service_id)))
     return NULL;
   if (service_id == NULL)
     return g_build_filename (self->directory, hub_id, NULL);
@@ -75,11 +76,13 @@ write_private (const char  *path,
     {
       int saved = errno;
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Could not create %s: %s"), dir,
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Could not create %s: %s"), dir,
                    g_strerror (saved));
       return FALSE;
     }
-  return g_file_set_contents_full (path, contents, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  return g_file_set_contents_full (path, contents, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                   error);
 }
 
 /**
@@ -118,7 +121,8 @@ openiot_thing_cache_load_thing (OpenIotThingCache *self,
                                 OpenIotHubRecord  *hub,
                                 const char        *service_id)
 {
-  g_autofree char *path = cache_path (self, openiot_hub_record_get_id (hub), service_id, ".td.json");
+  g_autofree char *path = cache_path (self, openiot_hub_record_get_id (hub), service_id,
+                                      ".td.json");
   g_autofree char *contents = NULL;
   g_autoptr(GBytes) bytes = NULL;
   gsize len;
@@ -145,7 +149,8 @@ openiot_thing_cache_save_thing (OpenIotThingCache  *self,
 
   if (!(path = cache_path (self, hub_id, openiot_thing_get_service_id (thing), ".td.json")))
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” is not a usable hub id."), hub_id);
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   _("“%s” is not a usable hub id."), hub_id);
       return FALSE;
     }
   bytes = openiot_thing_get_bytes (thing);
@@ -176,7 +181,8 @@ openiot_thing_cache_load_values (OpenIotThingCache  *self,
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
   root = json_node_get_object (json_parser_get_root (parser));
-  if (!json_object_has_member (root, "values") || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "values")))
+  if (!json_object_has_member (root, "values") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "values")))
     return NULL;
   values = json_object_get_object_member (root, "values");
 
@@ -205,7 +211,8 @@ openiot_thing_cache_save_values (OpenIotThingCache  *self,
 
   if (path == NULL)
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” is not a usable hub id."), hub_id);
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   _("“%s” is not a usable hub id."), hub_id);
       return FALSE;
     }
 
@@ -229,7 +236,8 @@ document_path (OpenIotThingCache *self,
 {
   g_autofree char *dir = cache_path (self, hub_id, NULL, NULL);
 
-  if (dir == NULL || name == NULL || name[0] == '\0' || name[0] == '.' || strchr (name, '/') != NULL)
+  if (dir == NULL || name == NULL || name[0] == '\0' || name[0] == '.' ||
+      strchr (name, '/') != NULL)
     return NULL;
   return g_build_filename (dir, name, NULL);
 }
@@ -255,7 +263,8 @@ openiot_thing_cache_load_document (OpenIotThingCache *self,
 
   g_return_val_if_fail (OPENIOT_IS_THING_CACHE (self), NULL);
 
-  if (!(path = document_path (self, hub_id, name)) || !(file = g_mapped_file_new (path, FALSE, NULL)))
+  if (!(path = document_path (self, hub_id, name)) ||
+      !(file = g_mapped_file_new (path, FALSE, NULL)))
     return NULL;
   return g_mapped_file_get_bytes (file);
 }
@@ -280,10 +289,12 @@ openiot_thing_cache_save_document (OpenIotThingCache  *self,
 
   if (!(path = document_path (self, hub_id, name)))
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” is not a usable hub id."), hub_id);
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   _("“%s” is not a usable hub id."), hub_id);
       return FALSE;
     }
-  return write_private (path, g_bytes_get_data (contents, NULL), g_bytes_get_size (contents), error);
+  return write_private (path, g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
+                        error);
 }
 
 /**
@@ -314,7 +325,8 @@ openiot_thing_cache_forget_hub (OpenIotThingCache  *self,
     {
       int saved = errno;
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Could not remove %s: %s"), dir,
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Could not remove %s: %s"), dir,
                    g_strerror (saved));
       return FALSE;
     }

@@ -169,7 +169,8 @@ openiot_thing_new_for_hub (GBytes            *bytes,
 
   if (!_openiot_service_id_is_valid (service_id))
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” is not a valid service id."), service_id);
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   _("“%s” is not a valid service id."), service_id);
       return NULL;
     }
   if (!(root = _openiot_td_parse (bytes, parser, error)))

@@ -111,19 +111,22 @@ samples_from_json (JsonArray *array,
       JsonNode *time, *value;
       OpenIotValueSample sample;
 
-      if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (pair = json_node_get_array (node)) != 2)
+      if (!JSON_NODE_HOLDS_ARRAY (node) ||
+          json_array_get_length (pair = json_node_get_array (node)) != 2)
         continue;
       time = json_array_get_element (pair, 0);
       value = json_array_get_element (pair, 1);
       if (!JSON_NODE_HOLDS_VALUE (time) || json_node_get_value_type (time) != G_TYPE_INT64 ||
           !JSON_NODE_HOLDS_VALUE (value) ||
-          (json_node_get_value_type (value) != G_TYPE_DOUBLE && json_node_get_value_type (value) != G_TYPE_INT64))
+          (json_node_get_value_type (value) != G_TYPE_DOUBLE &&
+           json_node_get_value_type (value) != G_TYPE_INT64))
         continue;
       sample.time_us = json_node_get_int (time);
       sample.value = json_node_get_double (value);
       /* In order, finite and not from the future: anything else is not ours */
       if (!isfinite (sample.value) || sample.time_us > now ||
-          (samples->len > 0 && sample.time_us <= g_array_index (samples, OpenIotValueSample, samples->len - 1).time_us))
+          (samples->len > 0 &&
+           sample.time_us <= g_array_index (samples, OpenIotValueSample, samples->len - 1).time_us))
         continue;
       g_array_append_val (samples, sample);
     }
@@ -143,10 +146,12 @@ load_service (OpenIotValueHistory *self,
   JsonNode *node;
   g_autoptr(GList) names = NULL;
 
-  service->properties = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  service->properties = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) g_array_unref);
   /* An empty file parses to no root at all */
   if (bytes == NULL || g_bytes_get_size (bytes) > MAX_DOCUMENT_SIZE ||
-      !_openiot_json_load (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) ||
+      !_openiot_json_load (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                           NULL) ||
       !(node = json_parser_get_root (parser)) || !JSON_NODE_HOLDS_OBJECT (node))
     return service;
 
@@ -213,10 +218,12 @@ openiot_value_history_add (OpenIotValueHistory *self,
     }
 
   sample = (OpenIotValueSample) { to_usec (when), value };
-  while (samples->len > 0 && g_array_index (samples, OpenIotValueSample, samples->len - 1).time_us > sample.time_us)
+  while (samples->len > 0 &&
+         g_array_index (samples, OpenIotValueSample, samples->len - 1).time_us > sample.time_us)
     g_array_set_size (samples, samples->len - 1);
   if (samples->len > 0 &&
-      g_array_index (samples, OpenIotValueSample, samples->len - 1).time_us / OPENIOT_VALUE_HISTORY_RESOLUTION ==
+      g_array_index (samples, OpenIotValueSample,
+                     samples->len - 1).time_us / OPENIOT_VALUE_HISTORY_RESOLUTION ==
         sample.time_us / OPENIOT_VALUE_HISTORY_RESOLUTION)
     g_array_index (samples, OpenIotValueSample, samples->len - 1) = sample;
   else
@@ -255,7 +262,8 @@ openiot_value_history_get_samples (OpenIotValueHistory *self,
     if (g_array_index (samples, OpenIotValueSample, i).time_us >= from)
       {
         /* Oldest first: the rest is newer still */
-        g_array_append_vals (result, &g_array_index (samples, OpenIotValueSample, i), samples->len - i);
+        g_array_append_vals (result, &g_array_index (samples, OpenIotValueSample, i),
+                             samples->len - i);
         break;
       }
   return result;
@@ -281,8 +289,10 @@ service_to_bytes (Service *service)
       for (guint i = 0; i < samples->len; i++)
         {
           json_builder_begin_array (builder);
-          json_builder_add_int_value (builder, g_array_index (samples, OpenIotValueSample, i).time_us);
-          json_builder_add_double_value (builder, g_array_index (samples, OpenIotValueSample, i).value);
+          json_builder_add_int_value (builder,
+                                      g_array_index (samples, OpenIotValueSample, i).time_us);
+          json_builder_add_double_value (builder,
+                                         g_array_index (samples, OpenIotValueSample, i).value);
           json_builder_end_array (builder);
         }
       json_builder_end_array (builder);
@@ -370,5 +380,6 @@ openiot_value_history_class_init (OpenIotValueHistoryClass *klass)
 static void
 openiot_value_history_init (OpenIotValueHistory *self)
 {
-  self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) service_free);
+  self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) service_free);
 }

@@ -63,32 +63,40 @@ check_link (OpenIotPairingLink *link)
   const char *name = openiot_pairing_link_get_name (link);
   const char * const *addresses = openiot_pairing_link_get_addresses (link);
 
-  FUZZ_CHECK (code != NULL && strlen (code) == 8 && strspn (code, "0123456789") == 8, "code “%s”", code);
-  FUZZ_CHECK (fingerprint == NULL || openiot_fingerprint_is_valid (fingerprint), "fingerprint “%s”", fingerprint);
+  FUZZ_CHECK (code != NULL && strlen (code) == 8 && strspn (code, "0123456789") == 8, "code “%s”",
+              code);
+  FUZZ_CHECK (fingerprint == NULL || openiot_fingerprint_is_valid (fingerprint),
+              "fingerprint “%s”", fingerprint);
   if (name != NULL)
     {
       FUZZ_CHECK (g_utf8_validate (name, -1, NULL), "name not UTF-8");
-      FUZZ_CHECK (*name != '\0' && strlen (name) <= OPENIOT_PAIRING_LINK_MAX_NAME_LENGTH, "name length %zu", strlen (name));
+      FUZZ_CHECK (*name != '\0' && strlen (name) <= OPENIOT_PAIRING_LINK_MAX_NAME_LENGTH,
+                  "name length %zu", strlen (name));
       for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
         FUZZ_CHECK (!g_unichar_iscntrl (g_utf8_get_char (p)), "control character in the name");
     }
   FUZZ_CHECK (openiot_pairing_link_get_pairing_port (link) >= 1, "pairing port 0");
   FUZZ_CHECK (openiot_pairing_link_get_port (link) >= 1, "port 0");
 
-  FUZZ_CHECK (host != NULL && (is_canonical_ip (host) || is_lowercase_dns_name (host)), "host “%s”", host);
-  FUZZ_CHECK (addresses != NULL && g_strcmp0 (addresses[0], host) == 0, "addresses do not start with the host");
+  FUZZ_CHECK (host != NULL && (is_canonical_ip (host) || is_lowercase_dns_name (host)),
+              "host “%s”", host);
+  FUZZ_CHECK (addresses != NULL && g_strcmp0 (addresses[0], host) == 0,
+              "addresses do not start with the host");
   for (guint i = 1; addresses[i] != NULL; i++)
     {
-      FUZZ_CHECK (is_canonical_ip (addresses[i]), "address “%s” not a canonical IP address", addresses[i]);
+      FUZZ_CHECK (is_canonical_ip (addresses[i]), "address “%s” not a canonical IP address",
+                  addresses[i]);
       for (guint j = 0; j < i; j++)
-        FUZZ_CHECK (!g_str_equal (addresses[i], addresses[j]), "address “%s” repeated", addresses[i]);
+        FUZZ_CHECK (!g_str_equal (addresses[i], addresses[j]), "address “%s” repeated",
+                    addresses[i]);
     }
 }
 
 static char *
 describe (OpenIotPairingLink *link)
 {
-  g_autofree char *addresses = g_strjoinv (" ", (char **) openiot_pairing_link_get_addresses (link));
+  g_autofree char *addresses = g_strjoinv (" ",
+                                           (char **) openiot_pairing_link_get_addresses (link));
 
   return g_strdup_printf ("host=%s pairing_port=%u port=%u code=%s fp=%s name=%s addresses=%s",
                           openiot_pairing_link_get_host (link),
@@ -126,10 +134,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   link = openiot_pairing_link_parse (uri, &error);
   if (link == NULL)
     {
-      FUZZ_CHECK (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA), "unexpected error");
+      FUZZ_CHECK (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA),
+                  "unexpected error");
       FUZZ_CHECK (g_utf8_validate (error->message, -1, NULL), "error message not UTF-8");
       for (const char *p = error->message; *p != '\0'; p = g_utf8_next_char (p))
-        FUZZ_CHECK (!g_unichar_iscntrl (g_utf8_get_char (p)), "control character in “%s”", error->message);
+        FUZZ_CHECK (!g_unichar_iscntrl (g_utf8_get_char (p)), "control character in “%s”",
+                    error->message);
       return 0;
     }
   FUZZ_CHECK (error == NULL, "a link and an error");
@@ -141,7 +151,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   check_link (reparsed);
   before = describe (link);
   after = describe (reparsed);
-  FUZZ_CHECK (g_str_equal (before, after), "round trip changed the link\n  %s\n  %s", before, after);
+  FUZZ_CHECK (g_str_equal (before, after), "round trip changed the link\n  %s\n  %s", before,
+              after);
   text_again = openiot_pairing_link_to_string (reparsed);
   FUZZ_CHECK (g_str_equal (text, text_again), "not a fixed point:\n  %s\n  %s", text, text_again);
 

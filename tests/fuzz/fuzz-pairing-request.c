@@ -49,8 +49,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     {
       FUZZ_CHECK (error != NULL, "refused without an error");
       FUZZ_CHECK (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA) ||
-                  g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME) ||
-                  g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_INVALID_CERTIFICATE),
+                  g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR,
+                                   OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME) ||
+                  g_error_matches (error, OPENIOT_HUBD_REGISTRY_ERROR,
+                                   OPENIOT_HUBD_REGISTRY_ERROR_INVALID_CERTIFICATE),
                   "unexpected error: %s", error->message);
       FUZZ_CHECK (g_utf8_validate (error->message, -1, NULL), "error message not UTF-8");
       FUZZ_CHECK (name == NULL && certificate == NULL, "outputs set on failure");
@@ -61,7 +63,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   FUZZ_CHECK (name != NULL && *name != '\0' && strlen (name) <= 64, "name “%s”", name);
   FUZZ_CHECK (g_utf8_validate (name, -1, NULL), "name not UTF-8");
   FUZZ_CHECK (certificate != NULL, "no certificate");
-  FUZZ_CHECK (_openiot_certificate_check_peer (certificate, &check_error), "certificate: %s", check_error->message);
+  FUZZ_CHECK (_openiot_certificate_check_peer (certificate, &check_error), "certificate: %s",
+              check_error->message);
   fingerprint = _openiot_certificate_fingerprint (certificate, NULL);
   FUZZ_CHECK (openiot_fingerprint_is_valid (fingerprint), "fingerprint “%s”", fingerprint);
 

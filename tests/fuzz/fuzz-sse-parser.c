@@ -55,7 +55,8 @@ on_event (OpenIotSseParser *parser,
   FUZZ_CHECK (strpbrk (type, "\r\n") == NULL, "line end in the type “%s”", type);
   FUZZ_CHECK (strpbrk (id, "\r\n") == NULL, "line end in the id “%s”", id);
   FUZZ_CHECK (strchr (data, '\r') == NULL, "CR in the data");
-  FUZZ_CHECK (strlen (data) <= OPENIOT_SSE_MAX_DATA, "data over the limit: %zu bytes", strlen (data));
+  FUZZ_CHECK (strlen (data) <= OPENIOT_SSE_MAX_DATA, "data over the limit: %zu bytes",
+              strlen (data));
 
   /* Lengths first, so that no event can pass for two. */
   g_string_append_printf (c->log, "E%zu:%s|%zu:%s|%zu:%s\n",
@@ -250,7 +251,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       feed_chunked (bytewise, stream->str, stream->len, NULL, 0);
       bytewise_log = collector_finish (&cb, bytewise);
       FUZZ_CHECK (g_str_equal (whole_log, bytewise_log),
-                  "byte-wise feeding differs\n--- whole:\n%s\n--- byte-wise:\n%s", whole_log, bytewise_log);
+                  "byte-wise feeding differs\n--- whole:\n%s\n--- byte-wise:\n%s", whole_log,
+                  bytewise_log);
     }
 
   /* Streams repeated to reach the limits are costly: two passes are
@@ -268,7 +270,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   feed_chunked (again, stream->str, stream->len, sizes, n_sizes);
   again_log = g_string_free (g_steal_pointer (&ca.log), FALSE);
   FUZZ_CHECK (g_str_equal (first_log, again_log),
-              "events after reset() differ\n--- first:\n%s\n--- after reset:\n%s", first_log, again_log);
+              "events after reset() differ\n--- first:\n%s\n--- after reset:\n%s", first_log,
+              again_log);
 
   if (flags & 0x20)
     run_hostile (stream->str, stream->len, sizes, n_sizes);

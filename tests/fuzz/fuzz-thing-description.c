@@ -111,7 +111,8 @@ check_reachable_path (const char *path)
   const char *rest = NULL;
   const char *query;
 
-  FUZZ_CHECK (g_str_has_prefix (path, "/services/" SERVICE_ID "/"), "reachable form off its service: “%s”", path);
+  FUZZ_CHECK (g_str_has_prefix (path, "/services/" SERVICE_ID "/"),
+              "reachable form off its service: “%s”", path);
   FUZZ_CHECK (request != NULL, "a reachable path the hub cannot parse: “%s”", path);
 
   query = strchr (path, '?');
@@ -120,7 +121,8 @@ check_reachable_path (const char *path)
               "the hub resolves the form path “%s” to “%s”", path, g_uri_get_path (request));
   FUZZ_CHECK (openiot_hubd_path_is_safe (g_uri_get_path (request)),
               "a reachable form path the hub refuses: “%s”", path);
-  FUZZ_CHECK (openiot_hubd_path_route (g_uri_get_path (request), &service_id, &rest) == OPENIOT_HUBD_ROUTE_SERVICE &&
+  FUZZ_CHECK (openiot_hubd_path_route (g_uri_get_path (request), &service_id,
+                                       &rest) == OPENIOT_HUBD_ROUTE_SERVICE &&
               g_str_equal (service_id, SERVICE_ID),
               "the form path “%s” routes to “%s”", path, service_id);
 }
@@ -160,7 +162,8 @@ check_interaction (OpenIotThing           *thing,
   check_utf8 ("an interaction name", name);
   check_utf8 ("an interaction title", openiot_interaction_get_title (interaction));
   check_utf8 ("an interaction description", openiot_interaction_get_description (interaction));
-  FUZZ_CHECK (openiot_thing_lookup (thing, kind, name) == interaction, "lookup (“%s”) finds another", name);
+  FUZZ_CHECK (openiot_thing_lookup (thing, kind, name) == interaction,
+              "lookup (“%s”) finds another", name);
 
   for (guint i = 0; forms != NULL && i < forms->len; i++)
     check_form (g_ptr_array_index (forms, i));
@@ -199,7 +202,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   thing = openiot_thing_new_from_bytes (bytes, SERVICE_ID, &error);
   if (thing == NULL)
     {
-      FUZZ_CHECK (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA), "unexpected error");
+      FUZZ_CHECK (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA),
+                  "unexpected error");
       check_utf8 ("an error message", error->message);
       return 0;
     }

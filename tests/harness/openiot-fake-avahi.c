@@ -101,9 +101,11 @@ emit_item (OpenIotFakeAvahi *self,
            const char       *signal,
            Entry            *entry)
 {
-  g_dbus_connection_emit_signal (self->bus, browser->owner, browser->path, "org.freedesktop.Avahi.ServiceBrowser",
+  g_dbus_connection_emit_signal (self->bus, browser->owner, browser->path,
+                                 "org.freedesktop.Avahi.ServiceBrowser",
                                  signal,
-                                 g_variant_new ("(iisssu)", entry->interface, entry->protocol, entry->name,
+                                 g_variant_new ("(iisssu)", entry->interface, entry->protocol,
+                                                entry->name,
                                                 "_open-iot._tcp", "local", 0),
                                  NULL);
 }
@@ -129,7 +131,8 @@ start_browser (OpenIotFakeAvahi *self,
   browser->started = TRUE;
   for (guint i = 0; i < self->entries->len; i++)
     emit_item (self, browser, "ItemNew", self->entries->pdata[i]);
-  g_dbus_connection_emit_signal (self->bus, browser->owner, browser->path, "org.freedesktop.Avahi.ServiceBrowser",
+  g_dbus_connection_emit_signal (self->bus, browser->owner, browser->path,
+                                 "org.freedesktop.Avahi.ServiceBrowser",
                                  "AllForNow", NULL, NULL);
 }
 
@@ -143,7 +146,8 @@ find_browser (OpenIotFakeAvahi *self,
   return NULL;
 }
 
-static void browser_method (GDBusConnection *, const char *, const char *, const char *, const char *, GVariant *,
+static void browser_method (GDBusConnection *, const char *, const char *, const char *,
+                            const char *, GVariant *,
                             GDBusMethodInvocation *, gpointer);
 
 static const GDBusInterfaceVTable browser_vtable = { browser_method, NULL, NULL, { 0 } };
@@ -207,7 +211,8 @@ find_entry (OpenIotFakeAvahi *self,
     {
       Entry *entry = self->entries->pdata[i];
 
-      if (entry->interface == interface && entry->protocol == protocol && g_str_equal (entry->name, name))
+      if (entry->interface == interface && entry->protocol == protocol &&
+          g_str_equal (entry->name, name))
         return entry;
     }
   return NULL;
@@ -243,22 +248,28 @@ server_method (GDBusConnection       *bus,
       g_variant_get (parameters, "(ii&s&s&siu)", &iface, &protocol, &name, NULL, NULL, NULL, NULL);
       if (!(entry = find_entry (self, iface, protocol, name)))
         {
-          g_dbus_method_invocation_return_dbus_error (invocation, "org.freedesktop.Avahi.TimeoutError",
+          g_dbus_method_invocation_return_dbus_error (invocation,
+                                                      "org.freedesktop.Avahi.TimeoutError",
                                                       "Timeout reached");
           return;
         }
       g_variant_builder_init (&txt, G_VARIANT_TYPE ("aay"));
       for (guint i = 0; entry->txt != NULL && entry->txt[i] != NULL; i++)
-        g_variant_builder_add_value (&txt, g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, entry->txt[i],
+        g_variant_builder_add_value (&txt,
+                                     g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, entry->txt[i],
                                                                       strlen (entry->txt[i]), 1));
       g_dbus_method_invocation_return_value (invocation,
-                                             g_variant_new ("(iissssisqaayu)", entry->interface, entry->protocol,
-                                                            entry->name, "_open-iot._tcp", "local", "hub.local",
-                                                            strchr (entry->address, ':') ? 1 : 0, entry->address,
+                                             g_variant_new ("(iissssisqaayu)", entry->interface,
+                                                            entry->protocol,
+                                                            entry->name, "_open-iot._tcp", "local",
+                                                            "hub.local",
+                                                            strchr (entry->address, ':') ? 1 : 0,
+                                                            entry->address,
                                                             entry->port, &txt, 0));
     }
   else
-    g_dbus_method_invocation_return_dbus_error (invocation, "org.freedesktop.DBus.Error.UnknownMethod", method);
+    g_dbus_method_invocation_return_dbus_error (invocation,
+                                                "org.freedesktop.DBus.Error.UnknownMethod", method);
 }
 
 static const GDBusInterfaceVTable server_vtable = { server_method, NULL, NULL, { 0 } };
@@ -306,8 +317,10 @@ openiot_fake_avahi_new (const char *bus_address,
 
   reply = g_dbus_connection_call_sync (self->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                        "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.Avahi", 0x4 /* DO_NOT_QUEUE */),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+                                       g_variant_new ("(su)", "org.freedesktop.Avahi",
+                                                      0x4 /* DO_NOT_QUEUE */),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       &error);
   g_assert_no_error (error);
   return self;
 }

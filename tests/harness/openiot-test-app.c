@@ -104,8 +104,11 @@ openiot_test_app_pair (OpenIotApplication *app,
   g_autoptr(GError) error = NULL;
   OpenIotPinStore *store = openiot_application_get_pin_store (app);
 
-  openiot_application_load_identity_async (app, "UI test", NULL, openiot_test_ui_store_result, &result);
-  identity = openiot_application_load_identity_finish (app, wait_for_result (&result, "the identity"), &error);
+  openiot_application_load_identity_async (app, "UI test", NULL, openiot_test_ui_store_result,
+                                           &result);
+  identity = openiot_application_load_identity_finish (app,
+                                                       wait_for_result (&result, "the identity"),
+                                                       &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
@@ -117,7 +120,8 @@ openiot_test_app_pair (OpenIotApplication *app,
 
   record = openiot_hub_record_new_from_pairing (paired);
   openiot_pin_store_save_async (store, record, NULL, openiot_test_ui_store_result, &result);
-  g_assert_true (openiot_pin_store_save_finish (store, wait_for_result (&result, "the pin"), &error));
+  g_assert_true (openiot_pin_store_save_finish (store, wait_for_result (&result, "the pin"),
+                                                &error));
   g_assert_no_error (error);
 
   return g_object_ref (openiot_application_add_hub (app, record, identity));
@@ -137,10 +141,13 @@ openiot_test_app_invoke (OpenIotHub *hub,
 
   openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), service_id, NULL,
                                       openiot_test_ui_store_result, &result);
-  thing = openiot_consumed_thing_fetch_finish (wait_for_result (&result, "the Thing Description"), &error);
+  thing = openiot_consumed_thing_fetch_finish (wait_for_result (&result, "the Thing Description"),
+                                               &error);
   g_assert_no_error (error);
   g_clear_object (&result);
-  openiot_consumed_thing_invoke_action_async (thing, action, NULL, NULL, openiot_test_ui_store_result, &result);
-  output = openiot_consumed_thing_invoke_action_finish (thing, wait_for_result (&result, action), &error);
+  openiot_consumed_thing_invoke_action_async (thing, action, NULL, NULL,
+                                              openiot_test_ui_store_result, &result);
+  output = openiot_consumed_thing_invoke_action_finish (thing, wait_for_result (&result, action),
+                                                        &error);
   g_assert_no_error (error);
 }

@@ -9,7 +9,8 @@
 static gboolean
 port_is_free (guint16 port)
 {
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
 
@@ -112,8 +113,10 @@ openiot_test_hub_start_service (OpenIotTestHub *hub,
   GSubprocess *process;
 
   g_assert_nonnull (binary);
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, binary, "--type", type, "--socket", socket,
-                              "--tick-ms", "200", "--keepalive-seconds", "1", "--jam-probability", jam ? jam : "0",
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, binary, "--type", type,
+                              "--socket", socket,
+                              "--tick-ms", "200", "--keepalive-seconds", "1", "--jam-probability",
+                              jam ? jam : "0",
                               NULL);
   g_assert_no_error (error);
   g_ptr_array_add (hub->services, process);
@@ -148,7 +151,8 @@ openiot_test_hub_admin (OpenIotTestHub *hub,
   g_ptr_array_add (argv, (char *) "--json");
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                               &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
   g_assert_no_error (error);
@@ -193,7 +197,8 @@ openiot_test_hub_free (OpenIotTestHub *hub)
   {
     const char *argv[] = { "rm", "-rf", hub->dir, NULL };
 
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                  NULL);
   }
   g_free (hub->dir);
   g_free (hub->state_dir);

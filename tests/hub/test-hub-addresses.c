@@ -31,7 +31,8 @@ assert_well_formed (GPtrArray *addresses,
       g_assert_cmpstr (address->address, !=, "::1");
       g_assert_cmpint (address->scope, >=, OPENIOT_HUBD_ADDRESS_GLOBAL);
       g_assert_cmpint (address->scope, <=, OPENIOT_HUBD_ADDRESS_LINK);
-      g_assert_cmpint (strchr (address->address, '%') != NULL, ==, address->scope == OPENIOT_HUBD_ADDRESS_LINK);
+      g_assert_cmpint (strchr (address->address, '%') != NULL, ==,
+                       address->scope == OPENIOT_HUBD_ADDRESS_LINK);
 
       if (i > n_public)
         g_assert_cmpint (address_at (addresses, i - 1)->scope, <=, address->scope);
@@ -41,7 +42,8 @@ assert_well_formed (GPtrArray *addresses,
 static void
 test_scope_to_string (void)
 {
-  g_assert_cmpstr (openiot_hubd_address_scope_to_string (OPENIOT_HUBD_ADDRESS_GLOBAL), ==, "global");
+  g_assert_cmpstr (openiot_hubd_address_scope_to_string (OPENIOT_HUBD_ADDRESS_GLOBAL), ==,
+                   "global");
   g_assert_cmpstr (openiot_hubd_address_scope_to_string (OPENIOT_HUBD_ADDRESS_ULA), ==, "ula");
   g_assert_cmpstr (openiot_hubd_address_scope_to_string (OPENIOT_HUBD_ADDRESS_LINK), ==, "link");
 }
@@ -103,7 +105,8 @@ test_public_order_kept (void)
 {
   /* The admin's order stands, even against the scopes' order, and a
    * repeat (in another spelling too) is dropped. */
-  const char *public_addresses[] = { "fe80::1%lo", "fd00::1", "2001:db8::10", "FD00:0::1", "2001:db8::10", NULL };
+  const char *public_addresses[] = { "fe80::1%lo", "fd00::1", "2001:db8::10", "FD00:0::1",
+                                    "2001:db8::10", NULL };
   g_autoptr(GPtrArray) addresses = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -193,9 +196,11 @@ test_json (void)
   g_autofree char *text = NULL;
   g_autofree char *empty_text = NULL;
 
-  g_ptr_array_add (addresses, openiot_hubd_address_new ("2001:db8::10", OPENIOT_HUBD_ADDRESS_GLOBAL));
+  g_ptr_array_add (addresses,
+                   openiot_hubd_address_new ("2001:db8::10", OPENIOT_HUBD_ADDRESS_GLOBAL));
   g_ptr_array_add (addresses, openiot_hubd_address_new ("fd00::10", OPENIOT_HUBD_ADDRESS_ULA));
-  g_ptr_array_add (addresses, openiot_hubd_address_new ("fe80::10%eth0", OPENIOT_HUBD_ADDRESS_LINK));
+  g_ptr_array_add (addresses,
+                   openiot_hubd_address_new ("fe80::10%eth0", OPENIOT_HUBD_ADDRESS_LINK));
 
   node = openiot_hubd_addresses_to_json (addresses);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (node));

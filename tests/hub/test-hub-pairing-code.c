@@ -55,7 +55,8 @@ test_guesses_per_address (void)
 
   for (guint i = 0; i < OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS; i++)
     {
-      g_assert_cmpuint (openiot_hubd_pairing_code_get_attempts_left (code), ==, OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS - i);
+      g_assert_cmpuint (openiot_hubd_pairing_code_get_attempts_left (code), ==,
+                        OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS - i);
       g_assert_true (openiot_hubd_pairing_code_reserve_guess (code, "192.0.2.66"));
       g_assert_false (openiot_hubd_pairing_code_end_guess (code, "192.0.2.66", TRUE));
     }
@@ -123,7 +124,8 @@ main (int   argc,
   g_test_add_func ("/hub/pairing-code/claim-once", test_claim_once);
   g_test_add_func ("/hub/pairing-code/expired-and-replaced", test_expired_and_replaced);
   g_test_add_func ("/hub/pairing-code/guesses-per-address", test_guesses_per_address);
-  g_test_add_func ("/hub/pairing-code/parallel-guesses-get-no-more", test_parallel_guesses_get_no_more);
+  g_test_add_func ("/hub/pairing-code/parallel-guesses-get-no-more",
+                   test_parallel_guesses_get_no_more);
   g_test_add_func ("/hub/pairing-code/total-failures-lock", test_total_failures_lock);
 
   return g_test_run ();

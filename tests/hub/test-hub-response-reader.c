@@ -81,7 +81,8 @@ drive (const char *response,
             {
               /* the peer closes */
               result->ended = openiot_hubd_response_reader_ends_at_close (reader);
-              g_assert_true (!result->ended || !openiot_hubd_response_reader_get_keep_alive (reader));
+              g_assert_true (!result->ended ||
+                             !openiot_hubd_response_reader_get_keep_alive (reader));
               return;
             }
           FEED ();
@@ -180,22 +181,32 @@ typedef struct
 } ReadCase;
 
 static const ReadCase read_cases[] = {
-  { "length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", FALSE, 200, 5, "hello", TRUE, 0 },
+  { "length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", FALSE, 200, 5, "hello", TRUE,
+   0 },
   { "empty-length", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", FALSE, 200, 0, "", TRUE, 0 },
-  { "same-lengths", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", FALSE, 200, 5, "hello", TRUE, 0 },
+  { "same-lengths", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
+   FALSE, 200, 5, "hello", TRUE, 0 },
   { "chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                "5;name=value\r\nhello\r\n6 \t\r\n world\r\n0\r\nX-Trailer: yes\r\n\r\n",
     FALSE, 200, -1, "hello world", TRUE, 0 },
   { "chunked-upper-hex", "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n"
                          "A\r\n0123456789\r\n0\r\n\r\n", FALSE, 200, -1, "0123456789", TRUE, 0 },
-  { "continue", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n", FALSE, 204, -1, "", TRUE, 0 },
+  { "continue", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n", FALSE, 204, -1, "",
+   TRUE, 0 },
   { "head-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", TRUE, 200, 5, "", TRUE, 0 },
-  { "head-chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", TRUE, 200, -1, "", TRUE, 0 },
-  { "not-modified", "HTTP/1.1 304 Not Modified\r\nContent-Length: 7\r\n\r\n", FALSE, 304, 7, "", TRUE, 0 },
-  { "closing", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", FALSE, 200, 2, "ok", FALSE, 0 },
-  { "http-1.0-keep-alive", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok", FALSE, 200, 2, "ok", TRUE, 0 },
-  { "http-1.0-length", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", FALSE, 200, 2, "ok", FALSE, 0 },
-  { "junk-after", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 200 OK\r\n", FALSE, 200, 5, "hello", TRUE, 17 },
+  { "head-chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", TRUE, 200, -1, "",
+   TRUE, 0 },
+  { "not-modified", "HTTP/1.1 304 Not Modified\r\nContent-Length: 7\r\n\r\n", FALSE, 304, 7, "",
+   TRUE, 0 },
+  { "closing", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", FALSE, 200,
+   2, "ok", FALSE, 0 },
+  { "http-1.0-keep-alive",
+   "HTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok", FALSE, 200, 2, "ok",
+   TRUE, 0 },
+  { "http-1.0-length", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", FALSE, 200, 2, "ok",
+   FALSE, 0 },
+  { "junk-after", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 200 OK\r\n", FALSE,
+   200, 5, "hello", TRUE, 17 },
 };
 
 static void
@@ -268,24 +279,34 @@ typedef struct
 } RefusedCase;
 
 static const RefusedCase refused_cases[] = {
-  { "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 0, "two different Content-Lengths" },
+  { "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 0,
+   "two different Content-Lengths" },
   { "HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nhello!", 0, "two different Content-Lengths" },
   { "HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nhello", 0, "a malformed Content-Length" },
   { "HTTP/1.1 200 OK\r\nContent-Length: 5x\r\n\r\nhello", 0, "a malformed Content-Length" },
-  { "HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456789\r\n\r\n", 0, "a malformed Content-Length" },
-  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 0, "malformed chunked body" },
-  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\nhello", 0, "malformed chunked body" },
-  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", 0, "malformed chunked body" },
-  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n", 0, "malformed chunked body" },
-  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n", 0, "malformed chunked body" },
+  { "HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456789\r\n\r\n", 0,
+   "a malformed Content-Length" },
+  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 0,
+   "malformed chunked body" },
+  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\nhello", 0,
+   "malformed chunked body" },
+  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", 0,
+   "malformed chunked body" },
+  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n", 0,
+   "malformed chunked body" },
+  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n", 0,
+   "malformed chunked body" },
   { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", 0, "malformed chunked body" },
-  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nhello", 0, "a Transfer-Encoding other than chunked" },
-  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 0, "a Transfer-Encoding other than chunked" },
+  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nhello", 0,
+   "a Transfer-Encoding other than chunked" },
+  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 0,
+   "a Transfer-Encoding other than chunked" },
   { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 0,
     "both Transfer-Encoding and Content-Length" },
   { "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 0,
     "Transfer-Encoding in an HTTP/1.0 response" },
-  { "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", 0, "the service tried to switch protocols" },
+  { "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", 0,
+   "the service tried to switch protocols" },
   { "HTTP/1.1 200 OK\r\nX-A: a\0b\r\nContent-Length: 0\r\n\r\n", 48, "malformed response head" },
   { "HTTP/9 200 OK\r\nContent-Length: 0\r\n\r\n", 0, "malformed response head" },
   { "hello\r\n\r\n", 0, "malformed response head" },

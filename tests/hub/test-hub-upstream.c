@@ -39,9 +39,12 @@ static ServiceCase cases[] = {
   { "/same-lengths", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 0 },
   { "/two-lengths", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 0 },
   { "/bad-length", "HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nhello", 0 },
-  { "/bad-chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 0 },
-  { "/huge-chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\nhello", 0 },
-  { "/chunk-no-crlf", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", 0 },
+  { "/bad-chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+   0 },
+  { "/huge-chunk",
+   "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\nhello", 0 },
+  { "/chunk-no-crlf", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n",
+   0 },
   { "/gzip", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nhello", 0 },
   { "/short", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", 0, TRUE },
   { "/no-answer", "", 0, TRUE },
@@ -52,9 +55,11 @@ static ServiceCase cases[] = {
   { "/drop-when-reused", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh", 0, FALSE, TRUE },
   { "/te-and-length", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
                      "5\r\nhello\r\n0\r\n\r\n", 0 },
-  { "/te-in-http-1.0", "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 0 },
+  { "/te-in-http-1.0",
+   "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 0 },
   { "/head-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", 0 },
-  { "/early-answer", "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n", 0, FALSE, FALSE, TRUE },
+  { "/early-answer", "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n", 0, FALSE,
+   FALSE, TRUE },
   { "/huge-head", NULL, 0 },
   { "/big", NULL, 0 },
 };
@@ -283,7 +288,8 @@ exchange_run (OpenIotHubdUpstream *upstream,
   exchange->body = g_string_new (NULL);
   exchange->pause_once = pause_once;
   exchange->cancel_in_head = cancel_in_head;
-  exchange->request = openiot_hubd_upstream_send (upstream, method, path, headers ? headers : no_headers,
+  exchange->request = openiot_hubd_upstream_send (upstream, method, path,
+                                                  headers ? headers : no_headers,
                                                   g_str_equal (method, "GET") ? NULL : body,
                                                   &callbacks, exchange);
   /* no callback before send returns */
@@ -361,9 +367,11 @@ test_framings_refused (void)
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       g_autoptr(OpenIotHubdUpstream) upstream = upstream_new ();
-      g_autoptr(Exchange) exchange = exchange_run (upstream, "GET", refused[i].path, NULL, FALSE, FALSE);
+      g_autoptr(Exchange) exchange = exchange_run (upstream, "GET", refused[i].path, NULL, FALSE,
+                                                   FALSE);
 
-      g_test_message ("%s: %s", refused[i].path, exchange->error ? exchange->error->message : "no error");
+      g_test_message ("%s: %s", refused[i].path,
+                      exchange->error ? exchange->error->message : "no error");
       g_assert_nonnull (exchange->error);
       g_assert_nonnull (strstr (exchange->error->message, refused[i].why));
       g_assert_cmpuint (exchange->n_heads, ==, refused[i].head_first ? 1 : 0);
@@ -418,7 +426,8 @@ static void
 test_early_answer_is_not_reused (void)
 {
   g_autoptr(OpenIotHubdUpstream) upstream = upstream_new ();
-  g_autoptr(Exchange) exchange = exchange_run (upstream, "POST", "/early-answer", NULL, FALSE, FALSE);
+  g_autoptr(Exchange) exchange = exchange_run (upstream, "POST", "/early-answer", NULL, FALSE,
+                                               FALSE);
 
   g_assert_no_error (exchange->error);
   g_assert_cmpuint (exchange->status, ==, 413);
@@ -485,7 +494,8 @@ start_service (void)
 
       setpgid (0, 0);
       prctl (PR_SET_PDEATHSIG, SIGTERM);
-      if (bind (listener, (struct sockaddr *) &addr, sizeof addr) != 0 || listen (listener, 64) != 0)
+      if (bind (listener, (struct sockaddr *) &addr, sizeof addr) != 0 ||
+          listen (listener, 64) != 0)
         _exit (1);
       serve (listener);
     }

@@ -19,13 +19,16 @@ assert_order (const char * const *addresses,
 static void
 test_order (void)
 {
-  const char * const addresses[] = { "2001:db8::10", "fd00::10", "fe80::10%eth0", "192.0.2.10", "10.0.0.2",
+  const char * const addresses[] = { "2001:db8::10", "fd00::10", "fe80::10%eth0", "192.0.2.10",
+                                    "10.0.0.2",
                                      "::1", "not an address", NULL };
 
   /* This network first (as given), then the Internet, then the rest */
-  assert_order (addresses, NULL, "fd00::10 fe80::10%eth0 10.0.0.2 ::1 2001:db8::10 192.0.2.10 not an address");
+  assert_order (addresses, NULL,
+                "fd00::10 fe80::10%eth0 10.0.0.2 ::1 2001:db8::10 192.0.2.10 not an address");
   /* The address that answered last goes first */
-  assert_order (addresses, "2001:db8::10", "2001:db8::10 fd00::10 fe80::10%eth0 10.0.0.2 ::1 192.0.2.10 not an address");
+  assert_order (addresses, "2001:db8::10",
+                "2001:db8::10 fd00::10 fe80::10%eth0 10.0.0.2 ::1 192.0.2.10 not an address");
   assert_order (NULL, NULL, "");
 }
 

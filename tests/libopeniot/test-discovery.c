@@ -87,11 +87,13 @@ static void
 start_avahi (Fixture  *fixture,
              gboolean  with_prepare)
 {
-  fixture->avahi = openiot_fake_avahi_new (g_test_dbus_get_bus_address (fixture->dbus), with_prepare);
+  fixture->avahi = openiot_fake_avahi_new (g_test_dbus_get_bus_address (fixture->dbus),
+                                           with_prepare);
 }
 
 static const char * const demo_txt[] = {
-  "id=5416d9f8-7cea-448c-9b8d-ee048d7b2590", "api=1", "fp=sha256:00", "pairing=open", "pairing-port=9444", NULL
+  "id=5416d9f8-7cea-448c-9b8d-ee048d7b2590", "api=1", "fp=sha256:00", "pairing=open",
+  "pairing-port=9444", NULL
 };
 
 static void
@@ -167,10 +169,12 @@ static void
 test_hostile_announcements (Fixture       *fixture,
                             gconstpointer  data)
 {
-  const char * const bad_txt[] = { "id", "=x", "pairing-port=99999999", "pairing-port=-1", "pairing=\xff", NULL };
+  const char * const bad_txt[] = { "id", "=x", "pairing-port=99999999", "pairing-port=-1",
+                                  "pairing=\xff", NULL };
 
   start_avahi (fixture, TRUE);
-  openiot_fake_avahi_announce (fixture->avahi, 1, 1, "not an address", "hub.example", 9443, demo_txt);
+  openiot_fake_avahi_announce (fixture->avahi, 1, 1, "not an address", "hub.example", 9443,
+                               demo_txt);
   openiot_fake_avahi_announce (fixture->avahi, 1, 1, "port zero", "fd00::30", 0, demo_txt);
   openiot_fake_avahi_announce (fixture->avahi, 1, 1, "bad txt", "fd00::40", 9443, bad_txt);
   openiot_discovery_start (fixture->discovery);
@@ -223,10 +227,13 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/discovery/found-live", Fixture, NULL, setup, test_found_live, teardown);
-  g_test_add ("/discovery/one-hub-best-address", Fixture, NULL, setup, test_one_hub_best_address, teardown);
-  g_test_add ("/discovery/hostile-announcements", Fixture, NULL, setup, test_hostile_announcements, teardown);
+  g_test_add ("/discovery/one-hub-best-address", Fixture, NULL, setup, test_one_hub_best_address,
+              teardown);
+  g_test_add ("/discovery/hostile-announcements", Fixture, NULL, setup, test_hostile_announcements,
+              teardown);
   g_test_add ("/discovery/old-avahi", Fixture, NULL, setup, test_old_avahi, teardown);
-  g_test_add ("/discovery/avahi-comes-and-goes", Fixture, NULL, setup, test_avahi_comes_and_goes, teardown);
+  g_test_add ("/discovery/avahi-comes-and-goes", Fixture, NULL, setup, test_avahi_comes_and_goes,
+              teardown);
 
   return g_test_run ();
 }

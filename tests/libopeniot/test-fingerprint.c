@@ -10,7 +10,8 @@ test_fingerprint_from_der (void)
   g_autofree char *fp = openiot_fingerprint_from_der (der);
 
   /* SHA-256("abc"), the FIPS 180-2 test vector */
-  g_assert_cmpstr (fp, ==, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  g_assert_cmpstr (fp, ==,
+                   "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   g_assert_true (openiot_fingerprint_is_valid (fp));
 }
 

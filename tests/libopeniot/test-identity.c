@@ -187,7 +187,8 @@ test_identity_keyring (void)
   g_assert_true (openiot_fingerprint_is_valid (openiot_identity_get_fingerprint (first)));
   g_assert_true (g_str_has_prefix (openiot_identity_get_certificate_pem (first),
                                    "-----BEGIN CERTIFICATE-----"));
-  g_assert_true (_openiot_certificate_check_peer (openiot_identity_get_certificate_pem (first), &error));
+  g_assert_true (_openiot_certificate_check_peer (openiot_identity_get_certificate_pem (first),
+                                                  &error));
   g_assert_no_error (error);
   cn = _openiot_certificate_common_name (openiot_identity_get_certificate_pem (first));
   g_assert_cmpstr (cn, ==, "Kitchen Tablet");

@@ -185,13 +185,15 @@ test_new (void)
   g_assert_cmpstr (text, ==, EXAMPLE);
 
   parsed = parse_ok (text);
-  g_assert_cmpstr (openiot_pairing_link_get_host (parsed), ==, openiot_pairing_link_get_host (link));
+  g_assert_cmpstr (openiot_pairing_link_get_host (parsed), ==,
+                   openiot_pairing_link_get_host (link));
   g_assert_cmpuint (openiot_pairing_link_get_pairing_port (parsed), ==, 8444);
   g_assert_cmpuint (openiot_pairing_link_get_port (parsed), ==, 8443);
   g_assert_cmpstr (openiot_pairing_link_get_code (parsed), ==, "12345678");
   g_assert_cmpstr (openiot_pairing_link_get_fingerprint (parsed), ==, FP);
   g_assert_cmpstr (openiot_pairing_link_get_name (parsed), ==, "Home Hub");
-  g_assert_cmpstrv (openiot_pairing_link_get_addresses (parsed), openiot_pairing_link_get_addresses (link));
+  g_assert_cmpstrv (openiot_pairing_link_get_addresses (parsed),
+                    openiot_pairing_link_get_addresses (link));
 }
 
 static void
@@ -248,9 +250,11 @@ test_new_fits_name (void)
 
   text = openiot_pairing_link_to_string (long_link);
   parsed = parse_ok (text);
-  g_assert_cmpstr (openiot_pairing_link_get_name (parsed), ==, openiot_pairing_link_get_name (long_link));
+  g_assert_cmpstr (openiot_pairing_link_get_name (parsed), ==,
+                   openiot_pairing_link_get_name (long_link));
 
-  control_link = openiot_pairing_link_new ("::1", 8444, 8443, "12345678", NULL, "Home\nHub\x1b[2J", NULL);
+  control_link = openiot_pairing_link_new ("::1", 8444, 8443, "12345678", NULL, "Home\nHub\x1b[2J",
+                                           NULL);
   g_assert_cmpstr (openiot_pairing_link_get_name (control_link), ==, "Home Hub [2J");
 
   empty_link = openiot_pairing_link_new ("::1", 8444, 8443, "12345678", NULL, "", NULL);
@@ -303,7 +307,8 @@ test_invalid (void)
     { "openiot://[2001:db8::zz]:8444/?code=12345678", "not a valid IP address or host name" },
     { "openiot://[2001:db8::10%25eth0]:8444/?code=12345678", "not an IP address or host name" },
     { "openiot://[fe80::10%25eth0%2F..]:8444/?code=12345678", "not an IP address or host name" },
-    { "openiot://[fe80::10%25a-very-long-interface-name]:8444/?code=12345678", "not an IP address or host name" },
+    { "openiot://[fe80::10%25a-very-long-interface-name]:8444/?code=12345678",
+     "not an IP address or host name" },
     { "openiot://256.1.1.1:8444/?code=12345678", "not an IP address or host name" },
     { "openiot://192.0.2:8444/?code=12345678", "not an IP address or host name" },
     { "openiot://-hub.local:8444/?code=12345678", "not an IP address or host name" },
@@ -332,11 +337,14 @@ test_invalid (void)
     { "openiot://[2001:db8::10]:8444/?code", "damaged" },
     /* the fingerprint */
     { "openiot://[2001:db8::10]:8444/?code=12345678&fp=", "fingerprint is malformed" },
-    { "openiot://[2001:db8::10]:8444/?code=12345678&fp=sha256:ba7816bf", "fingerprint is malformed" },
+    { "openiot://[2001:db8::10]:8444/?code=12345678&fp=sha256:ba7816bf",
+     "fingerprint is malformed" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&fp=SHA256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
       "fingerprint is malformed" },
-    { "openiot://[2001:db8::10]:8444/?code=12345678&fp=md5:900150983cd24fb0d6963f7d28e17f72", "fingerprint is malformed" },
-    { "openiot://[2001:db8::10]:8444/?code=12345678&fp=" FP "&fp=" FP, "more than one fingerprint" },
+    { "openiot://[2001:db8::10]:8444/?code=12345678&fp=md5:900150983cd24fb0d6963f7d28e17f72",
+     "fingerprint is malformed" },
+    { "openiot://[2001:db8::10]:8444/?code=12345678&fp=" FP "&fp=" FP,
+     "more than one fingerprint" },
     /* the name */
     { "openiot://[2001:db8::10]:8444/?code=12345678&name=", "name is empty" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&name=%FF", "damaged" },
@@ -353,7 +361,8 @@ test_invalid (void)
     { "openiot://[2001:db8::10]:8444/?code=12345678&port=", "main port" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&port=%2B8443", "main port" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&port=8443x", "main port" },
-    { "openiot://[2001:db8::10]:8444/?code=12345678&port=8443&port=8443", "more than one main port" },
+    { "openiot://[2001:db8::10]:8444/?code=12345678&port=8443&port=8443",
+     "more than one main port" },
     { "openiot://[2001:db8::10]:1/?code=12345678", "no main port" },
     /* further addresses */
     { "openiot://[2001:db8::10]:8444/?code=12345678&addr=", "not an IP address" },
@@ -384,7 +393,8 @@ test_invalid (void)
       g_assert_null (link);
       g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
       if (strstr (error->message, links[i].message) == NULL)
-        g_error ("“%s”: the message “%s” does not say “%s”", links[i].uri, error->message, links[i].message);
+        g_error ("“%s”: the message “%s” does not say “%s”", links[i].uri, error->message,
+                 links[i].message);
     }
 }
 

@@ -55,8 +55,10 @@ test_pairing_by_link (void)
   result = pair (link, certificate, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (openiot_pairing_result_get_hub_name (result), ==, "Test Hub");
-  g_assert_cmpstr (openiot_pairing_result_get_fingerprint (result), ==, openiot_pairing_link_get_fingerprint (link));
-  g_assert_cmpint (openiot_pairing_result_get_verification (result), ==, OPENIOT_VERIFICATION_LINK_FINGERPRINT);
+  g_assert_cmpstr (openiot_pairing_result_get_fingerprint (result), ==,
+                   openiot_pairing_link_get_fingerprint (link));
+  g_assert_cmpint (openiot_pairing_result_get_verification (result), ==,
+                   OPENIOT_VERIFICATION_LINK_FINGERPRINT);
   g_assert_cmpint (openiot_pairing_result_get_port (result), ==, hub->port);
   g_assert_true (g_uuid_string_is_valid (openiot_pairing_result_get_client_id (result)));
 
@@ -83,11 +85,13 @@ test_pairing_by_code_only (void)
   g_autoptr(GError) error = NULL;
 
   /* address and code typed by hand: no fingerprint to compare */
-  typed = openiot_pairing_link_new ("::1", hub->port + 1, hub->port, openiot_pairing_link_get_code (opened),
+  typed = openiot_pairing_link_new ("::1", hub->port + 1, hub->port,
+                                    openiot_pairing_link_get_code (opened),
                                     NULL, NULL, NULL);
   result = pair (typed, certificate, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (openiot_pairing_result_get_verification (result), ==, OPENIOT_VERIFICATION_PAIRING_CODE);
+  g_assert_cmpint (openiot_pairing_result_get_verification (result), ==,
+                   OPENIOT_VERIFICATION_PAIRING_CODE);
 }
 
 static void
@@ -97,14 +101,16 @@ test_pairing_wrong_code (void)
   g_autoptr(OpenIotPairingLink) opened = openiot_test_hub_open_code (hub);
   g_autoptr(OpenIotPairingLink) wrong = NULL;
   g_autofree char *certificate = make_certificate ("Guesser");
-  g_autofree char *code = g_strdup_printf ("%08u", (atoi (openiot_pairing_link_get_code (opened)) + 1) % 100000000);
+  g_autofree char *code = g_strdup_printf ("%08u",
+                                           (atoi (openiot_pairing_link_get_code (opened)) + 1) % 100000000);
   g_autoptr(GError) error = NULL;
 
   wrong = openiot_pairing_link_new ("::1", hub->port + 1, hub->port, code,
                                     openiot_pairing_link_get_fingerprint (opened), NULL, NULL);
   for (int left = 4; left >= 1; left--)
     {
-      g_autofree char *expected = g_strdup_printf ("(%d %s left)", left, left == 1 ? "try" : "tries");
+      g_autofree char *expected = g_strdup_printf ("(%d %s left)", left,
+                                                   left == 1 ? "try" : "tries");
 
       g_assert_null (pair (wrong, certificate, &error));
       g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED);
@@ -142,7 +148,8 @@ test_pairing_link_fingerprint_mismatch (void)
 
   /* a link naming another hub's fingerprint: the hub that answers is not
    * the one the link vouches for */
-  forged = openiot_pairing_link_new ("::1", hub->port + 1, hub->port, openiot_pairing_link_get_code (opened),
+  forged = openiot_pairing_link_new ("::1", hub->port + 1, hub->port,
+                                     openiot_pairing_link_get_code (opened),
                                      "sha256:0000000000000000000000000000000000000000000000000000000000000000",
                                      NULL, NULL);
   g_assert_null (pair (forged, certificate, &error));
@@ -167,7 +174,8 @@ test_pairing_bad_certificate (void)
   g_autoptr(OpenIotPairingLink) link = openiot_test_hub_open_code (hub);
   g_autoptr(GError) error = NULL;
 
-  g_assert_null (pair (link, "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n", &error));
+  g_assert_null (pair (link, "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n",
+                       &error));
   g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
 }
 

@@ -64,10 +64,12 @@ test_protocol_pairing_code (void)
 static void
 test_protocol_path_is_safe (void)
 {
-  const char *good[] = { "/", "/services/lock", "/services/lock/properties/x", "/a/%20b", "/a/.b", "/a/b.", "/a/%C3%A9" };
+  const char *good[] = { "/", "/services/lock", "/services/lock/properties/x", "/a/%20b", "/a/.b",
+                        "/a/b.", "/a/%C3%A9" };
   const char *bad[] = {
     "", "services/lock", "//evil.example/x", "/services/lock//x", "/a\\b",
-    "/a/./b", "/a/../b", "/a/..", "/a/%2e%2e/b", "/a/.%2E/b", "/a%2fb", "/a%2Fb", "/a%5cb", "/a%00b", "/a%zz", "/a%",
+    "/a/./b", "/a/../b", "/a/..", "/a/%2e%2e/b", "/a/.%2E/b", "/a%2fb", "/a%2Fb", "/a%5cb",
+    "/a%00b", "/a%zz", "/a%",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)

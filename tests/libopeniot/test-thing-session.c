@@ -76,12 +76,14 @@ fixture_set_up (Fixture       *fixture,
   fixture->store = g_dir_make_tmp ("openiot-test-session-XXXXXX", &error);
   g_assert_no_error (error);
 
-  openiot_identity_load_async (fixture->store, "Session Test", NULL, store_result, &identity_result);
+  openiot_identity_load_async (fixture->store, "Session Test", NULL, store_result,
+                               &identity_result);
   identity = openiot_identity_load_finish (wait_result (&identity_result), &error);
   g_assert_no_error (error);
 
   link = openiot_test_hub_open_code (fixture->test_hub);
-  openiot_pair_async (link, "Session Test", openiot_identity_get_certificate_pem (identity), NULL, store_result,
+  openiot_pair_async (link, "Session Test", openiot_identity_get_certificate_pem (identity), NULL,
+                      store_result,
                       &pair_result);
   paired = openiot_pair_finish (wait_result (&pair_result), &error);
   g_assert_no_error (error);
@@ -143,19 +145,23 @@ test_cached_then_live (Fixture       *fixture,
   g_assert_nonnull (openiot_thing_session_get_thing (first));
   g_assert_true (json_object_has_member (openiot_thing_session_get_values (first), "temperature"));
   g_assert_nonnull (openiot_thing_session_get_updated (first));
-  samples = openiot_value_history_get_samples (openiot_thing_session_get_history (first), "thermostat",
+  samples = openiot_value_history_get_samples (openiot_thing_session_get_history (first),
+                                               "thermostat",
                                                "temperature", NULL);
   g_assert_cmpuint (samples->len, >=, 1);
   g_clear_pointer (&samples, g_array_unref);
-  samples = openiot_value_history_get_samples (openiot_thing_session_get_history (first), "thermostat", "mode", NULL);
+  samples = openiot_value_history_get_samples (openiot_thing_session_get_history (first),
+                                               "thermostat", "mode", NULL);
   g_assert_cmpuint (samples->len, ==, 0);
   g_clear_pointer (&samples, g_array_unref);
 
   /* A write is the stored value once the device took it */
-  openiot_thing_session_write_property_async (first, "targetTemperature", target, NULL, store_result, &written);
+  openiot_thing_session_write_property_async (first, "targetTemperature", target, NULL,
+                                              store_result, &written);
   g_assert_true (openiot_thing_session_write_property_finish (first, wait_result (&written), &error));
   g_assert_no_error (error);
-  g_assert_cmpfloat (json_object_get_double_member (openiot_thing_session_get_values (first), "targetTemperature"),
+  g_assert_cmpfloat (json_object_get_double_member (openiot_thing_session_get_values (first),
+                                                    "targetTemperature"),
                      ==, 22.5);
   openiot_thing_session_stop (first);
   g_assert_false (openiot_thing_session_get_live (first));
@@ -167,11 +173,13 @@ test_cached_then_live (Fixture       *fixture,
   openiot_thing_session_start (second);
   g_assert_nonnull (openiot_thing_session_get_thing (second));
   g_assert_false (openiot_thing_session_get_loading (second));
-  g_assert_cmpfloat (json_object_get_double_member (openiot_thing_session_get_values (second), "targetTemperature"),
+  g_assert_cmpfloat (json_object_get_double_member (openiot_thing_session_get_values (second),
+                                                    "targetTemperature"),
                      ==, 22.5);
   g_assert_nonnull (openiot_thing_session_get_consumed_thing (second));
   /* The history was kept when the first stopped */
-  samples = openiot_value_history_get_samples (openiot_thing_session_get_history (second), "thermostat",
+  samples = openiot_value_history_get_samples (openiot_thing_session_get_history (second),
+                                               "thermostat",
                                                "temperature", NULL);
   g_assert_cmpuint (samples->len, >=, 1);
   g_assert_false (openiot_thing_session_get_live (second));
@@ -192,7 +200,8 @@ test_hub_down_and_back (Fixture       *fixture,
   openiot_test_hub_stop (fixture->test_hub);
   wait_until (is_not_live, session, "the session to notice the hub is gone");
   /* the last values stay */
-  g_assert_true (json_object_has_member (openiot_thing_session_get_values (session), "temperature"));
+  g_assert_true (json_object_has_member (openiot_thing_session_get_values (session),
+                                         "temperature"));
 
   openiot_test_hub_restart (fixture->test_hub);
   wait_until (is_live, session, "live again by itself");
@@ -260,11 +269,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/thing-session/cached-then-live", Fixture, NULL, fixture_set_up, test_cached_then_live,
+  g_test_add ("/thing-session/cached-then-live", Fixture, NULL, fixture_set_up,
+              test_cached_then_live,
               fixture_tear_down);
   g_test_add ("/thing-session/primary-only", Fixture, NULL, fixture_set_up, test_primary_only,
               fixture_tear_down);
-  g_test_add ("/thing-session/hub-down-and-back", Fixture, NULL, fixture_set_up, test_hub_down_and_back,
+  g_test_add ("/thing-session/hub-down-and-back", Fixture, NULL, fixture_set_up,
+              test_hub_down_and_back,
               fixture_tear_down);
 
   return g_test_run ();

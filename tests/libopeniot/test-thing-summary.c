@@ -45,7 +45,8 @@ test_demo (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (demo); i++)
     {
-      g_autofree char *path = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "hub-mock", "demo-service",
+      g_autofree char *path = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "hub-mock",
+                                                "demo-service",
                                                 "things", demo[i].file, NULL);
       g_autoptr(OpenIotThing) thing = load_thing (path);
 
@@ -100,7 +101,8 @@ test_semantic_types (void)
   check ("{\"title\": \"T\", \"@type\": \"iot:TemperatureSensor\"}",
          OPENIOT_THING_KIND_THERMOSTAT, NULL);
   /* Words, not parts of them: "Block" is no lock, "Thing" no kind. */
-  check ("{\"title\": \"T\", \"@type\": [\"Thing\", \"x:Block\"]}", OPENIOT_THING_KIND_DEVICE, NULL);
+  check ("{\"title\": \"T\", \"@type\": [\"Thing\", \"x:Block\"]}", OPENIOT_THING_KIND_DEVICE,
+         NULL);
 }
 
 static void
@@ -109,12 +111,14 @@ test_shapes (void)
   check ("{\"title\": \"T\", \"properties\": {" P ("battery", "\"type\": \"integer\"") ","
          P ("locked", "\"type\": \"boolean\", \"readOnly\": true") "}}",
          OPENIOT_THING_KIND_LOCK, "locked");
-  check ("{\"title\": \"T\", \"properties\": {" P ("door", "\"type\": \"string\", \"enum\": [\"locked\", \"open\"]") "}}",
+  check ("{\"title\": \"T\", \"properties\": {" P ("door",
+                                                   "\"type\": \"string\", \"enum\": [\"locked\", \"open\"]") "}}",
          OPENIOT_THING_KIND_LOCK, "door");
   check ("{\"title\": \"T\", \"actions\": {\"unlock\": {\"forms\": [{\"href\": \"a\"}]}}}",
          OPENIOT_THING_KIND_LOCK, NULL);
   /* Measured over target */
-  check ("{\"title\": \"T\", \"properties\": {" P ("target", "\"type\": \"number\", \"unit\": \"celsius\"") ","
+  check ("{\"title\": \"T\", \"properties\": {" P ("target",
+                                                   "\"type\": \"number\", \"unit\": \"celsius\"") ","
          P ("current", "\"type\": \"number\", \"unit\": \"cel\", \"readOnly\": true") "}}",
          OPENIOT_THING_KIND_THERMOSTAT, "current");
   check ("{\"title\": \"T\", \"properties\": {" P ("on", "\"type\": \"boolean\"") ","
@@ -127,19 +131,23 @@ test_shapes (void)
   check ("{\"title\": \"T\", \"properties\": {" P ("power", "\"type\": \"boolean\"") "}}",
          OPENIOT_THING_KIND_SWITCH, "power");
   /* A read-only boolean is no switch */
-  check ("{\"title\": \"T\", \"properties\": {" P ("on", "\"type\": \"boolean\", \"readOnly\": true") "}}",
+  check ("{\"title\": \"T\", \"properties\": {" P ("on",
+                                                   "\"type\": \"boolean\", \"readOnly\": true") "}}",
          OPENIOT_THING_KIND_DEVICE, "on");
-  check ("{\"title\": \"T\", \"properties\": {" P ("energy", "\"type\": \"number\", \"unit\": \"kWh\"") ","
+  check ("{\"title\": \"T\", \"properties\": {" P ("energy",
+                                                   "\"type\": \"number\", \"unit\": \"kWh\"") ","
          P ("load", "\"type\": \"number\", \"unit\": \"W\"") "}}",
          OPENIOT_THING_KIND_METER, "load");
   /* Generic: the first live single value, else the first readable one */
   check ("{\"title\": \"T\", \"properties\": {" P ("config", "\"type\": \"object\"") ","
-         P ("name", "\"type\": \"string\"") "," P ("level", "\"type\": \"integer\", \"observable\": true") "}}",
+         P ("name", "\"type\": \"string\"") "," P ("level",
+                                                   "\"type\": \"integer\", \"observable\": true") "}}",
          OPENIOT_THING_KIND_DEVICE, "level");
   check ("{\"title\": \"T\", \"properties\": {" P ("config", "\"type\": \"object\"") ","
          P ("name", "\"type\": \"string\"") "}}",
          OPENIOT_THING_KIND_DEVICE, "name");
-  check ("{\"title\": \"T\", \"properties\": {" P ("secret", "\"type\": \"string\", \"writeOnly\": true") "}}",
+  check ("{\"title\": \"T\", \"properties\": {" P ("secret",
+                                                   "\"type\": \"string\", \"writeOnly\": true") "}}",
          OPENIOT_THING_KIND_DEVICE, NULL);
 }
 
@@ -244,7 +252,8 @@ static void
 test_corpus (void)
 {
   const char *corpus = g_getenv ("OPENIOT_TD_CORPUS");
-  g_autofree char *fallback = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "..", "shared", "td-corpus", NULL);
+  g_autofree char *fallback = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "..", "shared",
+                                                "td-corpus", NULL);
   g_autoptr(GDir) dir = NULL;
   const char *name;
   guint kinds[OPENIOT_THING_KIND_METER + 1] = { 0, };
@@ -283,12 +292,15 @@ test_corpus (void)
             with_one_tap++;
           }
       }
-      g_test_message ("%s: %s, %s", name, g_enum_get_value (g_type_class_peek (OPENIOT_TYPE_THING_KIND), kind)->value_nick,
+      g_test_message ("%s: %s, %s", name,
+                      g_enum_get_value (g_type_class_peek (OPENIOT_TYPE_THING_KIND),
+                                        kind)->value_nick,
                       primary ? openiot_interaction_get_name (primary) : "-");
       loaded++;
     }
   g_test_message ("%u Thing Descriptions, %u with a primary value; device %u, lock %u, thermostat %u, light %u, "
-                  "switch %u, meter %u", loaded, with_primary, kinds[0], kinds[1], kinds[2], kinds[3], kinds[4],
+                  "switch %u, meter %u", loaded, with_primary, kinds[0], kinds[1], kinds[2],
+                  kinds[3], kinds[4],
                   kinds[5]);
   g_test_message ("%u with a one-tap action", with_one_tap);
   g_assert_cmpuint (loaded, >=, 67);

@@ -16,7 +16,8 @@ thing_from_string (const char  *json,
 static OpenIotThing *
 demo_thing (const char *name)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "hub-mock", "demo-service",
+  g_autofree char *path = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "hub-mock",
+                                            "demo-service",
                                             "things", name, NULL);
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
@@ -63,10 +64,12 @@ test_demo_thermostat (void)
 
   form = openiot_interaction_find_form (target, OPENIOT_OPERATION_WRITE_PROPERTY);
   g_assert_cmpstr (openiot_form_get_method (form, OPENIOT_OPERATION_WRITE_PROPERTY), ==, "PUT");
-  g_assert_cmpstr (openiot_form_get_path (form), ==, "/services/thermostat/properties/targetTemperature");
+  g_assert_cmpstr (openiot_form_get_path (form), ==,
+                   "/services/thermostat/properties/targetTemperature");
   form = openiot_interaction_find_form (target, OPENIOT_OPERATION_OBSERVE_PROPERTY);
   g_assert_cmpstr (openiot_form_get_subprotocol (form), ==, "sse");
-  g_assert_cmpstr (openiot_form_get_path (form), ==, "/services/thermostat/properties/targetTemperature/observe");
+  g_assert_cmpstr (openiot_form_get_path (form), ==,
+                   "/services/thermostat/properties/targetTemperature/observe");
 
   g_assert_false (openiot_interaction_get_writable (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "temperature")));
 
@@ -259,7 +262,8 @@ test_hostile_members (void)
   g_assert_true (openiot_interaction_get_writable (ok));
   g_assert_cmpstr (openiot_form_get_method (openiot_interaction_find_form (ok, OPENIOT_OPERATION_WRITE_PROPERTY), OPENIOT_OPERATION_WRITE_PROPERTY), ==, "PUT");
   ok = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "wrongtypes");
-  g_assert_cmpint (openiot_data_schema_get_data_type (openiot_interaction_get_schema (ok)), ==, OPENIOT_DATA_TYPE_ANY);
+  g_assert_cmpint (openiot_data_schema_get_data_type (openiot_interaction_get_schema (ok)), ==,
+                   OPENIOT_DATA_TYPE_ANY);
   g_assert_false (openiot_data_schema_get_minimum (openiot_interaction_get_schema (ok), NULL));
   g_assert_cmpstr (openiot_form_get_method (g_ptr_array_index (openiot_interaction_get_forms (ok), 0), OPENIOT_OPERATION_WRITE_PROPERTY), ==, "PUT");
 
@@ -289,7 +293,8 @@ test_off_hub_forms (void)
   g_autoptr(OpenIotThing) based = NULL;
   const struct { const char *name; gboolean reachable; } cases[] = {
     { "relative", TRUE }, { "absolute", FALSE }, { "otherservice", FALSE }, { "dotdot", FALSE },
-    { "encoded", FALSE }, { "scheme", FALSE }, { "query", TRUE }, { "rooted", FALSE }, { "slashes", FALSE },
+    { "encoded", FALSE }, { "scheme", FALSE }, { "query", TRUE }, { "rooted", FALSE },
+    { "slashes", FALSE },
     { "dotdotslash", FALSE }, { "encodednul", FALSE }, { "hostless", FALSE },
   };
 
@@ -319,7 +324,8 @@ test_off_hub_forms (void)
       if (openiot_interaction_get_reachable (interaction) != cases[i].reachable)
         g_error ("%s: reachable should be %d", cases[i].name, cases[i].reachable);
       if (!cases[i].reachable)
-        g_assert_null (openiot_interaction_find_form (interaction, OPENIOT_OPERATION_READ_PROPERTY));
+        g_assert_null (openiot_interaction_find_form (interaction,
+                                                      OPENIOT_OPERATION_READ_PROPERTY));
     }
   g_assert_cmpstr (openiot_form_get_path (openiot_interaction_find_form (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "query"), OPENIOT_OPERATION_READ_PROPERTY)),
                    ==, "/services/thermostat/x?a=1");
@@ -382,7 +388,8 @@ test_hub_base (void)
                     "}}"
   const struct { const char *base; const char *p; } cases[] = {
     { "https://[fd00::1]:8444/services/thermostat/", "/services/thermostat/counter/properties/p" },
-    { "https://192.168.1.2:8444/services/thermostat/", "/services/thermostat/counter/properties/p" },
+    { "https://192.168.1.2:8444/services/thermostat/",
+     "/services/thermostat/counter/properties/p" },
     { "https://[fe80::2]:8444/services/thermostat/", "/services/thermostat/counter/properties/p" },
     { "https://hub.invalid/services/thermostat/", "/services/thermostat/counter/properties/p" },
     { "https://evil.example/services/thermostat/", NULL },
@@ -477,7 +484,8 @@ test_streaming_forms (void)
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      OpenIotInteraction *event = openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT, cases[i].name);
+      OpenIotInteraction *event = openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT,
+                                                        cases[i].name);
       OpenIotForm *form = openiot_interaction_check_operation (event, OPENIOT_OPERATION_SUBSCRIBE_EVENT, &error);
 
       g_assert_cmpstr (form ? openiot_form_get_path (form) : NULL, ==, cases[i].path);
@@ -518,7 +526,8 @@ test_number_precision (void)
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      OpenIotInteraction *property = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, cases[i].name);
+      OpenIotInteraction *property = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY,
+                                                           cases[i].name);
       g_autoptr(JsonNode) value = json_from_string (cases[i].value, NULL);
       g_autofree char *text = openiot_data_schema_format_value (openiot_interaction_get_schema (property), value);
 
@@ -543,7 +552,8 @@ static gboolean
 needs_confirmation (OpenIotThing *thing,
                     const char   *action)
 {
-  OpenIotInteraction *interaction = openiot_thing_lookup (thing, OPENIOT_INTERACTION_ACTION, action);
+  OpenIotInteraction *interaction = openiot_thing_lookup (thing, OPENIOT_INTERACTION_ACTION,
+                                                          action);
 
   g_assert_nonnull (interaction);
   return openiot_interaction_get_needs_confirmation (interaction);
@@ -585,7 +595,8 @@ static OpenIotThing *
 seed_thing (const char  *name,
             GError     **error)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "tests", "fuzz", "corpus",
+  g_autofree char *path = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "tests", "fuzz",
+                                            "corpus",
                                             "fuzz-thing-description", name, NULL);
   g_autofree char *contents = NULL;
 
@@ -643,7 +654,8 @@ static void
 test_corpus (void)
 {
   const char *corpus = g_getenv ("OPENIOT_TD_CORPUS");
-  g_autofree char *fallback = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "..", "shared", "td-corpus", NULL);
+  g_autofree char *fallback = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "..", "shared",
+                                                "td-corpus", NULL);
   g_autoptr(GDir) dir = NULL;
   const char *name;
   guint loaded = 0, interactions = 0;

@@ -229,11 +229,16 @@ static void
 test_hostile (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_autofree char *future = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () + G_TIME_SPAN_DAY);
-  g_autofree char *recent = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () - G_TIME_SPAN_MINUTE);
-  g_autofree char *mixed = g_strconcat ("{\"power\": [[", recent, ", 1], \"x\", [1], [", recent, ", 2], [", future,
-                                        ", 3], [", recent, ", \"NaN\"], {\"a\": 1}], \"voltage\": 7}", NULL);
-  const char *damaged[] = { "", "{", "[]", "null", "{\"power\": {}}", "\xff\xfe", "{\"power\": [[1e400, 1]]}" };
+  g_autofree char *future = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             g_get_real_time () + G_TIME_SPAN_DAY);
+  g_autofree char *recent = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             g_get_real_time () - G_TIME_SPAN_MINUTE);
+  g_autofree char *mixed = g_strconcat ("{\"power\": [[", recent, ", 1], \"x\", [1], [", recent,
+                                        ", 2], [", future,
+                                        ", 3], [", recent,
+                                        ", \"NaN\"], {\"a\": 1}], \"voltage\": 7}", NULL);
+  const char *damaged[] = { "", "{", "[]", "null", "{\"power\": {}}", "\xff\xfe",
+                           "{\"power\": [[1e400, 1]]}" };
 
   for (guint i = 0; i < G_N_ELEMENTS (damaged) + 1; i++)
     {
@@ -242,7 +247,8 @@ test_hostile (Fixture       *fixture,
       g_autoptr(OpenIotValueHistory) history = NULL;
       g_autoptr(GArray) all = NULL;
 
-      g_assert_true (openiot_thing_cache_save_document (fixture->cache, HUB, "meter.history.json", bytes, NULL));
+      g_assert_true (openiot_thing_cache_save_document (fixture->cache, HUB, "meter.history.json",
+                                                        bytes, NULL));
       history = openiot_value_history_new (fixture->cache, HUB);
       all = samples (history, "power");
       /* Only the one good, in-order sample of the mixed file is taken */
@@ -263,10 +269,13 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add ("/value-history/slots", Fixture, NULL, fixture_set_up, test_slots, fixture_tear_down);
-  g_test_add ("/value-history/bounds", Fixture, NULL, fixture_set_up, test_bounds, fixture_tear_down);
+  g_test_add ("/value-history/bounds", Fixture, NULL, fixture_set_up, test_bounds,
+              fixture_tear_down);
   g_test_add ("/value-history/limit", Fixture, NULL, fixture_set_up, test_limit, fixture_tear_down);
-  g_test_add ("/value-history/persistence", Fixture, NULL, fixture_set_up, test_persistence, fixture_tear_down);
-  g_test_add ("/value-history/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
+  g_test_add ("/value-history/persistence", Fixture, NULL, fixture_set_up, test_persistence,
+              fixture_tear_down);
+  g_test_add ("/value-history/hostile", Fixture, NULL, fixture_set_up, test_hostile,
+              fixture_tear_down);
 
   return g_test_run ();
 }
