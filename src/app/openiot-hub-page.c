@@ -256,6 +256,9 @@ on_nickname_set (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || hub != self->hub)
         return;
+      /* Rename was disabled while this ran: the name is still there to
+       * try again */
+      update_nickname_actions (self);
       message = g_strdup_printf (_("The name could not be saved: %s"), error->message);
       show_message (self->nickname_error, message, TRUE);
       return;
