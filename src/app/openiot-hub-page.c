@@ -184,11 +184,18 @@ show_message (GtkLabel   *label,
     }
 }
 
-static const char *
+static char *
 invalid_name_text (void)
 {
-  return _("A name is 1 to 64 bytes on one line, without control characters. Shorten or "
-           "change it.");
+  /* The protocol's limit, not a copy of it (ngettext: the plural of
+   * "bytes" follows the number in some languages) */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "A name is 1 to %d byte on one line, without control "
+                                       "characters. Shorten or change it.",
+                                       "A name is 1 to %d bytes on one line, without control "
+                                       "characters. Shorten or change it.",
+                                       OPENIOT_DEVICE_NAME_MAX_BYTES),
+                          OPENIOT_DEVICE_NAME_MAX_BYTES);
 }
 
 /* Rename is possible only for a valid name that differs from the current
@@ -209,10 +216,11 @@ update_nickname_actions (OpenIotHubPage *self)
   gtk_widget_set_visible (self->nickname_reset_button, nicknamed);
   if (!valid && changed)
     {
+      g_autofree char *invalid = *text == '\0' ? NULL : invalid_name_text ();
+
       gtk_widget_add_css_class (GTK_WIDGET (self->nickname_row), "error");
       show_message (self->nickname_error,
-                    *text == '\0' ? _("Type a name, or use the hub’s own name.")
-                                  : invalid_name_text (),
+                    invalid == NULL ? _("Type a name, or use the hub’s own name.") : invalid,
                     TRUE);
     }
   else
@@ -324,8 +332,10 @@ update_device_name_actions (OpenIotHubPage *self)
   gtk_editable_set_editable (GTK_EDITABLE (self->device_name_row), !busy);
   if (!busy && !valid && changed)
     {
+      g_autofree char *invalid = invalid_name_text ();
+
       gtk_widget_add_css_class (GTK_WIDGET (self->device_name_row), "error");
-      show_message (self->device_name_message, invalid_name_text (), TRUE);
+      show_message (self->device_name_message, invalid, TRUE);
     }
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->device_name_row), "error");
