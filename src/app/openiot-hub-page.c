@@ -359,6 +359,36 @@ on_device_name_changed (OpenIotHubPage *self)
   update_device_name_actions (self);
 }
 
+/* A request about this device's name, and the cancellable it was sent
+ * with: its answer counts only while that is still the page's (another
+ * hub made it stale). */
+typedef struct
+{
+  OpenIotHubPage *self;
+  GCancellable   *cancellable;
+} NameRequest;
+
+static NameRequest *
+name_request_new (OpenIotHubPage *self,
+                  GCancellable   *cancellable)
+{
+  NameRequest *request = g_new0 (NameRequest, 1);
+
+  request->self = g_object_ref (self);
+  request->cancellable = g_object_ref (cancellable);
+  return request;
+}
+
+static void
+name_request_free (NameRequest *request)
+{
+  g_clear_object (&request->self);
+  g_clear_object (&request->cancellable);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NameRequest, name_request_free)
+
 static void
 on_device_name_fetched (GObject      *source,
                         GAsyncResult *result,
@@ -401,7 +431,8 @@ on_device_renamed (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(OpenIotHubPage) self = user_data;
+  g_autoptr(NameRequest) request = user_data;
+  OpenIotHubPage *self = request->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
@@ -410,8 +441,9 @@ on_device_renamed (GObject      *source,
   name = openiot_hub_connection_rename_device_finish (OPENIOT_HUB_CONNECTION (source), result,
                                                       &error);
   cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  /* A page that moved on to another hub cancelled this one too */
-  if (cancelled && self->rename_cancellable == NULL)
+  /* A page that moved on to another hub cancelled this one; a rename
+   * started there since is not this one's to end */
+  if (request->cancellable != self->rename_cancellable)
     return;
   g_clear_object (&self->rename_cancellable);
   gtk_spinner_stop (self->device_name_spinner);
@@ -457,7 +489,7 @@ rename_device_action (GtkWidget  *widget,
   update_device_name_actions (self);
   openiot_hub_connection_rename_device_async (openiot_hub_get_connection (self->hub), text,
                                               self->rename_cancellable, on_device_renamed,
-                                              g_object_ref (self));
+                                              name_request_new (self, self->rename_cancellable));
 }
 
 static void
