@@ -59,6 +59,7 @@ struct _OpenIotHubPage
   GListModel     *activity;       /* the last entries of the hub's log */
   GCancellable   *cancellable;
   GCancellable   *rename_cancellable;  /* a device rename in flight */
+  GCancellable   *fetch_cancellable;   /* a fetch of this device's name in flight */
   char           *device_name;         /* as the hub lists this device; NULL: not known yet */
 };
 
@@ -361,7 +362,7 @@ on_device_name_changed (OpenIotHubPage *self)
 
 /* A request about this device's name, and the cancellable it was sent
  * with: its answer counts only while that is still the page's (another
- * hub made it stale). */
+ * hub, or a later request, made it stale). */
 typedef struct
 {
   OpenIotHubPage *self;
@@ -394,12 +395,16 @@ on_device_name_fetched (GObject      *source,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  g_autoptr(OpenIotHubPage) self = user_data;
+  g_autoptr(NameRequest) request = user_data;
+  OpenIotHubPage *self = request->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
 
   name = openiot_hub_connection_fetch_device_name_finish (OPENIOT_HUB_CONNECTION (source), result,
                                                           &error);
+  if (request->cancellable != self->fetch_cancellable)
+    return;  /* a later fetch, or another hub, replaced this one */
+  g_clear_object (&self->fetch_cancellable);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->hub == NULL ||
       OPENIOT_HUB_CONNECTION (source) != openiot_hub_get_connection (self->hub))
     return;
@@ -417,13 +422,26 @@ on_device_name_fetched (GObject      *source,
 }
 
 static void
+cancel_fetch_device_name (OpenIotHubPage *self)
+{
+  g_autoptr(GCancellable) fetch = g_steal_pointer (&self->fetch_cancellable);
+
+  if (fetch != NULL)
+    g_cancellable_cancel (fetch);
+}
+
+/* One fetch at a time: a status that flaps, or a new hub, asks again,
+ * and the answer to the last question is the one shown. */
+static void
 fetch_device_name (OpenIotHubPage *self)
 {
+  cancel_fetch_device_name (self);
   if (self->hub == NULL || self->rename_cancellable != NULL)
     return;
+  self->fetch_cancellable = g_cancellable_new ();
   openiot_hub_connection_fetch_device_name_async (openiot_hub_get_connection (self->hub),
-                                                  self->cancellable, on_device_name_fetched,
-                                                  g_object_ref (self));
+                                                  self->fetch_cancellable, on_device_name_fetched,
+                                                  name_request_new (self, self->fetch_cancellable));
 }
 
 static void
@@ -482,6 +500,7 @@ rename_device_action (GtkWidget  *widget,
   if (self->hub == NULL || self->rename_cancellable != NULL || !name_is_valid (text))
     return;
 
+  cancel_fetch_device_name (self);  /* the rename's answer is the name */
   self->rename_cancellable = g_cancellable_new ();
   gtk_stack_set_visible_child_name (self->device_name_stack, "busy");
   gtk_spinner_start (self->device_name_spinner);
@@ -663,6 +682,7 @@ openiot_hub_page_set_hub (OpenIotHubPage *self,
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  cancel_fetch_device_name (self);
   if (self->rename_cancellable != NULL)
     {
       g_autoptr(GCancellable) rename = g_steal_pointer (&self->rename_cancellable);
