@@ -237,9 +237,12 @@ show_nickname (OpenIotHubPage *self)
   OpenIotHubRecord *record = openiot_hub_get_record (self->hub);
   g_autofree char *description = NULL;
 
+  /* A group's description is markup (libadwaita 1.2); the name is the
+   * hub's, not markup: "Anna & Tom" would fail to parse, "<b>" would
+   * style. */
   /* TRANSLATORS: under the nickname of a hub; %s is the name the hub gives itself */
-  description = g_strdup_printf (_("The nickname stays on this device. The hub calls itself “%s”."),
-                                 openiot_hub_record_get_name (record));
+  description = g_markup_printf_escaped (_("The nickname stays on this device. The hub calls itself “%s”."),
+                                         openiot_hub_record_get_name (record));
   adw_preferences_group_set_description (self->nickname_group, description);
   gtk_editable_set_text (GTK_EDITABLE (self->nickname_row), openiot_hub_record_get_display_name (record));
   update_nickname_actions (self);
