@@ -380,6 +380,24 @@ respond_well_known (OpenIotHubdServer  *self,
   openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
 }
 
+/* A client as it sees itself: GET /api/hub's "you", and the answer to
+ * PUT /api/client/name (docs/protocol.md) */
+static void
+add_client (JsonBuilder       *builder,
+            OpenIotHubdClient *client)
+{
+  g_autofree char *registered = g_date_time_format_iso8601 (client->registered);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "client_id");
+  json_builder_add_string_value (builder, client->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, client->name);
+  json_builder_set_member_name (builder, "registered");
+  json_builder_add_string_value (builder, registered);
+  json_builder_end_object (builder);
+}
+
 static void
 respond_hub (OpenIotHubdServer  *self,
              SoupServerMessage *msg,
@@ -387,7 +405,6 @@ respond_hub (OpenIotHubdServer  *self,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *registered = g_date_time_format_iso8601 (client->registered);
 
   json_builder_begin_object (builder);
   add_identity (self, builder);
@@ -398,14 +415,7 @@ respond_hub (OpenIotHubdServer  *self,
   json_builder_set_member_name (builder, "pairing_port");
   json_builder_add_int_value (builder, self->pairing_port);
   json_builder_set_member_name (builder, "you");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "client_id");
-  json_builder_add_string_value (builder, client->id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, client->name);
-  json_builder_set_member_name (builder, "registered");
-  json_builder_add_string_value (builder, registered);
-  json_builder_end_object (builder);
+  add_client (builder, client);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -451,7 +461,6 @@ respond_client_name (OpenIotHubdServer  *self,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *registered = NULL;
   JsonNode *name;
 
   request = openiot_hub_http_parse_body (msg, NULL);
@@ -485,15 +494,7 @@ respond_client_name (OpenIotHubdServer  *self,
     }
 
   builder = json_builder_new ();
-  registered = g_date_time_format_iso8601 (renamed->registered);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "client_id");
-  json_builder_add_string_value (builder, renamed->id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, renamed->name);
-  json_builder_set_member_name (builder, "registered");
-  json_builder_add_string_value (builder, registered);
-  json_builder_end_object (builder);
+  add_client (builder, renamed);
   root = json_builder_get_root (builder);
   openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
 }
