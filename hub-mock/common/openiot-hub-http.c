@@ -11,7 +11,24 @@
 #include "openiot-hub-http.h"
 
 /* Every error leaves the hub as {"error","message"} JSON, written by the
- * library's one error writer (docs/protocol.md, "Conventions"). */
+ * library's one error writer (docs/protocol.md, "Conventions"), with the
+ * machine-readable "reason" when one tells apart the cases one error code
+ * covers ("invalid-name"). */
+static void
+respond_error_valist (SoupServerMessage *msg,
+                      guint              status,
+                      const char        *error,
+                      const char        *reason,
+                      const char        *format,
+                      va_list            args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  g_autofree char *json = _openiot_protocol_error_json_full (error, message, reason);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+}
+
 void
 openiot_hub_http_respond_error (SoupServerMessage *msg,
                                 guint              status,
@@ -19,21 +36,13 @@ openiot_hub_http_respond_error (SoupServerMessage *msg,
                                 const char        *format,
                                 ...)
 {
-  g_autofree char *message = NULL;
-  g_autofree char *json = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  respond_error_valist (msg, status, error, NULL, format, args);
   va_end (args);
-
-  json = _openiot_protocol_error_json (error, message);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
 }
 
-/* The same, with the machine-readable "reason" that tells apart the cases
- * one error code covers (docs/protocol.md: "invalid-name"). */
 void
 openiot_hub_http_respond_error_with_reason (SoupServerMessage *msg,
                                             guint              status,
@@ -42,17 +51,11 @@ openiot_hub_http_respond_error_with_reason (SoupServerMessage *msg,
                                             const char        *format,
                                             ...)
 {
-  g_autofree char *message = NULL;
-  g_autofree char *json = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  respond_error_valist (msg, status, error, reason, format, args);
   va_end (args);
-
-  json = _openiot_protocol_error_json_full (error, message, reason);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
 }
 
 void

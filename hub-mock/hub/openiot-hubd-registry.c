@@ -134,6 +134,20 @@ openiot_hubd_registry_lookup (OpenIotHubdRegistry *self,
   return client ? openiot_hubd_client_ref (client) : NULL;
 }
 
+/* The protocol's rule for a device name, as the registry's error */
+static gboolean
+check_name (const char  *name,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (_openiot_device_name_check (name, &local_error))
+    return TRUE;
+  g_set_error_literal (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME,
+                       local_error->message);
+  return FALSE;
+}
+
 /*
  * openiot_hubd_registry_check_client:
  * @name: (nullable): the name a device asks to be registered under
@@ -158,12 +172,8 @@ openiot_hubd_registry_check_client (const char  *name,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *computed = NULL;
 
-  if (!_openiot_device_name_check (name, &local_error))
-    {
-      g_set_error_literal (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME,
-                           local_error->message);
-      return FALSE;
-    }
+  if (!check_name (name, error))
+    return FALSE;
 
   if (!_openiot_certificate_check_peer (certificate_pem, &local_error) ||
       !(computed = _openiot_certificate_fingerprint (certificate_pem, &local_error)))
@@ -308,19 +318,14 @@ openiot_hubd_registry_rename (OpenIotHubdRegistry  *self,
                              GError             **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *escaped_old = NULL;
   g_autofree char *escaped_new = NULL;
   OpenIotHubdClient *old;
   OpenIotHubdClient *renamed;
   guint index;
 
-  if (!_openiot_device_name_check (name, &local_error))
-    {
-      g_set_error_literal (error, OPENIOT_HUBD_REGISTRY_ERROR,
-                           OPENIOT_HUBD_REGISTRY_ERROR_INVALID_NAME, local_error->message);
-      return NULL;
-    }
+  if (!check_name (name, error))
+    return NULL;
 
   locker = g_mutex_locker_new (&self->mutex);
   old = find_locked (self, BY_ID, client_id);

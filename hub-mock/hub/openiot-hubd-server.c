@@ -43,6 +43,7 @@ struct _OpenIotHubdServer
   guint16             port;
   guint16             pairing_port;
   guint               idle_timeout;
+  GHashTable         *rename_budgets;  /* client id → RenameBudget */
 };
 
 G_DEFINE_FINAL_TYPE (OpenIotHubdServer, openiot_hubd_server, G_TYPE_OBJECT)
@@ -380,6 +381,24 @@ respond_well_known (OpenIotHubdServer  *self,
   openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
 }
 
+/* A client as it sees itself: GET /api/hub's "you", and the answer to
+ * PUT /api/client/name (docs/protocol.md) */
+static void
+add_client (JsonBuilder       *builder,
+            OpenIotHubdClient *client)
+{
+  g_autofree char *registered = g_date_time_format_iso8601 (client->registered);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "client_id");
+  json_builder_add_string_value (builder, client->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, client->name);
+  json_builder_set_member_name (builder, "registered");
+  json_builder_add_string_value (builder, registered);
+  json_builder_end_object (builder);
+}
+
 static void
 respond_hub (OpenIotHubdServer  *self,
              SoupServerMessage *msg,
@@ -387,7 +406,6 @@ respond_hub (OpenIotHubdServer  *self,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *registered = g_date_time_format_iso8601 (client->registered);
 
   json_builder_begin_object (builder);
   add_identity (self, builder);
@@ -398,14 +416,7 @@ respond_hub (OpenIotHubdServer  *self,
   json_builder_set_member_name (builder, "pairing_port");
   json_builder_add_int_value (builder, self->pairing_port);
   json_builder_set_member_name (builder, "you");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "client_id");
-  json_builder_add_string_value (builder, client->id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, client->name);
-  json_builder_set_member_name (builder, "registered");
-  json_builder_add_string_value (builder, registered);
-  json_builder_end_object (builder);
+  add_client (builder, client);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -441,6 +452,48 @@ respond_registration_delete (OpenIotHubdServer  *self,
     soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
+/* A name change is a durable write of clients.json on the main loop: a
+ * client changes its name RENAME_BURST times in a row, then one a second
+ * (docs/protocol.md), so alternating names cannot keep the hub writing. */
+#define RENAME_BURST 3.0
+#define RENAME_PER_SECOND 1.0
+
+typedef struct
+{
+  double tokens;
+  gint64 updated;   /* monotonic µs */
+} RenameBudget;
+
+/* Takes one name change from @client_id's budget; FALSE, with how many
+ * seconds until the next one, when there is none left */
+static gboolean
+take_rename (OpenIotHubdServer *self,
+             const char        *client_id,
+             guint             *retry_after)
+{
+  RenameBudget *budget = g_hash_table_lookup (self->rename_budgets, client_id);
+  gint64 now = g_get_monotonic_time ();
+
+  if (budget == NULL)
+    {
+      budget = g_new0 (RenameBudget, 1);
+      budget->tokens = RENAME_BURST;
+      budget->updated = now;
+      g_hash_table_insert (self->rename_budgets, g_strdup (client_id), budget);
+    }
+  budget->tokens = MIN (RENAME_BURST,
+                        budget->tokens + (now - budget->updated) * RENAME_PER_SECOND / G_USEC_PER_SEC);
+  budget->updated = now;
+  if (budget->tokens < 1.0)
+    {
+      /* whole seconds, rounded up */
+      *retry_after = (guint) ((1.0 - budget->tokens) / RENAME_PER_SECOND) + 1;
+      return FALSE;
+    }
+  budget->tokens -= 1.0;
+  return TRUE;
+}
+
 static void
 respond_client_name (OpenIotHubdServer  *self,
                      SoupServerMessage *msg,
@@ -451,7 +504,7 @@ respond_client_name (OpenIotHubdServer  *self,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *registered = NULL;
+  guint retry_after = 0;
   JsonNode *name;
 
   request = openiot_hub_http_parse_body (msg, NULL);
@@ -462,6 +515,23 @@ respond_client_name (OpenIotHubdServer  *self,
     {
       openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
                                       "Send a JSON object with the new name as the string “name”");
+      return;
+    }
+
+  /* Only a change counts: the same name, or one the rule refuses, writes
+   * nothing */
+  if (_openiot_device_name_check (json_node_get_string (name), NULL) &&
+      g_strcmp0 (json_node_get_string (name), client->name) != 0 &&
+      !take_rename (self, client->id, &retry_after))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                    seconds);
+      openiot_hub_http_respond_error_with_reason (msg, 429 /* Too Many Requests */,
+                                                  "too-many-requests", "rename-rate",
+                                                  "This device changed its name too often; try again "
+                                                  "in %s s", seconds);
       return;
     }
 
@@ -485,15 +555,7 @@ respond_client_name (OpenIotHubdServer  *self,
     }
 
   builder = json_builder_new ();
-  registered = g_date_time_format_iso8601 (renamed->registered);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "client_id");
-  json_builder_add_string_value (builder, renamed->id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, renamed->name);
-  json_builder_set_member_name (builder, "registered");
-  json_builder_add_string_value (builder, registered);
-  json_builder_end_object (builder);
+  add_client (builder, renamed);
   root = json_builder_get_root (builder);
   openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
 }
@@ -688,6 +750,7 @@ openiot_hubd_server_finalize (GObject *object)
   g_clear_object (&self->pairing);
   g_clear_object (&self->proxy);
   g_clear_pointer (&self->addresses, json_node_unref);
+  g_clear_pointer (&self->rename_budgets, g_hash_table_unref);
 
   G_OBJECT_CLASS (openiot_hubd_server_parent_class)->finalize (object);
 }
@@ -701,4 +764,5 @@ openiot_hubd_server_class_init (OpenIotHubdServerClass *klass)
 static void
 openiot_hubd_server_init (OpenIotHubdServer *self)
 {
+  self->rename_budgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -20,9 +20,10 @@ on_response (AdwMessageDialog *dialog,
              GtkWidget        *widget)
 {
   OpenIotActionConfirmed confirmed = g_object_get_data (G_OBJECT (dialog), "openiot-confirmed");
+  OpenIotInteraction *action = g_object_get_data (G_OBJECT (dialog), "openiot-action");
 
   if (g_strcmp0 (response, "run") == 0)
-    confirmed (widget);
+    confirmed (widget, action);
 }
 
 /**
@@ -30,8 +31,10 @@ on_response (AdwMessageDialog *dialog,
  * @widget: the widget whose button was pressed
  * @action: the action
  * @device: the Thing's title
- * @confirmed: called with @widget when the action is confirmed, unless
- *   @widget is gone by then
+ * @confirmed: called with @widget and @action when the action is
+ *   confirmed, unless @widget is gone by then: the action the person
+ *   agreed to, which the widget may no longer offer (a live state change
+ *   while the question was open)
  *
  * Asks "*Action* “*Device*”?", *Cancel* being the default.
  */
@@ -46,6 +49,7 @@ openiot_action_confirm (GtkWidget              *widget,
   AdwMessageDialog *dialog;
 
   g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (OPENIOT_IS_INTERACTION (action));
   g_return_if_fail (confirmed != NULL);
 
   parent = GTK_WINDOW (gtk_widget_get_root (widget));
@@ -60,6 +64,7 @@ openiot_action_confirm (GtkWidget              *widget,
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data (G_OBJECT (dialog), "openiot-confirmed", confirmed);
+  g_object_set_data_full (G_OBJECT (dialog), "openiot-action", g_object_ref (action), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_response), widget, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -6,7 +6,8 @@
 
 G_BEGIN_DECLS
 
-typedef void (*OpenIotActionConfirmed) (GtkWidget *widget);
+typedef void (*OpenIotActionConfirmed) (GtkWidget          *widget,
+                                        OpenIotInteraction *action);
 
 void openiot_action_confirm (GtkWidget              *widget,
                              OpenIotInteraction     *action,

@@ -225,8 +225,10 @@ openiot_action_row_run (OpenIotActionRow *self)
                                               self->input_value, self->cancellable, on_invoked, g_object_ref (self));
 }
 
+/* The row runs one action only: @action is always its own */
 static void
-run_confirmed (GtkWidget *widget)
+run_confirmed (GtkWidget          *widget,
+               OpenIotInteraction *action)
 {
   openiot_action_row_run (OPENIOT_ACTION_ROW (widget));
 }

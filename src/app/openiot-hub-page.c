@@ -59,6 +59,7 @@ struct _OpenIotHubPage
   GListModel     *activity;       /* the last entries of the hub's log */
   GCancellable   *cancellable;
   GCancellable   *rename_cancellable;  /* a device rename in flight */
+  GCancellable   *fetch_cancellable;   /* a fetch of this device's name in flight */
   char           *device_name;         /* as the hub lists this device; NULL: not known yet */
 };
 
@@ -184,11 +185,18 @@ show_message (GtkLabel   *label,
     }
 }
 
-static const char *
+static char *
 invalid_name_text (void)
 {
-  return _("A name is 1 to 64 bytes on one line, without control characters. Shorten or "
-           "change it.");
+  /* The protocol's limit, not a copy of it (ngettext: the plural of
+   * "bytes" follows the number in some languages) */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "A name is 1 to %d byte on one line, without control "
+                                       "characters. Shorten or change it.",
+                                       "A name is 1 to %d bytes on one line, without control "
+                                       "characters. Shorten or change it.",
+                                       OPENIOT_DEVICE_NAME_MAX_BYTES),
+                          OPENIOT_DEVICE_NAME_MAX_BYTES);
 }
 
 /* Rename is possible only for a valid name that differs from the current
@@ -209,10 +217,11 @@ update_nickname_actions (OpenIotHubPage *self)
   gtk_widget_set_visible (self->nickname_reset_button, nicknamed);
   if (!valid && changed)
     {
+      g_autofree char *invalid = *text == '\0' ? NULL : invalid_name_text ();
+
       gtk_widget_add_css_class (GTK_WIDGET (self->nickname_row), "error");
       show_message (self->nickname_error,
-                    *text == '\0' ? _("Type a name, or use the hub’s own name.")
-                                  : invalid_name_text (),
+                    invalid == NULL ? _("Type a name, or use the hub’s own name.") : invalid,
                     TRUE);
     }
   else
@@ -228,9 +237,12 @@ show_nickname (OpenIotHubPage *self)
   OpenIotHubRecord *record = openiot_hub_get_record (self->hub);
   g_autofree char *description = NULL;
 
+  /* A group's description is markup (libadwaita 1.2); the name is the
+   * hub's, not markup: "Anna & Tom" would fail to parse, "<b>" would
+   * style. */
   /* TRANSLATORS: under the nickname of a hub; %s is the name the hub gives itself */
-  description = g_strdup_printf (_("The nickname stays on this device. The hub calls itself “%s”."),
-                                 openiot_hub_record_get_name (record));
+  description = g_markup_printf_escaped (_("The nickname stays on this device. The hub calls itself “%s”."),
+                                         openiot_hub_record_get_name (record));
   adw_preferences_group_set_description (self->nickname_group, description);
   gtk_editable_set_text (GTK_EDITABLE (self->nickname_row), openiot_hub_record_get_display_name (record));
   update_nickname_actions (self);
@@ -256,6 +268,9 @@ on_nickname_set (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || hub != self->hub)
         return;
+      /* Rename was disabled while this ran: the name is still there to
+       * try again */
+      update_nickname_actions (self);
       message = g_strdup_printf (_("The name could not be saved: %s"), error->message);
       show_message (self->nickname_error, message, TRUE);
       return;
@@ -321,8 +336,10 @@ update_device_name_actions (OpenIotHubPage *self)
   gtk_editable_set_editable (GTK_EDITABLE (self->device_name_row), !busy);
   if (!busy && !valid && changed)
     {
+      g_autofree char *invalid = invalid_name_text ();
+
       gtk_widget_add_css_class (GTK_WIDGET (self->device_name_row), "error");
-      show_message (self->device_name_message, invalid_name_text (), TRUE);
+      show_message (self->device_name_message, invalid, TRUE);
     }
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->device_name_row), "error");
@@ -346,17 +363,51 @@ on_device_name_changed (OpenIotHubPage *self)
   update_device_name_actions (self);
 }
 
+/* A request about this device's name, and the cancellable it was sent
+ * with: its answer counts only while that is still the page's (another
+ * hub, or a later request, made it stale). */
+typedef struct
+{
+  OpenIotHubPage *self;
+  GCancellable   *cancellable;
+} NameRequest;
+
+static NameRequest *
+name_request_new (OpenIotHubPage *self,
+                  GCancellable   *cancellable)
+{
+  NameRequest *request = g_new0 (NameRequest, 1);
+
+  request->self = g_object_ref (self);
+  request->cancellable = g_object_ref (cancellable);
+  return request;
+}
+
+static void
+name_request_free (NameRequest *request)
+{
+  g_clear_object (&request->self);
+  g_clear_object (&request->cancellable);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NameRequest, name_request_free)
+
 static void
 on_device_name_fetched (GObject      *source,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  g_autoptr(OpenIotHubPage) self = user_data;
+  g_autoptr(NameRequest) request = user_data;
+  OpenIotHubPage *self = request->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
 
   name = openiot_hub_connection_fetch_device_name_finish (OPENIOT_HUB_CONNECTION (source), result,
                                                           &error);
+  if (request->cancellable != self->fetch_cancellable)
+    return;  /* a later fetch, or another hub, replaced this one */
+  g_clear_object (&self->fetch_cancellable);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->hub == NULL ||
       OPENIOT_HUB_CONNECTION (source) != openiot_hub_get_connection (self->hub))
     return;
@@ -374,13 +425,26 @@ on_device_name_fetched (GObject      *source,
 }
 
 static void
+cancel_fetch_device_name (OpenIotHubPage *self)
+{
+  g_autoptr(GCancellable) fetch = g_steal_pointer (&self->fetch_cancellable);
+
+  if (fetch != NULL)
+    g_cancellable_cancel (fetch);
+}
+
+/* One fetch at a time: a status that flaps, or a new hub, asks again,
+ * and the answer to the last question is the one shown. */
+static void
 fetch_device_name (OpenIotHubPage *self)
 {
+  cancel_fetch_device_name (self);
   if (self->hub == NULL || self->rename_cancellable != NULL)
     return;
+  self->fetch_cancellable = g_cancellable_new ();
   openiot_hub_connection_fetch_device_name_async (openiot_hub_get_connection (self->hub),
-                                                  self->cancellable, on_device_name_fetched,
-                                                  g_object_ref (self));
+                                                  self->fetch_cancellable, on_device_name_fetched,
+                                                  name_request_new (self, self->fetch_cancellable));
 }
 
 static void
@@ -388,7 +452,8 @@ on_device_renamed (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(OpenIotHubPage) self = user_data;
+  g_autoptr(NameRequest) request = user_data;
+  OpenIotHubPage *self = request->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
@@ -397,8 +462,9 @@ on_device_renamed (GObject      *source,
   name = openiot_hub_connection_rename_device_finish (OPENIOT_HUB_CONNECTION (source), result,
                                                       &error);
   cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  /* A page that moved on to another hub cancelled this one too */
-  if (cancelled && self->rename_cancellable == NULL)
+  /* A page that moved on to another hub cancelled this one; a rename
+   * started there since is not this one's to end */
+  if (request->cancellable != self->rename_cancellable)
     return;
   g_clear_object (&self->rename_cancellable);
   gtk_spinner_stop (self->device_name_spinner);
@@ -437,6 +503,7 @@ rename_device_action (GtkWidget  *widget,
   if (self->hub == NULL || self->rename_cancellable != NULL || !name_is_valid (text))
     return;
 
+  cancel_fetch_device_name (self);  /* the rename's answer is the name */
   self->rename_cancellable = g_cancellable_new ();
   gtk_stack_set_visible_child_name (self->device_name_stack, "busy");
   gtk_spinner_start (self->device_name_spinner);
@@ -444,7 +511,7 @@ rename_device_action (GtkWidget  *widget,
   update_device_name_actions (self);
   openiot_hub_connection_rename_device_async (openiot_hub_get_connection (self->hub), text,
                                               self->rename_cancellable, on_device_renamed,
-                                              g_object_ref (self));
+                                              name_request_new (self, self->rename_cancellable));
 }
 
 static void
@@ -618,6 +685,7 @@ openiot_hub_page_set_hub (OpenIotHubPage *self,
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  cancel_fetch_device_name (self);
   if (self->rename_cancellable != NULL)
     {
       g_autoptr(GCancellable) rename = g_steal_pointer (&self->rename_cancellable);

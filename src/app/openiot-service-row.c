@@ -358,6 +358,41 @@ invoke (GtkWidget *widget)
                                               g_object_ref (self));
 }
 
+/* What the person confirmed, not what the button offers now: a live
+ * change while the question was open ("Unlock" asked, the lock unlocked
+ * meanwhile) may have made it redundant or swapped the button to the
+ * other action. Then nothing is sent, and a toast says why. */
+static void
+invoke_confirmed (GtkWidget          *widget,
+                  OpenIotInteraction *action)
+{
+  OpenIotServiceRow *self = OPENIOT_SERVICE_ROW (widget);
+  OpenIotThing *thing = openiot_thing_session_get_thing (self->session);
+  const char *name = openiot_interaction_get_name (action);
+  const char *title = openiot_interaction_get_title (action);
+  const char *device = thing ? openiot_thing_get_title (thing)
+                             : openiot_service_info_get_title (self->service);
+  g_autofree char *message = NULL;
+
+  if (self->invoking)
+    return;  /* confirmed twice: the first one runs */
+  if (thing != NULL &&
+      openiot_thing_action_is_redundant (thing, name, openiot_thing_session_get_values (self->session)))
+    /* TRANSLATORS: an action's title ("Unlock"), then a device's ("Front door") */
+    message = g_strdup_printf (_("%s was not sent: “%s” already is that way."), title, device);
+  else if (self->offered == NULL || !is_usable (self) ||
+           g_strcmp0 (openiot_interaction_get_name (self->offered), name) != 0)
+    /* TRANSLATORS: an action's title ("Unlock"), then a device's ("Front door") */
+    message = g_strdup_printf (_("%s was not sent: “%s” changed while you were asked. Check it "
+                                 "and try again."), title, device);
+  if (message != NULL)
+    {
+      openiot_toast_show (GTK_WIDGET (self), message);
+      return;
+    }
+  invoke (widget);
+}
+
 /* One tap, as on the Thing page: an action that opens or erases
  * something asks first, in the very same words. */
 static void
@@ -369,7 +404,7 @@ on_action_clicked (OpenIotServiceRow *self)
     return;
   if (openiot_interaction_get_needs_confirmation (self->offered))
     openiot_action_confirm (GTK_WIDGET (self), self->offered, openiot_thing_get_title (thing),
-                            invoke);
+                            invoke_confirmed);
   else
     invoke (GTK_WIDGET (self));
 }

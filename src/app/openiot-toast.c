@@ -8,7 +8,8 @@
  * @widget: a widget inside a toast overlay (a page, a row), or a window
  *   whose content is one
  *
- * Shows a transient message where @widget is. Without an overlay (a
+ * Shows a transient message where @widget is; @message is plain text,
+ * not markup. Without an overlay (a
  * widget not on screen yet) the message is dropped: it was transient.
  */
 void
@@ -21,7 +22,11 @@ openiot_toast_show (GtkWidget  *widget,
     overlay = gtk_widget_get_first_child (widget);
   if (overlay != NULL && ADW_IS_TOAST_OVERLAY (overlay))
     {
-      AdwToast *toast = adw_toast_new (message);
+      /* A toast's title is markup (libadwaita 1.2), and messages carry
+       * names people and hubs chose ("Anna & Tom"): escaped there, plain
+       * text in the label that shows. */
+      g_autofree char *title = g_markup_escape_text (message, -1);
+      AdwToast *toast = adw_toast_new (title);
       GtkWidget *label = gtk_label_new (message);
 
       /* A toast's own title keeps to one line and cuts a reason short

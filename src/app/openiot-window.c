@@ -9,6 +9,7 @@
 #include "openiot-hub-page.h"
 #include "openiot-pairing-window.h"
 #include "openiot-thing-page.h"
+#include "openiot-toast.h"
 #include "openiot-window-private.h"
 
 #include "openiot-window.h"
@@ -171,14 +172,14 @@ on_hub_removed (GObject      *source,
   if (!openiot_hub_remove_finish (hub, result, &told_hub, &error))
     {
       message = g_strdup_printf (_("Could not remove the hub: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      openiot_toast_show (GTK_WIDGET (self->toast_overlay), message);
       return;
     }
 
   message = told_hub ? g_strdup_printf (_("Removed “%s”"), openiot_hub_record_get_display_name (openiot_hub_get_record (hub)))
                      : g_strdup_printf (_("Removed “%s” here; the hub could not be told, so revoke this device there"),
                                         openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  openiot_toast_show (GTK_WIDGET (self->toast_overlay), message);
   openiot_window_show_hub (self, NULL);
   openiot_application_remove_hub (get_application (self), hub);
 }

@@ -220,6 +220,25 @@ openiot_cli_print_fingerprint (const char *label,
     g_print ("    %s\n", lines[i]);
 }
 
+/**
+ * openiot_cli_explain_certificate_change:
+ * @error: why a request failed
+ *
+ * When @error is a certificate change, shows both fingerprints on stderr
+ * (the one pinned, the one the hub presented) and how to review them:
+ * the same lines from every command that talks to a hub.
+ */
+void
+openiot_cli_explain_certificate_change (OpenIotHubRecord     *hub,
+                                        OpenIotHubConnection *connection,
+                                        const GError         *error)
+{
+  if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED))
+    g_printerr (_("Pinned:    %s\nPresented: %s\nReview it with “openiot trust”.\n"),
+                openiot_hub_record_get_fingerprint (hub),
+                openiot_hub_connection_get_presented_fingerprint (connection));
+}
+
 /* A yes from a person at a terminal; never from a pipe. */
 gboolean
 openiot_cli_confirm (const char *question)

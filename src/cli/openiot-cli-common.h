@@ -37,6 +37,9 @@ const char       *openiot_cli_verification_text (OpenIotVerification verificatio
 void              openiot_cli_print_fingerprint (const char     *label,
                                                  const char     *fingerprint);
 gboolean          openiot_cli_confirm           (const char     *question);
+void              openiot_cli_explain_certificate_change (OpenIotHubRecord     *hub,
+                                                          OpenIotHubConnection *connection,
+                                                          const GError         *error);
 OpenIotThingCache *openiot_cli_new_cache       (void);
 gboolean          openiot_cli_save_hub          (OpenIotHubRecord *record,
                                                  GError        **error);

@@ -125,9 +125,7 @@ openiot_cli_rename_device (int    argc,
                                                       &error);
   if (name == NULL)
     {
-      if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED))
-        g_printerr (_("Pinned:    %s\nPresented: %s\n"), openiot_hub_record_get_fingerprint (hub),
-                    openiot_hub_connection_get_presented_fingerprint (connection));
+      openiot_cli_explain_certificate_change (hub, connection, error);
       return openiot_cli_fail (error);
     }
 

@@ -7,17 +7,6 @@
 
 #include "openiot-cli-thing.h"
 
-static void
-explain_certificate_change (OpenIotHubRecord     *hub,
-                            OpenIotHubConnection *connection,
-                            const GError         *error)
-{
-  if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED))
-    g_printerr (_("Pinned:    %s\nPresented: %s\nReview it with “openiot trust”.\n"),
-                openiot_hub_record_get_fingerprint (hub),
-                openiot_hub_connection_get_presented_fingerprint (connection));
-}
-
 /* Fetches the Thing Description from the hub and caches it. */
 gboolean
 openiot_cli_thing_refresh (OpenIotCliThing  *self,
@@ -79,7 +68,7 @@ openiot_cli_thing_open (const char  *hub_name,
       if (error != NULL && g_error_matches (*error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND))
         g_prefix_error (error, _("No service “%s” (see “openiot services”): "), service_id);
       if (error != NULL)
-        explain_certificate_change (self->hub, self->connection, *error);
+        openiot_cli_explain_certificate_change (self->hub, self->connection, *error);
       return NULL;
     }
   openiot_thing_cache_save_thing (self->cache, openiot_hub_record_get_id (self->hub),
@@ -103,7 +92,7 @@ int
 openiot_cli_thing_fail (OpenIotCliThing *self,
                         const GError    *error)
 {
-  explain_certificate_change (self->hub, self->connection, error);
+  openiot_cli_explain_certificate_change (self->hub, self->connection, error);
   return openiot_cli_fail (error);
 }
 

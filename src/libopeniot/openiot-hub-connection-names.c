@@ -118,7 +118,7 @@ on_renamed (GObject      *source,
   const char *hub_name = openiot_hub_record_get_display_name (record);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
+  g_autofree char *reason = NULL;
   char *name;
   guint status = 0;
 
@@ -139,14 +139,15 @@ on_renamed (GObject      *source,
                                hub_name);
       return;
     }
-  if (status == 400)
+  /* The protocol's reason, not any 400 (a malformed request is another
+   * story); and the sentence is ours, in the user's language, not the
+   * hub's English one */
+  reason = status == 400 ? _openiot_protocol_parse_error_reason (body) : NULL;
+  if (g_strcmp0 (reason, "invalid-name") == 0)
     {
-      _openiot_protocol_parse_error (body, NULL, &message);
       g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                               _("The hub “%s” refused the name (%s). Choose another name."),
-                               hub_name,
-                               message != NULL && *message != '\0' ? message
-                                                                    : _("no reason given"));
+                               _("The hub “%s” does not accept this name. Choose another name."),
+                               hub_name);
       return;
     }
   if (!_openiot_protocol_response_error (status, body, &error) ||

@@ -34,6 +34,7 @@ char     *_openiot_protocol_error_json_full (const char *error,
 gboolean  _openiot_protocol_parse_error  (GBytes      *body,
                                           char       **error,
                                           char       **message);
+char     *_openiot_protocol_parse_error_reason (GBytes *body);
 gboolean  _openiot_protocol_response_error (guint        status,
                                            GBytes      *body,
                                            GError     **error);

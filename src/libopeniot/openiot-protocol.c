@@ -91,6 +91,34 @@ _openiot_protocol_parse_error (GBytes  *body,
 }
 
 /*
+ * _openiot_protocol_parse_error_reason:
+ * @body: (nullable): an error answer
+ *
+ * Returns: (nullable): its machine-readable "reason" ("invalid-name"),
+ *   for a client to branch on rather than on the status or the hub's
+ *   English message; %NULL when it has none
+ */
+char *
+_openiot_protocol_parse_error_reason (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  const char *data;
+  gsize len;
+
+  if (body == NULL)
+    return NULL;
+  data = g_bytes_get_data (body, &len);
+  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root), "reason",
+                                                              NULL));
+}
+
+/*
  * _openiot_protocol_response_error:
  * @status: the HTTP status of a proxied request
  * @body: (nullable): its body

@@ -194,6 +194,15 @@ save_values (OpenIotThingSession *self)
     g_debug ("Values not cached: %s", error->message);
 }
 
+/* A primary-only session's value, kept within SAVE_INTERVAL of the last
+ * one without a write for each */
+static void
+save_if_due (OpenIotThingSession *self)
+{
+  if (g_get_monotonic_time () - self->saved >= SAVE_INTERVAL)
+    save_values (self);
+}
+
 static void
 report (OpenIotThingSession *self,
         const GError        *error)
@@ -221,8 +230,8 @@ on_property_value (OpenIotObservation  *observation,
 
   store_live_value (self, g_object_get_data (G_OBJECT (observation), "openiot-name"), value, now);
   touch (self);
-  if (self->primary_only && g_get_monotonic_time () - self->saved >= SAVE_INTERVAL)
-    save_values (self);
+  if (self->primary_only)
+    save_if_due (self);
 }
 
 /* Live again after a break: what changed meanwhile is read at once. */
@@ -337,7 +346,10 @@ on_primary_read (GObject      *source,
     return;  /* another description meanwhile */
   store_value (self, openiot_interaction_get_name (primary), value);
   touch (self);
-  save_values (self);
+  /* As for the observed values: the cache is loaded and written on the
+   * main thread, once per tile of the overview, so at most once a
+   * minute; stopping saves the last one. */
+  save_if_due (self);
   set_live (self, TRUE);
 }
 

@@ -104,6 +104,30 @@ read_property (Scene      *scene,
   return value;
 }
 
+/* As another device would: the action sent by its own request */
+static void
+invoke_action (Scene      *scene,
+               const char *service,
+               const char *name)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OpenIotConsumedThing) thing = NULL;
+  g_autoptr(JsonNode) output = NULL;
+  g_autoptr(GError) error = NULL;
+
+  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (scene->hub), service, NULL,
+                                      openiot_test_ui_store_result, &result);
+  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "a description");
+  thing = openiot_consumed_thing_fetch_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  openiot_consumed_thing_invoke_action_async (thing, name, NULL, NULL, openiot_test_ui_store_result,
+                                              &result);
+  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "an action's answer");
+  output = openiot_consumed_thing_invoke_action_finish (thing, result, &error);
+  g_assert_no_error (error);
+}
+
 static gboolean
 read_light_on (Scene *scene)
 {
@@ -299,6 +323,23 @@ test_overview (void)
   g_assert_false (gtk_widget_get_sensitive (lock_button));  /* once at a time */
   action_wait = (ActionWait) { lock, "Locked", "Unlock" };
   openiot_test_ui_wait_until (action_offered, &action_wait, "the lock locked again");
+
+  /* Unlocked elsewhere while "Unlock?" is open: the button turns to Lock
+   * meanwhile, and confirming sends neither (the person agreed to
+   * Unlock, which is done); a toast says why */
+  dialog = tap_for_dialog (lock);
+  invoke_action (&scene, "lock", "unlock");
+  action_wait = (ActionWait) { lock, "Unlocked", "Lock" };
+  openiot_test_ui_wait_until (action_offered, &action_wait, "Lock offered while the question is open");
+  openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "run");
+  openiot_test_ui_iterate (500);
+  state = read_lock_state (&scene);
+  g_assert_cmpstr (state, ==, "unlocked");
+  g_clear_pointer (&state, g_free);
+  g_assert_true (action_offered (&action_wait));
+  openiot_test_ui_click (lock_button);
+  action_wait = (ActionWait) { lock, "Locked", "Unlock" };
+  openiot_test_ui_wait_until (action_offered, &action_wait, "the lock locked once more");
 
   openiot_test_ui_set_dark (TRUE);
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "overview-dark");

@@ -5,8 +5,10 @@
 
 import json
 import os
+import re
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
@@ -86,6 +88,44 @@ class TestClientName(unittest.TestCase):
             self.assertEqual(body["error"], "bad-request")
             self.assertNotIn("reason", body)
         self.assertEqual(self.name_on_hub(self.anna), before)
+
+    def test_renames_are_rate_limited(self):
+        # docs/protocol.md: 3 changes in a row, then one a second; each
+        # change is a durable write, so alternating names cannot stall the hub
+        dave = ClientIdentity(os.path.join(self.tmp.name, "dave"), name="Dave")
+        self.hub.register(dave)
+        answers = []
+        for i in range(8):
+            status, head, body = self.hub.curl(PATH, dave, method="PUT",
+                                               data=json.dumps({"name": f"Dave {i % 2}"}),
+                                               headers=["Content-Type: application/json"])
+            answers.append((status, head, json.loads(body)))
+        self.assertEqual([a[0] for a in answers[:3]], [200, 200, 200], answers)
+        limited = [a for a in answers if a[0] == 429]
+        self.assertTrue(limited, [a[0] for a in answers])
+        for status, head, body in limited:
+            self.assertEqual(body["error"], "too-many-requests")
+            self.assertEqual(body["reason"], "rename-rate")
+            self.assertTrue(body["message"])
+            retry = re.search(r"^Retry-After: (\d+)\r?$", head, re.M | re.I)
+            self.assertIsNotNone(retry, head)
+            self.assertGreaterEqual(int(retry.group(1)), 1)
+        # what the hub lists is the last change it took
+        last = [a[2]["name"] for a in answers if a[0] == 200][-1]
+        self.assertEqual(self.name_on_hub(dave), last)
+        # the same name, or a refused one, is never held back
+        status, body = self.rename(dave, {"name": last})
+        self.assertEqual(status, 200, body)
+        status, body = self.rename(dave, {"name": ""})
+        self.assertEqual(status, 400, body)
+        # others are not held back by Dave
+        status, body = self.rename(self.bob, {"name": "Bob, not Dave"})
+        self.assertEqual(status, 200, body)
+        # and after Retry-After, a change goes through
+        time.sleep(int(re.search(r"^Retry-After: (\d+)", limited[-1][1], re.M | re.I).group(1)))
+        status, body = self.rename(dave, {"name": "Dave again"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.name_on_hub(dave), "Dave again")
 
     def test_only_put(self):
         for method in ("GET", "POST", "DELETE", "PATCH"):

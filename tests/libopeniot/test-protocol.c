@@ -19,6 +19,22 @@ test_protocol_error_round_trip (void)
 }
 
 static void
+test_protocol_parse_error_reason (void)
+{
+  g_autofree char *json = _openiot_protocol_error_json_full ("bad-request", "Name too long",
+                                                             "invalid-name");
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autoptr(GBytes) plain = g_bytes_new_static ("{\"error\":\"bad-request\"}", 25);
+  g_autoptr(GBytes) junk = g_bytes_new_static ("[1]", 3);
+  g_autofree char *reason = _openiot_protocol_parse_error_reason (body);
+
+  g_assert_cmpstr (reason, ==, "invalid-name");
+  g_assert_null (_openiot_protocol_parse_error_reason (plain));
+  g_assert_null (_openiot_protocol_parse_error_reason (junk));
+  g_assert_null (_openiot_protocol_parse_error_reason (NULL));
+}
+
+static void
 test_protocol_parse_error_rejects (void)
 {
   const char *bad[] = { "", "{", "[]", "{\"message\":\"x\"}", "null", "\"error\"" };
@@ -140,6 +156,7 @@ main (int   argc,
 
   g_test_add_func ("/protocol/error-round-trip", test_protocol_error_round_trip);
   g_test_add_func ("/protocol/parse-error-rejects", test_protocol_parse_error_rejects);
+  g_test_add_func ("/protocol/parse-error-reason", test_protocol_parse_error_reason);
   g_test_add_func ("/protocol/service-id", test_protocol_service_id);
   g_test_add_func ("/protocol/pairing-code", test_protocol_pairing_code);
   g_test_add_func ("/protocol/path-is-safe", test_protocol_path_is_safe);
