@@ -83,7 +83,8 @@ openiot_hub_http_parse_body (SoupServerMessage  *msg,
 
   if (len == 0)
     {
-      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "The request has no body");
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                           "The request has no body");
       return NULL;
     }
 

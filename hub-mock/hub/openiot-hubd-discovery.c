@@ -215,7 +215,8 @@ publish (OpenIotHubdDiscovery *self)
       while ((ret = avahi_entry_group_add_service_strlst (self->group, AVAHI_IF_UNSPEC,
                                                           AVAHI_PROTO_UNSPEC, 0,
                                                           self->name, SERVICE_TYPE, NULL, NULL,
-                                                          self->port, txt)) == AVAHI_ERR_COLLISION &&
+                                                          self->port, txt)) ==
+               AVAHI_ERR_COLLISION &&
              self->renames < MAX_RENAMES)
         rename_service (self);
 

@@ -42,7 +42,9 @@ save_locked (OpenIotHubdRegistry  *self,
   g_autofree char *json = NULL;
 
   for (guint i = 0; i < self->clients->len; i++)
-    json_array_add_element (array, openiot_hubd_client_to_json (g_ptr_array_index (self->clients, i), TRUE));
+    json_array_add_element (array,
+                            openiot_hubd_client_to_json (g_ptr_array_index (self->clients, i),
+                                                         TRUE));
 
   json_node_set_array (root, array);
   json = json_to_string (root, TRUE);
@@ -89,7 +91,8 @@ openiot_hubd_registry_load (const char  *path,
         {
           g_prefix_error (error, "%s, entry %u: ", path, i);
           if (error != NULL && *error == NULL)
-            g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, "%s, entry %u is not an object", path, i);
+            g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                         "%s, entry %u is not an object", path, i);
           return NULL;
         }
       g_ptr_array_add (self->clients, client);
@@ -214,7 +217,8 @@ openiot_hubd_registry_add (OpenIotHubdRegistry  *self,
    * a fresh identity, so a stolen old key never comes back to life. */
   if (known != NULL && known->revoked)
     {
-      g_set_error_literal (error, OPENIOT_HUBD_REGISTRY_ERROR, OPENIOT_HUBD_REGISTRY_ERROR_ALREADY_REGISTERED,
+      g_set_error_literal (error, OPENIOT_HUBD_REGISTRY_ERROR,
+                           OPENIOT_HUBD_REGISTRY_ERROR_ALREADY_REGISTERED,
                            "This certificate was revoked; pair with a new identity");
       return NULL;
     }
@@ -225,7 +229,8 @@ openiot_hubd_registry_add (OpenIotHubdRegistry  *self,
   if (known != NULL)
     {
       g_ptr_array_find (self->clients, known, &index);
-      client = openiot_hubd_client_new (known->id, name, fingerprint, certificate_pem, known->registered, FALSE);
+      client = openiot_hubd_client_new (known->id, name, fingerprint, certificate_pem,
+                                        known->registered, FALSE);
       self->clients->pdata[index] = openiot_hubd_client_ref (client);
     }
   else
@@ -248,7 +253,8 @@ openiot_hubd_registry_add (OpenIotHubdRegistry  *self,
     }
 
   escaped_name = _openiot_device_name_escape (client->name);
-  g_message ("%s client %s (“%s”, %s)", known != NULL ? "Renewed" : "Registered", client->id, escaped_name,
+  g_message ("%s client %s (“%s”, %s)", known != NULL ? "Renewed" : "Registered", client->id,
+             escaped_name,
              client->fingerprint);
   if (known != NULL)
     openiot_hubd_client_unref (known);
@@ -266,7 +272,8 @@ replace_locked (OpenIotHubdRegistry  *self,
 
   if (old == NULL || !g_ptr_array_find (self->clients, old, &index))
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, "No client has the id %s", client_id);
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, "No client has the id %s",
+                   client_id);
       return FALSE;
     }
 
@@ -274,7 +281,8 @@ replace_locked (OpenIotHubdRegistry  *self,
     g_ptr_array_remove_index (self->clients, index);
   else
     self->clients->pdata[index] = openiot_hubd_client_new (old->id, old->name, old->fingerprint,
-                                                         old->certificate_pem, old->registered, TRUE);
+                                                         old->certificate_pem, old->registered,
+                                                         TRUE);
 
   if (!remove)
     openiot_hubd_client_unref (old);

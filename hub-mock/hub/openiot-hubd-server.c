@@ -99,7 +99,8 @@ set_request_deadline (SoupServerMessage *msg,
   deadline = g_new0 (HeaderDeadline, 1);
   deadline->socket = g_object_ref (socket);
   deadline->timeout_id = g_timeout_add_seconds (seconds, on_header_deadline, deadline);
-  g_object_set_data_full (G_OBJECT (msg), "openiot-header-deadline", deadline, header_deadline_free);
+  g_object_set_data_full (G_OBJECT (msg), "openiot-header-deadline", deadline,
+                          header_deadline_free);
 }
 
 static void
@@ -172,10 +173,12 @@ reject_and_close (SoupServerMessage *msg,
                           "\r\n%s",
                           status, phrase, strlen (json), json);
   response = g_bytes_new_take (text, strlen (text));
-  g_object_set_data_full (G_OBJECT (stream), "openiot-rejection", response, (GDestroyNotify) g_bytes_unref);
+  g_object_set_data_full (G_OBJECT (stream), "openiot-rejection", response,
+                          (GDestroyNotify) g_bytes_unref);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
                                    g_bytes_get_data (response, NULL), g_bytes_get_size (response),
-                                   G_PRIORITY_DEFAULT, NULL, on_rejection_written, g_object_ref (stream));
+                                   G_PRIORITY_DEFAULT, NULL, on_rejection_written,
+                                   g_object_ref (stream));
 }
 
 /* RFC 9112 §6.3: a body framed two ways (Content-Length and
@@ -189,7 +192,8 @@ body_framing_is_ambiguous (SoupMessageHeaders *headers)
   if (lengths == NULL)
     return FALSE;
 
-  return soup_message_headers_get_list (headers, "Transfer-Encoding") != NULL || strchr (lengths, ',') != NULL;
+  return soup_message_headers_get_list (headers,
+                                        "Transfer-Encoding") != NULL || strchr (lengths, ',') != NULL;
 }
 
 static gsize
@@ -260,7 +264,8 @@ agree_to_keep_alive (SoupServerMessage *msg)
       !soup_message_headers_header_contains (request, "Connection", "keep-alive"))
     return;
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "Keep-Alive");
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                "Keep-Alive");
   g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), NULL);
 }
 
@@ -361,7 +366,8 @@ respond_well_known (OpenIotHubdServer  *self,
   json_builder_begin_object (builder);
   add_identity (self, builder);
   json_builder_set_member_name (builder, "pairing");
-  json_builder_add_value (builder, openiot_hubd_pairing_status_to_json (self->pairing, self->pairing_port,
+  json_builder_add_value (builder,
+                          openiot_hubd_pairing_status_to_json (self->pairing, self->pairing_port,
                                                                        soup_server_message_get_remote_host (msg)));
   json_builder_set_member_name (builder, "rotation");
   if (previous != NULL)
@@ -370,7 +376,8 @@ respond_well_known (OpenIotHubdServer  *self,
       json_builder_set_member_name (builder, "previous");
       json_builder_add_string_value (builder, previous);
       json_builder_set_member_name (builder, "signature");
-      json_builder_add_string_value (builder, openiot_hubd_state_get_rotation_signature (self->state));
+      json_builder_add_string_value (builder,
+                                     openiot_hubd_state_get_rotation_signature (self->state));
       json_builder_end_object (builder);
     }
   else
@@ -435,7 +442,8 @@ on_services_listed (GObject      *source,
   if (list != NULL)
     openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, list);
   else
-    openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", "%s", error->message);
+    openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", "%s",
+                                    error->message);
   openiot_hub_http_unpause (msg);
 }
 
@@ -447,7 +455,8 @@ respond_registration_delete (OpenIotHubdServer  *self,
   g_autoptr(GError) error = NULL;
 
   if (!openiot_hubd_registry_remove (self->registry, client->id, &error))
-    openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", "%s", error->message);
+    openiot_hub_http_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", "%s",
+                                    error->message);
   else
     soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
@@ -628,7 +637,8 @@ handle_request (SoupServer        *server,
       if (require_method (msg, "GET"))
         {
           openiot_hub_http_pause (msg);
-          openiot_hubd_services_list_async (self->proxy, NULL, on_services_listed, g_object_ref (msg));
+          openiot_hubd_services_list_async (self->proxy, NULL, on_services_listed,
+                                            g_object_ref (msg));
         }
       break;
 
@@ -653,7 +663,8 @@ handle_request (SoupServer        *server,
 
     case OPENIOT_HUBD_ROUTE_NOT_FOUND:
     default:
-      openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such endpoint: %s", path);
+      openiot_hub_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                                      "No such endpoint: %s", path);
       break;
     }
 }
@@ -663,7 +674,8 @@ on_certificate_changed (OpenIotHubdState  *state,
                         GParamSpec       *pspec,
                         OpenIotHubdServer *self)
 {
-  openiot_hubd_listener_set_certificate (self->listener, openiot_hubd_state_get_tls_certificate (state));
+  openiot_hubd_listener_set_certificate (self->listener,
+                                         openiot_hubd_state_get_tls_certificate (state));
 
   /* Open connections still run TLS sessions made with the old
    * certificate; end them so that every client meets the new one, and
@@ -713,12 +725,14 @@ openiot_hubd_server_new (OpenIotHubdState    *state,
    * Routing and openiot_hubd_path_is_safe() see the path as sent: decoded,
    * "%2F" after a service id would become a "/" and route (issue 16). */
   self->soup = soup_server_new ("server-header", NULL, "raw-paths", TRUE, NULL);
-  self->listener = openiot_hubd_listener_new (self->soup, openiot_hubd_state_get_tls_certificate (state));
+  self->listener = openiot_hubd_listener_new (self->soup,
+                                              openiot_hubd_state_get_tls_certificate (state));
   openiot_hubd_listener_set_idle_timeout (self->listener, self->idle_timeout);
   openiot_hubd_listener_set_trust_func (self->listener, is_registered, self);
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
-  g_signal_connect_object (state, "notify::tls-certificate", G_CALLBACK (on_certificate_changed), self, 0);
+  g_signal_connect_object (state, "notify::tls-certificate", G_CALLBACK (on_certificate_changed),
+                           self, 0);
   g_signal_connect_object (registry, "revoked", G_CALLBACK (on_client_revoked), self, 0);
 
   return self;

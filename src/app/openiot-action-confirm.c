@@ -64,7 +64,8 @@ openiot_action_confirm (GtkWidget              *widget,
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data (G_OBJECT (dialog), "openiot-confirmed", confirmed);
-  g_object_set_data_full (G_OBJECT (dialog), "openiot-action", g_object_ref (action), g_object_unref);
+  g_object_set_data_full (G_OBJECT (dialog), "openiot-action", g_object_ref (action),
+                          g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_response), widget, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -72,7 +72,8 @@ initial_value (OpenIotDataSchema *schema)
         const char * const *names = openiot_data_schema_get_property_names (schema);
 
         for (guint i = 0; names != NULL && names[i] != NULL; i++)
-          json_object_set_member (object, names[i], initial_value (openiot_data_schema_get_property (schema, names[i])));
+          json_object_set_member (object, names[i],
+                                  initial_value (openiot_data_schema_get_property (schema, names[i])));
         return json_node_init_object (json_node_alloc (), object);
       }
     default:
@@ -83,7 +84,8 @@ initial_value (OpenIotDataSchema *schema)
 static void
 update_button (OpenIotActionRow *self)
 {
-  gtk_widget_set_sensitive (self->run_button, self->cancellable != NULL || (self->input_valid && !self->redundant));
+  gtk_widget_set_sensitive (self->run_button, self->cancellable != NULL ||
+                            (self->input_valid && !self->redundant));
 }
 
 /* The button is active only for an input the Thing would accept; the
@@ -117,7 +119,8 @@ on_member_input_changed (OpenIotValueEditor *editor,
                          OpenIotActionRow   *self)
 {
   json_object_set_member (json_node_get_object (self->input_value),
-                          g_object_get_data (G_OBJECT (editor), "openiot-member"), json_node_copy (value));
+                          g_object_get_data (G_OBJECT (editor), "openiot-member"),
+                          json_node_copy (value));
   openiot_value_editor_set_value (editor, value);
   validate_input (self);
 }
@@ -145,11 +148,13 @@ summarize_output (OpenIotActionRow *self,
   if (json_node_is_null (output))
     return g_strdup (_("Done"));
   if (schema == NULL || !JSON_NODE_HOLDS_OBJECT (output))
-    return schema ? openiot_data_schema_format_value (schema, output) : json_to_string (output, FALSE);
+    return schema ? openiot_data_schema_format_value (schema,
+                                                      output) : json_to_string (output, FALSE);
 
   text = g_string_new (NULL);
   object = json_node_get_object (output);
-  for (const char * const *names = openiot_data_schema_get_property_names (schema); names && *names; names++)
+  for (const char * const *names = openiot_data_schema_get_property_names (schema); names &&
+       *names; names++)
     {
       OpenIotDataSchema *member = openiot_data_schema_get_property (schema, *names);
       JsonNode *value = json_object_get_member (object, *names);
@@ -187,7 +192,8 @@ on_invoked (GObject      *source,
           g_autofree char *reason = openiot_error_text (error);
           /* TRANSLATORS: an action's title ("Unlock"), then why it failed */
           g_autofree char *message = g_strdup_printf (_("%s failed: %s"),
-                                                      openiot_interaction_get_title (self->action), reason);
+                                                      openiot_interaction_get_title (self->action),
+                                                      reason);
           openiot_toast_show (GTK_WIDGET (self), message);
         }
       return;
@@ -221,8 +227,10 @@ openiot_action_row_run (OpenIotActionRow *self)
 
   self->cancellable = g_cancellable_new ();
   set_running (self, TRUE);
-  openiot_consumed_thing_invoke_action_async (self->thing, openiot_interaction_get_name (self->action),
-                                              self->input_value, self->cancellable, on_invoked, g_object_ref (self));
+  openiot_consumed_thing_invoke_action_async (self->thing,
+                                              openiot_interaction_get_name (self->action),
+                                              self->input_value, self->cancellable, on_invoked,
+                                              g_object_ref (self));
 }
 
 /* The row runs one action only: @action is always its own */
@@ -258,9 +266,11 @@ openiot_action_row_new (OpenIotInteraction *action)
   self->action = g_object_ref (action);
   /* Titles and descriptions are the Thing Description's text, not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), openiot_interaction_get_title (action));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self),
+                                 openiot_interaction_get_title (action));
   if (openiot_interaction_get_description (action) != NULL)
-    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), openiot_interaction_get_description (action));
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self),
+                                   openiot_interaction_get_description (action));
 
   if (input != NULL)
     {
@@ -274,9 +284,12 @@ openiot_action_row_new (OpenIotInteraction *action)
           const char *title = openiot_data_schema_get_title (member);
           g_autoptr(OpenIotValueEditor) editor = openiot_value_editor_new (member, title ? title : names[i], NULL, TRUE);
 
-          openiot_value_editor_set_value (editor, json_object_get_member (json_node_get_object (self->input_value), names[i]));
-          g_signal_connect_object (editor, "changed", G_CALLBACK (on_member_input_changed), self, 0);
-          g_object_set_data_full (G_OBJECT (openiot_value_editor_get_row (editor)), "openiot-editor",
+          openiot_value_editor_set_value (editor,
+                                          json_object_get_member (json_node_get_object (self->input_value), names[i]));
+          g_signal_connect_object (editor, "changed", G_CALLBACK (on_member_input_changed), self,
+                                   0);
+          g_object_set_data_full (G_OBJECT (openiot_value_editor_get_row (editor)),
+                                  "openiot-editor",
                                   g_object_ref (editor), g_object_unref);
           g_object_set_data_full (G_OBJECT (editor), "openiot-member", g_strdup (names[i]), g_free);
           adw_expander_row_add_row (ADW_EXPANDER_ROW (self), openiot_value_editor_get_row (editor));
@@ -286,7 +299,8 @@ openiot_action_row_new (OpenIotInteraction *action)
           self->input = openiot_value_editor_new (input, _("Input"), NULL, TRUE);
           openiot_value_editor_set_value (self->input, self->input_value);
           g_signal_connect_object (self->input, "changed", G_CALLBACK (on_input_changed), self, 0);
-          adw_expander_row_add_row (ADW_EXPANDER_ROW (self), openiot_value_editor_get_row (self->input));
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (self),
+                                    openiot_value_editor_get_row (self->input));
         }
     }
 

@@ -25,8 +25,11 @@ openiot_age_text (GDateTime *when)
   if (age < 60)
     return g_strdup (_("just now"));
   if (age < 3600)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago", age / 60), (int) (age / 60));
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
+                                         age / 60), (int) (age / 60));
   if (age < 86400)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago", age / 3600), (int) (age / 3600));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", age / 86400), (int) (age / 86400));
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago",
+                                         age / 3600), (int) (age / 3600));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", age / 86400),
+                          (int) (age / 86400));
 }

@@ -128,7 +128,8 @@ on_identity_loaded (GObject      *source,
       fail_loading (self, g_steal_pointer (&error));
       return;
     }
-  openiot_pin_store_list_async (self->pin_store, self->cancellable, on_pins_listed, g_object_ref (self));
+  openiot_pin_store_list_async (self->pin_store, self->cancellable, on_pins_listed,
+                                g_object_ref (self));
 }
 
 /**
@@ -145,7 +146,8 @@ openiot_application_reload (OpenIotApplication *self)
   if (self->loading)
     return;
   set_loading (self, TRUE);
-  openiot_application_load_identity_async (self, NULL, self->cancellable, on_identity_loaded, g_object_ref (self));
+  openiot_application_load_identity_async (self, NULL, self->cancellable, on_identity_loaded,
+                                           g_object_ref (self));
 }
 
 static void
@@ -189,7 +191,8 @@ openiot_application_load_identity_async (OpenIotApplication  *self,
       g_task_return_pointer (task, g_object_ref (self->identity), g_object_unref);
       return;
     }
-  openiot_identity_load_async (self->store_dir, device_name ? device_name : g_get_host_name (), cancellable,
+  openiot_identity_load_async (self->store_dir, device_name ? device_name : g_get_host_name (),
+                               cancellable,
                                on_identity_made, g_object_ref (task));
 }
 
@@ -400,7 +403,8 @@ show_about (GSimpleAction *action,
                          "application-icon", APP_ID,
                          "developer-name", _("The Open-IoT developers"),
                          "version", PACKAGE_VERSION,
-                         "comments", _("Reach your smart home through your own hub, without a cloud."),
+                         "comments",
+                         _("Reach your smart home through your own hub, without a cloud."),
                          "website", "https://github.com/open-iot/open-iot",
                          "issue-url", "https://github.com/open-iot/open-iot/issues",
                          "license-type", GTK_LICENSE_GPL_3_0,

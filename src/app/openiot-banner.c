@@ -72,7 +72,8 @@ openiot_banner_class_init (OpenIotBannerClass *klass)
   object_class->dispose = openiot_banner_dispose;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-banner.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/openiot/Client/ui/openiot-banner.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotBanner, revealer);
   gtk_widget_class_bind_template_child (widget_class, OpenIotBanner, box);
   gtk_widget_class_bind_template_child (widget_class, OpenIotBanner, label);

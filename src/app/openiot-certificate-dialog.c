@@ -114,7 +114,8 @@ openiot_certificate_dialog_new (GtkWindow  *parent,
   self->hub = g_object_ref (hub);
   self->presented = g_strdup (openiot_hub_get_presented_fingerprint (hub));
 
-  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), rotated ? _("The Hub Renewed Its Certificate")
+  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self),
+                                  rotated ? _("The Hub Renewed Its Certificate")
                                                                       : _("Unverified Certificate"));
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (self), rotated
     ? _("“%s” says it replaced its certificate, and the new one is signed by the certificate you trusted. "
@@ -128,7 +129,8 @@ openiot_certificate_dialog_new (GtkWindow  *parent,
   gtk_label_set_text (self->previous_since, previous_since);
   gtk_label_set_text (self->presented_since, presented_since);
   if (rotated)
-    adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (self), "accept", ADW_RESPONSE_SUGGESTED);
+    adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (self), "accept",
+                                                ADW_RESPONSE_SUGGESTED);
 
   g_signal_connect (self, "response", G_CALLBACK (on_response), NULL);
   return self;
@@ -153,7 +155,8 @@ openiot_certificate_dialog_class_init (OpenIotCertificateDialogClass *klass)
 
   object_class->finalize = openiot_certificate_dialog_finalize;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-certificate-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/openiot/Client/ui/openiot-certificate-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, previous_copy);
   gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, presented_copy);
   gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, previous_label);

@@ -48,7 +48,8 @@ openiot_event_row_new (OpenIotInteraction *event)
   self->notify_switch = GTK_SWITCH (gtk_switch_new ());
   gtk_widget_set_valign (GTK_WIDGET (self->notify_switch), GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->notify_switch), _("Notify Me"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->notify_switch), GTK_ACCESSIBLE_PROPERTY_LABEL,
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->notify_switch),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Notify Me"), -1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->notify_switch), unusable == NULL);
   adw_expander_row_add_action (ADW_EXPANDER_ROW (self), GTK_WIDGET (self->notify_switch));

@@ -153,15 +153,18 @@ openiot_history_graph_update (OpenIotHistoryGraph *self)
   g_return_if_fail (OPENIOT_IS_HISTORY_GRAPH (self));
 
   g_clear_pointer (&self->samples, g_array_unref);
-  self->samples = openiot_value_history_get_samples (self->history, self->service_id, self->name, since);
+  self->samples = openiot_value_history_get_samples (self->history, self->service_id, self->name,
+                                                     since);
   self->end_us = g_date_time_to_unix (now) * G_USEC_PER_SEC + g_date_time_get_microsecond (now);
   self->start_us = self->end_us - (day ? 24 : 1) * G_TIME_SPAN_HOUR;
   g_clear_pointer (&self->summary, g_free);
 
   if (self->samples->len < MIN_SAMPLES)
     {
-      self->summary = day ? g_strdup_printf (_("%s over the last 24 hours: not enough data yet"), title)
-                          : g_strdup_printf (_("%s over the last hour: not enough data yet"), title);
+      self->summary = day ? g_strdup_printf (_("%s over the last 24 hours: not enough data yet"),
+                                             title)
+                          : g_strdup_printf (_("%s over the last hour: not enough data yet"),
+                                             title);
       gtk_stack_set_visible_child_name (self->stack, "empty");
       gtk_widget_set_visible (self->range_box, FALSE);
     }
@@ -196,8 +199,10 @@ openiot_history_graph_update (OpenIotHistoryGraph *self)
       low = format_value (self, self->min);
       high = format_value (self, self->max);
       /* TRANSLATORS: for screen readers: "Temperature over the last hour: 19.2 °C to 21.0 °C" */
-      self->summary = day ? g_strdup_printf (_("%s over the last 24 hours: %s to %s"), title, low, high)
-                          : g_strdup_printf (_("%s over the last hour: %s to %s"), title, low, high);
+      self->summary = day ? g_strdup_printf (_("%s over the last 24 hours: %s to %s"), title, low,
+                                             high)
+                          : g_strdup_printf (_("%s over the last hour: %s to %s"), title, low,
+                                             high);
       /* TRANSLATORS: the lowest value a graph shows, e.g. "Min 19.2 °C" */
       min_text = g_strdup_printf (_("Min %s"), low);
       /* TRANSLATORS: the highest value a graph shows, e.g. "Max 21.0 °C" */
@@ -207,7 +212,8 @@ openiot_history_graph_update (OpenIotHistoryGraph *self)
       gtk_stack_set_visible_child_name (self->stack, "graph");
       gtk_widget_set_visible (self->range_box, TRUE);
     }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->plot), GTK_ACCESSIBLE_PROPERTY_LABEL, self->summary, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->plot), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->summary, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self->plot));
 }
 
@@ -328,7 +334,8 @@ openiot_history_graph_class_init (OpenIotHistoryGraphClass *klass)
   object_class->finalize = openiot_history_graph_finalize;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-history-graph.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/openiot/Client/ui/openiot-history-graph.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotHistoryGraph, box);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHistoryGraph, title_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHistoryGraph, hour_button);

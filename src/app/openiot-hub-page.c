@@ -145,7 +145,8 @@ show_status (OpenIotHubPage *self)
                              _("_Review…"), "win.review-certificate", TRUE);
       break;
     case OPENIOT_HUB_STATUS_NOT_REGISTERED:
-      openiot_banner_show (self->banner, _("This device was removed from the hub. Pair it again, or remove the hub here."),
+      openiot_banner_show (self->banner,
+                           _("This device was removed from the hub. Pair it again, or remove the hub here."),
                            _("_Pair Again…"), "win.pair-hub", FALSE);
       break;
     case OPENIOT_HUB_STATUS_ONLINE:
@@ -207,7 +208,8 @@ update_nickname_actions (OpenIotHubPage *self)
   OpenIotHubRecord *record = self->hub ? openiot_hub_get_record (self->hub) : NULL;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->nickname_row));
   gboolean valid = name_is_valid (text);
-  gboolean changed = record != NULL && g_strcmp0 (text, openiot_hub_record_get_display_name (record)) != 0;
+  gboolean changed = record != NULL && g_strcmp0 (text,
+                                                  openiot_hub_record_get_display_name (record)) != 0;
 
   gboolean nicknamed = record != NULL && openiot_hub_record_get_nickname (record) != NULL;
 
@@ -244,7 +246,8 @@ show_nickname (OpenIotHubPage *self)
   description = g_markup_printf_escaped (_("The nickname stays on this device. The hub calls itself “%s”."),
                                          openiot_hub_record_get_name (record));
   adw_preferences_group_set_description (self->nickname_group, description);
-  gtk_editable_set_text (GTK_EDITABLE (self->nickname_row), openiot_hub_record_get_display_name (record));
+  gtk_editable_set_text (GTK_EDITABLE (self->nickname_row),
+                         openiot_hub_record_get_display_name (record));
   update_nickname_actions (self);
 }
 
@@ -544,7 +547,8 @@ show_record (OpenIotHubPage *self)
   adw_window_title_set_title (self->window_title, openiot_hub_record_get_display_name (record));
   for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
     g_string_append_printf (list, "%s%s (%s)", i ? "\n" : "", addresses[i],
-                            scope_text (scopes != NULL && i < g_strv_length ((GStrv) scopes) ? scopes[i] : NULL));
+                            scope_text (scopes != NULL &&
+                                        i < g_strv_length ((GStrv) scopes) ? scopes[i] : NULL));
   adw_action_row_set_subtitle (self->addresses_row, list->str);
   adw_action_row_set_subtitle (self->fingerprint_row, fingerprint);
   adw_action_row_set_subtitle (self->verification_row,
@@ -628,7 +632,8 @@ create_activity_row (gpointer item,
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *when = openiot_text_format_when (openiot_activity_entry_get_time (entry), FALSE);
   /* TRANSLATORS: a device, then what happened ("Front door lock: Jammed") */
-  g_autofree char *title = g_strdup_printf (_("%s: %s"), openiot_activity_entry_get_service_title (entry),
+  g_autofree char *title = g_strdup_printf (_("%s: %s"),
+                                            openiot_activity_entry_get_service_title (entry),
                                             openiot_activity_entry_get_event_title (entry));
   const char *text = openiot_activity_entry_get_text (entry);
   /* Translators: an event's time and data, e.g. "14:03:12 — 21.5 °C" */
@@ -648,7 +653,8 @@ on_activity_changed (GListModel     *activity,
                      guint           added,
                      OpenIotHubPage *self)
 {
-  gtk_stack_set_visible_child_name (self->activity_stack, g_list_model_get_n_items (activity) > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->activity_stack,
+                                    g_list_model_get_n_items (activity) > 0 ? "list" : "empty");
 }
 
 /* The last entries of the hub's activity log, newest first */
@@ -668,7 +674,8 @@ show_activity (OpenIotHubPage *self)
       gtk_stack_set_visible_child_name (self->activity_stack, "empty");
       return;
     }
-  self->activity = G_LIST_MODEL (gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (log)), 0, SHOWN_ACTIVITY));
+  self->activity = G_LIST_MODEL (gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (log)), 0,
+                                                           SHOWN_ACTIVITY));
   gtk_list_box_bind_model (self->activity_list, self->activity, create_activity_row, NULL, NULL);
   g_signal_connect (self->activity, "items-changed", G_CALLBACK (on_activity_changed), self);
   on_activity_changed (self->activity, 0, 0, 0, self);
@@ -773,7 +780,8 @@ openiot_hub_page_class_init (OpenIotHubPageClass *klass)
   object_class->dispose = openiot_hub_page_dispose;
 
   g_type_ensure (OPENIOT_TYPE_BANNER);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-hub-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/openiot/Client/ui/openiot-hub-page.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, window_title);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, back_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, banner);
@@ -815,7 +823,8 @@ openiot_hub_page_class_init (OpenIotHubPageClass *klass)
    * @title: its title
    */
   signals[SERVICE_ACTIVATED] =
-    g_signal_new ("service-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+    g_signal_new ("service-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
@@ -825,14 +834,20 @@ openiot_hub_page_init (OpenIotHubPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->hub_signals = g_signal_group_new (OPENIOT_TYPE_HUB);
-  g_signal_group_connect_swapped (self->hub_signals, "notify::status", G_CALLBACK (on_status_changed), self);
-  g_signal_group_connect_swapped (self->hub_signals, "notify::status-text", G_CALLBACK (show_status), self);
-  g_signal_group_connect_swapped (self->hub_signals, "notify::record", G_CALLBACK (on_record_changed), self);
+  g_signal_group_connect_swapped (self->hub_signals, "notify::status",
+                                  G_CALLBACK (on_status_changed), self);
+  g_signal_group_connect_swapped (self->hub_signals, "notify::status-text",
+                                  G_CALLBACK (show_status), self);
+  g_signal_group_connect_swapped (self->hub_signals, "notify::record",
+                                  G_CALLBACK (on_record_changed), self);
   self->connection_signals = g_signal_group_new (OPENIOT_TYPE_HUB_CONNECTION);
-  g_signal_group_connect_swapped (self->connection_signals, "notify::route", G_CALLBACK (show_route), self);
-  g_signal_group_connect_swapped (self->connection_signals, "notify::address", G_CALLBACK (show_route), self);
+  g_signal_group_connect_swapped (self->connection_signals, "notify::route",
+                                  G_CALLBACK (show_route), self);
+  g_signal_group_connect_swapped (self->connection_signals, "notify::address",
+                                  G_CALLBACK (show_route), self);
   self->services_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
-  g_signal_group_connect (self->services_signals, "items-changed", G_CALLBACK (on_services_changed), self);
+  g_signal_group_connect (self->services_signals, "items-changed",
+                          G_CALLBACK (on_services_changed), self);
   update_nickname_actions (self);
   update_device_name_actions (self);
 }

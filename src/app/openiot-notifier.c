@@ -42,7 +42,8 @@ event_key (OpenIotHub         *hub,
            const char         *service_id,
            OpenIotInteraction *event)
 {
-  return g_strdup_printf ("%s/%s/%s", openiot_hub_record_get_id (openiot_hub_get_record (hub)), service_id,
+  return g_strdup_printf ("%s/%s/%s", openiot_hub_record_get_id (openiot_hub_get_record (hub)),
+                          service_id,
                           openiot_interaction_get_name (event));
 }
 
@@ -122,7 +123,8 @@ on_event (OpenIotEventWatch    *watch,
   g_autofree char *body = NULL;
   g_autofree char *id = NULL;
 
-  if (!openiot_notifier_get_wanted (self, hub, openiot_activity_entry_get_service_id (entry), event))
+  if (!openiot_notifier_get_wanted (self, hub, openiot_activity_entry_get_service_id (entry),
+                                    event))
     return;
   /* Someone looking at the app sees it there */
   if (window != NULL && gtk_window_is_active (window))
@@ -135,7 +137,8 @@ on_event (OpenIotEventWatch    *watch,
   /* Which hub, by the name the user gave it here: two homes may each
    * have a front door */
   /* TRANSLATORS: the last line of a notification; %s is the hub's name or nickname */
-  hub_line = g_strdup_printf (_("Hub “%s”"), openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
+  hub_line = g_strdup_printf (_("Hub “%s”"),
+                              openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
   if (openiot_activity_entry_get_text (entry) != NULL)
     body = g_strdup_printf ("%s\n%s", openiot_activity_entry_get_text (entry), hub_line);
   g_notification_set_body (notification, body != NULL ? body : hub_line);

@@ -193,7 +193,8 @@ openiot_pairing_text_explain_error (const GError  *error,
     {
       *title = g_strdup (_("The Hub Refused This Device"));
       *detail = g_strdup_printf (_("The hub or this device sent something the other could not use. "
-                                   "Check that both are up to date.\n\nDetails: %s"), error->message);
+                                   "Check that both are up to date.\n\nDetails: %s"),
+                                   error->message);
     }
   else
     {

@@ -265,7 +265,8 @@ start_pairing (OpenIotPairingWindow *self)
     {
       if (self->loading_handler == 0)
         self->loading_handler = g_signal_connect_swapped (self->application, "notify::loading",
-                                                          G_CALLBACK (on_application_loading), self);
+                                                          G_CALLBACK (on_application_loading),
+                                                          self);
       return;
     }
 

@@ -21,7 +21,8 @@ update_reach_actions (OpenIotPairingWindow *self)
   g_autofree char *link = _openiot_pairing_window_dup_row_text (self->link_row);
   g_autofree char *address = _openiot_pairing_window_dup_row_text (self->address_row);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.continue", *link != '\0' || *address != '\0');
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.continue", *link != '\0' ||
+                                 *address != '\0');
 }
 
 static void
@@ -74,7 +75,8 @@ show_confirm (OpenIotPairingWindow *self)
   if (name != NULL && *name != '\0')
     title = g_strdup_printf (_("Pair with “%s”?"), name);
   else
-    title = g_strdup_printf (_("Pair with the hub at %s?"), openiot_pairing_link_get_host (self->link));
+    title = g_strdup_printf (_("Pair with the hub at %s?"),
+                             openiot_pairing_link_get_host (self->link));
   gtk_label_set_text (self->confirm_title_label, title);
   gtk_label_set_text (self->confirm_fingerprint_label, grouped);
   gtk_widget_set_visible (self->confirm_match_box, TRUE);
@@ -115,7 +117,8 @@ show_known (OpenIotPairingWindow *self)
     return FALSE;
 
   g_set_object (&self->known_hub, hub);
-  title = g_strdup_printf (_("“%s” Is Already Paired"), openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
+  title = g_strdup_printf (_("“%s” Is Already Paired"),
+                           openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
   adw_status_page_set_title (self->known_page, title);
   adw_status_page_set_description (self->known_page,
                                    _("This device already knows this hub and its certificate, so there is "
@@ -193,9 +196,11 @@ create_nearby_row (gpointer item,
     ? g_strdup_printf (_("%s · ready to pair"), openiot_discovered_hub_get_address (hub))
     : g_strdup (openiot_discovered_hub_get_address (hub));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "openiot-discovered-hub", g_object_ref (hub), g_object_unref);
+  g_object_set_data_full (G_OBJECT (row), "openiot-discovered-hub", g_object_ref (hub),
+                          g_object_unref);
   return row;
 }
 
@@ -233,7 +238,8 @@ use_address (OpenIotPairingWindow *self,
   /* An announced name is what the network says, not what the hub proved:
    * it only helps the person match the code to the box. */
   if (announced_name != NULL)
-    description = g_strdup_printf (_("Type the 8-digit code that “%s” (%s) shows."), announced_name, host);
+    description = g_strdup_printf (_("Type the 8-digit code that “%s” (%s) shows."),
+                                   announced_name, host);
   else
     description = g_strdup_printf (_("Type the 8-digit code the hub at %s shows."), host);
   gtk_label_set_text (self->code_description_label, description);
@@ -249,7 +255,8 @@ on_nearby_activated (OpenIotPairingWindow *self,
 {
   OpenIotDiscoveredHub *hub = g_object_get_data (G_OBJECT (row), "openiot-discovered-hub");
 
-  use_address (self, openiot_discovered_hub_get_address (hub), openiot_discovered_hub_get_pairing_port (hub),
+  use_address (self, openiot_discovered_hub_get_address (hub),
+               openiot_discovered_hub_get_pairing_port (hub),
                openiot_discovered_hub_get_name (hub));
 }
 
@@ -343,9 +350,11 @@ void
 _openiot_pairing_window_reach_init (OpenIotPairingWindow *self)
 {
   self->discovery = openiot_discovery_new ();
-  gtk_list_box_bind_model (self->nearby_list, G_LIST_MODEL (self->discovery), create_nearby_row, NULL, NULL);
+  gtk_list_box_bind_model (self->nearby_list, G_LIST_MODEL (self->discovery), create_nearby_row,
+                           NULL, NULL);
   g_signal_connect_swapped (self->discovery, "items-changed", G_CALLBACK (on_nearby_changed), self);
-  g_signal_connect_swapped (self->discovery, "notify::available", G_CALLBACK (on_nearby_changed), self);
+  g_signal_connect_swapped (self->discovery, "notify::available", G_CALLBACK (on_nearby_changed),
+                            self);
   on_nearby_changed (self);
   openiot_discovery_start (self->discovery);
 

@@ -17,7 +17,8 @@ void
 _openiot_pairing_window_show_trust (OpenIotPairingWindow *self)
 {
   OpenIotPairingResult *result = self->result;
-  g_autofree char *title = g_strdup_printf (_("Trust “%s”?"), openiot_pairing_result_get_hub_name (result));
+  g_autofree char *title = g_strdup_printf (_("Trust “%s”?"),
+                                            openiot_pairing_result_get_hub_name (result));
   g_autofree char *grouped = openiot_fingerprint_format_grouped (openiot_pairing_result_get_fingerprint (result));
   const char *verification;
   gboolean verified = TRUE;
@@ -112,7 +113,8 @@ on_pin_saved (GObject      *source,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), addresses[i]);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title_selectable (ADW_PREFERENCES_ROW (row), TRUE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), openiot_pairing_text_scope (scopes ? scopes[i] : NULL));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   openiot_pairing_text_scope (scopes ? scopes[i] : NULL));
       adw_preferences_group_add (self->addresses_group, row);
       g_ptr_array_add (self->address_rows, row);
     }

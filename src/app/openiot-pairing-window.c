@@ -280,7 +280,8 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
    *
    * Emitted once the person trusted the hub and its pin was saved.
    */
-  signals[PAIRED] = g_signal_new ("paired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+  signals[PAIRED] = g_signal_new ("paired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                  NULL, NULL,
                                   G_TYPE_NONE, 1, OPENIOT_TYPE_HUB);
 
   /**
@@ -290,14 +291,17 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
    * Emitted when the person opened a link of a hub this device already
    * pairs with, and asked to see that hub. The wizard closes.
    */
-  signals[OPEN_HUB] = g_signal_new ("open-hub", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+  signals[OPEN_HUB] = g_signal_new ("open-hub", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL,
                                     G_TYPE_NONE, 1, OPENIOT_TYPE_HUB);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-pairing-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/openiot/Client/ui/openiot-pairing-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, reach_description_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow,
+                                        reach_description_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, searching_box);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, searching_spinner);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, searching_label);
@@ -317,9 +321,11 @@ openiot_pairing_window_class_init (OpenIotPairingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, pair_button);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_title_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_error_box);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_error_title_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow,
+                                        confirm_error_title_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_error_label);
-  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow,
+                                        confirm_fingerprint_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_match_box);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_match_label);
   gtk_widget_class_bind_template_child (widget_class, OpenIotPairingWindow, confirm_name_row);

@@ -137,7 +137,8 @@ show_freshness (OpenIotServiceRow *self)
     text = g_strdup (_("Blocked"));
   else if (!openiot_service_info_get_up (self->service))
     /* TRANSLATORS: a service that is down; %s is "just now", "5 minutes ago"… */
-    text = age ? g_strdup_printf (_("Not answering · last seen %s"), age) : g_strdup (_("Not answering right now"));
+    text = age ? g_strdup_printf (_("Not answering · last seen %s"),
+                                  age) : g_strdup (_("Not answering right now"));
   else if (self->primary == NULL)
     text = NULL;
   else if (is_live (self))
@@ -209,8 +210,10 @@ show_value (OpenIotServiceRow *self)
   gtk_label_set_text (self->value_label, text ? text : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->value_label), text);  /* the whole of a long one */
   gtk_widget_set_visible (GTK_WIDGET (self->value_label), text != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->toggle), is_toggle (self->primary) && !is_blocked (self));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->toggle), openiot_service_info_get_up (self->service) && !self->writing);
+  gtk_widget_set_visible (GTK_WIDGET (self->toggle), is_toggle (self->primary) &&
+                          !is_blocked (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->toggle),
+                            openiot_service_info_get_up (self->service) && !self->writing);
   if (!openiot_service_info_get_up (self->service))
     gtk_widget_add_css_class (GTK_WIDGET (self->value_label), "dim-label");
   else
@@ -253,7 +256,8 @@ on_thing (OpenIotServiceRow *self)
   gtk_image_set_from_icon_name (self->icon, kind_icon_name (openiot_thing_get_kind (thing)));
   /* A service that is down is listed by its id: its description knows
    * the name people gave it */
-  if (g_strcmp0 (openiot_service_info_get_title (self->service), openiot_service_info_get_id (self->service)) == 0)
+  if (g_strcmp0 (openiot_service_info_get_title (self->service),
+                 openiot_service_info_get_id (self->service)) == 0)
     set_title (self, openiot_thing_get_title (thing));
   show_value (self);
 }
@@ -377,7 +381,8 @@ invoke_confirmed (GtkWidget          *widget,
   if (self->invoking)
     return;  /* confirmed twice: the first one runs */
   if (thing != NULL &&
-      openiot_thing_action_is_redundant (thing, name, openiot_thing_session_get_values (self->session)))
+      openiot_thing_action_is_redundant (thing, name,
+                                         openiot_thing_session_get_values (self->session)))
     /* TRANSLATORS: an action's title ("Unlock"), then a device's ("Front door") */
     message = g_strdup_printf (_("%s was not sent: “%s” already is that way."), title, device);
   else if (self->offered == NULL || !is_usable (self) ||

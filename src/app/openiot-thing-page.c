@@ -88,7 +88,8 @@ show_blocked (OpenIotThingPage *self,
 {
   /* An unverified certificate may be an attack: it reads as a warning,
    * and nothing suggests trusting it. A signed renewal is a calm notice. */
-  adw_status_page_set_icon_name (self->blocked_page, alarming ? "dialog-warning-symbolic" : "channel-secure-symbolic");
+  adw_status_page_set_icon_name (self->blocked_page,
+                                 alarming ? "dialog-warning-symbolic" : "channel-secure-symbolic");
   if (alarming)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->blocked_page), "alarming");
@@ -126,7 +127,8 @@ update_controls (OpenIotThingPage *self,
     {
       GtkWidget *row = self->action_rows->pdata[i];
 
-      gtk_widget_set_sensitive (row, usable && g_object_get_data (G_OBJECT (row), "openiot-usable") != NULL);
+      gtk_widget_set_sensitive (row, usable &&
+                                g_object_get_data (G_OBJECT (row), "openiot-usable") != NULL);
     }
 }
 
@@ -278,7 +280,8 @@ on_written (GObject      *source,
       g_autofree char *reason = openiot_error_text (error);
       /* TRANSLATORS: %s is a property's title ("Target temperature"), then why it failed */
       g_autofree char *message = g_strdup_printf (_("Could not set %s: %s"),
-                                                  openiot_value_editor_get_title (write->editor), reason);
+                                                  openiot_value_editor_get_title (write->editor),
+                                                  reason);
       const char *name = g_object_get_data (G_OBJECT (write->editor), "openiot-property");
 
       /* Roll back to what the device last said. */
@@ -304,7 +307,8 @@ on_editor_changed (OpenIotValueEditor *editor,
   write->page = g_object_ref (self);
   write->editor = g_object_ref (editor);
   openiot_value_editor_set_busy (editor, TRUE);
-  openiot_thing_session_write_property_async (self->session, g_object_get_data (G_OBJECT (editor), "openiot-property"),
+  openiot_thing_session_write_property_async (self->session,
+                                              g_object_get_data (G_OBJECT (editor), "openiot-property"),
                                               value, self->cancellable, on_written, write);
 }
 
@@ -352,7 +356,8 @@ on_notify_switch (GtkSwitch        *toggle,
   OpenIotInteraction *event = g_object_get_data (G_OBJECT (toggle), "openiot-event");
 
   if (notifier != NULL && self->hub != NULL)
-    openiot_notifier_set_wanted (notifier, self->hub, openiot_thing_session_get_service_id (self->session), event,
+    openiot_notifier_set_wanted (notifier, self->hub,
+                                 openiot_thing_session_get_service_id (self->session), event,
                                  gtk_switch_get_active (toggle));
 }
 
@@ -427,7 +432,9 @@ build_properties (OpenIotThingPage *self,
       OpenIotValueEditor *editor;
 
       /* Why not, in the library's words: off the hub, or only as CBOR */
-      if (!usable && !openiot_interaction_check_operation (property, OPENIOT_OPERATION_READ_PROPERTY, &unusable))
+      if (!usable &&
+          !openiot_interaction_check_operation (property, OPENIOT_OPERATION_READ_PROPERTY,
+                                                &unusable))
         subtitle = g_strdup (unusable->message);
       editor = openiot_value_editor_new (openiot_interaction_get_schema (property),
                                          openiot_interaction_get_title (property), subtitle,
@@ -439,7 +446,8 @@ build_properties (OpenIotThingPage *self,
       if (openiot_interaction_get_writable (property))
         g_object_set_data (G_OBJECT (editor), "openiot-writable", GINT_TO_POINTER (TRUE));
       adw_preferences_group_add (group, openiot_value_editor_get_row (editor));
-      g_hash_table_insert (self->editors, g_strdup (openiot_interaction_get_name (property)), editor);
+      g_hash_table_insert (self->editors, g_strdup (openiot_interaction_get_name (property)),
+                           editor);
     }
 }
 
@@ -465,7 +473,8 @@ build_history (OpenIotThingPage *self,
       if (group == NULL)
         group = add_group (self, _("History"));
       graph = openiot_history_graph_new (openiot_thing_session_get_history (self->session),
-                                         openiot_thing_session_get_service_id (self->session), property);
+                                         openiot_thing_session_get_service_id (self->session),
+                                         property);
       row = g_object_new (ADW_TYPE_PREFERENCES_ROW, "activatable", FALSE, "child", graph,
                           "title", openiot_interaction_get_title (property), NULL);
       adw_preferences_group_add (group, row);
@@ -490,7 +499,8 @@ build_actions_and_events (OpenIotThingPage *self,
           GtkWidget *row = openiot_action_row_new (action);
           g_autoptr(GError) unusable = NULL;
 
-          if (openiot_interaction_check_operation (action, OPENIOT_OPERATION_INVOKE_ACTION, &unusable))
+          if (openiot_interaction_check_operation (action, OPENIOT_OPERATION_INVOKE_ACTION,
+                                                   &unusable))
             g_object_set_data (G_OBJECT (row), "openiot-usable", GINT_TO_POINTER (TRUE));
           else
             adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), unusable->message);
@@ -509,10 +519,12 @@ build_actions_and_events (OpenIotThingPage *self,
           GtkWidget *row = openiot_event_row_new (event);
 
           adw_preferences_group_add (group, row);
-          g_hash_table_insert (self->event_rows, g_strdup (openiot_interaction_get_name (event)), row);
+          g_hash_table_insert (self->event_rows, g_strdup (openiot_interaction_get_name (event)),
+                               row);
           follow_notify_switch (self, OPENIOT_EVENT_ROW (row), event);
         }
-      show_logged_events (self, self->activity ? g_list_model_get_n_items (G_LIST_MODEL (self->activity)) : 0);
+      show_logged_events (self,
+                          self->activity ? g_list_model_get_n_items (G_LIST_MODEL (self->activity)) : 0);
     }
 }
 
@@ -552,7 +564,8 @@ show_thing (OpenIotThingPage *self,
   if (openiot_thing_get_description (thing) != NULL)
     {
       /* A group's description is always markup (libadwaita 1.2). */
-      g_autofree char *description = g_markup_escape_text (openiot_thing_get_description (thing), -1);
+      g_autofree char *description = g_markup_escape_text (openiot_thing_get_description (thing),
+                                                           -1);
 
       adw_preferences_group_set_description (add_group (self, NULL), description);
     }
@@ -603,7 +616,8 @@ on_session_consumed (OpenIotThingSession *session,
                      OpenIotThingPage    *self)
 {
   for (guint i = 0; i < self->action_rows->len; i++)
-    openiot_action_row_set_thing (self->action_rows->pdata[i], openiot_thing_session_get_consumed_thing (session));
+    openiot_action_row_set_thing (self->action_rows->pdata[i],
+                                  openiot_thing_session_get_consumed_thing (session));
 }
 
 static void
@@ -648,7 +662,8 @@ static void
 cancel_session_start (OpenIotThingPage *self)
 {
   /* A clock disposed with its window has let go of the handler already */
-  if (self->start_clock != NULL && g_signal_handler_is_connected (self->start_clock, self->start_handler))
+  if (self->start_clock != NULL &&
+      g_signal_handler_is_connected (self->start_clock, self->start_handler))
     g_signal_handler_disconnect (self->start_clock, self->start_handler);
   self->start_handler = 0;
   g_clear_object (&self->start_clock);
@@ -705,7 +720,8 @@ schedule_session_start (OpenIotThingPage *self)
     }
   self->start_clock = g_object_ref (clock);
   self->start_frame = gdk_frame_clock_get_frame_counter (clock);
-  self->start_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_start_after_paint), self);
+  self->start_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_start_after_paint),
+                                          self);
   self->start_timeout = g_timeout_add (100, on_start_timeout, self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -738,7 +754,8 @@ openiot_thing_page_show (OpenIotThingPage *self,
   self->session = openiot_thing_session_new (hub, service_id);
   g_signal_connect (self->session, "notify::thing", G_CALLBACK (on_session_thing), self);
   g_signal_connect (self->session, "notify::live", G_CALLBACK (on_session_live), self);
-  g_signal_connect (self->session, "notify::consumed-thing", G_CALLBACK (on_session_consumed), self);
+  g_signal_connect (self->session, "notify::consumed-thing", G_CALLBACK (on_session_consumed),
+                    self);
   g_signal_connect_swapped (self->session, "notify::updated", G_CALLBACK (update_state), self);
   g_signal_connect (self->session, "value-changed", G_CALLBACK (on_session_value), self);
   g_signal_connect (self->session, "load-failed", G_CALLBACK (on_session_load_failed), self);
@@ -923,7 +940,8 @@ openiot_thing_page_class_init (OpenIotThingPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (OPENIOT_TYPE_BANNER);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-thing-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/openiot/Client/ui/openiot-thing-page.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, window_title);
   gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, banner);
   gtk_widget_class_bind_template_child (widget_class, OpenIotThingPage, stack);

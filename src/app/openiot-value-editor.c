@@ -71,7 +71,8 @@ on_switch_active (GtkSwitch          *toggle,
                   GParamSpec         *pspec,
                   OpenIotValueEditor *self)
 {
-  g_autoptr(JsonNode) value = json_node_init_boolean (json_node_alloc (), gtk_switch_get_active (toggle));
+  g_autoptr(JsonNode) value = json_node_init_boolean (json_node_alloc (),
+                                                      gtk_switch_get_active (toggle));
 
   emit_changed (self, value);
 }
@@ -231,7 +232,8 @@ build (OpenIotValueEditor *self,
 {
   OpenIotDataType type = openiot_data_schema_get_data_type (self->schema);
 
-  if (type == OPENIOT_DATA_TYPE_OBJECT && openiot_data_schema_get_property_names (self->schema) != NULL)
+  if (type == OPENIOT_DATA_TYPE_OBJECT &&
+      openiot_data_schema_get_property_names (self->schema) != NULL)
     {
       self->kind = KIND_OBJECT;
       build_object (self, editable);
@@ -341,7 +343,8 @@ show_list (OpenIotValueEditor *self,
   OpenIotDataSchema *items = openiot_data_schema_get_items (self->schema);
   JsonArray *array = JSON_NODE_HOLDS_ARRAY (value) ? json_node_get_array (value) : NULL;
   guint length = array ? json_array_get_length (array) : 0;
-  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item", "%u items", length), length);
+  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item", "%u items",
+                                                         length), length);
 
   for (guint i = 0; i < self->list_rows->len; i++)
     adw_expander_row_remove (ADW_EXPANDER_ROW (self->row), self->list_rows->pdata[i]);
@@ -379,7 +382,8 @@ static gboolean
 is_number (JsonNode *value)
 {
   return JSON_NODE_HOLDS_VALUE (value) &&
-         (json_node_get_value_type (value) == G_TYPE_DOUBLE || json_node_get_value_type (value) == G_TYPE_INT64);
+         (json_node_get_value_type (value) == G_TYPE_DOUBLE ||
+          json_node_get_value_type (value) == G_TYPE_INT64);
 }
 
 /**
@@ -403,7 +407,8 @@ openiot_value_editor_set_value (OpenIotValueEditor *self,
   switch (self->kind)
     {
     case KIND_SWITCH:
-      if (value != NULL && JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN)
+      if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+          json_node_get_value_type (value) == G_TYPE_BOOLEAN)
         gtk_switch_set_active (GTK_SWITCH (self->control), json_node_get_boolean (value));
       break;
     case KIND_SPIN:
@@ -416,7 +421,8 @@ openiot_value_editor_set_value (OpenIotValueEditor *self,
       break;
     case KIND_ENTRY:
       /* Not while the user is typing in it. */
-      if (value != NULL && !gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (self->row)))))
+      if (value != NULL &&
+          !gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (self->row)))))
         {
           if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
             gtk_editable_set_text (GTK_EDITABLE (self->row), json_node_get_string (value));
@@ -467,7 +473,8 @@ openiot_value_editor_get_value (OpenIotValueEditor *self)
 static void
 update_sensitive (OpenIotValueEditor *self)
 {
-  gtk_widget_set_sensitive (self->control != NULL ? self->control : self->row, !self->busy && !self->unreachable);
+  gtk_widget_set_sensitive (self->control != NULL ? self->control : self->row, !self->busy &&
+                            !self->unreachable);
 }
 
 /**
@@ -585,7 +592,8 @@ openiot_value_editor_class_init (OpenIotValueEditorClass *klass)
    * OpenIotValueEditor::changed:
    * @value: the value the user chose
    */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL,
                                    G_TYPE_NONE, 1, JSON_TYPE_NODE);
 }
 

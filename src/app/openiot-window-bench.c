@@ -145,7 +145,8 @@ on_bench_after_paint (GdkFrameClock *clock,
       if (openiot_application_get_loading (get_application (self)))
         g_print ("first-frame-hubs loading\n");
       else
-        g_print ("first-frame-hubs %u\n", g_list_model_get_n_items (openiot_application_get_hubs (get_application (self))));
+        g_print ("first-frame-hubs %u\n",
+                 g_list_model_get_n_items (openiot_application_get_hubs (get_application (self))));
       if (self->bench_show == NULL)
         {
           bench_quit (self);
@@ -158,7 +159,8 @@ on_bench_after_paint (GdkFrameClock *clock,
     case BENCH_CACHED_FRAME:
       /* looked up once the time is taken: it reads the cache again */
       g_print ("cached-values %" G_GINT64_FORMAT "\ncached-state %s\n", now,
-               bench_cached_state (openiot_hub_page_get_hub (self->hub_page), strrchr (self->bench_show, '/') + 1));
+               bench_cached_state (openiot_hub_page_get_hub (self->hub_page),
+                                   strrchr (self->bench_show, '/') + 1));
       self->bench_stage = BENCH_WAIT_LIVE;
       on_bench_live (self);
       break;
@@ -224,7 +226,8 @@ bench_write (OpenIotWindow *self)
 static void
 on_bench_realize (OpenIotWindow *self)
 {
-  self->bench_paint_id = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+  self->bench_paint_id = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)),
+                                           "after-paint",
                                            G_CALLBACK (on_bench_after_paint), self);
 }
 
@@ -248,7 +251,8 @@ openiot_window_start_bench (OpenIotWindow *self,
   if (show != NULL)
     {
       g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-      g_signal_connect_object (self->thing_page, "notify::live", G_CALLBACK (on_bench_live), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->thing_page, "notify::live", G_CALLBACK (on_bench_live), self,
+                               G_CONNECT_SWAPPED);
     }
   g_signal_connect (self, "realize", G_CALLBACK (on_bench_realize), NULL);
 }

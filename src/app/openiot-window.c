@@ -58,7 +58,8 @@ openiot_window_show_hub (OpenIotWindow *self,
       g_autoptr(OpenIotHub) item = g_list_model_get_item (hubs, i);
 
       if (item == hub)
-        gtk_list_box_select_row (self->hubs_list, gtk_list_box_get_row_at_index (self->hubs_list, i));
+        gtk_list_box_select_row (self->hubs_list,
+                                 gtk_list_box_get_row_at_index (self->hubs_list, i));
     }
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
@@ -176,7 +177,8 @@ on_hub_removed (GObject      *source,
       return;
     }
 
-  message = told_hub ? g_strdup_printf (_("Removed “%s”"), openiot_hub_record_get_display_name (openiot_hub_get_record (hub)))
+  message = told_hub ? g_strdup_printf (_("Removed “%s”"),
+                                        openiot_hub_record_get_display_name (openiot_hub_get_record (hub)))
                      : g_strdup_printf (_("Removed “%s” here; the hub could not be told, so revoke this device there"),
                                         openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
   openiot_toast_show (GTK_WIDGET (self->toast_overlay), message);
@@ -212,8 +214,10 @@ remove_hub_action (GtkWidget  *widget,
                                   _("This device stops using “%s”, and the hub forgets this device. "
                                     "To use the hub again, pair it again with a new code."),
                                   openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove", _("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove",
+                                    _("_Remove"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "openiot-hub", g_object_ref (hub), g_object_unref);
@@ -276,7 +280,8 @@ update_hub_row (GtkWidget  *row,
   gboolean alarming = openiot_hub_get_status (hub) == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED &&
                       !openiot_hub_get_rotation_verified (hub);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), status);
   gtk_image_set_from_icon_name (icon, status_icon_name (hub));
   if (alarming)
@@ -297,8 +302,10 @@ create_hub_row (gpointer item,
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   g_object_set_data (G_OBJECT (row), "openiot-status-icon", icon);
   update_hub_row (row, NULL, hub);
-  g_signal_connect_object (hub, "notify::status-text", G_CALLBACK (update_hub_row), row, G_CONNECT_SWAPPED);
-  g_signal_connect_object (hub, "notify::record", G_CALLBACK (update_hub_row), row, G_CONNECT_SWAPPED);
+  g_signal_connect_object (hub, "notify::status-text", G_CALLBACK (update_hub_row), row,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (hub, "notify::record", G_CALLBACK (update_hub_row), row,
+                           G_CONNECT_SWAPPED);
   g_object_set_data_full (G_OBJECT (row), "openiot-hub", g_object_ref (hub), g_object_unref);
   return row;
 }
@@ -335,7 +342,8 @@ update_sidebar (OpenIotWindow *self)
    * the sidebar's empty state is the one thing to read. */
   gtk_widget_set_visible (GTK_WIDGET (self->no_selection_page), n_hubs > 0);
 
-  if (n_hubs > 0 && openiot_hub_page_get_hub (self->hub_page) == NULL && !adw_leaflet_get_folded (self->leaflet))
+  if (n_hubs > 0 && openiot_hub_page_get_hub (self->hub_page) == NULL &&
+      !adw_leaflet_get_folded (self->leaflet))
     {
       g_autoptr(OpenIotHub) first = g_list_model_get_item (hubs, 0);
 
@@ -383,8 +391,10 @@ follow_application (OpenIotWindow *self)
   GListModel *hubs = openiot_application_get_hubs (application);
 
   gtk_list_box_bind_model (self->hubs_list, hubs, create_hub_row, NULL, NULL);
-  g_signal_connect_object (hubs, "items-changed", G_CALLBACK (on_hubs_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (application, "notify::loading", G_CALLBACK (on_hubs_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (hubs, "items-changed", G_CALLBACK (on_hubs_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "notify::loading", G_CALLBACK (on_hubs_changed), self,
+                           G_CONNECT_SWAPPED);
   update_sidebar (self);
 }
 
@@ -414,7 +424,8 @@ openiot_window_class_init (OpenIotWindowClass *klass)
   g_type_ensure (OPENIOT_TYPE_HUB_PAGE);
   g_type_ensure (OPENIOT_TYPE_THING_PAGE);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/openiot-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/openiot/Client/ui/openiot-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, OpenIotWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, OpenIotWindow, hubs_stack);
@@ -433,14 +444,18 @@ openiot_window_class_init (OpenIotWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.pair-hub", NULL, pair_hub_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
-  gtk_widget_class_install_action (widget_class, "win.review-certificate", NULL, review_certificate_action);
+  gtk_widget_class_install_action (widget_class, "win.review-certificate", NULL,
+                                   review_certificate_action);
   gtk_widget_class_install_action (widget_class, "win.remove-hub", NULL, remove_hub_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair-hub", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.go-back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair-hub",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.go-back",
+                                       NULL);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh",
+                                       NULL);
 }
 
 static void
@@ -456,7 +471,8 @@ openiot_window_init (OpenIotWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self,
+                           G_CONNECT_SWAPPED);
   on_folded (self);
 
   if (g_str_has_suffix (APP_ID, ".Devel"))

@@ -19,7 +19,8 @@ openiot_cli_parse (int                 *argc,
                    const GOptionEntry  *extra)
 {
   const GOptionEntry common[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &openiot_cli_options.json, N_("Machine-readable output"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &openiot_cli_options.json, N_("Machine-readable output"),
+     NULL },
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &openiot_cli_options.store_dir,
       N_("Keep this device’s key and pins in DIR (0600 files) instead of the keyring"), N_("DIR") },
     { NULL }
@@ -186,7 +187,8 @@ openiot_cli_find_hub (const char  *hub,
 
   if (found == NULL)
     {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, _("No paired hub is called “%s” (see “openiot hubs”)."), hub);
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
+                   _("No paired hub is called “%s” (see “openiot hubs”)."), hub);
       return NULL;
     }
 

@@ -38,7 +38,8 @@ describe_schema (OpenIotDataSchema *schema)
   if (schema == NULL)
     return g_string_free (text, FALSE);
 
-  if (openiot_data_schema_get_minimum (schema, &min) | openiot_data_schema_get_maximum (schema, &max))
+  if (openiot_data_schema_get_minimum (schema,
+                                       &min) | openiot_data_schema_get_maximum (schema, &max))
     {
       g_string_append_c (text, ' ');
       if (openiot_data_schema_get_minimum (schema, &min))
@@ -115,7 +116,8 @@ print_interaction (OpenIotInteraction *interaction)
   switch (openiot_interaction_get_kind (interaction))
     {
     case OPENIOT_INTERACTION_PROPERTY:
-      g_string_append (flags, openiot_interaction_get_writable (interaction) ? _("read-write") : _("read-only"));
+      g_string_append (flags,
+                       openiot_interaction_get_writable (interaction) ? _("read-write") : _("read-only"));
       if (openiot_interaction_get_observable (interaction))
         g_string_append (flags, observed_by (interaction));
       break;
@@ -136,7 +138,8 @@ print_interaction (OpenIotInteraction *interaction)
 
   g_print ("  %-20s %s\n", openiot_cli_safe (openiot_interaction_get_name (interaction)),
            openiot_cli_safe (openiot_interaction_get_title (interaction)));
-  g_print ("  %-20s %s%s%s\n", "", schema ? openiot_cli_safe (schema) : "", schema && flags->len ? "; " : "",
+  g_print ("  %-20s %s%s%s\n", "", schema ? openiot_cli_safe (schema) : "", schema &&
+           flags->len ? "; " : "",
            openiot_cli_safe (flags->str));
 }
 
@@ -147,7 +150,8 @@ openiot_cli_describe (int    argc,
   static const char * const headings[] = { N_("Properties"), N_("Actions"), N_("Events") };
   g_autofree char *hub_name = NULL;
   const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name, N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
+     N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
     { NULL }
   };
   g_autoptr(OpenIotCliThing) cli_thing = NULL;
@@ -156,7 +160,8 @@ openiot_cli_describe (int    argc,
   OpenIotThing *thing;
 
   if (!openiot_cli_parse (&argc, &argv, _("SERVICE"),
-                          _("Describe a service’s Thing: its properties, actions and events."), entries) ||
+                          _("Describe a service’s Thing: its properties, actions and events."),
+                          entries) ||
       argc != 2)
     return OPENIOT_CLI_EXIT_USAGE;
 
@@ -168,7 +173,8 @@ openiot_cli_describe (int    argc,
     {
       GBytes *bytes = openiot_thing_get_bytes (thing);
 
-      g_print ("%.*s\n", (int) g_bytes_get_size (bytes), (const char *) g_bytes_get_data (bytes, NULL));
+      g_print ("%.*s\n", (int) g_bytes_get_size (bytes),
+               (const char *) g_bytes_get_data (bytes, NULL));
       return OPENIOT_CLI_EXIT_OK;
     }
 

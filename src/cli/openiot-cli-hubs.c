@@ -93,12 +93,14 @@ print_hub (OpenIotHubRecord *record,
     {
     case OPENIOT_HUB_STATUS_OFFLINE:
       /* Not "since" a moment ago: the reason is what helps here */
-      g_print ("    %s\n", openiot_hub_get_error (hub) ? openiot_cli_safe (openiot_hub_get_error (hub)->message) : _("Offline"));
+      g_print ("    %s\n",
+               openiot_hub_get_error (hub) ? openiot_cli_safe (openiot_hub_get_error (hub)->message) : _("Offline"));
       break;
     case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
       status = openiot_hub_dup_status_text (hub);
       g_print ("    %s\n", status);
-      g_print (_("    Review it with “openiot trust --hub %s”.\n"), openiot_hub_record_get_id (record));
+      g_print (_("    Review it with “openiot trust --hub %s”.\n"),
+               openiot_hub_record_get_id (record));
       break;
     default:
       status = openiot_hub_dup_status_text (hub);
@@ -116,11 +118,13 @@ openiot_cli_hubs (int    argc,
   g_autoptr(GError) error = NULL;
   gboolean no_check = FALSE;
   const GOptionEntry entries[] = {
-    { "no-check", 0, 0, G_OPTION_ARG_NONE, &no_check, N_("Do not ask the hubs how they are; list only what is stored"), NULL },
+    { "no-check", 0, 0, G_OPTION_ARG_NONE, &no_check,
+     N_("Do not ask the hubs how they are; list only what is stored"), NULL },
     { NULL }
   };
 
-  if (!openiot_cli_parse (&argc, &argv, "", _("List the paired hubs and ask each one how it is."), entries) || argc != 1)
+  if (!openiot_cli_parse (&argc, &argv, "", _("List the paired hubs and ask each one how it is."),
+                          entries) || argc != 1)
     return OPENIOT_CLI_EXIT_USAGE;
 
   if (!(records = openiot_cli_list_hubs (&error)))
@@ -179,7 +183,8 @@ openiot_cli_forget (int    argc,
     return openiot_cli_fail (error);
 
   store = openiot_pin_store_new (openiot_cli_options.store_dir);
-  openiot_pin_store_remove_async (store, openiot_hub_record_get_id (hub), NULL, openiot_cli_store_result, &result);
+  openiot_pin_store_remove_async (store, openiot_hub_record_get_id (hub), NULL,
+                                  openiot_cli_store_result, &result);
   if (!openiot_pin_store_remove_finish (store, openiot_cli_wait (&result), &error))
     return openiot_cli_fail (error);
 
@@ -198,7 +203,9 @@ openiot_cli_identity (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *grouped = NULL;
 
-  if (!openiot_cli_parse (&argc, &argv, "", _("Show this device’s certificate fingerprint (made on first use)."), NULL) ||
+  if (!openiot_cli_parse (&argc, &argv, "",
+                          _("Show this device’s certificate fingerprint (made on first use)."),
+                          NULL) ||
       argc != 1)
     return OPENIOT_CLI_EXIT_USAGE;
 
@@ -222,6 +229,7 @@ openiot_cli_identity (int    argc,
     }
 
   grouped = openiot_fingerprint_format_grouped (openiot_identity_get_fingerprint (identity));
-  g_print (_("This device: “%s”\nCertificate fingerprint (SHA-256):\n%s\n"), openiot_identity_get_name (identity), grouped);
+  g_print (_("This device: “%s”\nCertificate fingerprint (SHA-256):\n%s\n"),
+           openiot_identity_get_name (identity), grouped);
   return OPENIOT_CLI_EXIT_OK;
 }

@@ -32,7 +32,8 @@ parse_value (const char    *text,
   if (value != NULL)
     return value;
 
-  interaction = property != NULL ? openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, property) : NULL;
+  interaction = property != NULL ? openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY,
+                                                         property) : NULL;
   if (interaction != NULL &&
       openiot_data_schema_get_data_type (openiot_interaction_get_schema (interaction)) == OPENIOT_DATA_TYPE_STRING)
     {
@@ -41,7 +42,8 @@ parse_value (const char    *text,
       return value;
     }
 
-  g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” is not a JSON value: %s"), text,
+  g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” is not a JSON value: %s"),
+               text,
                parse_error ? parse_error->message : "");
   return NULL;
 }
@@ -59,15 +61,18 @@ perform (OpenIotCliThing  *cli_thing,
   switch (interaction)
     {
     case INTERACT_GET:
-      openiot_consumed_thing_read_property_async (thing, name, NULL, openiot_cli_store_result, &result);
+      openiot_consumed_thing_read_property_async (thing, name, NULL, openiot_cli_store_result,
+                                                  &result);
       return openiot_consumed_thing_read_property_finish (thing, openiot_cli_wait (&result), error);
     case INTERACT_SET:
-      openiot_consumed_thing_write_property_async (thing, name, value, NULL, openiot_cli_store_result, &result);
+      openiot_consumed_thing_write_property_async (thing, name, value, NULL,
+                                                   openiot_cli_store_result, &result);
       if (!openiot_consumed_thing_write_property_finish (thing, openiot_cli_wait (&result), error))
         return NULL;
       return json_node_new (JSON_NODE_NULL);
     case INTERACT_INVOKE:
-      openiot_consumed_thing_invoke_action_async (thing, name, value, NULL, openiot_cli_store_result, &result);
+      openiot_consumed_thing_invoke_action_async (thing, name, value, NULL,
+                                                  openiot_cli_store_result, &result);
       return openiot_consumed_thing_invoke_action_finish (thing, openiot_cli_wait (&result), error);
     default:
       g_assert_not_reached ();
@@ -85,15 +90,19 @@ run (int          argc,
     const char *summary;
     int         min_args, max_args;
   } usage[] = {
-    [INTERACT_GET] = { N_("SERVICE PROPERTY"), N_("Read a property and print its value as JSON."), 3, 3 },
+    [INTERACT_GET] = { N_("SERVICE PROPERTY"), N_("Read a property and print its value as JSON."),
+                      3, 3 },
     [INTERACT_SET] = { N_("SERVICE PROPERTY VALUE"),
-                       N_("Write a property. VALUE is JSON (a bare word for text properties)."), 4, 4 },
+                       N_("Write a property. VALUE is JSON (a bare word for text properties)."), 4,
+                       4 },
     [INTERACT_INVOKE] = { N_("SERVICE ACTION [INPUT]"),
-                          N_("Invoke an action with INPUT (JSON) and print its output as JSON."), 3, 4 },
+                          N_("Invoke an action with INPUT (JSON) and print its output as JSON."),
+                          3, 4 },
   };
   g_autofree char *hub_name = NULL;
   const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name, N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
+     N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
     { NULL }
   };
   g_autoptr(OpenIotCliThing) cli_thing = NULL;
@@ -101,7 +110,8 @@ run (int          argc,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!openiot_cli_parse (&argc, &argv, _(usage[interaction].parameters), _(usage[interaction].summary), entries))
+  if (!openiot_cli_parse (&argc, &argv, _(usage[interaction].parameters),
+                          _(usage[interaction].summary), entries))
     return OPENIOT_CLI_EXIT_USAGE;
   if (argc < usage[interaction].min_args || argc > usage[interaction].max_args)
     {
@@ -112,7 +122,8 @@ run (int          argc,
   if (!(cli_thing = openiot_cli_thing_open (hub_name, argv[1], FALSE, &error)))
     return openiot_cli_fail (error);
 
-  if (argc == 4 && !(value = parse_value (argv[3], openiot_consumed_thing_get_thing (cli_thing->thing),
+  if (argc == 4 &&
+      !(value = parse_value (argv[3], openiot_consumed_thing_get_thing (cli_thing->thing),
                                          interaction == INTERACT_SET ? argv[2] : NULL, &error)))
     return openiot_cli_fail (error);
 

@@ -93,8 +93,10 @@ openiot_cli_observe (int    argc,
   g_autofree char *event = NULL;
   int count = 0, timeout = 0;
   const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name, N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
-    { "event", 0, 0, G_OPTION_ARG_STRING, &event, N_("Subscribe to this event instead of a property"), N_("EVENT") },
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
+     N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
+    { "event", 0, 0, G_OPTION_ARG_STRING, &event,
+     N_("Subscribe to this event instead of a property"), N_("EVENT") },
     { "count", 0, 0, G_OPTION_ARG_INT, &count, N_("Stop after N values"), N_("N") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_("Stop after SECONDS"), N_("SECONDS") },
     { NULL }
@@ -141,7 +143,8 @@ openiot_cli_observe (int    argc,
 
   if (watch.timed_out && count > 0 && watch.received < count)
     {
-      g_printerr (_("openiot: %d of %d values arrived within %d seconds\n"), watch.received, count, timeout);
+      g_printerr (_("openiot: %d of %d values arrived within %d seconds\n"), watch.received, count,
+                  timeout);
       return OPENIOT_CLI_EXIT_ERROR;
     }
   return OPENIOT_CLI_EXIT_OK;

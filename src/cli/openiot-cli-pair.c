@@ -13,8 +13,10 @@ static void
 print_hub (OpenIotPairingResult *result)
 {
   g_print (_("Hub “%s”\n"), openiot_cli_safe (openiot_pairing_result_get_hub_name (result)));
-  openiot_cli_print_fingerprint (_("Certificate fingerprint (SHA-256):"), openiot_pairing_result_get_fingerprint (result));
-  g_print ("%s\n", openiot_cli_verification_text (openiot_pairing_result_get_verification (result)));
+  openiot_cli_print_fingerprint (_("Certificate fingerprint (SHA-256):"),
+                                 openiot_pairing_result_get_fingerprint (result));
+  g_print ("%s\n",
+           openiot_cli_verification_text (openiot_pairing_result_get_verification (result)));
 }
 
 int
@@ -26,8 +28,10 @@ openiot_cli_pair (int    argc,
   g_autofree char *code = NULL;
   gboolean yes = FALSE;
   const GOptionEntry entries[] = {
-    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("This device’s name on the hub (default: the host name)"), N_("NAME") },
-    { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("Pair with the hub at ADDR (default port 8444)"), N_("ADDR[:PORT]") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name,
+     N_("This device’s name on the hub (default: the host name)"), N_("NAME") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address,
+     N_("Pair with the hub at ADDR (default port 8444)"), N_("ADDR[:PORT]") },
     { "code", 0, 0, G_OPTION_ARG_STRING, &code, N_("The pairing code the hub shows"), N_("CODE") },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Trust the hub without asking"), NULL },
     { NULL }

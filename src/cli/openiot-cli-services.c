@@ -15,7 +15,8 @@ openiot_cli_services (int    argc,
 {
   g_autofree char *hub_name = NULL;
   const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name, N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
+     N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
     { NULL }
   };
   g_autoptr(OpenIotHubRecord) hub = NULL;
@@ -38,14 +39,16 @@ openiot_cli_services (int    argc,
   connection = openiot_hub_connection_new (hub, identity);
   openiot_hub_connection_send_async (connection, "GET", "/open-iot/v1/services", NULL, NULL, NULL,
                                      openiot_cli_store_result, &result);
-  if (!(body = openiot_hub_connection_send_finish (connection, openiot_cli_wait (&result), &status, &error)))
+  if (!(body = openiot_hub_connection_send_finish (connection, openiot_cli_wait (&result), &status,
+                                                   &error)))
     {
       openiot_cli_explain_certificate_change (hub, connection, error);
       return openiot_cli_fail (error);
     }
 
   if (status != 200 ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                   NULL) ||
       !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     {
       g_printerr (_("openiot: the hub answered %u with no list of services\n"), status);
@@ -65,9 +68,11 @@ openiot_cli_services (int    argc,
     {
       JsonObject *service = json_array_get_object_element (services, i);
 
-      g_print ("%-16s %-32s %s\n", openiot_cli_safe (json_object_get_string_member_with_default (service, "id", "?")),
+      g_print ("%-16s %-32s %s\n",
+               openiot_cli_safe (json_object_get_string_member_with_default (service, "id", "?")),
                openiot_cli_safe (json_object_get_string_member_with_default (service, "title", "")),
-               g_strcmp0 (json_object_get_string_member_with_default (service, "state", ""), "up") == 0
+               g_strcmp0 (json_object_get_string_member_with_default (service, "state", ""),
+                          "up") == 0
                  ? _("up") : _("down"));
     }
 

@@ -17,7 +17,8 @@ openiot_cli_thing_refresh (OpenIotCliThing  *self,
   const char *service_id = openiot_thing_get_service_id (openiot_consumed_thing_get_thing (self->thing));
   OpenIotConsumedThing *thing;
 
-  openiot_consumed_thing_fetch_async (self->connection, service_id, NULL, openiot_cli_store_result, &result);
+  openiot_consumed_thing_fetch_async (self->connection, service_id, NULL, openiot_cli_store_result,
+                                      &result);
   if (!(thing = openiot_consumed_thing_fetch_finish (openiot_cli_wait (&result), error)))
     return FALSE;
 
@@ -62,7 +63,8 @@ openiot_cli_thing_open (const char  *hub_name,
       return g_steal_pointer (&self);
     }
 
-  openiot_consumed_thing_fetch_async (self->connection, service_id, NULL, openiot_cli_store_result, &result);
+  openiot_consumed_thing_fetch_async (self->connection, service_id, NULL, openiot_cli_store_result,
+                                      &result);
   if (!(self->thing = openiot_consumed_thing_fetch_finish (openiot_cli_wait (&result), error)))
     {
       if (error != NULL && g_error_matches (*error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND))

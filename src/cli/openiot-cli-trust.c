@@ -22,7 +22,8 @@ probe (OpenIotHubConnection  *connection,
 
   openiot_hub_connection_send_async (connection, "GET", "/open-iot/v1/hub", NULL, NULL, NULL,
                                      openiot_cli_store_result, &result);
-  body = openiot_hub_connection_send_finish (connection, openiot_cli_wait (&result), NULL, &local_error);
+  body = openiot_hub_connection_send_finish (connection, openiot_cli_wait (&result), NULL,
+                                             &local_error);
 
   *changed = g_error_matches (local_error, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED);
   if (body == NULL && !*changed)
@@ -54,7 +55,8 @@ openiot_cli_trust (int    argc,
   const char *presented;
   gboolean changed = FALSE;
 
-  if (!openiot_cli_parse (&argc, &argv, "", _("Review, and accept, a hub certificate that changed."), entries) ||
+  if (!openiot_cli_parse (&argc, &argv, "",
+                          _("Review, and accept, a hub certificate that changed."), entries) ||
       argc != 1)
     return OPENIOT_CLI_EXIT_USAGE;
 
@@ -74,13 +76,16 @@ openiot_cli_trust (int    argc,
     }
 
   presented = openiot_hub_connection_get_presented_fingerprint (connection);
-  g_print (_("The hub “%s” presents a different certificate.\n"), openiot_cli_safe (openiot_hub_record_get_display_name (hub)));
+  g_print (_("The hub “%s” presents a different certificate.\n"),
+           openiot_cli_safe (openiot_hub_record_get_display_name (hub)));
   openiot_cli_print_fingerprint (_("Trusted until now:"), openiot_hub_record_get_fingerprint (hub));
   openiot_cli_print_fingerprint (_("Presented now:"), presented);
   if (openiot_hub_connection_get_rotation_verified (connection))
-    g_print ("%s\n", _("The hub says it replaced its certificate: the new one is signed by the one you trusted."));
+    g_print ("%s\n",
+             _("The hub says it replaced its certificate: the new one is signed by the one you trusted."));
   else
-    g_print ("%s\n", _("The new certificate is NOT signed by the one you trusted. This may be an attack; "
+    g_print ("%s\n",
+             _("The new certificate is NOT signed by the one you trusted. This may be an attack; "
                        "accept it only if you reset or replaced the hub yourself."));
 
   /* Accepting needs a deliberate act: the exact fingerprint, or a yes. */
@@ -95,7 +100,8 @@ openiot_cli_trust (int    argc,
       return openiot_cli_fail (error);
     }
 
-  if (!(updated = openiot_hub_record_with_certificate (hub, openiot_hub_connection_get_presented_certificate_pem (connection),
+  if (!(updated = openiot_hub_record_with_certificate (hub,
+                                                       openiot_hub_connection_get_presented_certificate_pem (connection),
                                                        &error)) ||
       !openiot_cli_save_hub (updated, &error))
     return openiot_cli_fail (error);

@@ -49,12 +49,14 @@ static const Command commands[] = {
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n", _("Usage: openiot [--version] [--help] [--json] [--store DIR] COMMAND [ARGS…]"));
+  fprintf (stream, "%s\n",
+           _("Usage: openiot [--version] [--help] [--json] [--store DIR] COMMAND [ARGS…]"));
   fprintf (stream, "\n%s\n", _("Reach the services of your own Open-IoT hub, without a cloud."));
   fprintf (stream, "\n%s\n", _("Commands:"));
   for (const Command *c = commands; c->name != NULL; c++)
     fprintf (stream, "  %-12s %s\n", c->name, _(c->summary));
-  fprintf (stream, "\n%s\n", _("Exit status: 0 ok, 1 error, 2 usage, 3 certificate changed or not trusted,\n"
+  fprintf (stream, "\n%s\n",
+           _("Exit status: 0 ok, 1 error, 2 usage, 3 certificate changed or not trusted,\n"
                                "4 not registered, 5 unreachable, 6 pairing code rejected or locked out."));
   fprintf (stream, "%s\n", _("Run “openiot COMMAND --help” for the options of a command."));
 }
@@ -80,7 +82,8 @@ main (int   argc,
       return OPENIOT_CLI_EXIT_OK;
     }
 
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
     {
       print_usage (stdout);
       return OPENIOT_CLI_EXIT_OK;

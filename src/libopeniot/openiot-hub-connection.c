@@ -111,9 +111,11 @@ new_session (OpenIotHubRecord *record,
              const char       *last_good,
              guint             timeout)
 {
-  g_auto(GStrv) ordered = _openiot_address_list_order (openiot_hub_record_get_addresses (record), last_good);
+  g_auto(GStrv) ordered = _openiot_address_list_order (openiot_hub_record_get_addresses (record),
+                                                       last_good);
   g_autoptr(OpenIotAddressList) addresses =
-    _openiot_address_list_new ((const char * const *) ordered, openiot_hub_record_get_port (record));
+    _openiot_address_list_new ((const char * const *) ordered,
+                               openiot_hub_record_get_port (record));
 
   /* Every observed property and event holds a connection with its event
    * stream (HTTP/1.1); libsoup's default of two per host would leave all
@@ -145,7 +147,8 @@ on_network_changed (GNetworkMonitor *monitor,
 {
   OpenIotHubConnection *self = user_data;
 
-  g_debug ("Network changed; racing the addresses of %s again", openiot_hub_record_get_name (self->record));
+  g_debug ("Network changed; racing the addresses of %s again",
+           openiot_hub_record_get_name (self->record));
   g_clear_object (&self->session);
   g_clear_object (&self->long_poll_session);
   self->session = new_session (self->record, NULL, TIMEOUT_SECONDS);
@@ -246,7 +249,8 @@ rotation_proof_verifies (OpenIotHubConnection *self,
   gsize raw_len;
 
   if (well_known == NULL ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (well_known, NULL), g_bytes_get_size (well_known), NULL) ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (well_known, NULL),
+                                   g_bytes_get_size (well_known), NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return FALSE;
 
@@ -261,10 +265,12 @@ rotation_proof_verifies (OpenIotHubConnection *self,
       !json_object_has_member (rotation, "signature"))
     return FALSE;
 
-  raw = g_base64_decode (json_object_get_string_member_with_default (rotation, "signature", ""), &raw_len);
+  raw = g_base64_decode (json_object_get_string_member_with_default (rotation, "signature", ""),
+                         &raw_len);
   signature = g_bytes_new (raw, raw_len);
   message = _openiot_rotation_message (pinned, presented);
-  return _openiot_certificate_verify (openiot_hub_record_get_certificate_pem (self->record), message, signature, NULL);
+  return _openiot_certificate_verify (openiot_hub_record_get_certificate_pem (self->record),
+                                      message, signature, NULL);
 }
 
 static void
@@ -324,7 +330,8 @@ check_rotation (GTask *task)
   data->check = _openiot_message_new ("GET", uri);
   g_signal_connect_data (data->check, "accept-certificate", G_CALLBACK (accept_presented),
                          g_strdup (data->presented), (GClosureNotify) (void (*) (void)) g_free, 0);
-  soup_session_send_async (data->proof_session, data->check, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+  soup_session_send_async (data->proof_session, data->check, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task),
                            on_proof_sent, g_object_ref (task));
 }
 
@@ -420,9 +427,11 @@ check_registration (GTask *task)
   g_autoptr(GUri) uri = g_uri_parse (HUB_URI OPENIOT_PATH_HUB, SOUP_HTTP_URI_FLAGS, NULL);
 
   data->check = _openiot_message_new ("GET", uri);
-  soup_message_set_tls_client_certificate (data->check, openiot_identity_get_tls_certificate (self->identity));
+  soup_message_set_tls_client_certificate (data->check,
+                                           openiot_identity_get_tls_certificate (self->identity));
   g_signal_connect (data->check, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
-  soup_session_send_async (self->session, data->check, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+  soup_session_send_async (self->session, data->check, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task),
                            on_registration_checked, g_object_ref (task));
 }
 
@@ -437,7 +446,8 @@ on_body_read (GObject      *source,
 
   if (!(data->body = _openiot_read_bounded_finish (G_INPUT_STREAM (source), result, &error)))
     {
-      if (!SOUP_STATUS_IS_SUCCESSFUL (data->status) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!SOUP_STATUS_IS_SUCCESSFUL (data->status) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         data->body = g_bytes_new (NULL, 0);  /* an error too long to read is still an error */
       else
         {
@@ -529,7 +539,8 @@ on_sent (GObject      *source,
       return;
     }
 
-  _openiot_read_bounded_async (stream, SOUP_STATUS_IS_SUCCESSFUL (data->status) ? MAX_ANSWER_SIZE : MAX_ERROR_SIZE,
+  _openiot_read_bounded_async (stream,
+                               SOUP_STATUS_IS_SUCCESSFUL (data->status) ? MAX_ANSWER_SIZE : MAX_ERROR_SIZE,
                                g_task_get_cancellable (task), on_body_read, g_object_ref (task));
 }
 
@@ -577,7 +588,8 @@ start_request (OpenIotHubConnection *self,
   uri_string = g_strconcat (HUB_URI, path, NULL);
   if (!(uri = g_uri_parse (uri_string, SOUP_HTTP_URI_FLAGS, NULL)))
     {
-      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("Invalid path: %s"), path);
+      g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                               _("Invalid path: %s"), path);
       return NULL;
     }
 
@@ -588,8 +600,10 @@ start_request (OpenIotHubConnection *self,
   if (cancellable != NULL)
     {
       data->caller_cancellable = g_object_ref (cancellable);
-      data->caller_cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
-                                                         g_object_ref (data->cancellable), g_object_unref);
+      data->caller_cancelled_id = g_cancellable_connect (cancellable,
+                                                         G_CALLBACK (on_caller_cancelled),
+                                                         g_object_ref (data->cancellable),
+                                                         g_object_unref);
     }
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
@@ -613,7 +627,8 @@ start_request (OpenIotHubConnection *self,
    * for it instead. */
   g_signal_connect_object (data->msg, "request-certificate", G_CALLBACK (on_request_certificate),
                            self->identity, 0);
-  soup_message_set_tls_client_certificate (data->msg, openiot_identity_get_tls_certificate (self->identity));
+  soup_message_set_tls_client_certificate (data->msg,
+                                           openiot_identity_get_tls_certificate (self->identity));
   g_signal_connect (data->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
   return g_steal_pointer (&task);
 }
@@ -624,7 +639,8 @@ send_request (SoupSession *session,
 {
   SendData *data = g_task_get_task_data (task);
 
-  soup_session_send_async (session, data->msg, G_PRIORITY_DEFAULT, data->cancellable, on_sent, g_object_ref (task));
+  soup_session_send_async (session, data->msg, G_PRIORITY_DEFAULT, data->cancellable, on_sent,
+                           g_object_ref (task));
 }
 
 /**
@@ -656,7 +672,8 @@ openiot_hub_connection_send_async (OpenIotHubConnection *self,
   g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
   g_return_if_fail (path != NULL && path[0] == '/');
 
-  if (!(task = start_request (self, method, path, openiot_hub_connection_send_async, cancellable, callback,
+  if (!(task = start_request (self, method, path, openiot_hub_connection_send_async, cancellable,
+                              callback,
                               user_data)))
     return;
   data = g_task_get_task_data (task);
@@ -711,14 +728,17 @@ openiot_hub_connection_long_poll_async (OpenIotHubConnection *self,
   g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
   g_return_if_fail (path != NULL && path[0] == '/');
 
-  if (!(task = start_request (self, "GET", path, openiot_hub_connection_send_async, cancellable, callback,
+  if (!(task = start_request (self, "GET", path, openiot_hub_connection_send_async, cancellable,
+                              callback,
                               user_data)))
     return;
   data = g_task_get_task_data (task);
-  soup_message_headers_replace (soup_message_get_request_headers (data->msg), "Accept", "application/json");
+  soup_message_headers_replace (soup_message_get_request_headers (data->msg), "Accept",
+                                "application/json");
 
   if (self->long_poll_session == NULL)
-    self->long_poll_session = new_session (self->record, self->last_good, LONG_POLL_TIMEOUT_SECONDS);
+    self->long_poll_session = new_session (self->record, self->last_good,
+                                           LONG_POLL_TIMEOUT_SECONDS);
   send_request (self->long_poll_session, task);
 }
 
@@ -744,7 +764,8 @@ openiot_hub_connection_open_stream_async (OpenIotHubConnection *self,
   g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
   g_return_if_fail (path != NULL && path[0] == '/');
 
-  if (!(task = start_request (self, "GET", path, openiot_hub_connection_open_stream_async, cancellable, callback,
+  if (!(task = start_request (self, "GET", path, openiot_hub_connection_open_stream_async,
+                              cancellable, callback,
                               user_data)))
     return;
   data = g_task_get_task_data (task);
@@ -885,7 +906,8 @@ openiot_hub_connection_new (OpenIotHubRecord *record,
   self->identity = g_object_ref (identity);
   self->session = new_session (record, NULL, TIMEOUT_SECONDS);
   self->monitor = g_object_ref (g_network_monitor_get_default ());
-  g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (on_network_changed), self, 0);
+  g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (on_network_changed), self,
+                           0);
   return self;
 }
 

@@ -131,12 +131,14 @@ store_live_value (OpenIotThingSession *self,
                   JsonNode            *value,
                   GDateTime           *now)
 {
-  OpenIotInteraction *property = openiot_thing_lookup (self->thing, OPENIOT_INTERACTION_PROPERTY, name);
+  OpenIotInteraction *property = openiot_thing_lookup (self->thing, OPENIOT_INTERACTION_PROPERTY,
+                                                       name);
   GType type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value) : G_TYPE_INVALID;
 
   if (property != NULL && !self->primary_only && openiot_interaction_get_observable (property) &&
       (type == G_TYPE_DOUBLE || type == G_TYPE_INT64))
-    openiot_value_history_add (self->history, self->service_id, name, now, json_node_get_double (value));
+    openiot_value_history_add (self->history, self->service_id, name, now,
+                               json_node_get_double (value));
   store_value (self, name, value);
 }
 
@@ -276,7 +278,8 @@ observe (OpenIotThingSession *self,
 static void
 start_observations (OpenIotThingSession *self)
 {
-  GListModel *properties = openiot_thing_get_interactions (self->thing, OPENIOT_INTERACTION_PROPERTY);
+  GListModel *properties = openiot_thing_get_interactions (self->thing,
+                                                           OPENIOT_INTERACTION_PROPERTY);
 
   stop_observations (self);
   if (self->primary_only)
@@ -384,7 +387,8 @@ use_thing (OpenIotThingSession  *self,
 
   if (g_set_object (&self->consumed, consumed))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSUMED_THING]);
-  if (self->thing == NULL || !g_bytes_equal (openiot_thing_get_bytes (self->thing), openiot_thing_get_bytes (thing)))
+  if (self->thing == NULL ||
+      !g_bytes_equal (openiot_thing_get_bytes (self->thing), openiot_thing_get_bytes (thing)))
     {
       g_set_object (&self->thing, thing);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THING]);
@@ -475,7 +479,8 @@ on_hub_status (OpenIotHub          *hub,
        * accepted certificate, ask again. */
       if (self->consumed == NULL && !self->fetching)
         openiot_thing_session_refresh (self);
-      else if (self->consumed != NULL && !self->live && openiot_hub_get_status (hub) == OPENIOT_HUB_STATUS_ONLINE)
+      else if (self->consumed != NULL && !self->live &&
+               openiot_hub_get_status (hub) == OPENIOT_HUB_STATUS_ONLINE)
         /* The hub is back: reconnect now, not when the streams' own
          * back-off next tries. */
         start_observations (self);
@@ -602,7 +607,8 @@ on_written (GObject      *source,
   GError *error = NULL;
   Write *write;
 
-  if (!openiot_consumed_thing_write_property_finish (OPENIOT_CONSUMED_THING (source), result, &error))
+  if (!openiot_consumed_thing_write_property_finish (OPENIOT_CONSUMED_THING (source), result,
+                                                     &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         report (self, error);
@@ -915,7 +921,8 @@ openiot_thing_session_class_init (OpenIotThingSessionClass *klass)
    * a read, an observation or a write the device took.
    */
   signals[VALUE_CHANGED] =
-    g_signal_new ("value-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+    g_signal_new ("value-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_NODE);
 
   /**

@@ -85,12 +85,15 @@ has_word (const char         *text,
 }
 
 static const char * const lock_words[] = { "lock", "locked", "unlock", NULL };
-static const char * const thermostat_words[] = { "thermostat", "heater", "conditioner", "hvac", NULL };
+static const char * const thermostat_words[] = { "thermostat", "heater", "conditioner", "hvac",
+                                                NULL };
 static const char * const light_words[] = { "light", "lamp", "luminaire", "bulb", "dimmer", NULL };
 static const char * const meter_words[] = { "meter", NULL };
 static const char * const switch_words[] = { "switch", "plug", "outlet", "socket", NULL };
-static const char * const on_off_names[] = { "on", "onOff", "power", "switch", "light", "state", "operationStatus", NULL };
-static const char * const dimming_words[] = { "brightness", "dim", "dimmer", "dimming", "color", "colour", "hue", NULL };
+static const char * const on_off_names[] = { "on", "onOff", "power", "switch", "light", "state",
+                                            "operationStatus", NULL };
+static const char * const dimming_words[] = { "brightness", "dim", "dimmer", "dimming", "color",
+                                             "colour", "hue", NULL };
 
 typedef struct
 {
@@ -125,7 +128,8 @@ collect_word (const char *word,
  * thermostat, an energy monitor as a meter; a light or door sensor is no
  * light and no lock. */
 static const char * const measuring_words[] = { "sensor", "monitor", "detector", NULL };
-static const char * const measured_words[] = { "temperature", "energy", "power", "electricity", NULL };
+static const char * const measured_words[] = { "temperature", "energy", "power", "electricity",
+                                              NULL };
 
 static gboolean
 kind_from_type (const char       *type,
@@ -138,7 +142,8 @@ kind_from_type (const char       *type,
     return FALSE;
   if (word_in (words.last, words.last_length, measuring_words))
     {
-      if (words.previous == NULL || !word_in (words.previous, words.previous_length, measured_words))
+      if (words.previous == NULL ||
+          !word_in (words.previous, words.previous_length, measured_words))
         return FALSE;
       *kind = word_is (words.previous, words.previous_length, "temperature") ? OPENIOT_THING_KIND_THERMOSTAT
                                                                               : OPENIOT_THING_KIND_METER;
@@ -163,7 +168,8 @@ kind_from_type (const char       *type,
  * "OnOffSwitch" and a "Light" is a light; a plug that monitors its
  * energy is still a plug. */
 static const OpenIotThingKind type_priority[] = {
-  OPENIOT_THING_KIND_LOCK, OPENIOT_THING_KIND_THERMOSTAT, OPENIOT_THING_KIND_LIGHT, OPENIOT_THING_KIND_SWITCH,
+  OPENIOT_THING_KIND_LOCK, OPENIOT_THING_KIND_THERMOSTAT, OPENIOT_THING_KIND_LIGHT,
+  OPENIOT_THING_KIND_SWITCH,
   OPENIOT_THING_KIND_METER,
 };
 
@@ -316,7 +322,8 @@ static gboolean
 is_lock_state (OpenIotInteraction *property)
 {
   return readable (property) &&
-         (has_word (openiot_interaction_get_name (property), lock_words) || enum_has_locked (property));
+         (has_word (openiot_interaction_get_name (property), lock_words) ||
+          enum_has_locked (property));
 }
 
 static gboolean
@@ -410,7 +417,8 @@ openiot_thing_get_kind (OpenIotThing *self)
   if (find_property (self, is_celsius) != NULL)
     return OPENIOT_THING_KIND_THERMOSTAT;
   if (find_property (self, is_on_off) != NULL)
-    return find_property (self, is_dimming) != NULL ? OPENIOT_THING_KIND_LIGHT : OPENIOT_THING_KIND_SWITCH;
+    return find_property (self,
+                          is_dimming) != NULL ? OPENIOT_THING_KIND_LIGHT : OPENIOT_THING_KIND_SWITCH;
   if (find_property (self, is_power_or_energy) != NULL)
     return OPENIOT_THING_KIND_METER;
   return OPENIOT_THING_KIND_DEVICE;

@@ -101,12 +101,16 @@ test_actions (void)
    * and the one that opens the door looks like it */
   lock = openiot_thing_page_get_action (scene.page, "lock");
   unlock = openiot_thing_page_get_action (scene.page, "unlock");
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (openiot_action_row_get_button (unlock))), ==, "Unlock");
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (openiot_action_row_get_button (lock))), ==, "Lock");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (openiot_action_row_get_button (unlock))), ==,
+                   "Unlock");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (openiot_action_row_get_button (lock))), ==,
+                   "Lock");
   g_assert_false (gtk_widget_get_sensitive (openiot_action_row_get_button (lock)));
   g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (unlock)));
-  g_assert_true (gtk_widget_has_css_class (openiot_action_row_get_button (unlock), "destructive-action"));
-  g_assert_false (gtk_widget_has_css_class (openiot_action_row_get_button (unlock), "suggested-action"));
+  g_assert_true (gtk_widget_has_css_class (openiot_action_row_get_button (unlock),
+                                           "destructive-action"));
+  g_assert_false (gtk_widget_has_css_class (openiot_action_row_get_button (unlock),
+                                            "suggested-action"));
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-lock");
   openiot_test_ui_set_dark (TRUE);
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-lock-dark");
@@ -125,8 +129,10 @@ test_actions (void)
       gtk_window_set_default_size (GTK_WINDOW (scene.window), sizes[i % 2][0], sizes[i % 2][1]);
       openiot_test_ui_iterate (300);
       dialog = press_unlock (&scene);
-      g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Unlock “Front door lock”?");
-      g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "cancel");
+      g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                       "Unlock “Front door lock”?");
+      g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==,
+                       "cancel");
       openiot_test_ui_screenshot (dialog, file);
       openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "cancel");
       openiot_test_ui_iterate (500);
@@ -139,7 +145,8 @@ test_actions (void)
   dialog = press_unlock (&scene);
   openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "run");
   openiot_test_ui_wait_until (answered, unlock, "the unlock result");
-  g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (unlock)), "State: "));
+  g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (unlock)),
+                                   "State: "));
   openiot_test_ui_wait_until (unlocked, &scene, "the lock to open");
   openiot_test_ui_iterate (300);
   g_assert_false (gtk_widget_get_sensitive (openiot_action_row_get_button (unlock)));
@@ -147,7 +154,8 @@ test_actions (void)
   /* The row with the result in view on a phone too */
   openiot_test_ui_screenshots_of (GTK_WINDOW (scene.window), "action-result", GTK_WIDGET (unlock));
   openiot_test_ui_set_dark (TRUE);
-  openiot_test_ui_screenshots_of (GTK_WINDOW (scene.window), "action-result-dark", GTK_WIDGET (unlock));
+  openiot_test_ui_screenshots_of (GTK_WINDOW (scene.window), "action-result-dark",
+                                  GTK_WIDGET (unlock));
   openiot_test_ui_set_dark (FALSE);
 
   /* An action with a form: its button is named after it too, and asks
@@ -155,13 +163,15 @@ test_actions (void)
   openiot_window_show_service (scene.window, "thermostat", "Living-room thermostat");
   openiot_test_ui_wait_until (thermostat_live, &scene, "the thermostat");
   boost = openiot_thing_page_get_action (scene.page, "boost");
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (openiot_action_row_get_button (boost))), ==, "Boost");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (openiot_action_row_get_button (boost))), ==,
+                   "Boost");
   g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (boost)));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (boost), TRUE);
   g_signal_emit_by_name (openiot_action_row_get_button (boost), "clicked");
   g_assert_null (openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   openiot_test_ui_wait_until (answered, boost, "the boost result");
-  g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (boost)), "Until: "));
+  g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (boost)),
+                                   "Until: "));
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "action-result-boost");
 
   gtk_window_destroy (GTK_WINDOW (scene.window));

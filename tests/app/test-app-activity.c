@@ -106,7 +106,8 @@ test_activity (void)
   row = gtk_widget_get_first_child (openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE,
                                                                     "activity_list"));
   g_assert_nonnull (row);
-  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Front door lock: "));
+  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                   "Front door lock: "));
   openiot_test_ui_screenshots (GTK_WINDOW (window), "activity-hub");
   openiot_test_ui_set_dark (TRUE);
   openiot_test_ui_screenshots (GTK_WINDOW (window), "activity-hub-dark");
@@ -135,7 +136,8 @@ test_activity (void)
   g_assert_true (g_str_has_suffix (quiet[0], "/lock/jammed"));
 
   /* Kept: another log object of the same hub reads it back */
-  kept = openiot_activity_log_new (openiot_hub_get_cache (hub), openiot_hub_record_get_id (openiot_hub_get_record (hub)));
+  kept = openiot_activity_log_new (openiot_hub_get_cache (hub),
+                                   openiot_hub_record_get_id (openiot_hub_get_record (hub)));
   wait = (LogWait) { kept, "jammed" };
   g_assert_true (logged (&wait));
 

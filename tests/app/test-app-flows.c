@@ -26,7 +26,8 @@ static GtkWidget *
 window_child (OpenIotWindow *window,
               const char    *name)
 {
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), OPENIOT_TYPE_WINDOW, name));
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), OPENIOT_TYPE_WINDOW,
+                                                    name));
 }
 
 static GtkWidget *
@@ -85,7 +86,8 @@ pair_through_wizard (OpenIotWindow  *window,
 
   gtk_editable_set_text (GTK_EDITABLE (wizard_child (wp.wizard, "address_row")), address);
   click (wp.wizard, "continue_button");
-  gtk_editable_set_text (GTK_EDITABLE (wizard_child (wp.wizard, "code_row")), openiot_pairing_link_get_code (link));
+  gtk_editable_set_text (GTK_EDITABLE (wizard_child (wp.wizard, "code_row")),
+                         openiot_pairing_link_get_code (link));
   gtk_editable_set_text (GTK_EDITABLE (wizard_child (wp.wizard, "name_row")), "UI test");
   click (wp.wizard, "pair_button");
   wp.page = "trust";
@@ -168,13 +170,16 @@ read_target (OpenIotHub *hub)
   g_autoptr(JsonNode) value = NULL;
   g_autoptr(GError) error = NULL;
 
-  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), "thermostat", NULL, openiot_test_ui_store_result, &result);
+  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), "thermostat", NULL,
+                                      openiot_test_ui_store_result, &result);
   openiot_test_app_wait_until (current_hub, openiot_test_ui_result_ready, &result, "thermostat TD");
   thing = openiot_consumed_thing_fetch_finish (result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
-  openiot_consumed_thing_read_property_async (thing, "targetTemperature", NULL, openiot_test_ui_store_result, &result);
-  openiot_test_app_wait_until (current_hub, openiot_test_ui_result_ready, &result, "target temperature");
+  openiot_consumed_thing_read_property_async (thing, "targetTemperature", NULL,
+                                              openiot_test_ui_store_result, &result);
+  openiot_test_app_wait_until (current_hub, openiot_test_ui_result_ready, &result,
+                               "target temperature");
   value = openiot_consumed_thing_read_property_finish (thing, result, &error);
   g_assert_no_error (error);
   return json_node_get_double (value);
@@ -246,24 +251,28 @@ test_flows (void)
   g_assert_false (openiot_thing_page_get_live (scene.thing_page));
   /* Blocked means no values shown either, only the decision to make */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
-                     GTK_WIDGET (scene.thing_page), OPENIOT_TYPE_THING_PAGE, "stack"))), ==, "blocked");
+                     GTK_WIDGET (scene.thing_page), OPENIOT_TYPE_THING_PAGE, "stack"))), ==,
+                     "blocked");
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-blocked");
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.review-certificate", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.review-certificate",
+                                             NULL));
   openiot_test_ui_iterate (200);
   dialog = openiot_test_ui_find_toplevel (OPENIOT_TYPE_CERTIFICATE_DIALOG);
   g_assert_nonnull (dialog);
   openiot_test_ui_wait_for_frame (dialog);
   openiot_test_ui_screenshot (dialog, "certificate-dialog");
   /* The safe choice is the default: accepting is not even enabled yet */
-  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "keep");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "keep");
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
   openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "keep");
   openiot_test_ui_iterate (300);
   g_assert_null (openiot_test_ui_find_toplevel (OPENIOT_TYPE_CERTIFICATE_DIALOG));
   g_assert_cmpint (openiot_hub_get_status (scene.hub), ==, OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.review-certificate", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.review-certificate",
+                                             NULL));
   openiot_test_ui_iterate (200);
   dialog = openiot_test_ui_find_toplevel (OPENIOT_TYPE_CERTIFICATE_DIALOG);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (dialog),
@@ -282,7 +291,8 @@ test_flows (void)
   openiot_test_ui_iterate (500);
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-offline");
   openiot_test_hub_restart (test_hub);
-  openiot_test_app_wait_until (current_hub, thing_live, &scene, "live again after the hub came back");
+  openiot_test_app_wait_until (current_hub, thing_live, &scene,
+                               "live again after the hub came back");
 
   /* Opened again: the last values are on screen at once, from the cache,
    * before any answer; then live */
@@ -292,7 +302,8 @@ test_flows (void)
   g_assert_nonnull (openiot_thing_page_get_editor (scene.thing_page, "temperature"));
   g_assert_nonnull (openiot_value_editor_get_value (
     OPENIOT_VALUE_EDITOR (openiot_thing_page_get_editor (scene.thing_page, "temperature"))));
-  openiot_test_app_wait_until (current_hub, thing_live, &scene, "live values after opening from the cache");
+  openiot_test_app_wait_until (current_hub, thing_live, &scene,
+                               "live values after opening from the cache");
 
   /* Remove the hub: it forgets this device, and so does the app */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.go-back", NULL));
@@ -308,7 +319,8 @@ test_flows (void)
     JsonArray *list = json_node_get_array (clients);
 
     for (guint i = 0; i < json_array_get_length (list); i++)
-      g_assert_true (json_object_get_boolean_member (json_array_get_object_element (list, i), "revoked"));
+      g_assert_true (json_object_get_boolean_member (json_array_get_object_element (list, i),
+                                                     "revoked"));
   }
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "after-remove");
 

@@ -248,7 +248,8 @@ test_overview (void)
   lock = find_row (&scene, "lock");
   light = find_row (&scene, "light");
   meter = find_row (&scene, "meter");
-  g_assert_cmpstr (openiot_service_row_get_icon_name (thermostat), ==, "openiot-thermometer-symbolic");
+  g_assert_cmpstr (openiot_service_row_get_icon_name (thermostat), ==,
+                   "openiot-thermometer-symbolic");
   g_assert_cmpstr (openiot_service_row_get_icon_name (lock), ==, "system-lock-screen-symbolic");
   g_assert_cmpstr (openiot_service_row_get_icon_name (light), ==, "display-brightness-symbolic");
   g_assert_cmpstr (openiot_service_row_get_icon_name (meter), ==, "thunderbolt-symbolic");
@@ -330,7 +331,8 @@ test_overview (void)
   dialog = tap_for_dialog (lock);
   invoke_action (&scene, "lock", "unlock");
   action_wait = (ActionWait) { lock, "Unlocked", "Lock" };
-  openiot_test_ui_wait_until (action_offered, &action_wait, "Lock offered while the question is open");
+  openiot_test_ui_wait_until (action_offered, &action_wait,
+                              "Lock offered while the question is open");
   openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "run");
   openiot_test_ui_iterate (500);
   state = read_lock_state (&scene);

@@ -32,7 +32,8 @@ static GtkWidget *
 window_child (OpenIotWindow *window,
               const char    *name)
 {
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), OPENIOT_TYPE_WINDOW, name));
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), OPENIOT_TYPE_WINDOW,
+                                                    name));
 }
 
 static const char *
@@ -95,7 +96,8 @@ static GtkWidget *
 thing_child (Scene      *scene,
              const char *name)
 {
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (scene->thing_page), OPENIOT_TYPE_THING_PAGE, name));
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (scene->thing_page),
+                                                    OPENIOT_TYPE_THING_PAGE, name));
 }
 
 static void
@@ -114,7 +116,8 @@ static GtkWidget *
 dialog_child (GtkWindow  *dialog,
               const char *name)
 {
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), OPENIOT_TYPE_CERTIFICATE_DIALOG, name));
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog),
+                                                    OPENIOT_TYPE_CERTIFICATE_DIALOG, name));
 }
 
 /* The dialog names the kind of change, and Tab visits only the
@@ -125,7 +128,8 @@ review_certificate (Scene      *scene,
                     const char *heading,
                     const char *screenshot)
 {
-  const char * const unvisited[] = { "previous_label", "presented_label", "previous_copy", "presented_copy" };
+  const char * const unvisited[] = { "previous_label", "presented_label", "previous_copy",
+                                    "presented_copy" };
   const int sizes[][2] = { { 360, 720 }, { 1280, 800 } };
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
@@ -135,7 +139,8 @@ review_certificate (Scene      *scene,
 
       gtk_window_set_default_size (GTK_WINDOW (scene->window), sizes[s][0], sizes[s][1]);
       openiot_test_ui_iterate (300);
-      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->window), "win.review-certificate", NULL));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->window),
+                                                 "win.review-certificate", NULL));
       openiot_test_ui_iterate (200);
       dialog = openiot_test_ui_find_toplevel (OPENIOT_TYPE_CERTIFICATE_DIALOG);
       g_assert_nonnull (dialog);
@@ -197,7 +202,8 @@ test_status (void)
 
   /* It comes back: live again within 10 s, without a click */
   openiot_test_hub_restart (hub_a);
-  openiot_test_ui_wait_within (thing_live, &scene, 10, "hub A and its thermostat live again by themselves");
+  openiot_test_ui_wait_within (thing_live, &scene, 10,
+                               "hub A and its thermostat live again by themselves");
   g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Online");
   g_assert_null (openiot_hub_get_offline_since (scene.shown));
   assert_controls_sensitive (&scene, TRUE);
@@ -208,10 +214,13 @@ test_status (void)
   impostor = openiot_test_hub_start_on_port (hub_a->port);
   openiot_test_ui_wait_within (blocked_by_impostor, &scene, 20, "the impostor to be refused");
   openiot_test_ui_iterate (300);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (thing_child (&scene, "stack"))), ==, "blocked");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (thing_child (&scene, "stack"))),
+                   ==, "blocked");
   g_assert_true (gtk_widget_has_css_class (thing_child (&scene, "blocked_page"), "alarming"));
-  g_assert_false (gtk_widget_has_css_class (thing_child (&scene, "blocked_button"), "suggested-action"));
-  g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Blocked: unverified certificate, maybe an attack");
+  g_assert_false (gtk_widget_has_css_class (thing_child (&scene, "blocked_button"),
+                                            "suggested-action"));
+  g_assert_cmpstr (row_subtitle (&scene, 0), ==,
+                   "Blocked: unverified certificate, maybe an attack");
   g_assert_cmpstr (row_subtitle (&scene, 1), ==, "Online");
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "blocked-impostor");
   review_certificate (&scene, "Unverified Certificate", "certificate-impostor");
@@ -219,7 +228,8 @@ test_status (void)
   /* The impostor leaves, the real hub is back: unblocked by itself */
   g_clear_pointer (&impostor, openiot_test_hub_free);
   openiot_test_hub_restart (hub_a);
-  openiot_test_ui_wait_within (thing_live, &scene, 15, "unblocked by itself once the real hub is back");
+  openiot_test_ui_wait_within (thing_live, &scene, 15,
+                               "unblocked by itself once the real hub is back");
   g_assert_null (openiot_hub_get_presented_fingerprint (scene.shown));
 
   /* A signed renewal, found by F5: blocked, as a calm notice */
@@ -228,7 +238,8 @@ test_status (void)
   openiot_test_ui_wait_within (blocked_by_renewal, &scene, 20, "the renewal to be noticed");
   openiot_test_ui_iterate (300);
   g_assert_false (gtk_widget_has_css_class (thing_child (&scene, "blocked_page"), "alarming"));
-  g_assert_true (gtk_widget_has_css_class (thing_child (&scene, "blocked_button"), "suggested-action"));
+  g_assert_true (gtk_widget_has_css_class (thing_child (&scene, "blocked_button"),
+                                           "suggested-action"));
   g_assert_cmpstr (row_subtitle (&scene, 0), ==, "Blocked: the hub renewed its certificate");
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "blocked-renewal");
   review_certificate (&scene, "The Hub Renewed Its Certificate", "certificate-renewal");

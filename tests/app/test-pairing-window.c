@@ -103,7 +103,8 @@ count_cancels (GtkWidget *widget)
 
   if (!gtk_widget_get_mapped (widget))
     return 0;
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Cancel") == 0)
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Cancel") == 0)
     n++;
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
     n += count_cancels (c);
@@ -161,7 +162,8 @@ assert_fits_phone (Wizard             *w,
 {
   int minimum;
 
-  gtk_widget_measure (GTK_WIDGET (w->wizard), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (w->wizard), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL,
+                      NULL);
   g_assert_cmpint (minimum, <=, 360);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (w->wizard)), <=, 360);
   for (guint i = 0; labels != NULL && labels[i] != NULL; i++)
@@ -169,7 +171,8 @@ assert_fits_phone (Wizard             *w,
       GtkWidget *label = child (w, labels[i]);
 
       if (gtk_widget_get_visible (label) && !openiot_test_ui_label_fits (GTK_LABEL (label)))
-        g_error ("label %s does not fit at 360 px: “%s”", labels[i], gtk_label_get_text (GTK_LABEL (label)));
+        g_error ("label %s does not fit at 360 px: “%s”", labels[i],
+                 gtk_label_get_text (GTK_LABEL (label)));
     }
 }
 
@@ -210,7 +213,8 @@ find_pin (const char *fingerprint)
   g_assert_no_error (error);
 
   for (guint i = 0; i < records->len; i++)
-    if (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (records->pdata[i]), fingerprint))
+    if (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (records->pdata[i]),
+                                   fingerprint))
       return g_object_ref (records->pdata[i]);
   return NULL;
 }
@@ -223,7 +227,8 @@ trust_and_check (Wizard     *w,
 {
   g_autoptr(OpenIotHubRecord) pin = NULL;
   g_autofree char *grouped = openiot_fingerprint_format_grouped (fingerprint);
-  const char * const trust_labels[] = { "trust_title_label", "fingerprint_label", "verification_label", NULL };
+  const char * const trust_labels[] = { "trust_title_label", "fingerprint_label",
+                                       "verification_label", NULL };
   const char * const success_labels[] = { NULL };
 
   g_assert_cmpstr (text (w, "fingerprint_label"), ==, grouped);
@@ -249,10 +254,12 @@ trust_and_check (Wizard     *w,
 
   g_assert_cmpuint (w->n_paired, ==, 1);
   g_assert_nonnull (w->paired);
-  g_assert_cmpstr (openiot_hub_record_get_name (openiot_hub_get_record (w->paired)), ==, "Test Hub");
+  g_assert_cmpstr (openiot_hub_record_get_name (openiot_hub_get_record (w->paired)), ==,
+                   "Test Hub");
   pin = find_pin (fingerprint);
   g_assert_nonnull (pin);
-  g_assert_cmpstr (openiot_hub_record_get_id (pin), ==, openiot_hub_record_get_id (openiot_hub_get_record (w->paired)));
+  g_assert_cmpstr (openiot_hub_record_get_id (pin), ==,
+                   openiot_hub_record_get_id (openiot_hub_get_record (w->paired)));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (w, "success_page"))), ==,
                    "Paired with “Test Hub”");
   if (screenshot_name != NULL)
@@ -282,7 +289,8 @@ test_link_one_step (void)
 
   g_assert_nonnull (fingerprint);
   open_wizard (&w, uri);
-  g_signal_connect (child (&w, "stack"), "notify::visible-child-name", G_CALLBACK (on_visible_page), pages);
+  g_signal_connect (child (&w, "stack"), "notify::visible-child-name",
+                    G_CALLBACK (on_visible_page), pages);
 
   /* Straight to "Pair with Test Hub?", with the link's fingerprint grouped
    * as the hub shows it; no code to check, nothing else to press first */
@@ -315,7 +323,8 @@ test_link_one_step (void)
   g_assert_cmpuint (w.n_paired, ==, 1);
   pin = find_pin (fingerprint);
   g_assert_nonnull (pin);
-  g_assert_cmpstr (openiot_hub_record_get_id (pin), ==, openiot_hub_record_get_id (openiot_hub_get_record (w.paired)));
+  g_assert_cmpstr (openiot_hub_record_get_id (pin), ==,
+                   openiot_hub_record_get_id (openiot_hub_get_record (w.paired)));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (&w, "success_page"))), ==,
                    "Paired with “Test Hub”");
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (&w, "success_page"))),
@@ -329,7 +338,8 @@ test_link_one_step (void)
     JsonArray *array = json_node_get_array (clients);
 
     g_assert_cmpuint (json_array_get_length (array), ==, 1);
-    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "name"), ==,
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0),
+                                                    "name"), ==,
                      "Hall Tablet");
   }
 
@@ -364,7 +374,8 @@ test_link_one_step_errors (void)
   open_wizard (&w, uri);
   g_assert_cmpstr (page (&w), ==, "confirm");
   press (&w, "confirm_button");
-  openiot_test_ui_wait_within ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "confirm_error_box"), 40,
+  openiot_test_ui_wait_within ((OpenIotTestCondition) gtk_widget_get_visible,
+                               child (&w, "confirm_error_box"), 40,
                                "error");
   g_assert_cmpstr (page (&w), ==, "confirm");
   g_assert_cmpstr (text (&w, "confirm_error_title_label"), ==, "This May Be an Attack");
@@ -570,7 +581,8 @@ test_wrong_code_then_address (void)
 
   press (&w, "pair_button");
   wait_for_page (&w, "code");
-  openiot_test_ui_wait_within ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "error_box"), 40, "error");
+  openiot_test_ui_wait_within ((OpenIotTestCondition) gtk_widget_get_visible,
+                               child (&w, "error_box"), 40, "error");
   g_assert_cmpstr (text (&w, "error_title_label"), ==, "Wrong Pairing Code");
   g_assert_nonnull (strstr (text (&w, "error_label"), "4 tries left"));
   g_assert_true (gtk_widget_has_css_class (child (&w, "error_label"), "error"));
@@ -597,7 +609,8 @@ test_wrong_code_then_address (void)
     JsonArray *array = json_node_get_array (clients);
 
     g_assert_cmpuint (json_array_get_length (array), ==, 1);
-    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "name"), ==,
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0),
+                                                    "name"), ==,
                      "Kitchen Tablet");
   }
 }
@@ -622,7 +635,8 @@ test_pair_by_localhost (void)
   Wizard w = { 0 };
 
   open_wizard (&w, NULL);
-  g_signal_connect (child (&w, "progress_label"), "notify::label", G_CALLBACK (on_progress_label), said);
+  g_signal_connect (child (&w, "progress_label"), "notify::label", G_CALLBACK (on_progress_label),
+                    said);
   set_text (&w, "address_row", address);
   press (&w, "continue_button");
   g_assert_cmpstr (page (&w), ==, "code");
@@ -754,7 +768,8 @@ test_bad_link (void)
   openiot_test_ui_wait_for_frame (GTK_WINDOW (w.wizard));
   g_assert_true (shows_error (&w, "link_error_label"));
   g_assert_false (shows_error (&w, "address_error_label"));
-  g_assert_cmpstr (text (&w, "link_error_label"), ==, "This link is incomplete — copy it again from the hub.");
+  g_assert_cmpstr (text (&w, "link_error_label"), ==,
+                   "This link is incomplete — copy it again from the hub.");
   g_assert_true (gtk_widget_has_css_class (child (&w, "link_row"), "error"));
   g_assert_false (gtk_widget_has_css_class (child (&w, "address_row"), "error"));
   /* Under the link, above the address */
@@ -783,7 +798,8 @@ test_bad_link (void)
   g_assert_cmpstr (text (&w, "address_row"), ==, "");
   g_assert_true (gtk_widget_get_visible (child (&w, "link_error_label")));
   g_assert_false (gtk_widget_get_visible (child (&w, "address_error_label")));
-  g_assert_cmpstr (text (&w, "link_error_label"), ==, "This link is incomplete — copy it again from the hub.");
+  g_assert_cmpstr (text (&w, "link_error_label"), ==,
+                   "This link is incomplete — copy it again from the hub.");
 
   /* An address that is none: said under the address */
   set_text (&w, "link_row", "");
@@ -810,7 +826,8 @@ test_unreachable (void)
   g_assert_cmpstr (page (&w), ==, "code");
   set_text (&w, "code_row", "1234 5678");
   g_signal_emit_by_name (child (&w, "code_row"), "entry-activated");
-  openiot_test_ui_wait_within ((OpenIotTestCondition) gtk_widget_get_visible, child (&w, "error_box"), 40, "error");
+  openiot_test_ui_wait_within ((OpenIotTestCondition) gtk_widget_get_visible,
+                               child (&w, "error_box"), 40, "error");
   g_assert_cmpstr (page (&w), ==, "code");
   g_assert_cmpstr (text (&w, "error_title_label"), ==, "Hub Not Reachable");
   /* Not the code's fault: it stays */
@@ -893,7 +910,8 @@ test_text (void)
   };
   g_autoptr(GError) rejected = g_error_new_literal (OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED,
                                                     "Der Kopplungscode ist falsch.");
-  g_autoptr(GError) unreachable = g_error_new_literal (OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE, "…");
+  g_autoptr(GError) unreachable = g_error_new_literal (OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE,
+                                                       "…");
   g_autofree char *title = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *pretty = NULL;
@@ -944,7 +962,8 @@ test_text (void)
                    "This link is incomplete — copy it again from the hub.");
   g_assert_cmpstr (openiot_pairing_text_explain_link ("OpenIoT://hub.local"), ==,
                    "This link is incomplete — copy it again from the hub.");
-  g_assert_cmpstr (openiot_pairing_text_explain_link ("openiot://hub.local:8444/?code=1234 5678"), ==,
+  g_assert_cmpstr (openiot_pairing_text_explain_link ("openiot://hub.local:8444/?code=1234 5678"),
+                   ==,
                    "This link was changed on its way here — copy it again from the hub, in one piece.");
   g_assert_nonnull (strstr (openiot_pairing_text_explain_link ("https://example.com/"),
                             "This is not a pairing link."));

@@ -45,7 +45,8 @@ typedef struct
 
 static const Expected expectations[] = {
   { "de", "Noch keine Hubs", "Hub koppeln", "Ihren Hub erreichen", "Erreicht über", "Live" },
-  { "fr", "Aucun hub pour l’instant", "Associer un hub", "Accéder à votre hub", "Accessible via", "En direct" },
+  { "fr", "Aucun hub pour l’instant", "Associer un hub", "Accéder à votre hub", "Accessible via",
+   "En direct" },
 };
 
 /* The demo thermostat's and lock's titles, from their Thing Descriptions */
@@ -109,7 +110,8 @@ check_phone_as (GtkWindow          *window,
     }
   openiot_test_ui_wait_for_frame (window);
 
-  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL,
+                      NULL);
   g_assert_cmpint (minimum, <=, 360);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
 
@@ -188,13 +190,15 @@ test_pairing_window (void)
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (wizard)), ==, expected->pair_hub);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (
-                     openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "stack"))),
+                     openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW,
+                                                     "stack"))),
                    ==, "reach");
 
   /* A bad address: the longest sentences of the first page */
   gtk_editable_set_text (GTK_EDITABLE (openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "address_row")),
                          "not an address");
-  g_signal_emit_by_name (openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "continue_button"),
+  g_signal_emit_by_name (openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW,
+                                                         "continue_button"),
                          "clicked");
   check_phone (GTK_WINDOW (wizard), "pairing-bad-address", NULL);
 
@@ -370,10 +374,14 @@ issue_15_pages (OpenIotWindow *window,
 {
   OpenIotHubPage *hub_page = OPENIOT_HUB_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "hub_page"));
   OpenIotThingPage *thing_page = OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "thing_page"));
-  GtkWidget *grid = openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE, "services_grid");
-  GtkWidget *activity = openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE, "activity_list");
-  GtkWidget *nickname = openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE, "nickname_row");
-  GtkWidget *device_name = openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE, "device_name_row");
+  GtkWidget *grid = openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE,
+                                                    "services_grid");
+  GtkWidget *activity = openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE,
+                                                        "activity_list");
+  GtkWidget *nickname = openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE,
+                                                        "nickname_row");
+  GtkWidget *device_name = openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE,
+                                                           "device_name_row");
   g_autofree char *too_long = g_strnfill (65, 'x');
   g_autofree char *hub_name = NULL;
   OpenIotActionRow *unlock;
@@ -424,7 +432,8 @@ issue_15_pages (OpenIotWindow *window,
   screenshots (GTK_WINDOW (window), "action-result", lock_texts, GTK_WIDGET (unlock));
 
   /* What the unlock left in the activity log: the lock's state changed */
-  openiot_test_app_wait_until (hub, event_row_has_entry, openiot_thing_page_get_event (thing_page, "stateChanged"),
+  openiot_test_app_wait_until (hub, event_row_has_entry,
+                               openiot_thing_page_get_event (thing_page, "stateChanged"),
                                "the state change in the lock's events");
   openiot_window_show_service (window, "lock", LOCK);
   screenshots (GTK_WINDOW (window), "activity-lock", lock_texts,
@@ -485,7 +494,8 @@ test_hub_and_thing (void)
   openiot_window_show_hub (window, hub);
   openiot_test_app_wait_until (current_hub, services_listed, hub, "the services");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
-                     openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE, "route_row"))),
+                     openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE,
+                                                     "route_row"))),
                    ==, expected->reached_through);
   check_phone (GTK_WINDOW (window), "hub-page", NULL);
 
@@ -501,7 +511,8 @@ test_hub_and_thing (void)
   openiot_test_ui_iterate (500);
   check_phone (GTK_WINDOW (window), "thing-offline", thermostat_texts);
   openiot_test_hub_restart (test_hub);
-  openiot_test_app_wait_until (current_hub, thing_live, thing_page, "live again after the hub came back");
+  openiot_test_app_wait_until (current_hub, thing_live, thing_page,
+                               "live again after the hub came back");
 
   issue_15_pages (window, hub);
 
@@ -550,7 +561,8 @@ main (int   argc,
     if (g_strcmp0 (language, expectations[i].language) == 0)
       expected = &expectations[i];
   if (expected == NULL)
-    g_error ("LANGUAGE=%s: no expected strings for it in %s", language ? language : "(unset)", __FILE__);
+    g_error ("LANGUAGE=%s: no expected strings for it in %s", language ? language : "(unset)",
+             __FILE__);
 
   gtk_init ();
   app = openiot_test_app_new ();

@@ -120,11 +120,13 @@ test_window_about_and_shortcuts (Fixture       *fixture,
   openiot_test_ui_iterate (100);
   about = openiot_test_ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
-  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Open-IoT");
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==,
+                   "Open-IoT");
   openiot_test_ui_screenshot (about, "about-window");
   gtk_window_destroy (about);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-help-overlay", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-help-overlay",
+                                             NULL));
   openiot_test_ui_iterate (100);
   shortcuts = openiot_test_ui_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
@@ -138,8 +140,10 @@ main (int   argc,
 {
   app = openiot_test_app_init (&argc, &argv);
 
-  g_test_add ("/app/window/phone", Fixture, NULL, fixture_set_up, test_window_phone, fixture_tear_down);
-  g_test_add ("/app/window/desktop", Fixture, NULL, fixture_set_up, test_window_desktop, fixture_tear_down);
+  g_test_add ("/app/window/phone", Fixture, NULL, fixture_set_up, test_window_phone,
+              fixture_tear_down);
+  g_test_add ("/app/window/desktop", Fixture, NULL, fixture_set_up, test_window_desktop,
+              fixture_tear_down);
   g_test_add ("/app/window/about-and-shortcuts", Fixture, NULL, fixture_set_up,
               test_window_about_and_shortcuts, fixture_tear_down);
 
