@@ -14,6 +14,13 @@
  * library's one error writer (docs/protocol.md, "Conventions"), with the
  * machine-readable "reason" when one tells apart the cases one error code
  * covers ("invalid-name"). */
+static void respond_error_valist (SoupServerMessage *msg,
+                                  guint              status,
+                                  const char        *error,
+                                  const char        *reason,
+                                  const char        *format,
+                                  va_list            args) G_GNUC_PRINTF (5, 0);
+
 static void
 respond_error_valist (SoupServerMessage *msg,
                       guint              status,
