@@ -154,7 +154,9 @@ choose_framing (OpenIotHubdResponseReader *self,
   if (lengths != NULL)
     {
       g_auto(GStrv) values = g_strsplit (lengths, ",", -1);
-      const char *first = g_strstrip (values[0]);
+      /* an empty value splits into no value at all (found by fuzzing:
+       * the hub crashed on "Content-Length:" with nothing after it) */
+      const char *first = values[0] != NULL ? g_strstrip (values[0]) : "";
       gsize digits = strspn (first, "0123456789");
 
       if (digits == 0 || digits > 18 || first[digits] != '\0')
