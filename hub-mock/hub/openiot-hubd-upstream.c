@@ -244,8 +244,22 @@ request_fail (OpenIotHubdUpstreamRequest *request,
   request_finish (request, error);
 }
 
-/* Hands a piece of body to the owner. Returns FALSE when the owner
- * cancelled (the request is gone then). */
+/* After a callback of the owner's: FALSE when the owner cancelled the
+ * request inside it (the request is freed here, then). */
+static gboolean
+request_survived_callback (OpenIotHubdUpstreamRequest *request)
+{
+  request->in_callback = FALSE;
+  if (request->cancelled)
+    {
+      request_free (request);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Hands a piece of body to the owner. Returns FALSE when the request is
+ * gone. */
 static gboolean
 request_emit_body (OpenIotHubdUpstreamRequest *request,
                    const guint8               *data,
@@ -255,13 +269,7 @@ request_emit_body (OpenIotHubdUpstreamRequest *request,
 
   request->in_callback = TRUE;
   request->callbacks.got_body (chunk, request->user_data);
-  request->in_callback = FALSE;
-  if (request->cancelled)
-    {
-      request_free (request);
-      return FALSE;
-    }
-  return TRUE;
+  return request_survived_callback (request);
 }
 
 static gboolean
@@ -274,13 +282,7 @@ request_emit_head (OpenIotHubdUpstreamRequest *request)
                                openiot_hubd_response_reader_get_reason (reader),
                                openiot_hubd_response_reader_get_headers (reader),
                                request->user_data);
-  request->in_callback = FALSE;
-  if (request->cancelled)
-    {
-      request_free (request);
-      return FALSE;
-    }
-  return TRUE;
+  return request_survived_callback (request);
 }
 
 static void request_connection_closed (OpenIotHubdUpstreamRequest *request);
