@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
@@ -41,6 +42,31 @@ openiot_cli_parse (int                 *argc,
     }
 
   return TRUE;
+}
+
+/* The --hub option of the commands that talk to one hub */
+GOptionEntry
+openiot_cli_hub_option (char **hub_name)
+{
+  return (GOptionEntry) { "hub", 0, 0, G_OPTION_ARG_STRING, hub_name,
+                          N_("The hub, by id or name (needed when several are paired)"),
+                          N_("HUB") };
+}
+
+/* openiot_cli_parse() for a command whose one option is --hub */
+gboolean
+openiot_cli_parse_with_hub (int          *argc,
+                            char       ***argv,
+                            const char   *parameters,
+                            const char   *summary,
+                            char        **hub_name)
+{
+  const GOptionEntry entries[] = {
+    openiot_cli_hub_option (hub_name),
+    { NULL }
+  };
+
+  return openiot_cli_parse (argc, argv, parameters, summary, entries);
 }
 
 void
@@ -131,6 +157,34 @@ openiot_cli_print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
+/*
+ * openiot_cli_print_json_strings:
+ * @first_member: a member name, then its string value, then more pairs,
+ *   then %NULL
+ *
+ * Prints a JSON object of string members, as openiot_cli_print_json() does.
+ */
+void
+openiot_cli_print_json_strings (const char *first_member,
+                                ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  va_list members;
+
+  json_builder_begin_object (builder);
+  va_start (members, first_member);
+  for (const char *name = first_member; name != NULL; name = va_arg (members, const char *))
+    {
+      json_builder_set_member_name (builder, name);
+      json_builder_add_string_value (builder, va_arg (members, const char *));
+    }
+  va_end (members);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  openiot_cli_print_json (root);
+}
+
 GPtrArray *
 openiot_cli_list_hubs (GError **error)
 {
@@ -195,6 +249,35 @@ openiot_cli_find_hub (const char  *hub,
   return g_object_ref (found);
 }
 
+/*
+ * openiot_cli_connect:
+ * @hub_name: (nullable): as for openiot_cli_find_hub()
+ * @hub: (out): the paired hub
+ * @identity: (out) (optional): this device's identity
+ *
+ * A connection, as this device, to the paired hub @hub_name.
+ */
+OpenIotHubConnection *
+openiot_cli_connect (const char        *hub_name,
+                     OpenIotHubRecord **hub,
+                     OpenIotIdentity  **identity,
+                     GError           **error)
+{
+  g_autoptr(OpenIotHubRecord) record = NULL;
+  g_autoptr(OpenIotIdentity) self = NULL;
+  OpenIotHubConnection *connection;
+
+  if (!(record = openiot_cli_find_hub (hub_name, error)) ||
+      !(self = openiot_cli_load_identity (NULL, error)))
+    return NULL;
+
+  connection = openiot_hub_connection_new (record, self);
+  *hub = g_steal_pointer (&record);
+  if (identity != NULL)
+    *identity = g_steal_pointer (&self);
+  return connection;
+}
+
 const char *
 openiot_cli_verification_text (OpenIotVerification verification)
 {
@@ -239,6 +322,16 @@ openiot_cli_explain_certificate_change (OpenIotHubRecord     *hub,
     g_printerr (_("Pinned:    %s\nPresented: %s\nReview it with “openiot trust”.\n"),
                 openiot_hub_record_get_fingerprint (hub),
                 openiot_hub_connection_get_presented_fingerprint (connection));
+}
+
+/* openiot_cli_fail() for a request to @hub, certificate details included */
+int
+openiot_cli_fail_on_hub (OpenIotHubRecord     *hub,
+                         OpenIotHubConnection *connection,
+                         const GError         *error)
+{
+  openiot_cli_explain_certificate_change (hub, connection, error);
+  return openiot_cli_fail (error);
 }
 
 /* A yes from a person at a terminal; never from a pipe. */

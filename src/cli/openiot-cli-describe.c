@@ -149,19 +149,15 @@ openiot_cli_describe (int    argc,
 {
   static const char * const headings[] = { N_("Properties"), N_("Actions"), N_("Events") };
   g_autofree char *hub_name = NULL;
-  const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
-     N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
-    { NULL }
-  };
   g_autoptr(OpenIotCliThing) cli_thing = NULL;
   g_autoptr(GError) error = NULL;
   const char * const *warnings;
   OpenIotThing *thing;
 
-  if (!openiot_cli_parse (&argc, &argv, _("SERVICE"),
-                          _("Describe a service’s Thing: its properties, actions and events."),
-                          entries) ||
+  if (!openiot_cli_parse_with_hub (&argc, &argv, _("SERVICE"),
+                                   _("Describe a service’s Thing: its properties, actions and "
+                                     "events."),
+                                   &hub_name) ||
       argc != 2)
     return OPENIOT_CLI_EXIT_USAGE;
 

@@ -214,17 +214,9 @@ openiot_cli_identity (int    argc,
 
   if (openiot_cli_options.json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, openiot_identity_get_name (identity));
-      json_builder_set_member_name (builder, "certificate");
-      json_builder_add_string_value (builder, openiot_identity_get_fingerprint (identity));
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      openiot_cli_print_json (root);
+      openiot_cli_print_json_strings ("name", openiot_identity_get_name (identity),
+                                      "certificate", openiot_identity_get_fingerprint (identity),
+                                      NULL);
       return OPENIOT_CLI_EXIT_OK;
     }
 

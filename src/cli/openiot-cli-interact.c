@@ -100,18 +100,13 @@ run (int          argc,
                           3, 4 },
   };
   g_autofree char *hub_name = NULL;
-  const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
-     N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
-    { NULL }
-  };
   g_autoptr(OpenIotCliThing) cli_thing = NULL;
   g_autoptr(JsonNode) value = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!openiot_cli_parse (&argc, &argv, _(usage[interaction].parameters),
-                          _(usage[interaction].summary), entries))
+  if (!openiot_cli_parse_with_hub (&argc, &argv, _(usage[interaction].parameters),
+                                   _(usage[interaction].summary), &hub_name))
     return OPENIOT_CLI_EXIT_USAGE;
   if (argc < usage[interaction].min_args || argc > usage[interaction].max_args)
     {

@@ -93,8 +93,7 @@ openiot_cli_observe (int    argc,
   g_autofree char *event = NULL;
   int count = 0, timeout = 0;
   const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
-     N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
+    openiot_cli_hub_option (&hub_name),
     { "event", 0, 0, G_OPTION_ARG_STRING, &event,
      N_("Subscribe to this event instead of a property"), N_("EVENT") },
     { "count", 0, 0, G_OPTION_ARG_INT, &count, N_("Stop after N values"), N_("N") },

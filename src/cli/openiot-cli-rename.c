@@ -19,16 +19,13 @@ openiot_cli_rename_hub (int    argc,
   g_autofree char *hub_name = NULL;
   gboolean reset = FALSE;
   const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
-      N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
+    openiot_cli_hub_option (&hub_name),
     { "reset", 0, 0, G_OPTION_ARG_NONE, &reset,
       N_("Go back to the name the hub gives itself"), NULL },
     { NULL }
   };
   g_autoptr(OpenIotHubRecord) hub = NULL;
   g_autoptr(OpenIotHubRecord) renamed = NULL;
-  g_autoptr(OpenIotPinStore) store = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!openiot_cli_parse (&argc, &argv, _("[NICKNAME]"),
@@ -56,9 +53,7 @@ openiot_cli_rename_hub (int    argc,
       return OPENIOT_CLI_EXIT_USAGE;
     }
 
-  store = openiot_pin_store_new (openiot_cli_options.store_dir);
-  openiot_pin_store_save_async (store, renamed, NULL, openiot_cli_store_result, &result);
-  if (!openiot_pin_store_save_finish (store, openiot_cli_wait (&result), &error))
+  if (!openiot_cli_save_hub (renamed, &error))
     return openiot_cli_fail (error);
 
   if (openiot_cli_options.json)
@@ -83,22 +78,16 @@ openiot_cli_rename_device (int    argc,
                            char **argv)
 {
   g_autofree char *hub_name = NULL;
-  const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
-      N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
-    { NULL }
-  };
   g_autoptr(OpenIotHubRecord) hub = NULL;
-  g_autoptr(OpenIotIdentity) identity = NULL;
   g_autoptr(OpenIotHubConnection) connection = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
 
-  if (!openiot_cli_parse (&argc, &argv, _("NAME"),
-                          _("Change the name the hub lists this device under (and tells its "
-                            "services)."),
-                          entries))
+  if (!openiot_cli_parse_with_hub (&argc, &argv, _("NAME"),
+                                   _("Change the name the hub lists this device under (and tells "
+                                     "its services)."),
+                                   &hub_name))
     return OPENIOT_CLI_EXIT_USAGE;
 
   if (argc != 2)
@@ -114,35 +103,18 @@ openiot_cli_rename_device (int    argc,
       return OPENIOT_CLI_EXIT_USAGE;
     }
 
-  if (!(hub = openiot_cli_find_hub (hub_name, &error)) ||
-      !(identity = openiot_cli_load_identity (NULL, &error)))
+  if (!(connection = openiot_cli_connect (hub_name, &hub, NULL, &error)))
     return openiot_cli_fail (error);
 
-  connection = openiot_hub_connection_new (hub, identity);
   openiot_hub_connection_rename_device_async (connection, argv[1], NULL, openiot_cli_store_result,
                                               &result);
   name = openiot_hub_connection_rename_device_finish (connection, openiot_cli_wait (&result),
                                                       &error);
   if (name == NULL)
-    {
-      openiot_cli_explain_certificate_change (hub, connection, error);
-      return openiot_cli_fail (error);
-    }
+    return openiot_cli_fail_on_hub (hub, connection, error);
 
   if (openiot_cli_options.json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "hub");
-      json_builder_add_string_value (builder, openiot_hub_record_get_id (hub));
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, name);
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      openiot_cli_print_json (root);
-    }
+    openiot_cli_print_json_strings ("hub", openiot_hub_record_get_id (hub), "name", name, NULL);
   else
     g_print (_("The hub “%s” lists this device as “%s”.\n"),
              openiot_cli_safe (openiot_hub_record_get_display_name (hub)), openiot_cli_safe (name));

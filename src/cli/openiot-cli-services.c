@@ -14,13 +14,7 @@ openiot_cli_services (int    argc,
                       char **argv)
 {
   g_autofree char *hub_name = NULL;
-  const GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_name,
-     N_("The hub, by id or name (needed when several are paired)"), N_("HUB") },
-    { NULL }
-  };
   g_autoptr(OpenIotHubRecord) hub = NULL;
-  g_autoptr(OpenIotIdentity) identity = NULL;
   g_autoptr(OpenIotHubConnection) connection = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -29,22 +23,18 @@ openiot_cli_services (int    argc,
   JsonArray *services;
   guint status = 0;
 
-  if (!openiot_cli_parse (&argc, &argv, "", _("List the hub’s services."), entries) || argc != 1)
+  if (!openiot_cli_parse_with_hub (&argc, &argv, "", _("List the hub’s services."), &hub_name) ||
+      argc != 1)
     return OPENIOT_CLI_EXIT_USAGE;
 
-  if (!(hub = openiot_cli_find_hub (hub_name, &error)) ||
-      !(identity = openiot_cli_load_identity (NULL, &error)))
+  if (!(connection = openiot_cli_connect (hub_name, &hub, NULL, &error)))
     return openiot_cli_fail (error);
 
-  connection = openiot_hub_connection_new (hub, identity);
   openiot_hub_connection_send_async (connection, "GET", "/open-iot/v1/services", NULL, NULL, NULL,
                                      openiot_cli_store_result, &result);
   if (!(body = openiot_hub_connection_send_finish (connection, openiot_cli_wait (&result), &status,
                                                    &error)))
-    {
-      openiot_cli_explain_certificate_change (hub, connection, error);
-      return openiot_cli_fail (error);
-    }
+    return openiot_cli_fail_on_hub (hub, connection, error);
 
   if (status != 200 ||
       !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),

@@ -45,15 +45,12 @@ openiot_cli_thing_open (const char  *hub_name,
                         GError     **error)
 {
   g_autoptr(OpenIotCliThing) self = g_new0 (OpenIotCliThing, 1);
-  g_autoptr(OpenIotIdentity) identity = NULL;
   g_autoptr(OpenIotThing) cached = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  if (!(self->hub = openiot_cli_find_hub (hub_name, error)) ||
-      !(identity = openiot_cli_load_identity (NULL, error)))
+  if (!(self->connection = openiot_cli_connect (hub_name, &self->hub, NULL, error)))
     return NULL;
 
-  self->connection = openiot_hub_connection_new (self->hub, identity);
   self->cache = openiot_cli_new_cache ();
 
   if (!fresh && (cached = openiot_thing_cache_load_thing (self->cache, self->hub, service_id)))
@@ -94,8 +91,7 @@ int
 openiot_cli_thing_fail (OpenIotCliThing *self,
                         const GError    *error)
 {
-  openiot_cli_explain_certificate_change (self->hub, self->connection, error);
-  return openiot_cli_fail (error);
+  return openiot_cli_fail_on_hub (self->hub, self->connection, error);
 }
 
 void

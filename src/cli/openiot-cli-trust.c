@@ -60,11 +60,9 @@ openiot_cli_trust (int    argc,
       argc != 1)
     return OPENIOT_CLI_EXIT_USAGE;
 
-  if (!(hub = openiot_cli_find_hub (hub_name, &error)) ||
-      !(identity = openiot_cli_load_identity (NULL, &error)))
+  if (!(connection = openiot_cli_connect (hub_name, &hub, &identity, &error)))
     return openiot_cli_fail (error);
 
-  connection = openiot_hub_connection_new (hub, identity);
   if (!probe (connection, &changed, &error))
     return openiot_cli_fail (error);
 
