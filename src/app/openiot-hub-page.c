@@ -308,12 +308,6 @@ rename_hub_action (GtkWidget  *widget,
 }
 
 static void
-on_nickname_activated (OpenIotHubPage *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "hub.rename-hub", NULL);
-}
-
-static void
 reset_nickname_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
@@ -517,10 +511,15 @@ rename_device_action (GtkWidget  *widget,
                                               name_request_new (self, self->rename_cancellable));
 }
 
+/* Enter in either name row applies that name */
 static void
-on_device_name_activated (OpenIotHubPage *self)
+on_name_activated (OpenIotHubPage *self,
+                   AdwEntryRow    *row)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "hub.rename-device", NULL);
+  gboolean nickname = row == self->nickname_row;
+
+  gtk_widget_activate_action (GTK_WIDGET (self),
+                              nickname ? "hub.rename-hub" : "hub.rename-device", NULL);
 }
 
 static void
@@ -807,9 +806,8 @@ openiot_hub_page_class_init (OpenIotHubPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OpenIotHubPage, device_name_message);
   gtk_widget_class_bind_template_callback (widget_class, on_service_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_nickname_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_nickname_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_device_name_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_device_name_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_activated);
   gtk_widget_class_install_action (widget_class, "hub.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "hub.rename-hub", NULL, rename_hub_action);
   gtk_widget_class_install_action (widget_class, "hub.reset-nickname", NULL, reset_nickname_action);
