@@ -72,8 +72,11 @@ initial_value (OpenIotDataSchema *schema)
         const char * const *names = openiot_data_schema_get_property_names (schema);
 
         for (guint i = 0; names != NULL && names[i] != NULL; i++)
-          json_object_set_member (object, names[i],
-                                  initial_value (openiot_data_schema_get_property (schema, names[i])));
+          {
+            OpenIotDataSchema *member = openiot_data_schema_get_property (schema, names[i]);
+
+            json_object_set_member (object, names[i], initial_value (member));
+          }
         return json_node_init_object (json_node_alloc (), object);
       }
     default:
@@ -282,10 +285,10 @@ openiot_action_row_new (OpenIotInteraction *action)
         {
           OpenIotDataSchema *member = openiot_data_schema_get_property (input, names[i]);
           const char *title = openiot_data_schema_get_title (member);
+          JsonObject *values = json_node_get_object (self->input_value);
           g_autoptr(OpenIotValueEditor) editor = openiot_value_editor_new (member, title ? title : names[i], NULL, TRUE);
 
-          openiot_value_editor_set_value (editor,
-                                          json_object_get_member (json_node_get_object (self->input_value), names[i]));
+          openiot_value_editor_set_value (editor, json_object_get_member (values, names[i]));
           g_signal_connect_object (editor, "changed", G_CALLBACK (on_member_input_changed), self,
                                    0);
           g_object_set_data_full (G_OBJECT (openiot_value_editor_get_row (editor)),

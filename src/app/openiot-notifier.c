@@ -116,6 +116,7 @@ on_event (OpenIotEventWatch    *watch,
           OpenIotNotifier      *self)
 {
   OpenIotHub *hub = openiot_event_watch_get_hub (watch);
+  const char *hub_id = openiot_hub_record_get_id (openiot_hub_get_record (hub));
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self->application));
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *title = NULL;
@@ -144,8 +145,7 @@ on_event (OpenIotEventWatch    *watch,
   g_notification_set_body (notification, body != NULL ? body : hub_line);
   if (openiot_interaction_get_is_alarm (event))
     g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
-  g_notification_set_default_action_and_target (notification, "app.show-thing", "(ss)",
-                                                openiot_hub_record_get_id (openiot_hub_get_record (hub)),
+  g_notification_set_default_action_and_target (notification, "app.show-thing", "(ss)", hub_id,
                                                 openiot_activity_entry_get_service_id (entry));
   /* One notification per event of a device: a new one replaces the last */
   id = g_strdup_printf ("event/%s/%s", openiot_activity_entry_get_service_id (entry),

@@ -185,6 +185,8 @@ make_link (OpenIotPairingWindow *self,
   const char *host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
   guint16 pairing_port = self->link ? openiot_pairing_link_get_pairing_port (self->link) : self->pairing_port;
   guint16 port = self->link ? openiot_pairing_link_get_port (self->link) : 0;
+  const char *fingerprint = self->link ? openiot_pairing_link_get_fingerprint (self->link) : NULL;
+  const char *name = self->link ? openiot_pairing_link_get_name (self->link) : NULL;
 
   if (self->link != NULL)
     {
@@ -196,9 +198,7 @@ make_link (OpenIotPairingWindow *self,
     }
   extra = g_strv_builder_end (builder);
 
-  return openiot_pairing_link_new (host, pairing_port, port, code,
-                                   self->link ? openiot_pairing_link_get_fingerprint (self->link) : NULL,
-                                   self->link ? openiot_pairing_link_get_name (self->link) : NULL,
+  return openiot_pairing_link_new (host, pairing_port, port, code, fingerprint, name,
                                    (const char * const *) extra);
 }
 

@@ -98,8 +98,9 @@ find_known_hub (OpenIotPairingWindow *self)
   for (guint i = 0; i < g_list_model_get_n_items (hubs); i++)
     {
       g_autoptr(OpenIotHub) hub = g_list_model_get_item (hubs, i);
+      OpenIotHubRecord *record = openiot_hub_get_record (hub);
 
-      if (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (openiot_hub_get_record (hub)), fingerprint))
+      if (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (record), fingerprint))
         return hub;
     }
   return NULL;

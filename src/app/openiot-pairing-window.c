@@ -96,7 +96,9 @@ _openiot_pairing_window_dup_row_text (AdwEntryRow *row)
 char *
 _openiot_pairing_window_dup_code (OpenIotPairingWindow *self)
 {
-  return openiot_pairing_text_normalize_code (gtk_editable_get_text (GTK_EDITABLE (self->code_row)));
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->code_row));
+
+  return openiot_pairing_text_normalize_code (typed);
 }
 
 void

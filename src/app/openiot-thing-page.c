@@ -225,10 +225,11 @@ update_action_states (OpenIotThingPage *self)
   for (guint i = 0; i < self->action_rows->len; i++)
     {
       OpenIotActionRow *row = self->action_rows->pdata[i];
+      const char *name = openiot_action_row_get_name (row);
+      JsonObject *values = openiot_thing_session_get_values (self->session);
 
       openiot_action_row_set_redundant (row, openiot_thing_action_is_redundant (self->shown_thing,
-                                                                                openiot_action_row_get_name (row),
-                                                                                openiot_thing_session_get_values (self->session)));
+                                                                                name, values));
     }
 }
 
@@ -283,10 +284,10 @@ on_written (GObject      *source,
                                                   openiot_value_editor_get_title (write->editor),
                                                   reason);
       const char *name = g_object_get_data (G_OBJECT (write->editor), "openiot-property");
+      JsonObject *values = openiot_thing_session_get_values (session);
 
       /* Roll back to what the device last said. */
-      openiot_value_editor_set_value (write->editor,
-                                      json_object_get_member (openiot_thing_session_get_values (session), name));
+      openiot_value_editor_set_value (write->editor, json_object_get_member (values, name));
       openiot_toast_show (GTK_WIDGET (self), message);
       update_state (self);
     }
@@ -298,6 +299,7 @@ on_editor_changed (OpenIotValueEditor *editor,
                    JsonNode           *value,
                    OpenIotThingPage   *self)
 {
+  const char *property;
   Write *write;
 
   if (self->session == NULL)
@@ -307,9 +309,9 @@ on_editor_changed (OpenIotValueEditor *editor,
   write->page = g_object_ref (self);
   write->editor = g_object_ref (editor);
   openiot_value_editor_set_busy (editor, TRUE);
-  openiot_thing_session_write_property_async (self->session,
-                                              g_object_get_data (G_OBJECT (editor), "openiot-property"),
-                                              value, self->cancellable, on_written, write);
+  property = g_object_get_data (G_OBJECT (editor), "openiot-property");
+  openiot_thing_session_write_property_async (self->session, property, value, self->cancellable,
+                                              on_written, write);
 }
 
 static void
@@ -369,6 +371,7 @@ follow_notify_switch (OpenIotThingPage   *self,
 {
   OpenIotNotifier *notifier = get_notifier (self);
   GtkSwitch *toggle = openiot_event_row_get_notify_switch (row);
+  const char *service_id;
 
   if (notifier == NULL)
     {
@@ -376,9 +379,9 @@ follow_notify_switch (OpenIotThingPage   *self,
       return;
     }
   g_object_set_data_full (G_OBJECT (toggle), "openiot-event", g_object_ref (event), g_object_unref);
-  gtk_switch_set_active (toggle, openiot_notifier_get_wanted (notifier, self->hub,
-                                                              openiot_thing_session_get_service_id (self->session),
-                                                              event));
+  service_id = openiot_thing_session_get_service_id (self->session);
+  gtk_switch_set_active (toggle,
+                         openiot_notifier_get_wanted (notifier, self->hub, service_id, event));
   g_signal_connect_object (toggle, "notify::active", G_CALLBACK (on_notify_switch), self, 0);
 }
 
@@ -489,6 +492,7 @@ build_actions_and_events (OpenIotThingPage *self,
   GListModel *actions = openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_ACTION);
   GListModel *events = openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_EVENT);
   AdwPreferencesGroup *group;
+  guint logged;
 
   if (g_list_model_get_n_items (actions) > 0)
     {
@@ -523,8 +527,8 @@ build_actions_and_events (OpenIotThingPage *self,
                                row);
           follow_notify_switch (self, OPENIOT_EVENT_ROW (row), event);
         }
-      show_logged_events (self,
-                          self->activity ? g_list_model_get_n_items (G_LIST_MODEL (self->activity)) : 0);
+      logged = self->activity ? g_list_model_get_n_items (G_LIST_MODEL (self->activity)) : 0;
+      show_logged_events (self, logged);
     }
 }
 
@@ -739,6 +743,8 @@ openiot_thing_page_show (OpenIotThingPage *self,
                          const char       *service_id,
                          const char       *title)
 {
+  OpenIotApplication *application = openiot_application_from_widget (GTK_WIDGET (self));
+
   openiot_thing_page_clear (self);
   self->hub = g_object_ref (hub);
   self->cancellable = g_cancellable_new ();
@@ -746,9 +752,8 @@ openiot_thing_page_show (OpenIotThingPage *self,
   adw_window_title_set_title (self->window_title, title ? title : service_id);
 
   /* The Thing's events, as the app's notifier logs them */
-  if (openiot_application_from_widget (GTK_WIDGET (self)) != NULL &&
-      g_set_object (&self->activity,
-                    openiot_application_get_activity_log (openiot_application_from_widget (GTK_WIDGET (self)), hub)))
+  if (application != NULL &&
+      g_set_object (&self->activity, openiot_application_get_activity_log (application, hub)))
     g_signal_connect (self->activity, "items-changed", G_CALLBACK (on_activity), self);
 
   self->session = openiot_thing_session_new (hub, service_id);

@@ -231,6 +231,7 @@ build (OpenIotValueEditor *self,
        gboolean            editable)
 {
   OpenIotDataType type = openiot_data_schema_get_data_type (self->schema);
+  const char *unit = openiot_data_schema_get_unit_symbol (self->schema);
 
   if (type == OPENIOT_DATA_TYPE_OBJECT &&
       openiot_data_schema_get_property_names (self->schema) != NULL)
@@ -279,9 +280,8 @@ build (OpenIotValueEditor *self,
     case KIND_SPIN:
       self->row = adw_action_row_new ();
       self->control = make_spin (self);
-      if (openiot_data_schema_get_unit_symbol (self->schema) != NULL)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (self->row),
-                                   gtk_label_new (openiot_data_schema_get_unit_symbol (self->schema)));
+      if (unit != NULL)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (self->row), gtk_label_new (unit));
       adw_action_row_add_suffix (ADW_ACTION_ROW (self->row), self->control);
       break;
     case KIND_LABEL:

@@ -166,6 +166,7 @@ on_hub_removed (GObject      *source,
 {
   g_autoptr(OpenIotWindow) self = user_data;
   OpenIotHub *hub = OPENIOT_HUB (source);
+  const char *name = openiot_hub_record_get_display_name (openiot_hub_get_record (hub));
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   gboolean told_hub = FALSE;
@@ -177,10 +178,8 @@ on_hub_removed (GObject      *source,
       return;
     }
 
-  message = told_hub ? g_strdup_printf (_("Removed “%s”"),
-                                        openiot_hub_record_get_display_name (openiot_hub_get_record (hub)))
-                     : g_strdup_printf (_("Removed “%s” here; the hub could not be told, so revoke this device there"),
-                                        openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
+  message = told_hub ? g_strdup_printf (_("Removed “%s”"), name)
+                     : g_strdup_printf (_("Removed “%s” here; the hub could not be told, so revoke this device there"), name);
   openiot_toast_show (GTK_WIDGET (self->toast_overlay), message);
   openiot_window_show_hub (self, NULL);
   openiot_application_remove_hub (get_application (self), hub);
@@ -205,15 +204,16 @@ remove_hub_action (GtkWidget  *widget,
   OpenIotWindow *self = OPENIOT_WINDOW (widget);
   OpenIotHub *hub = openiot_hub_page_get_hub (self->hub_page);
   GtkWidget *dialog;
+  const char *name;
 
   if (hub == NULL)
     return;
 
+  name = openiot_hub_record_get_display_name (openiot_hub_get_record (hub));
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove This Hub?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("This device stops using “%s”, and the hub forgets this device. "
-                                    "To use the hub again, pair it again with a new code."),
-                                  openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
+                                    "To use the hub again, pair it again with a new code."), name);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove",
                                     _("_Remove"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
@@ -280,8 +280,10 @@ update_hub_row (GtkWidget  *row,
   gboolean alarming = openiot_hub_get_status (hub) == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED &&
                       !openiot_hub_get_rotation_verified (hub);
 
+  OpenIotHubRecord *record = openiot_hub_get_record (hub);
+
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
+                                 openiot_hub_record_get_display_name (record));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), status);
   gtk_image_set_from_icon_name (icon, status_icon_name (hub));
   if (alarming)

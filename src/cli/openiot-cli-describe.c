@@ -123,7 +123,8 @@ print_interaction (OpenIotInteraction *interaction)
       break;
     case OPENIOT_INTERACTION_ACTION:
       {
-        g_autofree char *output = describe_schema (openiot_interaction_get_output_schema (interaction));
+        OpenIotDataSchema *output_schema = openiot_interaction_get_output_schema (interaction);
+        g_autofree char *output = describe_schema (output_schema);
 
         g_string_append_printf (flags, _("input %s → output %s"), schema, output);
         g_clear_pointer (&schema, g_free);

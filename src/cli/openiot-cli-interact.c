@@ -28,14 +28,15 @@ parse_value (const char    *text,
   g_autoptr(GError) parse_error = NULL;
   JsonNode *value = json_from_string (text, &parse_error);
   OpenIotInteraction *interaction;
+  OpenIotDataSchema *schema;
 
   if (value != NULL)
     return value;
 
   interaction = property != NULL ? openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY,
                                                          property) : NULL;
-  if (interaction != NULL &&
-      openiot_data_schema_get_data_type (openiot_interaction_get_schema (interaction)) == OPENIOT_DATA_TYPE_STRING)
+  schema = interaction != NULL ? openiot_interaction_get_schema (interaction) : NULL;
+  if (interaction != NULL && openiot_data_schema_get_data_type (schema) == OPENIOT_DATA_TYPE_STRING)
     {
       value = json_node_new (JSON_NODE_VALUE);
       json_node_set_string (value, text);

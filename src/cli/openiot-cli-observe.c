@@ -104,6 +104,7 @@ openiot_cli_observe (int    argc,
   g_autoptr(OpenIotObservation) observation = NULL;
   g_autoptr(GError) error = NULL;
   Watch watch = { 0 };
+  OpenIotInteractionKind kind;
 
   if (!openiot_cli_parse (&argc, &argv, _("SERVICE (PROPERTY | --event EVENT)"),
                           _("Print a property’s values, or an event’s data, as they come, one JSON value a line."),
@@ -119,8 +120,8 @@ openiot_cli_observe (int    argc,
   if (!(cli_thing = openiot_cli_thing_open (hub_name, argv[1], TRUE, &error)))
     return openiot_cli_fail (error);
 
-  observation = openiot_consumed_thing_observe (cli_thing->thing,
-                                                event != NULL ? OPENIOT_INTERACTION_EVENT : OPENIOT_INTERACTION_PROPERTY,
+  kind = event != NULL ? OPENIOT_INTERACTION_EVENT : OPENIOT_INTERACTION_PROPERTY;
+  observation = openiot_consumed_thing_observe (cli_thing->thing, kind,
                                                 event != NULL ? event : argv[2], &error);
   if (observation == NULL)
     return openiot_cli_fail (error);

@@ -53,6 +53,7 @@ openiot_cli_trust (int    argc,
   g_autoptr(OpenIotHubConnection) check = NULL;
   g_autoptr(GError) error = NULL;
   const char *presented;
+  const char *presented_pem;
   gboolean changed = FALSE;
 
   if (!openiot_cli_parse (&argc, &argv, "",
@@ -98,9 +99,8 @@ openiot_cli_trust (int    argc,
       return openiot_cli_fail (error);
     }
 
-  if (!(updated = openiot_hub_record_with_certificate (hub,
-                                                       openiot_hub_connection_get_presented_certificate_pem (connection),
-                                                       &error)) ||
+  presented_pem = openiot_hub_connection_get_presented_certificate_pem (connection);
+  if (!(updated = openiot_hub_record_with_certificate (hub, presented_pem, &error)) ||
       !openiot_cli_save_hub (updated, &error))
     return openiot_cli_fail (error);
 
