@@ -56,8 +56,10 @@ openiot_action_confirm (GtkWidget              *widget,
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, NULL, NULL));
   /* TRANSLATORS: an action's title, then a device's: "Unlock “Front door lock”?" */
   adw_message_dialog_format_heading (dialog, _("%s “%s”?"), title, device);
-  adw_message_dialog_format_body (dialog, _("“%s” does this at once, and it cannot be taken back "
-                                            "from here."), device);
+  adw_message_dialog_format_body (dialog,
+                                  _("“%s” does this at once, and it cannot be taken back from "
+                                    "here."),
+                                  device);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), NULL);
   adw_message_dialog_add_response (dialog, "run", title);
   adw_message_dialog_set_response_appearance (dialog, "run", ADW_RESPONSE_DESTRUCTIVE);

@@ -99,7 +99,8 @@ validate_input (OpenIotActionRow *self)
   OpenIotDataSchema *schema = openiot_interaction_get_schema (self->action);
   g_autoptr(GError) error = NULL;
 
-  self->input_valid = schema == NULL || openiot_data_schema_validate (schema, self->input_value, &error);
+  self->input_valid =
+      schema == NULL || openiot_data_schema_validate (schema, self->input_value, &error);
   if (self->run_row != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->run_row), error ? error->message : "");
   update_button (self);
@@ -183,7 +184,8 @@ on_invoked (GObject      *source,
 {
   g_autoptr(OpenIotActionRow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) output = openiot_consumed_thing_invoke_action_finish (OPENIOT_CONSUMED_THING (source), result, &error);
+  g_autoptr(JsonNode) output =
+      openiot_consumed_thing_invoke_action_finish (OPENIOT_CONSUMED_THING (source), result, &error);
 
   g_clear_object (&self->cancellable);
   set_running (self, FALSE);
@@ -286,7 +288,8 @@ openiot_action_row_new (OpenIotInteraction *action)
           OpenIotDataSchema *member = openiot_data_schema_get_property (input, names[i]);
           const char *title = openiot_data_schema_get_title (member);
           JsonObject *values = json_node_get_object (self->input_value);
-          g_autoptr(OpenIotValueEditor) editor = openiot_value_editor_new (member, title ? title : names[i], NULL, TRUE);
+          g_autoptr(OpenIotValueEditor) editor =
+              openiot_value_editor_new (member, title ? title : names[i], NULL, TRUE);
 
           openiot_value_editor_set_value (editor, json_object_get_member (values, names[i]));
           g_signal_connect_object (editor, "changed", G_CALLBACK (on_member_input_changed), self,

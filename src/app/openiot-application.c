@@ -98,7 +98,8 @@ on_pins_listed (GObject      *source,
 {
   g_autoptr(OpenIotApplication) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) records = openiot_pin_store_list_finish (OPENIOT_PIN_STORE (source), result, &error);
+  g_autoptr(GPtrArray) records =
+      openiot_pin_store_list_finish (OPENIOT_PIN_STORE (source), result, &error);
 
   if (records == NULL)
     {
@@ -121,7 +122,8 @@ on_identity_loaded (GObject      *source,
 {
   g_autoptr(OpenIotApplication) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotIdentity) identity = openiot_application_load_identity_finish (self, result, &error);
+  g_autoptr(OpenIotIdentity) identity =
+      openiot_application_load_identity_finish (self, result, &error);
 
   if (identity == NULL)
     {
@@ -293,7 +295,8 @@ OpenIotApplication *
 openiot_application_from_widget (GtkWidget *widget)
 {
   GtkRoot *root = gtk_widget_get_root (widget);
-  GtkApplication *application = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  GtkApplication *application =
+      GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
 
   return OPENIOT_IS_APPLICATION (application) ? OPENIOT_APPLICATION (application) : NULL;
 }
@@ -558,7 +561,8 @@ openiot_application_init (OpenIotApplication *self)
 {
   const GOptionEntry options[] = {
     { "store", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Keep this device’s key and pins in DIR (0600 files) instead of the keyring"), N_("DIR") },
+      N_("Keep this device’s key and pins in DIR (0600 files) instead of the "
+         "keyring"), N_("DIR") },
     { NULL }
   };
 

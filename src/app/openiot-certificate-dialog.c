@@ -103,8 +103,10 @@ openiot_certificate_dialog_new (GtkWindow  *parent,
   OpenIotCertificateDialog *self = g_object_new (OPENIOT_TYPE_CERTIFICATE_DIALOG,
                                                  "transient-for", parent, "modal", TRUE, NULL);
   OpenIotHubRecord *record = openiot_hub_get_record (hub);
-  g_autofree char *previous = openiot_fingerprint_format_grouped (openiot_hub_record_get_fingerprint (record));
-  g_autofree char *presented = openiot_fingerprint_format_grouped (openiot_hub_get_presented_fingerprint (hub));
+  g_autofree char *previous =
+      openiot_fingerprint_format_grouped (openiot_hub_record_get_fingerprint (record));
+  g_autofree char *presented =
+      openiot_fingerprint_format_grouped (openiot_hub_get_presented_fingerprint (hub));
   g_autofree char *paired = local_date (openiot_hub_record_get_trusted (record));
   g_autofree char *seen = local_date (openiot_hub_get_presented_since (hub));
   g_autofree char *previous_since = g_strdup_printf (_("Trusted since %s"), paired);
@@ -116,14 +118,18 @@ openiot_certificate_dialog_new (GtkWindow  *parent,
 
   adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self),
                                   rotated ? _("The Hub Renewed Its Certificate")
-                                                                      : _("Unverified Certificate"));
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (self), rotated
-    ? _("“%s” says it replaced its certificate, and the new one is signed by the certificate you trusted. "
-        "If you or its admin renewed it, trust the new one. Until you do, nothing is sent to the hub.")
-    : _("“%s” presented a certificate that is not signed by the one you trusted. This may be an attack. "
-        "If the hub was reset or replaced, compare the new fingerprint with the one it shows. "
-        "Until you decide, nothing is sent to the hub."),
-    openiot_hub_record_get_display_name (record));
+                                          : _("Unverified Certificate"));
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (self),
+                                  rotated ? _("“%s” says it replaced its certificate, and the "
+                                              "new one is signed by the certificate you trusted. "
+                                              "If you or its admin renewed it, trust the new one. "
+                                              "Until you do, nothing is sent to the hub.")
+                                          : _("“%s” presented a certificate that is not "
+                                              "signed by the one you trusted. This may be an "
+                                              "attack. If the hub was reset or replaced, compare "
+                                              "the new fingerprint with the one it shows. Until "
+                                              "you decide, nothing is sent to the hub."),
+                                  openiot_hub_record_get_display_name (record));
   gtk_label_set_text (self->previous_label, previous);
   gtk_label_set_text (self->presented_label, presented);
   gtk_label_set_text (self->previous_since, previous_since);
@@ -155,8 +161,8 @@ openiot_certificate_dialog_class_init (OpenIotCertificateDialogClass *klass)
 
   object_class->finalize = openiot_certificate_dialog_finalize;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/openiot/Client/ui/openiot-certificate-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/openiot/Client/ui/"
+                                                             "openiot-certificate-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, previous_copy);
   gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, presented_copy);
   gtk_widget_class_bind_template_child (widget_class, OpenIotCertificateDialog, previous_label);

@@ -30,9 +30,11 @@ openiot_error_text (const GError *error)
     {
     case OPENIOT_ERROR_UNREACHABLE:
       /* The library's text carries GIO's reason in parentheses */
-      return g_strdup (_("The hub is not reachable. Check that it is on, and that this device is on a network."));
+      return g_strdup (_("The hub is not reachable. Check that it is on, and that this device is "
+                         "on a network."));
     case OPENIOT_ERROR_CERTIFICATE_CHANGED:
-      return g_strdup (_("The hub presented another certificate. Nothing is sent to it until you review it."));
+      return g_strdup (_("The hub presented another certificate. Nothing is sent to it until you "
+                         "review it."));
     case OPENIOT_ERROR_NOT_REGISTERED:
       return g_strdup (_("This device was removed from the hub. Pair it again to use it."));
     case OPENIOT_ERROR_FAILED:

@@ -38,7 +38,8 @@ struct _OpenIotHistoryGraph
   char                *name;
   OpenIotDataSchema   *schema;
   GArray              *samples;       /* OpenIotValueSample, oldest first */
-  gint64               start_us;      /* the left edge of the graph: the range's start, or the first sample */
+  /* the left edge of the graph: the range's start, or the first sample */
+  gint64               start_us;
   gint64               end_us;        /* its right edge: now, when updated */
   double               min;
   double               max;
@@ -108,7 +109,8 @@ draw_plot (GtkDrawingArea *area,
   for (guint i = 0; i < self->samples->len; i++)
     {
       OpenIotValueSample *sample = &g_array_index (self->samples, OpenIotValueSample, i);
-      double x = (double) (sample->time_us - self->start_us) / (double) (self->end_us - self->start_us) * width;
+      double x = (double) (sample->time_us - self->start_us) /
+                 (double) (self->end_us - self->start_us) * width;
       double y = (high - sample->value) / span;
 
       x = CLAMP (x, 0, width);

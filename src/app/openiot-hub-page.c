@@ -135,18 +135,20 @@ show_status (OpenIotHubPage *self)
     case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
       if (openiot_hub_get_rotation_verified (self->hub))
         openiot_banner_show (self->banner,
-                             _("The hub renewed its certificate and signed the new one with the one you trust. "
-                               "Nothing is sent to it until you review the change."),
+                             _("The hub renewed its certificate and signed the new one with the "
+                               "one you trust. Nothing is sent to it until you review the change."),
                              _("_Review…"), "win.review-certificate", FALSE);
       else
         openiot_banner_show (self->banner,
-                             _("Unverified certificate: something not proven to be your hub answered. This may be "
-                               "an attack. Nothing is sent to it; this clears by itself when your hub is back."),
+                             _("Unverified certificate: something not proven to be your hub "
+                               "answered. This may be an attack. Nothing is sent to it; this "
+                               "clears by itself when your hub is back."),
                              _("_Review…"), "win.review-certificate", TRUE);
       break;
     case OPENIOT_HUB_STATUS_NOT_REGISTERED:
       openiot_banner_show (self->banner,
-                           _("This device was removed from the hub. Pair it again, or remove the hub here."),
+                           _("This device was removed from the hub. Pair it again, or remove the "
+                             "hub here."),
                            _("_Pair Again…"), "win.pair-hub", FALSE);
       break;
     case OPENIOT_HUB_STATUS_ONLINE:
@@ -208,8 +210,8 @@ update_nickname_actions (OpenIotHubPage *self)
   OpenIotHubRecord *record = self->hub ? openiot_hub_get_record (self->hub) : NULL;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->nickname_row));
   gboolean valid = name_is_valid (text);
-  gboolean changed = record != NULL && g_strcmp0 (text,
-                                                  openiot_hub_record_get_display_name (record)) != 0;
+  gboolean changed =
+      record != NULL && g_strcmp0 (text, openiot_hub_record_get_display_name (record)) != 0;
 
   gboolean nicknamed = record != NULL && openiot_hub_record_get_nickname (record) != NULL;
 
@@ -243,7 +245,8 @@ show_nickname (OpenIotHubPage *self)
    * hub's, not markup: "Anna & Tom" would fail to parse, "<b>" would
    * style. */
   /* TRANSLATORS: under the nickname of a hub; %s is the name the hub gives itself */
-  description = g_markup_printf_escaped (_("The nickname stays on this device. The hub calls itself “%s”."),
+  description = g_markup_printf_escaped (_("The nickname stays on this device. The hub calls "
+                                           "itself “%s”."),
                                          openiot_hub_record_get_name (record));
   adw_preferences_group_set_description (self->nickname_group, description);
   gtk_editable_set_text (GTK_EDITABLE (self->nickname_row),
@@ -539,7 +542,8 @@ show_record (OpenIotHubPage *self)
   const char * const *addresses = openiot_hub_record_get_addresses (record);
   const char * const *scopes = openiot_hub_record_get_scopes (record);
   g_autoptr(GString) list = g_string_new (NULL);
-  g_autofree char *fingerprint = openiot_fingerprint_format_grouped (openiot_hub_record_get_fingerprint (record));
+  g_autofree char *fingerprint =
+      openiot_fingerprint_format_grouped (openiot_hub_record_get_fingerprint (record));
   g_autoptr(GDateTime) local = g_date_time_to_local (openiot_hub_record_get_paired (record));
   g_autofree char *paired = g_date_time_format (local, "%x %X");
 
@@ -661,8 +665,9 @@ static void
 show_activity (OpenIotHubPage *self)
 {
   OpenIotApplication *application = openiot_application_from_widget (GTK_WIDGET (self));
-  OpenIotActivityLog *log = application && self->hub ? openiot_application_get_activity_log (application, self->hub)
-                                                     : NULL;
+  OpenIotActivityLog *log = application && self->hub
+                                ? openiot_application_get_activity_log (application, self->hub)
+                                : NULL;
 
   if (self->activity != NULL)
     g_signal_handlers_disconnect_by_data (self->activity, self);

@@ -131,7 +131,8 @@ on_event (OpenIotEventWatch    *watch,
   if (window != NULL && gtk_window_is_active (window))
     return;
 
-  /* TRANSLATORS: a notification's title: a device, then what happened ("Front door lock: Jammed") */
+  /* TRANSLATORS: a notification's title: a device, then what happened
+   * ("Front door lock: Jammed") */
   title = g_strdup_printf (_("%s: %s"), openiot_activity_entry_get_service_title (entry),
                            openiot_activity_entry_get_event_title (entry));
   notification = g_notification_new (title);

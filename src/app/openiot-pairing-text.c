@@ -72,14 +72,15 @@ const char *
 openiot_pairing_text_explain_link (const char *text)
 {
   if (!openiot_pairing_text_looks_like_link (text))
-    return _("This is not a pairing link. A pairing link starts with “openiot://” — copy it from the hub, "
-             "or type the hub’s address below.");
+    return _("This is not a pairing link. A pairing link starts with “openiot://” — copy it "
+             "from the hub, or type the hub’s address below.");
 
   /* Spaces, line breaks or letters a link cannot hold: it was changed on
    * its way (wrapped in a mail, retyped) */
   for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
     if (*p <= ' ' || *p >= 0x7f)
-      return _("This link was changed on its way here — copy it again from the hub, in one piece.");
+      return _("This link was changed on its way here — copy it again from the hub, in one "
+               "piece.");
 
   return _("This link is incomplete — copy it again from the hub.");
 }
@@ -146,47 +147,54 @@ openiot_pairing_text_explain_error (const GError  *error,
       *title = g_strdup (_("Wrong Pairing Code"));
       if (left >= 0)
         *detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                "The hub did not accept that code. Check the code it shows and "
-                                                "type it again: %d try left before the hub locks the code.",
-                                                "The hub did not accept that code. Check the code it shows and "
-                                                "type it again: %d tries left before the hub locks the code.",
+                                                "The hub did not accept that code. Check the code "
+                                                "it shows and type it again: %d try left before "
+                                                "the hub locks the code.",
+                                                "The hub did not accept that code. Check the code "
+                                                "it shows and type it again: %d tries left before "
+                                                "the hub locks the code.",
                                                 left),
                                    left);
       else
-        *detail = g_strdup (_("The hub did not accept that code. Check the code it shows and type it again."));
+        *detail = g_strdup (_("The hub did not accept that code. Check the code it shows and type "
+                              "it again."));
       code_is_dead = TRUE;
     }
   else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_CLOSED))
     {
       *title = g_strdup (_("No Pairing Code Open"));
-      *detail = g_strdup (_("The code has expired, was already used, or was locked after too many wrong tries. "
-                            "Open a new pairing code on the hub and type it here."));
+      *detail = g_strdup (_("The code has expired, was already used, or was locked after too many "
+                            "wrong tries. Open a new pairing code on the hub and type it here."));
       code_is_dead = TRUE;
     }
   else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE))
     {
       *title = g_strdup (_("Hub Not Reachable"));
-      *detail = g_strdup_printf (_("Nothing answered at %s. Check that the hub is on and on the same network "
-                                   "as this device, and that its address is right."), host);
+      *detail = g_strdup_printf (_("Nothing answered at %s. Check that the hub is on and on the "
+                                   "same network as this device, and that its address is right."),
+                                 host);
     }
   else if (error->domain == G_RESOLVER_ERROR)
     {
       *title = g_strdup (_("Hub Not Found"));
-      *detail = g_strdup_printf (_("No hub called “%s” was found. Check the name, or go back and type "
-                                   "the hub’s IP address instead."), host);
+      *detail =
+          g_strdup_printf (_("No hub called “%s” was found. Check the name, or go back and "
+                             "type the hub’s IP address instead."),
+                           host);
     }
   else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_KEYRING))
     {
       *title = g_strdup (_("Keyring Not Available"));
-      *detail = g_strdup_printf (_("This device keeps its key in your keyring. Unlock the keyring (for example "
-                                   "in Passwords and Keys), or set one up, then pair again.\n\nDetails: %s"),
+      *detail = g_strdup_printf (_("This device keeps its key in your keyring. Unlock the keyring "
+                                   "(for example in Passwords and Keys), or set one up, then pair "
+                                   "again.\n\nDetails: %s"),
                                  error->message);
     }
   else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED))
     {
       *title = g_strdup (_("This May Be an Attack"));
-      *detail = g_strdup (_("The hub that answered is not the one in the pairing link, so nothing was saved. "
-                            "Make sure you use the link your own hub shows."));
+      *detail = g_strdup (_("The hub that answered is not the one in the pairing link, so nothing "
+                            "was saved. Make sure you use the link your own hub shows."));
       code_is_dead = TRUE;
     }
   else if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA))

@@ -167,7 +167,8 @@ on_paired (GObject      *source,
 
   /* The hub proved the code and has the certificate the link names: the
    * person already said yes to exactly this, so ask nothing more. */
-  if (openiot_pairing_result_get_verification (self->result) == OPENIOT_VERIFICATION_LINK_FINGERPRINT)
+  if (openiot_pairing_result_get_verification (self->result) ==
+      OPENIOT_VERIFICATION_LINK_FINGERPRINT)
     _openiot_pairing_window_save_result (self, self->input_page);
   else
     _openiot_pairing_window_show_trust (self);
@@ -183,7 +184,8 @@ make_link (OpenIotPairingWindow *self,
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) extra = NULL;
   const char *host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
-  guint16 pairing_port = self->link ? openiot_pairing_link_get_pairing_port (self->link) : self->pairing_port;
+  guint16 pairing_port =
+      self->link ? openiot_pairing_link_get_pairing_port (self->link) : self->pairing_port;
   guint16 port = self->link ? openiot_pairing_link_get_port (self->link) : 0;
   const char *fingerprint = self->link ? openiot_pairing_link_get_fingerprint (self->link) : NULL;
   const char *name = self->link ? openiot_pairing_link_get_name (self->link) : NULL;
@@ -232,8 +234,8 @@ on_identity_loaded (GObject      *source,
   g_autoptr(OpenIotPairingStep) step = user_data;
   OpenIotPairingWindow *self = step->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotIdentity) identity = openiot_application_load_identity_finish (OPENIOT_APPLICATION (source),
-                                                                                  res, &error);
+  g_autoptr(OpenIotIdentity) identity =
+      openiot_application_load_identity_finish (OPENIOT_APPLICATION (source), res, &error);
 
   if (step_failed (step, identity, error))
     return;

@@ -70,7 +70,8 @@ show_confirm (OpenIotPairingWindow *self)
 {
   const char *name = openiot_pairing_link_get_name (self->link);
   g_autofree char *title = NULL;
-  g_autofree char *grouped = openiot_fingerprint_format_grouped (openiot_pairing_link_get_fingerprint (self->link));
+  g_autofree char *grouped =
+      openiot_fingerprint_format_grouped (openiot_pairing_link_get_fingerprint (self->link));
 
   if (name != NULL && *name != '\0')
     title = g_strdup_printf (_("Pair with “%s”?"), name);
@@ -122,8 +123,8 @@ show_known (OpenIotPairingWindow *self)
                            openiot_hub_record_get_display_name (openiot_hub_get_record (hub)));
   adw_status_page_set_title (self->known_page, title);
   adw_status_page_set_description (self->known_page,
-                                   _("This device already knows this hub and its certificate, so there is "
-                                     "nothing to pair. Open it to see its devices."));
+                                   _("This device already knows this hub and its certificate, so "
+                                     "there is nothing to pair. Open it to see its devices."));
   _openiot_pairing_window_show_page (self, "known");
   return TRUE;
 }
@@ -157,12 +158,15 @@ use_link (OpenIotPairingWindow *self,
   self->link = openiot_pairing_link_ref (link);
 
   if (name != NULL && *name != '\0')
-    description = g_strdup_printf (_("The pairing link for “%s” came with this code. Check that the hub "
-                                     "shows the same code, then pair."), name);
+    description =
+        g_strdup_printf (_("The pairing link for “%s” came with this code. Check that the hub "
+                           "shows the same code, then pair."),
+                         name);
   else
-    description = g_strdup_printf (_("The pairing link for the hub at %s came with this code. Check that "
-                                     "the hub shows the same code, then pair."),
-                                   openiot_pairing_link_get_host (link));
+    description =
+        g_strdup_printf (_("The pairing link for the hub at %s came with this code. Check that the "
+                           "hub shows the same code, then pair."),
+                         openiot_pairing_link_get_host (link));
   gtk_label_set_text (self->code_description_label, description);
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), code);
   _openiot_pairing_window_clear_error (self);
@@ -219,7 +223,8 @@ on_nearby_changed (OpenIotPairingWindow *self)
   gtk_widget_set_visible (self->searching_box, searching);
   gtk_spinner_set_spinning (self->searching_spinner, searching);
   gtk_label_set_text (self->reach_description_label,
-                      found ? _("Pick your hub, paste the pairing link it shows, or type its address.")
+                      found ? _("Pick your hub, paste the pairing link it shows, or type its "
+                                "address.")
                             : _("Paste the pairing link your hub shows, or type its address."));
 }
 
@@ -301,9 +306,10 @@ continue_action (GtkWidget  *widget,
     use_address (self, host, port, NULL);
   else
     {
-      g_autofree char *message =
-        g_strdup_printf (_("“%s” is not an address. Write it as hub.local, 192.0.2.10, fd00::10 or "
-                           "[fd00::10]:8444."), address);
+      g_autofree char *message = g_strdup_printf (_("“%s” is not an address. Write it as "
+                                                    "hub.local, 192.0.2.10, fd00::10 or "
+                                                    "[fd00::10]:8444."),
+                                                  address);
 
       show_reach_error (self, self->address_row, message);
     }

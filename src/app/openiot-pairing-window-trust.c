@@ -19,7 +19,8 @@ _openiot_pairing_window_show_trust (OpenIotPairingWindow *self)
   OpenIotPairingResult *result = self->result;
   g_autofree char *title = g_strdup_printf (_("Trust “%s”?"),
                                             openiot_pairing_result_get_hub_name (result));
-  g_autofree char *grouped = openiot_fingerprint_format_grouped (openiot_pairing_result_get_fingerprint (result));
+  g_autofree char *grouped =
+      openiot_fingerprint_format_grouped (openiot_pairing_result_get_fingerprint (result));
   const char *verification;
   gboolean verified = TRUE;
 
@@ -33,7 +34,8 @@ _openiot_pairing_window_show_trust (OpenIotPairingWindow *self)
       break;
     case OPENIOT_VERIFICATION_TRUST_ON_FIRST_USE:
     default:
-      verification = _("Not verified. Compare the fingerprint with the one your hub shows before you trust it.");
+      verification = _("Not verified. Compare the fingerprint with the one your hub shows before "
+                       "you trust it.");
       verified = FALSE;
       break;
     }
@@ -71,8 +73,9 @@ on_pin_saved (GObject      *source,
         return;
 
       if (g_error_matches (error, OPENIOT_ERROR, OPENIOT_ERROR_KEYRING))
-        message = g_strdup_printf (_("The hub could not be saved: the keyring is not available. Unlock it "
-                                     "(for example in Passwords and Keys) and press Trust again.\n\nDetails: %s"),
+        message = g_strdup_printf (_("The hub could not be saved: the keyring is not available. "
+                                     "Unlock it (for example in Passwords and Keys) and press "
+                                     "Trust again.\n\nDetails: %s"),
                                    error->message);
       else
         message = g_strdup_printf (_("The hub could not be saved. Details: %s"), error->message);
@@ -92,13 +95,16 @@ on_pin_saved (GObject      *source,
 
   title = g_strdup_printf (_("Paired with “%s”"), openiot_hub_record_get_name (record));
   adw_status_page_set_title (self->success_page, title);
-  if (openiot_pairing_result_get_verification (self->result) == OPENIOT_VERIFICATION_LINK_FINGERPRINT)
+  if (openiot_pairing_result_get_verification (self->result) ==
+      OPENIOT_VERIFICATION_LINK_FINGERPRINT)
     adw_status_page_set_description (self->success_page,
-                                     _("The hub matches the link and proved it knows the code. This device "
-                                       "remembers its certificate and checks it every time."));
+                                     _("The hub matches the link and proved it knows the code. "
+                                       "This device remembers its certificate and checks it "
+                                       "every time."));
   else
     adw_status_page_set_description (self->success_page,
-                                     _("This device remembers the hub’s certificate and checks it every time."));
+                                     _("This device remembers the hub’s certificate and checks "
+                                       "it every time."));
 
   for (guint i = 0; i < self->address_rows->len; i++)
     adw_preferences_group_remove (self->addresses_group, self->address_rows->pdata[i]);

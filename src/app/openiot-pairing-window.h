@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 
 #define OPENIOT_TYPE_PAIRING_WINDOW (openiot_pairing_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (OpenIotPairingWindow, openiot_pairing_window, OPENIOT, PAIRING_WINDOW, AdwWindow)
+G_DECLARE_FINAL_TYPE (OpenIotPairingWindow, openiot_pairing_window, OPENIOT, PAIRING_WINDOW,
+                      AdwWindow)
 
 OpenIotPairingWindow *openiot_pairing_window_new (GtkWindow          *parent,
                                                   OpenIotApplication *application,

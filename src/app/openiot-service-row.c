@@ -96,7 +96,8 @@ is_blocked (OpenIotServiceRow *self)
 {
   OpenIotHubStatus status = openiot_hub_get_status (self->hub);
 
-  return status == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED || status == OPENIOT_HUB_STATUS_NOT_REGISTERED;
+  return status == OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED ||
+         status == OPENIOT_HUB_STATUS_NOT_REGISTERED;
 }
 
 /* Followed, not only read: the session is live once it read the value */
@@ -144,7 +145,8 @@ show_freshness (OpenIotServiceRow *self)
   else if (is_live (self))
     text = g_strdup (_("Live"));
   else if (age != NULL)
-    /* TRANSLATORS: the subtitle of a device whose values are not live; %s is "just now", "5 minutes ago"… */
+    /* TRANSLATORS: the subtitle of a device whose values are not live; %s is
+     * "just now", "5 minutes ago"… */
     text = g_strdup_printf (_("Updated %s"), age);
   else
     text = g_strdup (_("Connecting…"));

@@ -114,7 +114,8 @@ static void
 update_controls (OpenIotThingPage *self,
                  OpenIotHubStatus  status)
 {
-  gboolean usable = status != OPENIOT_HUB_STATUS_OFFLINE && status != OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED &&
+  gboolean usable = status != OPENIOT_HUB_STATUS_OFFLINE &&
+                    status != OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED &&
                     status != OPENIOT_HUB_STATUS_NOT_REGISTERED;
   GHashTableIter iter;
   gpointer editor;
@@ -136,7 +137,8 @@ update_controls (OpenIotThingPage *self,
 static void
 update_state (OpenIotThingPage *self)
 {
-  OpenIotHubStatus status = self->hub ? openiot_hub_get_status (self->hub) : OPENIOT_HUB_STATUS_UNKNOWN;
+  OpenIotHubStatus status =
+      self->hub ? openiot_hub_get_status (self->hub) : OPENIOT_HUB_STATUS_UNKNOWN;
   GDateTime *updated = self->session ? openiot_thing_session_get_updated (self->session) : NULL;
   g_autofree char *age = openiot_age_text (updated);
   g_autofree char *stale = NULL;
@@ -148,14 +150,15 @@ update_state (OpenIotThingPage *self)
       adw_window_title_set_subtitle (self->window_title, _("Blocked"));
       if (openiot_hub_get_rotation_verified (self->hub))
         show_blocked (self, _("The Hub Renewed Its Certificate"),
-                      _("The hub signed its new certificate with the one you trust. Nothing is sent to it, and its "
-                        "last known values are hidden, until you review the new certificate."),
+                      _("The hub signed its new certificate with the one you trust. Nothing is "
+                        "sent to it, and its last known values are hidden, until you review the "
+                        "new certificate."),
                       _("_Review Certificate…"), "win.review-certificate", FALSE);
       else
         show_blocked (self, _("Unverified Certificate — Maybe an Attack"),
-                      _("Something that is not proven to be your hub answered at its address. Nothing is sent to "
-                        "it. If you did not reset the hub yourself, do not trust it: this page unblocks by "
-                        "itself when your hub is back."),
+                      _("Something that is not proven to be your hub answered at its address. "
+                        "Nothing is sent to it. If you did not reset the hub yourself, do not "
+                        "trust it: this page unblocks by itself when your hub is back."),
                       _("_Review Certificate…"), "win.review-certificate", TRUE);
       return;
     }
@@ -163,8 +166,8 @@ update_state (OpenIotThingPage *self)
     {
       adw_window_title_set_subtitle (self->window_title, _("Removed from the hub"));
       show_blocked (self, _("This Device Was Removed"),
-                    _("The hub no longer accepts this device. Pair it again with a new code from the hub to "
-                      "use it."),
+                    _("The hub no longer accepts this device. Pair it again with a new code from "
+                      "the hub to use it."),
                     _("_Pair Again…"), "win.pair-hub", FALSE);
       return;
     }
@@ -177,13 +180,15 @@ update_state (OpenIotThingPage *self)
       return;
     }
 
-  /* TRANSLATORS: the subtitle of a device whose values are not live; %s is "just now", "5 minutes ago"… */
+  /* TRANSLATORS: the subtitle of a device whose values are not live; %s is
+   * "just now", "5 minutes ago"… */
   stale = updated ? g_strdup_printf (_("Updated %s"), age) : g_strdup (_("Connecting…"));
   adw_window_title_set_subtitle (self->window_title, stale);
   if (status == OPENIOT_HUB_STATUS_OFFLINE)
     {
       g_autofree char *text = updated
-        ? g_strdup_printf (_("The hub is not reachable. These values are from %s; they update by themselves when it is back."), age)
+        ? g_strdup_printf (_("The hub is not reachable. These values are from %s; they update "
+                             "by themselves when it is back."), age)
         : g_strdup (_("The hub is not reachable. Check that it is on, and your network."));
       openiot_banner_show (self->banner, text, _("_Retry"), "thing.refresh", FALSE);
     }
@@ -391,11 +396,13 @@ static void
 show_logged_events (OpenIotThingPage *self,
                     guint             count)
 {
-  const char *service_id = self->session ? openiot_thing_session_get_service_id (self->session) : NULL;
+  const char *service_id =
+      self->session ? openiot_thing_session_get_service_id (self->session) : NULL;
 
   for (guint i = count; i > 0; i--)
     {
-      g_autoptr(OpenIotActivityEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->activity), i - 1);
+      g_autoptr(OpenIotActivityEntry) entry =
+          g_list_model_get_item (G_LIST_MODEL (self->activity), i - 1);
       GtkWidget *row;
 
       if (g_strcmp0 (openiot_activity_entry_get_service_id (entry), service_id) == 0 &&
@@ -431,7 +438,8 @@ build_properties (OpenIotThingPage *self,
       g_autoptr(OpenIotInteraction) property = g_list_model_get_item (properties, i);
       g_autofree char *subtitle = NULL;
       g_autoptr(GError) unusable = NULL;
-      gboolean usable = openiot_interaction_get_readable (property) || openiot_interaction_get_writable (property);
+      gboolean usable = openiot_interaction_get_readable (property) ||
+                        openiot_interaction_get_writable (property);
       OpenIotValueEditor *editor;
 
       /* Why not, in the library's words: off the hub, or only as CBOR */
@@ -467,7 +475,8 @@ build_history (OpenIotThingPage *self,
   for (guint i = 0; i < g_list_model_get_n_items (properties); i++)
     {
       g_autoptr(OpenIotInteraction) property = g_list_model_get_item (properties, i);
-      OpenIotDataType type = openiot_data_schema_get_data_type (openiot_interaction_get_schema (property));
+      OpenIotDataType type =
+          openiot_data_schema_get_data_type (openiot_interaction_get_schema (property));
       GtkWidget *graph, *row;
 
       if (!openiot_interaction_get_observable (property) ||

@@ -195,7 +195,8 @@ build_combo (OpenIotValueEditor *self)
 
   for (guint i = 0; i < json_array_get_length (choices); i++)
     {
-      g_autofree char *text = openiot_data_schema_format_value (self->schema, json_array_get_element (choices, i));
+      g_autofree char *text =
+          openiot_data_schema_format_value (self->schema, json_array_get_element (choices, i));
 
       gtk_string_list_append (strings, text);
     }
@@ -217,8 +218,9 @@ build_object (OpenIotValueEditor *self,
     {
       OpenIotDataSchema *member_schema = openiot_data_schema_get_property (self->schema, names[i]);
       const char *title = openiot_data_schema_get_title (member_schema);
-      OpenIotValueEditor *member = openiot_value_editor_new (member_schema, title ? title : names[i], NULL,
-                                                             editable && !openiot_data_schema_get_read_only (member_schema));
+      OpenIotValueEditor *member =
+          openiot_value_editor_new (member_schema, title ? title : names[i], NULL,
+                                    editable && !openiot_data_schema_get_read_only (member_schema));
 
       g_signal_connect (member, "changed", G_CALLBACK (on_member_changed), self);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (self->row), member->row);
@@ -437,7 +439,8 @@ openiot_value_editor_set_value (OpenIotValueEditor *self,
       for (guint i = 0; i < self->members->len; i++)
         {
           const char *name = openiot_data_schema_get_property_names (self->schema)[i];
-          JsonObject *object = value && JSON_NODE_HOLDS_OBJECT (value) ? json_node_get_object (value) : NULL;
+          JsonObject *object =
+              value && JSON_NODE_HOLDS_OBJECT (value) ? json_node_get_object (value) : NULL;
 
           openiot_value_editor_set_value (self->members->pdata[i],
                                           object ? json_object_get_member (object, name) : NULL);

@@ -100,7 +100,8 @@ void
 openiot_window_pair (OpenIotWindow *self,
                      const char    *link)
 {
-  OpenIotPairingWindow *wizard = openiot_pairing_window_new (GTK_WINDOW (self), get_application (self), link);
+  OpenIotPairingWindow *wizard =
+      openiot_pairing_window_new (GTK_WINDOW (self), get_application (self), link);
 
   g_signal_connect_object (wizard, "paired", G_CALLBACK (on_paired), self, 0);
   /* A link for a hub paired already: the wizard offers to show it */
@@ -179,7 +180,9 @@ on_hub_removed (GObject      *source,
     }
 
   message = told_hub ? g_strdup_printf (_("Removed “%s”"), name)
-                     : g_strdup_printf (_("Removed “%s” here; the hub could not be told, so revoke this device there"), name);
+                     : g_strdup_printf (_("Removed “%s” here; the hub could not be told, so "
+                                          "revoke this device there"),
+                                        name);
   openiot_toast_show (GTK_WIDGET (self->toast_overlay), message);
   openiot_window_show_hub (self, NULL);
   openiot_application_remove_hub (get_application (self), hub);
@@ -212,8 +215,10 @@ remove_hub_action (GtkWidget  *widget,
   name = openiot_hub_record_get_display_name (openiot_hub_get_record (hub));
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove This Hub?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("This device stops using “%s”, and the hub forgets this device. "
-                                    "To use the hub again, pair it again with a new code."), name);
+                                  _("This device stops using “%s”, and the hub forgets this "
+                                    "device. To use the hub again, pair it again with a new "
+                                    "code."),
+                                  name);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove",
                                     _("_Remove"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
@@ -258,7 +263,8 @@ status_icon_name (OpenIotHub *hub)
     case OPENIOT_HUB_STATUS_OFFLINE:
       return "network-offline-symbolic";
     case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
-      return openiot_hub_get_rotation_verified (hub) ? "dialog-information-symbolic" : "dialog-warning-symbolic";
+      return openiot_hub_get_rotation_verified (hub) ? "dialog-information-symbolic"
+                                                     : "dialog-warning-symbolic";
     case OPENIOT_HUB_STATUS_NOT_REGISTERED:
       return "action-unavailable-symbolic";
     case OPENIOT_HUB_STATUS_CONNECTING:

@@ -23,7 +23,8 @@ openiot_cli_parse (int                 *argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &openiot_cli_options.json, N_("Machine-readable output"),
      NULL },
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &openiot_cli_options.store_dir,
-      N_("Keep this device’s key and pins in DIR (0600 files) instead of the keyring"), N_("DIR") },
+      N_("Keep this device’s key and pins in DIR (0600 files) instead of the "
+         "keyring"), N_("DIR") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (parameters);
@@ -215,8 +216,10 @@ openiot_cli_find_hub (const char  *hub,
       if (hubs->len == 1)
         return g_object_ref (g_ptr_array_index (hubs, 0));
       g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
-                           hubs->len == 0 ? _("No hub is paired yet. Pair one with “openiot pair LINK”.")
-                                          : _("Several hubs are paired: name one with --hub (see “openiot hubs”)."));
+                           hubs->len == 0
+                             ? _("No hub is paired yet. Pair one with “openiot pair LINK”.")
+                             : _("Several hubs are paired: name one with --hub (see “openiot "
+                                 "hubs”)."));
       return NULL;
     }
 
@@ -232,7 +235,8 @@ openiot_cli_find_hub (const char  *hub,
           if (found != NULL)
             {
               g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
-                           _("Several hubs are called “%s”: use the hub’s id (see “openiot hubs”)."), hub);
+                           _("Several hubs are called “%s”: use the hub’s id (see “openiot "
+                             "hubs”)."), hub);
               return NULL;
             }
           found = record;
@@ -284,12 +288,14 @@ openiot_cli_verification_text (OpenIotVerification verification)
   switch (verification)
     {
     case OPENIOT_VERIFICATION_LINK_FINGERPRINT:
-      return _("Verified: it matches the pairing link, and the hub proved it knows the pairing code.");
+      return _("Verified: it matches the pairing link, and the hub proved it knows the pairing "
+               "code.");
     case OPENIOT_VERIFICATION_PAIRING_CODE:
       return _("Verified with the pairing code: the hub proved it knows it.");
     case OPENIOT_VERIFICATION_TRUST_ON_FIRST_USE:
     default:
-      return _("Not verified: compare the fingerprint with the one your hub shows before you trust it.");
+      return _("Not verified: compare the fingerprint with the one your hub shows before you trust "
+               "it.");
     }
 }
 

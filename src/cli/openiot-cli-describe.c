@@ -83,7 +83,8 @@ main_operation (OpenIotInteraction *interaction)
   switch (openiot_interaction_get_kind (interaction))
     {
     case OPENIOT_INTERACTION_PROPERTY:
-      return openiot_interaction_get_readable (interaction) || !openiot_interaction_get_writable (interaction)
+      return openiot_interaction_get_readable (interaction) ||
+             !openiot_interaction_get_writable (interaction)
                ? OPENIOT_OPERATION_READ_PROPERTY : OPENIOT_OPERATION_WRITE_PROPERTY;
     case OPENIOT_INTERACTION_ACTION:
       return OPENIOT_OPERATION_INVOKE_ACTION;
@@ -116,8 +117,8 @@ print_interaction (OpenIotInteraction *interaction)
   switch (openiot_interaction_get_kind (interaction))
     {
     case OPENIOT_INTERACTION_PROPERTY:
-      g_string_append (flags,
-                       openiot_interaction_get_writable (interaction) ? _("read-write") : _("read-only"));
+      g_string_append (flags, openiot_interaction_get_writable (interaction) ? _("read-write")
+                                                                             : _("read-only"));
       if (openiot_interaction_get_observable (interaction))
         g_string_append (flags, observed_by (interaction));
       break;

@@ -20,7 +20,8 @@ status_id (OpenIotHub *hub)
     case OPENIOT_HUB_STATUS_OFFLINE:
       return "offline";
     case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
-      return openiot_hub_get_rotation_verified (hub) ? "certificate-renewed" : "certificate-unverified";
+      return openiot_hub_get_rotation_verified (hub) ? "certificate-renewed"
+                                                     : "certificate-unverified";
     case OPENIOT_HUB_STATUS_NOT_REGISTERED:
       return "not-registered";
     case OPENIOT_HUB_STATUS_UNKNOWN:
@@ -94,7 +95,8 @@ print_hub (OpenIotHubRecord *record,
     case OPENIOT_HUB_STATUS_OFFLINE:
       /* Not "since" a moment ago: the reason is what helps here */
       g_print ("    %s\n",
-               openiot_hub_get_error (hub) ? openiot_cli_safe (openiot_hub_get_error (hub)->message) : _("Offline"));
+               openiot_hub_get_error (hub) ? openiot_cli_safe (openiot_hub_get_error (hub)->message)
+                                           : _("Offline"));
       break;
     case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
       status = openiot_hub_dup_status_text (hub);
@@ -170,7 +172,8 @@ openiot_cli_forget (int    argc,
   g_autoptr(GError) error = NULL;
 
   if (!openiot_cli_parse (&argc, &argv, _("HUB"),
-                          _("Forget a paired hub on this device: its pin and registration details."), NULL))
+                          _("Forget a paired hub on this device: its pin and registration "
+                            "details."), NULL))
     return OPENIOT_CLI_EXIT_USAGE;
 
   if (argc != 2)

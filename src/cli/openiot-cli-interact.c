@@ -43,8 +43,8 @@ parse_value (const char    *text,
       return value;
     }
 
-  g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” is not a JSON value: %s"),
-               text,
+  g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+               _("“%s” is not a JSON value: %s"), text,
                parse_error ? parse_error->message : "");
   return NULL;
 }

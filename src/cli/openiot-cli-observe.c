@@ -107,12 +107,14 @@ openiot_cli_observe (int    argc,
   OpenIotInteractionKind kind;
 
   if (!openiot_cli_parse (&argc, &argv, _("SERVICE (PROPERTY | --event EVENT)"),
-                          _("Print a property’s values, or an event’s data, as they come, one JSON value a line."),
+                          _("Print a property’s values, or an event’s data, as they come, one "
+                            "JSON value a line."),
                           entries))
     return OPENIOT_CLI_EXIT_USAGE;
   if (argc != (event != NULL ? 2 : 3) || count < 0 || timeout < 0)
     {
-      g_printerr (_("Usage: openiot observe SERVICE (PROPERTY | --event EVENT) [--count N] [--timeout SECONDS]\n"));
+      g_printerr (_("Usage: openiot observe SERVICE (PROPERTY | --event EVENT) [--count N] "
+                    "[--timeout SECONDS]\n"));
       return OPENIOT_CLI_EXIT_USAGE;
     }
 

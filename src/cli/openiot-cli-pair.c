@@ -44,7 +44,8 @@ openiot_cli_pair (int    argc,
   g_autoptr(GError) error = NULL;
 
   if (!openiot_cli_parse (&argc, &argv, _("[LINK]"),
-                          _("Pair this device with a hub, from a pairing link or an address and code."), entries))
+                          _("Pair this device with a hub, from a pairing link or an address and "
+                            "code."), entries))
     return OPENIOT_CLI_EXIT_USAGE;
 
   if (argc == 2 && address == NULL)
@@ -79,8 +80,8 @@ openiot_cli_pair (int    argc,
   if (!yes && !openiot_cli_confirm (_("Trust this hub? [y/N] ")))
     {
       g_set_error_literal (&error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED,
-                           _("The hub was not trusted, so nothing was saved. Run again and answer “y”, "
-                             "or pass --yes to trust it without asking."));
+                           _("The hub was not trusted, so nothing was saved. Run again and answer "
+                             "“y”, or pass --yes to trust it without asking."));
       return openiot_cli_fail (error);
     }
 
@@ -99,7 +100,8 @@ openiot_cli_pair (int    argc,
       const char * const *addresses = openiot_hub_record_get_addresses (record);
       const char * const *scopes = openiot_hub_record_get_scopes (record);
 
-      g_print (_("Paired with “%s”.\n"), openiot_cli_safe (openiot_hub_record_get_name (record)));
+      g_print (_("Paired with “%s”.\n"),
+               openiot_cli_safe (openiot_hub_record_get_name (record)));
       for (guint i = 0; addresses[i] != NULL; i++)
         g_print ("    %s (%s)\n", addresses[i],
                  g_str_equal (scopes[i], "global") ? _("Internet") : _("local network"));

@@ -14,7 +14,8 @@ openiot_cli_thing_refresh (OpenIotCliThing  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) cache_error = NULL;
-  const char *service_id = openiot_thing_get_service_id (openiot_consumed_thing_get_thing (self->thing));
+  const char *service_id =
+      openiot_thing_get_service_id (openiot_consumed_thing_get_thing (self->thing));
   OpenIotConsumedThing *thing;
 
   openiot_consumed_thing_fetch_async (self->connection, service_id, NULL, openiot_cli_store_result,

@@ -80,8 +80,8 @@ openiot_cli_trust (int    argc,
   openiot_cli_print_fingerprint (_("Trusted until now:"), openiot_hub_record_get_fingerprint (hub));
   openiot_cli_print_fingerprint (_("Presented now:"), presented);
   if (openiot_hub_connection_get_rotation_verified (connection))
-    g_print ("%s\n",
-             _("The hub says it replaced its certificate: the new one is signed by the one you trusted."));
+    g_print ("%s\n", _("The hub says it replaced its certificate: the new one is signed by the one "
+                       "you trusted."));
   else
     g_print ("%s\n",
              _("The new certificate is NOT signed by the one you trusted. This may be an attack; "
@@ -92,10 +92,11 @@ openiot_cli_trust (int    argc,
                      : !openiot_cli_confirm (_("Trust the new certificate? [y/N] ")))
     {
       g_set_error_literal (&error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED,
-                           accept != NULL ? _("The certificate the hub presents does not have that fingerprint; "
-                                              "nothing was changed.")
-                                          : _("Not accepted; nothing was changed. Pass --accept with the new "
-                                              "fingerprint to accept it from a script."));
+                           accept != NULL ? _("The certificate the hub presents does not have that "
+                                              "fingerprint; nothing was changed.")
+                                          : _("Not accepted; nothing was changed. Pass --accept "
+                                              "with the new fingerprint to accept it from a "
+                                              "script."));
       return openiot_cli_fail (error);
     }
 

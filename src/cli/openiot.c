@@ -57,7 +57,7 @@ print_usage (FILE *stream)
     fprintf (stream, "  %-12s %s\n", c->name, _(c->summary));
   fprintf (stream, "\n%s\n",
            _("Exit status: 0 ok, 1 error, 2 usage, 3 certificate changed or not trusted,\n"
-                               "4 not registered, 5 unreachable, 6 pairing code rejected or locked out."));
+             "4 not registered, 5 unreachable, 6 pairing code rejected or locked out."));
   fprintf (stream, "%s\n", _("Run “openiot COMMAND --help” for the options of a command."));
 }
 
