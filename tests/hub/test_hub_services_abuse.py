@@ -176,6 +176,63 @@ class TestThingDescriptions(AbuseTestCase):
         self.assertServing()
 
 
+class ProbedService(HostileService):
+    """HostileService whose Thing Description is one of: "hang" (read the
+    request, never answer), "declared" (a Content-Length over the limit,
+    then nothing), "missing" (404)."""
+
+    def _answer(self, conn, mode, head):
+        if mode == ".well-known" and self.td == "hang":
+            with self._lock:
+                self._held.append(conn)
+        elif mode == ".well-known" and self.td == "declared":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/td+json\r\n"
+                         b"Content-Length: %d\r\n\r\n{" % (2 * MIB))
+            with self._lock:
+                self._held.append(conn)
+        elif mode == ".well-known" and self.td == "missing":
+            conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            conn.close()
+        else:
+            super()._answer(conn, mode, head)
+
+
+class TestListingProbes(AbuseTestCase):
+    """The listing's look at each TD: a service that does not answer
+    within 2 s, says it will send too much, or has no TD is "down", and
+    the listing comes anyway."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for name in ("hang", "declared", "missing"):
+            cls.hostile[name] = ProbedService(cls.hub.services_dir, name, name)
+        cls.hostile["fine"] = HostileService(cls.hub.services_dir, "fine", b'{"title": "Fine"}')
+
+    def test_listing_survives_probes(self):
+        start = time.monotonic()
+        listing = self.listing()
+        self.assertLess(time.monotonic() - start, 8, "the listing waited on a service")
+        for name in ("hang", "declared", "missing"):
+            with self.subTest(service=name):
+                self.assertEqual(listing[name]["state"], "down")
+        self.assertNotIn("reason", listing["hang"])
+        self.assertNotIn("reason", listing["missing"])
+        self.assertIn("too large", listing["declared"].get("reason", ""))
+        self.assertEqual(listing["fine"]["state"], "up")
+        self.assertEqual(listing["lock"]["state"], "up")
+        self.assertServing()
+
+    def test_admin_socket_is_no_service_in_the_listing(self):
+        os.makedirs(os.path.join(self.hub.services_dir, "hardlink"))
+        os.link(os.path.join(self.hub.state, "admin.sock"),
+                os.path.join(self.hub.services_dir, "hardlink", "interface.sock"))
+        self.addCleanup(os.unlink, os.path.join(self.hub.services_dir, "hardlink", "interface.sock"))
+        self.assertEqual(self.listing()["hardlink"]["state"], "down")
+        self.assertIn("leads back to the hub itself", self.hub.log())
+        self.assertServing()
+
+
 class TestBackPressure(AbuseTestCase):
     """Finding 7: a client that stops reading holds the service, not the
     hub's memory."""
