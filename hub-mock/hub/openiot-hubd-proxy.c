@@ -18,7 +18,6 @@
 #include "openiot-hubd-proxy.h"
 
 #define BODY_IDLE_TIMEOUT_SECONDS 30
-#define UPSTREAM_IDLE_TIMEOUT_SECONDS 2
 /* How much of a response may wait in the hub for a client to take it:
  * beyond it the proxy stops reading from the service (back-pressure), so
  * a client that stops reading costs the hub this much, not the whole
@@ -38,7 +37,6 @@ struct _OpenIotHubdProxy
 
   char       *services_dir;
   GHashTable *upstreams; /* service id → OpenIotHubdUpstream */
-  GHashTable *sessions;  /* service id → SoupSession, for the services listing's probes */
   guint       response_timeout;
 };
 
@@ -151,7 +149,6 @@ respond_upstream_error (ProxyRequest *request,
     {
       /* Gone since its connections were made: forget them too. */
       g_hash_table_remove (request->proxy->upstreams, request->service_id);
-      g_hash_table_remove (request->proxy->sessions, request->service_id);
       respond_no_service (request->msg, request->service_id);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
@@ -479,10 +476,10 @@ static const OpenIotHubdUpstreamCallbacks upstream_callbacks = {
 };
 
 /* Returns: (transfer none): the kept-alive connections to @service_id's
- * socket */
-static OpenIotHubdUpstream *
-get_upstream (OpenIotHubdProxy *self,
-              const char       *service_id)
+ * socket, for the proxy and for the services listing's probes alike */
+OpenIotHubdUpstream *
+openiot_hubd_proxy_get_upstream (OpenIotHubdProxy *self,
+                                 const char       *service_id)
 {
   OpenIotHubdUpstream *upstream = g_hash_table_lookup (self->upstreams, service_id);
   g_autoptr(GSocketConnectable) address = NULL;
@@ -494,37 +491,6 @@ get_upstream (OpenIotHubdProxy *self,
       g_hash_table_insert (self->upstreams, g_strdup (service_id), upstream);
     }
   return upstream;
-}
-
-/* Returns: (transfer none): the session that talks to @service_id's socket */
-SoupSession *
-openiot_hubd_proxy_get_session (OpenIotHubdProxy *self,
-                               const char      *service_id)
-{
-  SoupSession *session = g_hash_table_lookup (self->sessions, service_id);
-  g_autoptr(GSocketConnectable) address = NULL;
-
-  if (session != NULL)
-    return session;
-
-  /* A short idle timeout: a connection to a UNIX socket costs next to
-   * nothing to open again, while libsoup 3.2 probes every idle connection
-   * of the session with a read() each time it runs its queue — several
-   * times per request. With 60 s, the connections left over from a burst
-   * of 16 clients cost every later request ~45 system calls (a third of
-   * its time on one kept-alive client, bench/RESULTS.md). */
-  address = openiot_hubd_service_socket_new (self->services_dir, service_id);
-  session = soup_session_new_with_options ("remote-connectable", address,
-                                           "proxy-resolver", NULL,
-                                           "timeout", 0,
-                                           "idle-timeout", UPSTREAM_IDLE_TIMEOUT_SECONDS,
-                                           "max-conns", 256,
-                                           "max-conns-per-host", 256,
-                                           NULL);
-  /* Pass bodies through as the service encoded them. */
-  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
-  g_hash_table_insert (self->sessions, g_strdup (service_id), session);
-  return session;
 }
 
 /*
@@ -596,7 +562,7 @@ openiot_hubd_proxy_forward (OpenIotHubdProxy   *self,
   openiot_hub_http_pause (msg);
   request->timeout_id = g_timeout_add_seconds (self->response_timeout, on_timeout, request);
 
-  request->upstream = openiot_hubd_upstream_send (get_upstream (self, service_id),
+  request->upstream = openiot_hubd_upstream_send (openiot_hubd_proxy_get_upstream (self, service_id),
                                                   soup_server_message_get_method (msg), target,
                                                   upstream_headers, body, &upstream_callbacks,
                                                   request);
@@ -638,7 +604,6 @@ openiot_hubd_proxy_finalize (GObject *object)
   OpenIotHubdProxy *self = OPENIOT_HUBD_PROXY (object);
 
   g_clear_pointer (&self->upstreams, g_hash_table_unref);
-  g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_free (self->services_dir);
 
   G_OBJECT_CLASS (openiot_hubd_proxy_parent_class)->finalize (object);
@@ -654,6 +619,5 @@ static void
 openiot_hubd_proxy_init (OpenIotHubdProxy *self)
 {
   self->upstreams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->response_timeout = OPENIOT_HUBD_PROXY_DEFAULT_RESPONSE_TIMEOUT;
 }

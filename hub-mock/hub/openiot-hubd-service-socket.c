@@ -23,7 +23,7 @@
  * trusts the hub's own uid. So each connection opens the service's
  * directory and then its socket with O_NOFOLLOW, requires a socket, and
  * connects through /proc/self/fd/N, the inode just checked: renaming
- * things meanwhile changes nothing. openiot_hubd_service_socket_watch()
+ * things meanwhile changes nothing. openiot_hubd_service_socket_check_peer()
  * then refuses a peer that is the hub itself (a hard link to admin.sock
  * has no symlink to refuse).
  */
@@ -218,25 +218,6 @@ openiot_hubd_service_socket_check_peer (GSocket  *socket,
       return FALSE;
     }
   return TRUE;
-}
-
-static void
-on_network_event (SoupMessage        *msg,
-                  GSocketClientEvent  event,
-                  GIOStream          *connection,
-                  gpointer            user_data)
-{
-  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
-    openiot_hubd_service_socket_check_peer (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)),
-                                            NULL);
-}
-
-/* Refuses the connection @msg makes, if it makes one, when the peer is the
- * hub's own process: the admin socket, or any other the hub listens on. */
-void
-openiot_hubd_service_socket_watch (SoupMessage *msg)
-{
-  g_signal_connect (msg, "network-event", G_CALLBACK (on_network_event), NULL);
 }
 
 GSocketConnectable *

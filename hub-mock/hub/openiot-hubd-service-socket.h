@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <libsoup/soup.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -13,7 +13,6 @@ GSocketConnectable *openiot_hubd_service_socket_new        (const char  *service
                                                            const char  *service_id);
 gboolean            openiot_hubd_service_socket_dir_exists (const char  *services_dir,
                                                            const char  *service_id);
-void                openiot_hubd_service_socket_watch      (SoupMessage *msg);
 gboolean            openiot_hubd_service_socket_check_peer (GSocket     *socket,
                                                            GError     **error);
 

@@ -9,13 +9,13 @@
 #include "openiot-td-private.h"
 
 #include "openiot-hubd-service-socket.h"
+#include "openiot-hubd-upstream.h"
 
 #include "openiot-hubd-services.h"
 
 /* A service that cannot hand over its Thing Description this fast is
  * reported "down" rather than holding up the whole list. */
 #define PROBE_TIMEOUT_SECONDS 2
-#define PROBE_READ_SIZE 16384
 
 typedef struct
 {
@@ -28,9 +28,8 @@ typedef struct
 typedef struct
 {
   GPtrArray    *entries; /* ServiceEntry */
-  guint         pending;
   guint         timeout_id;
-  GCancellable *probes;
+  GPtrArray    *probes;  /* Probe, still running */
 } ListData;
 
 static void
@@ -45,9 +44,8 @@ service_entry_free (ServiceEntry *entry)
 static void
 list_data_free (ListData *data)
 {
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
   g_clear_pointer (&data->entries, g_ptr_array_unref);
-  g_clear_object (&data->probes);
+  g_clear_pointer (&data->probes, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -148,35 +146,43 @@ entries_to_json (GPtrArray *entries)
   return json_builder_get_root (builder);
 }
 
+typedef struct
+{
+  GTask                      *task;
+  ServiceEntry               *entry;
+  OpenIotHubdUpstreamRequest *request; /* until it finishes or is cancelled */
+  GByteArray                 *td;
+} Probe;
+
 static void
-probe_done (GTask *task)
+list_return (GTask *task)
 {
   ListData *data = g_task_get_task_data (task);
 
-  if (--data->pending == 0)
-    g_task_return_pointer (task, entries_to_json (data->entries), (GDestroyNotify) json_node_unref);
+  /* the timeout holds the task: it goes now, not after 2 s */
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  g_task_return_pointer (task, entries_to_json (data->entries), (GDestroyNotify) json_node_unref);
 }
-
-typedef struct
-{
-  GTask        *task;
-  ServiceEntry *entry;
-  SoupMessage  *msg;
-  GInputStream *body;
-  GByteArray   *td;
-} Probe;
 
 static void
 probe_free (Probe *probe)
 {
-  probe_done (probe->task);
-  g_object_unref (probe->msg);
-  g_clear_object (&probe->body);
-  g_byte_array_unref (probe->td);
+  ListData *data = g_task_get_task_data (probe->task);
+
+  g_clear_pointer (&probe->request, openiot_hubd_upstream_request_cancel);
+  g_ptr_array_remove_fast (data->probes, probe);
+  if (data->probes->len == 0)
+    list_return (probe->task);
+  g_clear_pointer (&probe->td, g_byte_array_unref);
   g_object_unref (probe->task);
   g_free (probe);
 }
 
+/* A TD over the size a client accepts is refused at its head when it
+ * says its length, else at the first byte past the limit: never read
+ * whole and judged after (a 256 MB TD once took the hub to 519 MB).
+ * Cancelling the request closes its connection: nothing more of the TD
+ * is read. */
 static void
 probe_refuse_size (Probe *probe)
 {
@@ -184,90 +190,69 @@ probe_refuse_size (Probe *probe)
              OPENIOT_TD_MAX_SIZE / 1024);
   probe->entry->reason = g_strdup_printf ("The Thing Description is too large (over %u KiB).",
                                           OPENIOT_TD_MAX_SIZE / 1024);
-}
-
-static void read_td (Probe *probe);
-
-/* The TD is read while it stays within the size a client accepts, and
- * refused at the first byte past it: never read whole and judged after
- * (a 256 MB TD once took the hub to 519 MB). */
-static void
-on_td_read (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Probe *probe = user_data;
-  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
-  g_autoptr(GBytes) td = NULL;
-
-  if (chunk == NULL)
-    {
-      probe_free (probe);
-      return;
-    }
-  if (g_bytes_get_size (chunk) > 0)
-    {
-      g_byte_array_append (probe->td, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-      if (probe->td->len > OPENIOT_TD_MAX_SIZE)
-        probe_refuse_size (probe);
-      else
-        {
-          read_td (probe);
-          return;
-        }
-    }
-  else
-    {
-      td = g_bytes_new (probe->td->data, probe->td->len);
-      entry_take_td (probe->entry, td);
-    }
-
-  /* Closing an unfinished body drops its connection rather than reading
-   * the rest: nothing more of a refused TD is read. */
   probe_free (probe);
 }
 
+/* A service that fails to answer, or answers anything but success, is
+ * "down" with no reason given. */
 static void
-read_td (Probe *probe)
-{
-  ListData *data = g_task_get_task_data (probe->task);
-
-  g_input_stream_read_bytes_async (probe->body, PROBE_READ_SIZE, G_PRIORITY_DEFAULT, data->probes,
-                                   on_td_read, probe);
-}
-
-static void
-on_probe_sent (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_probe_head (guint               status,
+               const char         *reason,
+               SoupMessageHeaders *headers,
+               gpointer            user_data)
 {
   Probe *probe = user_data;
-  SoupMessageHeaders *headers = soup_message_get_response_headers (probe->msg);
 
-  probe->body = soup_session_send_finish (SOUP_SESSION (source), result, NULL);
-  if (probe->body == NULL || !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (probe->msg)))
-    {
-      probe_free (probe);
-      return;
-    }
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > OPENIOT_TD_MAX_SIZE)
-    {
-      probe_refuse_size (probe);
-      probe_free (probe);
-      return;
-    }
-
-  read_td (probe);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    probe_free (probe);
+  else if (openiot_hubd_upstream_request_get_content_length (probe->request) > OPENIOT_TD_MAX_SIZE)
+    probe_refuse_size (probe);
 }
 
+static void
+on_probe_body (GBytes   *chunk,
+               gpointer  user_data)
+{
+  Probe *probe = user_data;
+  gsize size = g_bytes_get_size (chunk);
+
+  if (probe->td->len + size > OPENIOT_TD_MAX_SIZE)
+    probe_refuse_size (probe);
+  else
+    g_byte_array_append (probe->td, g_bytes_get_data (chunk, NULL), size);
+}
+
+static void
+on_probe_finished (const GError *error,
+                   gpointer      user_data)
+{
+  Probe *probe = user_data;
+
+  probe->request = NULL; /* freed when this returns */
+  if (error == NULL)
+    {
+      g_autoptr(GBytes) td = g_byte_array_free_to_bytes (g_steal_pointer (&probe->td));
+
+      entry_take_td (probe->entry, td);
+    }
+  probe_free (probe);
+}
+
+static const OpenIotHubdUpstreamCallbacks probe_callbacks = {
+  .got_head = on_probe_head,
+  .got_body = on_probe_body,
+  .finished = on_probe_finished,
+};
+
+/* The probes still running are given up: their services stay "down". */
 static gboolean
 on_probes_timeout (gpointer user_data)
 {
-  ListData *data = user_data;
+  ListData *data = g_task_get_task_data (user_data);
 
   data->timeout_id = 0;
-  g_cancellable_cancel (data->probes);
+  while (data->probes->len > 0)
+    probe_free (g_ptr_array_index (data->probes, 0));
   return G_SOURCE_REMOVE;
 }
 
@@ -278,16 +263,14 @@ openiot_hubd_services_list_async (OpenIotHubdProxy     *proxy,
                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (proxy, cancellable, callback, user_data);
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   g_auto(GStrv) ids = openiot_hubd_services_scan (proxy);
   ListData *data = g_new0 (ListData, 1);
 
   g_task_set_source_tag (task, openiot_hubd_services_list_async);
   data->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) service_entry_free);
-  data->probes = g_cancellable_new ();
-  data->pending = 1; /* released below, after every probe started */
+  data->probes = g_ptr_array_new ();
   g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
-
-  data->timeout_id = g_timeout_add_seconds (PROBE_TIMEOUT_SECONDS, on_probes_timeout, data);
 
   for (guint i = 0; ids[i] != NULL; i++)
     {
@@ -299,15 +282,20 @@ openiot_hubd_services_list_async (OpenIotHubdProxy     *proxy,
 
       probe->task = g_object_ref (task);
       probe->entry = entry;
-      probe->msg = soup_message_new ("GET", "http://localhost" OPENIOT_SERVICE_TD_PATH);
       probe->td = g_byte_array_new ();
-      openiot_hubd_service_socket_watch (probe->msg);
-      data->pending++;
-      soup_session_send_async (openiot_hubd_proxy_get_session (proxy, ids[i]), probe->msg,
-                               G_PRIORITY_DEFAULT, data->probes, on_probe_sent, probe);
+      g_ptr_array_add (data->probes, probe);
+      /* no callback comes before this returns */
+      probe->request = openiot_hubd_upstream_send (openiot_hubd_proxy_get_upstream (proxy, ids[i]),
+                                                   "GET", OPENIOT_SERVICE_TD_PATH, headers, NULL,
+                                                   &probe_callbacks, probe);
     }
 
-  probe_done (task);
+  if (data->probes->len == 0)
+    list_return (task);
+  else
+    data->timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, PROBE_TIMEOUT_SECONDS,
+                                                   on_probes_timeout, g_object_ref (task),
+                                                   g_object_unref);
 }
 
 JsonNode *
