@@ -224,6 +224,19 @@ stream_response_progress (Stream *stream)
     }
 }
 
+/* The internal response broke off or made no sense: the stream gets an
+ * error and the backend connection is not reused. */
+static gboolean
+backend_fail (Backend *backend)
+{
+  OpenIotHubdH2Connection *self = backend->conn;
+
+  stream_response_error (backend->stream);
+  backend_detach (backend, FALSE);
+  openiot_hubd_h2_connection_update_io (self);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_backend_readable (GSocket      *socket,
                      GIOCondition  condition,
@@ -257,12 +270,7 @@ on_backend_readable (GSocket      *socket,
       if (openiot_hubd_response_reader_ends_at_close (backend->reader))
         backend->done = TRUE;
       else if (!backend->done)
-        {
-          stream_response_error (stream);
-          backend_detach (backend, FALSE);
-          openiot_hubd_h2_connection_update_io (self);
-          return G_SOURCE_REMOVE;
-        }
+        return backend_fail (backend);
     }
   else
     {
@@ -272,10 +280,7 @@ on_backend_readable (GSocket      *socket,
       if (!backend_parse (backend, &parse_error))
         {
           g_debug ("An internal response could not be parsed: %s", parse_error->message);
-          stream_response_error (stream);
-          backend_detach (backend, FALSE);
-          openiot_hubd_h2_connection_update_io (self);
-          return G_SOURCE_REMOVE;
+          return backend_fail (backend);
         }
     }
 
