@@ -150,11 +150,10 @@ openiot_demo_thing_set_double (OpenIotDemoThing *self,
                                const char       *name,
                                double            value)
 {
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
   /* two decimals: what a real sensor reports, and stable JSON */
-  json_node_set_double (node, round (value * 100.0) / 100.0);
-  openiot_demo_thing_set (self, name, node);
+  double rounded = round (value * 100.0) / 100.0;
+
+  openiot_demo_thing_set (self, name, json_node_init_double (json_node_alloc (), rounded));
 }
 
 void
@@ -162,10 +161,7 @@ openiot_demo_thing_set_int (OpenIotDemoThing *self,
                             const char       *name,
                             gint64            value)
 {
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_int (node, value);
-  openiot_demo_thing_set (self, name, node);
+  openiot_demo_thing_set (self, name, json_node_init_int (json_node_alloc (), value));
 }
 
 void
@@ -173,10 +169,7 @@ openiot_demo_thing_set_boolean (OpenIotDemoThing *self,
                                 const char       *name,
                                 gboolean          value)
 {
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_boolean (node, value);
-  openiot_demo_thing_set (self, name, node);
+  openiot_demo_thing_set (self, name, json_node_init_boolean (json_node_alloc (), value));
 }
 
 void
@@ -184,10 +177,7 @@ openiot_demo_thing_set_string (OpenIotDemoThing *self,
                                const char       *name,
                                const char       *value)
 {
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (node, value);
-  openiot_demo_thing_set (self, name, node);
+  openiot_demo_thing_set (self, name, json_node_init_string (json_node_alloc (), value));
 }
 
 JsonNode *
