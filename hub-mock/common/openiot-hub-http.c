@@ -10,46 +10,19 @@
 
 #include "openiot-hub-http.h"
 
-/* Every error leaves the hub as {"error","message"} JSON, written by the
- * library's one error writer (docs/protocol.md, "Conventions"), with the
- * machine-readable "reason" when one tells apart the cases one error code
- * covers ("invalid-name"). */
-static void respond_error_valist (SoupServerMessage *msg,
-                                  guint              status,
-                                  const char        *error,
-                                  const char        *reason,
-                                  const char        *format,
-                                  va_list            args) G_GNUC_PRINTF (5, 0);
-
 static void
-respond_error_valist (SoupServerMessage *msg,
-                      guint              status,
-                      const char        *error,
-                      const char        *reason,
-                      const char        *format,
-                      va_list            args)
+respond_json_text (SoupServerMessage *msg,
+                   guint              status,
+                   const char        *json)
 {
-  g_autofree char *message = g_strdup_vprintf (format, args);
-  g_autofree char *json = _openiot_protocol_error_json_full (error, message, reason);
-
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
 }
 
-void
-openiot_hub_http_respond_error (SoupServerMessage *msg,
-                                guint              status,
-                                const char        *error,
-                                const char        *format,
-                                ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  respond_error_valist (msg, status, error, NULL, format, args);
-  va_end (args);
-}
-
+/* Every error leaves the hub as {"error","message"} JSON, written by the
+ * library's one error writer (docs/protocol.md, "Conventions"), with the
+ * machine-readable "reason" when one tells apart the cases one error code
+ * covers ("invalid-name"); openiot_hub_http_respond_error() gives none. */
 void
 openiot_hub_http_respond_error_with_reason (SoupServerMessage *msg,
                                             guint              status,
@@ -58,11 +31,15 @@ openiot_hub_http_respond_error_with_reason (SoupServerMessage *msg,
                                             const char        *format,
                                             ...)
 {
+  g_autofree char *message = NULL;
+  g_autofree char *json = NULL;
   va_list args;
 
   va_start (args, format);
-  respond_error_valist (msg, status, error, reason, format, args);
+  message = g_strdup_vprintf (format, args);
   va_end (args);
+  json = _openiot_protocol_error_json_full (error, message, reason);
+  respond_json_text (msg, status, json);
 }
 
 void
@@ -72,8 +49,17 @@ openiot_hub_http_respond_json (SoupServerMessage *msg,
 {
   g_autofree char *json = json_to_string (node, FALSE);
 
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+  respond_json_text (msg, status, json);
+}
+
+/* Answers 200 with what @builder built */
+void
+openiot_hub_http_respond_builder (SoupServerMessage *msg,
+                                  JsonBuilder       *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
 }
 
 /* Returns: (transfer full): the request body as JSON, or %NULL with an error

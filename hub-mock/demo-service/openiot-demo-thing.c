@@ -441,7 +441,6 @@ static void
 serve_echo (SoupServerMessage *msg)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   GUri *uri = soup_server_message_get_uri (msg);
   SoupMessageHeadersIter iter;
   const char *name, *value;
@@ -464,8 +463,7 @@ serve_echo (SoupServerMessage *msg)
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
+  openiot_hub_http_respond_builder (msg, builder);
 }
 
 static gboolean

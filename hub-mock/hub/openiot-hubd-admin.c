@@ -70,7 +70,6 @@ respond_status (OpenIotHubdAdmin   *self,
                 SoupServerMessage *msg)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_auto(GStrv) services = openiot_hubd_services_scan (self->proxy);
 
   json_builder_begin_object (builder);
@@ -92,8 +91,7 @@ respond_status (OpenIotHubdAdmin   *self,
   json_builder_add_int_value (builder, g_strv_length (services));
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
+  openiot_hub_http_respond_builder (msg, builder);
 }
 
 static GStrv
@@ -119,7 +117,6 @@ respond_pairing_code (OpenIotHubdAdmin   *self,
                       SoupServerMessage *msg)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) request = NULL;
   g_autoptr(GDateTime) expires = NULL;
   g_autoptr(OpenIotPairingLink) link = NULL;
@@ -158,8 +155,7 @@ respond_pairing_code (OpenIotHubdAdmin   *self,
   json_builder_add_value (builder, json_node_copy (self->addresses));
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
+  openiot_hub_http_respond_builder (msg, builder);
   memset (code, 0, strlen (code));
 }
 
@@ -168,7 +164,6 @@ respond_rotate (OpenIotHubdAdmin   *self,
                 SoupServerMessage *msg)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!openiot_hubd_state_rotate (self->state, &error))
@@ -183,8 +178,7 @@ respond_rotate (OpenIotHubdAdmin   *self,
   add_string (builder, "certificate", openiot_hubd_state_get_fingerprint (self->state));
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
+  openiot_hub_http_respond_builder (msg, builder);
 }
 
 static void

@@ -360,8 +360,6 @@ respond_well_known (OpenIotHubdServer  *self,
                     SoupServerMessage *msg)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  const char *previous = openiot_hubd_state_get_rotation_previous (self->state);
 
   json_builder_begin_object (builder);
   add_identity (self, builder);
@@ -370,22 +368,10 @@ respond_well_known (OpenIotHubdServer  *self,
                           openiot_hubd_pairing_status_to_json (self->pairing, self->pairing_port,
                                                                        soup_server_message_get_remote_host (msg)));
   json_builder_set_member_name (builder, "rotation");
-  if (previous != NULL)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "previous");
-      json_builder_add_string_value (builder, previous);
-      json_builder_set_member_name (builder, "signature");
-      json_builder_add_string_value (builder,
-                                     openiot_hubd_state_get_rotation_signature (self->state));
-      json_builder_end_object (builder);
-    }
-  else
-    json_builder_add_null_value (builder);
+  json_builder_add_value (builder, openiot_hubd_state_rotation_to_json (self->state));
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
+  openiot_hub_http_respond_builder (msg, builder);
 }
 
 /* A client as it sees itself: GET /api/hub's "you", and the answer to
@@ -412,7 +398,6 @@ respond_hub (OpenIotHubdServer  *self,
              OpenIotHubdClient  *client)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
   add_identity (self, builder);
@@ -426,8 +411,7 @@ respond_hub (OpenIotHubdServer  *self,
   add_client (builder, client);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
+  openiot_hub_http_respond_builder (msg, builder);
 }
 
 static void
@@ -511,7 +495,6 @@ respond_client_name (OpenIotHubdServer  *self,
   g_autoptr(OpenIotHubdClient) renamed = NULL;
   g_autoptr(JsonNode) request = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   guint retry_after = 0;
   JsonNode *name;
@@ -565,8 +548,7 @@ respond_client_name (OpenIotHubdServer  *self,
 
   builder = json_builder_new ();
   add_client (builder, renamed);
-  root = json_builder_get_root (builder);
-  openiot_hub_http_respond_json (msg, SOUP_STATUS_OK, root);
+  openiot_hub_http_respond_builder (msg, builder);
 }
 
 static gboolean

@@ -69,6 +69,29 @@ write_atomically (OpenIotHubdState  *self,
                                    mode, error);
 }
 
+/*
+ * openiot_hubd_state_rotation_to_json:
+ *
+ * The proof of the last rotation (docs/protocol.md, "Rotation"), as
+ * hub.json keeps it and /.well-known/open-iot shows it: the previous
+ * fingerprint and the old key's signature of the step, or null.
+ *
+ * Returns: (transfer full): an object, or a null node
+ */
+JsonNode *
+openiot_hubd_state_rotation_to_json (OpenIotHubdState *self)
+{
+  g_autoptr(JsonObject) rotation = NULL;
+
+  if (self->rotation_previous == NULL)
+    return json_node_new (JSON_NODE_NULL);
+
+  rotation = json_object_new ();
+  json_object_set_string_member (rotation, "previous", self->rotation_previous);
+  json_object_set_string_member (rotation, "signature", self->rotation_signature);
+  return json_node_init_object (json_node_alloc (), rotation);
+}
+
 static gboolean
 save_metadata (OpenIotHubdState  *self,
                GError          **error)
@@ -83,17 +106,7 @@ save_metadata (OpenIotHubdState  *self,
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, self->name);
   json_builder_set_member_name (builder, "rotation");
-  if (self->rotation_previous != NULL)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "previous");
-      json_builder_add_string_value (builder, self->rotation_previous);
-      json_builder_set_member_name (builder, "signature");
-      json_builder_add_string_value (builder, self->rotation_signature);
-      json_builder_end_object (builder);
-    }
-  else
-    json_builder_add_null_value (builder);
+  json_builder_add_value (builder, openiot_hubd_state_rotation_to_json (self));
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -379,12 +392,6 @@ const char *
 openiot_hubd_state_get_rotation_previous (OpenIotHubdState *self)
 {
   return self->rotation_previous;
-}
-
-const char *
-openiot_hubd_state_get_rotation_signature (OpenIotHubdState *self)
-{
-  return self->rotation_signature;
 }
 
 static void
