@@ -24,10 +24,12 @@ SSL_CTX *SSL_CTX_new (const SSL_METHOD *method);
 int SSL_CTX_use_certificate_chain_file (SSL_CTX *ctx, const char *file);
 int SSL_CTX_use_PrivateKey_file (SSL_CTX *ctx, const char *file, int type);
 
+typedef SSL_CTX *(*SslCtxNewFunc) (const SSL_METHOD *method);
+
 SSL_CTX *
 SSL_CTX_new (const SSL_METHOD *method)
 {
-  SSL_CTX *(*real) (const SSL_METHOD *) = (SSL_CTX *(*) (const SSL_METHOD *)) dlsym (RTLD_NEXT, "SSL_CTX_new");
+  SslCtxNewFunc real = (SslCtxNewFunc) dlsym (RTLD_NEXT, "SSL_CTX_new");
   const char *cert = getenv ("OPENIOT_BENCH_CERT");
   const char *key = getenv ("OPENIOT_BENCH_KEY");
   SSL_CTX *ctx = real (method);

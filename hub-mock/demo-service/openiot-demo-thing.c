@@ -346,6 +346,7 @@ serve_action (OpenIotDemoThing  *self,
 {
   JsonObject *affordance = td_member (self, "actions", name);
   JsonObject *input_schema;
+  OpenIotDataSchema *schema;
   g_autoptr(JsonNode) input = NULL;
   g_autoptr(JsonNode) output = NULL;
   g_autoptr(GError) error = NULL;
@@ -373,7 +374,8 @@ serve_action (OpenIotDemoThing  *self,
                                           "This action needs a JSON input");
           return;
         }
-      if (!openiot_data_schema_validate (interaction_schema (self, OPENIOT_INTERACTION_ACTION, name), input, &error))
+      schema = interaction_schema (self, OPENIOT_INTERACTION_ACTION, name);
+      if (!openiot_data_schema_validate (schema, input, &error))
         {
           openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request", "%s",
                                           error->message);

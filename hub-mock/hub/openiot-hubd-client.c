@@ -88,6 +88,7 @@ openiot_hubd_client_from_json (JsonObject  *object,
   const char *fingerprint = json_object_get_string_member_with_default (object, "certificate", NULL);
   const char *pem = json_object_get_string_member_with_default (object, "certificate_pem", NULL);
   const char *registered = json_object_get_string_member_with_default (object, "registered", NULL);
+  gboolean revoked = json_object_get_boolean_member_with_default (object, "revoked", FALSE);
   g_autoptr(GDateTime) when = NULL;
 
   if (registered != NULL)
@@ -101,6 +102,5 @@ openiot_hubd_client_from_json (JsonObject  *object,
       return NULL;
     }
 
-  return openiot_hubd_client_new (id, name, fingerprint, pem, when,
-                                 json_object_get_boolean_member_with_default (object, "revoked", FALSE));
+  return openiot_hubd_client_new (id, name, fingerprint, pem, when, revoked);
 }

@@ -273,6 +273,7 @@ on_client_state (AvahiClient      *client,
                  void             *data)
 {
   OpenIotHubdDiscovery *self = data;
+  gboolean disconnected;
 
   /* This first runs inside avahi_client_new(), before it has returned
    * the client. */
@@ -307,8 +308,8 @@ on_client_state (AvahiClient      *client,
        * inside the dying client's own callback, though. */
       g_debug ("Avahi client failed: %s", avahi_strerror (avahi_client_errno (client)));
       say_unavailable (self);
-      schedule_reconnect (self,
-                          avahi_client_errno (client) == AVAHI_ERR_DISCONNECTED ? 0 : RETRY_SECONDS);
+      disconnected = avahi_client_errno (client) == AVAHI_ERR_DISCONNECTED;
+      schedule_reconnect (self, disconnected ? 0 : RETRY_SECONDS);
       break;
     }
 }

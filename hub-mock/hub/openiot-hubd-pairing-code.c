@@ -285,13 +285,13 @@ void
 openiot_hubd_pairing_code_describe (OpenIotHubdPairingCode *self,
                                    JsonBuilder           *builder)
 {
+  OpenIotHubdPairingCodeState state = openiot_hubd_pairing_code_get_state (self);
   GHashTableIter iter;
   const char *address;
   Guesser *guesser;
 
   json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder,
-                                 openiot_hubd_pairing_code_state_to_reason (openiot_hubd_pairing_code_get_state (self)));
+  json_builder_add_string_value (builder, openiot_hubd_pairing_code_state_to_reason (state));
   json_builder_set_member_name (builder, "failures");
   json_builder_add_int_value (builder, self->failures);
   json_builder_set_member_name (builder, "guessers");

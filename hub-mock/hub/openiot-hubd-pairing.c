@@ -163,11 +163,12 @@ status_to_json (OpenIotHubdPairing *self,
       json_builder_add_boolean_value (builder, open);
       if (open)
         {
+          guint attempts_left =
+            for_admin ? openiot_hubd_pairing_code_get_attempts_left (self->code)
+                      : openiot_hubd_pairing_code_get_attempts_left_for (self->code, address);
+
           json_builder_set_member_name (builder, "attempts_left");
-          json_builder_add_int_value (builder,
-                                      for_admin ? openiot_hubd_pairing_code_get_attempts_left (self->code)
-                                                         : openiot_hubd_pairing_code_get_attempts_left_for (self->code,
-                                                                                                         address));
+          json_builder_add_int_value (builder, attempts_left);
         }
     }
   /* When the code closes (and so when it was opened) is the owner's to
@@ -545,10 +546,12 @@ static char *
 peer_address (GSocketConnection *connection)
 {
   g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  GInetAddress *address;
 
   if (!G_IS_INET_SOCKET_ADDRESS (remote))
     return g_strdup ("unknown");
-  return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote));
+  return g_inet_address_to_string (address);
 }
 
 static gboolean

@@ -219,8 +219,9 @@ on_timeout (gpointer data)
 
       if (now < idle_until)
         {
-          request->timeout_id = g_timeout_add_seconds ((idle_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC,
-                                                       on_timeout, request);
+          guint seconds_left = (idle_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+
+          request->timeout_id = g_timeout_add_seconds (seconds_left, on_timeout, request);
           return G_SOURCE_REMOVE;
         }
     }
@@ -514,6 +515,8 @@ openiot_hubd_proxy_forward (OpenIotHubdProxy   *self,
   GUri *request_uri = soup_server_message_get_uri (msg);
   const char *query = g_uri_get_query (request_uri);
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  const char *host = soup_message_headers_get_one (request_headers, "Host");
+  OpenIotHubdUpstream *upstream;
   ProxyRequest *request;
 
   /* A service's directory is looked at when its connections are first
@@ -550,8 +553,7 @@ openiot_hubd_proxy_forward (OpenIotHubdProxy   *self,
 
   if (g_str_equal (path, OPENIOT_SERVICE_TD_PATH) && query == NULL &&
       g_str_equal (soup_server_message_get_method (msg), "GET"))
-    request->td_base = openiot_hubd_td_base_for_host (soup_message_headers_get_one (request_headers, "Host"),
-                                                     service_id);
+    request->td_base = openiot_hubd_td_base_for_host (host, service_id);
 
   request->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_client_finished),
                                            request);
@@ -562,10 +564,10 @@ openiot_hubd_proxy_forward (OpenIotHubdProxy   *self,
   openiot_hub_http_pause (msg);
   request->timeout_id = g_timeout_add_seconds (self->response_timeout, on_timeout, request);
 
-  request->upstream = openiot_hubd_upstream_send (openiot_hubd_proxy_get_upstream (self, service_id),
-                                                  soup_server_message_get_method (msg), target,
-                                                  upstream_headers, body, &upstream_callbacks,
-                                                  request);
+  upstream = openiot_hubd_proxy_get_upstream (self, service_id);
+  request->upstream = openiot_hubd_upstream_send (upstream, soup_server_message_get_method (msg),
+                                                  target, upstream_headers, body,
+                                                  &upstream_callbacks, request);
 }
 
 OpenIotHubdProxy *

@@ -360,13 +360,14 @@ respond_well_known (OpenIotHubdServer  *self,
                     SoupServerMessage *msg)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *remote_host = soup_server_message_get_remote_host (msg);
 
   json_builder_begin_object (builder);
   add_identity (self, builder);
   json_builder_set_member_name (builder, "pairing");
   json_builder_add_value (builder,
                           openiot_hubd_pairing_status_to_json (self->pairing, self->pairing_port,
-                                                                       soup_server_message_get_remote_host (msg)));
+                                                               remote_host));
   json_builder_set_member_name (builder, "rotation");
   json_builder_add_value (builder, openiot_hubd_state_rotation_to_json (self->state));
   json_builder_end_object (builder);
@@ -466,6 +467,7 @@ take_rename (OpenIotHubdServer *self,
 {
   RenameBudget *budget = g_hash_table_lookup (self->rename_budgets, client_id);
   gint64 now = g_get_monotonic_time ();
+  double earned;
 
   if (budget == NULL)
     {
@@ -474,8 +476,8 @@ take_rename (OpenIotHubdServer *self,
       budget->updated = now;
       g_hash_table_insert (self->rename_budgets, g_strdup (client_id), budget);
     }
-  budget->tokens = MIN (RENAME_BURST,
-                        budget->tokens + (now - budget->updated) * RENAME_PER_SECOND / G_USEC_PER_SEC);
+  earned = (now - budget->updated) * RENAME_PER_SECOND / G_USEC_PER_SEC;
+  budget->tokens = MIN (RENAME_BURST, budget->tokens + earned);
   budget->updated = now;
   if (budget->tokens < 1.0)
     {

@@ -24,6 +24,9 @@
 /* Where a relative href of a TD without an absolute base leads: the
  * service root, as the service sees it. */
 #define SERVICE_ROOT "http://service.invalid/"
+/* a name, an IPv4 or bracketed IPv6 address, a port */
+#define HOST_CHARACTERS \
+  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]"
 
 static gboolean
 is_loopback_name (const char *host)
@@ -59,17 +62,19 @@ is_local_address (const char *host)
   for (struct ifaddrs *i = interfaces; i != NULL && !local; i = i->ifa_next)
     {
       g_autoptr(GSocketAddress) socket_address = NULL;
+      GInetSocketAddress *inet;
+      gsize size;
 
       if (i->ifa_addr == NULL ||
           (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
         continue;
-      socket_address = g_socket_address_new_from_native (i->ifa_addr,
-                                                         i->ifa_addr->sa_family == AF_INET
-                                                                         ? sizeof (struct sockaddr_in)
-                                                                         : sizeof (struct sockaddr_in6));
-      local = G_IS_INET_SOCKET_ADDRESS (socket_address) &&
-              g_inet_address_equal (address,
-                                    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (socket_address)));
+      size = i->ifa_addr->sa_family == AF_INET ? sizeof (struct sockaddr_in)
+                                               : sizeof (struct sockaddr_in6);
+      socket_address = g_socket_address_new_from_native (i->ifa_addr, size);
+      inet = G_IS_INET_SOCKET_ADDRESS (socket_address) ? G_INET_SOCKET_ADDRESS (socket_address)
+                                                       : NULL;
+      local = inet != NULL &&
+              g_inet_address_equal (address, g_inet_socket_address_get_address (inet));
     }
   freeifaddrs (interfaces);
   return local;
@@ -283,8 +288,7 @@ openiot_hubd_td_base_for_host (const char *host,
                               const char *service_id)
 {
   gboolean usable = host != NULL && host[0] != '\0' && strlen (host) <= 255 &&
-                    strspn (host,
-                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen (host);
+                    strspn (host, HOST_CHARACTERS) == strlen (host);
   g_autofree char *url = NULL;
   g_autoptr(GUri) uri = NULL;
 
