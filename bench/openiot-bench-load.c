@@ -611,7 +611,8 @@ run_load (void)
   g_print ("{\"mode\": \"%s\", \"connections\": %d, \"duration\": %.3f, \"requests\": %u, "
            "\"total_requests\": %" G_GUINT64_FORMAT ", \"connects\": %" G_GUINT64_FORMAT ", "
            "\"errors\": %" G_GUINT64_FORMAT ", \"non_2xx\": %" G_GUINT64_FORMAT ", "
-           "\"rps\": %.1f, \"mean_us\": %.1f, \"p50_us\": %u, \"p90_us\": %u, \"p99_us\": %u, \"max_us\": %u}\n",
+           "\"rps\": %.1f, \"mean_us\": %.1f, \"p50_us\": %u, \"p90_us\": %u, \"p99_us\": %u, "
+           "\"max_us\": %u}\n",
            options.close_each ? "close" : "keep-alive", options.connections, options.duration,
            all->len, total, connects, errors, non_2xx,
            all->len / options.duration, mean,
@@ -673,7 +674,8 @@ main (int   argc,
      "Open N connections and keep them idle for S seconds", "S" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("— HTTP/1.1 load with a client certificate");
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("— HTTP/1.1 load with a client certificate");
   g_autoptr(GError) error = NULL;
   int ret;
 
@@ -687,7 +689,8 @@ main (int   argc,
       options.connections < 1 || options.duration <= 0 ||
       (options.tls && options.unix_path != NULL))
     {
-      g_printerr ("openiot-bench-load: give exactly one of --tcp ADDR:PORT or --unix PATH, --tls only with --tcp\n");
+      g_printerr ("openiot-bench-load: give exactly one of --tcp ADDR:PORT or --unix PATH, "
+                  "--tls only with --tcp\n");
       return 2;
     }
   if (options.path == NULL)
@@ -713,9 +716,11 @@ main (int   argc,
         }
     }
 
-  request_keep_alive = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: openiot-bench-load\r\n"
+  request_keep_alive = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: %s\r\n"
+                                        "User-Agent: openiot-bench-load\r\n"
                                         "Accept: */*\r\n\r\n", options.path, options.host_header);
-  request_close = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: openiot-bench-load\r\n"
+  request_close = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: %s\r\n"
+                                   "User-Agent: openiot-bench-load\r\n"
                                    "Accept: */*\r\nConnection: close\r\n\r\n", options.path,
                                    options.host_header);
 

@@ -45,7 +45,8 @@ openiot_demo_light_tick (OpenIotDemoThing *thing,
   self->fade_elapsed += seconds;
   progress = MIN (1.0, self->fade_elapsed / self->fade_seconds);
   openiot_demo_thing_set_int (thing, "brightness",
-                              (gint64) (self->fade_from + (self->fade_to - self->fade_from) * progress + 0.5));
+                              (gint64) (self->fade_from +
+                                        (self->fade_to - self->fade_from) * progress + 0.5));
   if (progress >= 1.0)
     {
       self->fade_seconds = 0;
@@ -66,7 +67,8 @@ openiot_demo_light_invoke_action (OpenIotDemoThing  *thing,
 
   self->fade_from = openiot_demo_thing_get_int (thing, "brightness");
   self->fade_to = target;
-  self->fade_seconds = json_object_get_double_member_with_default (arguments, "durationSeconds", 1.0);
+  self->fade_seconds = json_object_get_double_member_with_default (arguments, "durationSeconds",
+                                                                   1.0);
   self->fade_elapsed = 0;
   openiot_demo_thing_set_boolean (thing, "on", TRUE);
   if (self->fade_seconds <= 0)

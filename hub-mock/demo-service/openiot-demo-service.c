@@ -87,7 +87,8 @@ main (int   argc,
   thing_type = type_for_name (type);
   if (thing_type == G_TYPE_INVALID || socket_path == NULL)
     {
-      g_printerr ("openiot-demo-service: give --type thermostat|lock|light|meter and --socket PATH\n");
+      g_printerr ("openiot-demo-service: give --type thermostat|lock|light|meter "
+                  "and --socket PATH\n");
       return 2;
     }
 

@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 
 #define OPENIOT_TYPE_DEMO_SSE_STREAM (openiot_demo_sse_stream_get_type ())
 
-G_DECLARE_FINAL_TYPE (OpenIotDemoSseStream, openiot_demo_sse_stream, OPENIOT, DEMO_SSE_STREAM, GObject)
+G_DECLARE_FINAL_TYPE (OpenIotDemoSseStream, openiot_demo_sse_stream, OPENIOT, DEMO_SSE_STREAM,
+                      GObject)
 
 OpenIotDemoSseStream *openiot_demo_sse_stream_new        (SoupServerMessage    *msg,
                                                           const char           *source,

@@ -82,7 +82,8 @@ openiot_demo_thermostat_tick (OpenIotDemoThing *thing,
   temperature += noise;
   openiot_demo_thing_set_double (thing, "temperature", temperature);
   openiot_demo_thing_set_double (thing, "humidity",
-                                 CLAMP (openiot_demo_thing_get_double (thing, "humidity") + g_random_double_range (-0.2, 0.2), 20, 80));
+                                 CLAMP (openiot_demo_thing_get_double (thing, "humidity") +
+                                        g_random_double_range (-0.2, 0.2), 20, 80));
 
   at_target = g_str_equal (mode, "off") ? FALSE : fabs (temperature - target) < 0.2;
   if (at_target && !self->at_target)
@@ -155,7 +156,8 @@ openiot_demo_thermostat_init (OpenIotDemoThermostat *self)
   openiot_demo_thing_set_string (thing, "mode", "auto");
   openiot_demo_thing_set_boolean (thing, "occupancy", TRUE);
   json_parser_load_from_data (parser,
-                              "[{\"time\":\"07:00\",\"target\":21},{\"time\":\"22:30\",\"target\":17}]", -1, NULL);
+                              "[{\"time\":\"07:00\",\"target\":21},"
+                              "{\"time\":\"22:30\",\"target\":17}]", -1, NULL);
   openiot_demo_thing_set (thing, "schedule", json_node_ref (json_parser_get_root (parser)));
   update_summary (self, 19.5);
 }

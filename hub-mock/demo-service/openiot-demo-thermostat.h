@@ -7,6 +7,7 @@ G_BEGIN_DECLS
 
 #define OPENIOT_TYPE_DEMO_THERMOSTAT (openiot_demo_thermostat_get_type ())
 
-G_DECLARE_FINAL_TYPE (OpenIotDemoThermostat, openiot_demo_thermostat, OPENIOT, DEMO_THERMOSTAT, OpenIotDemoThing)
+G_DECLARE_FINAL_TYPE (OpenIotDemoThermostat, openiot_demo_thermostat, OPENIOT, DEMO_THERMOSTAT,
+                      OpenIotDemoThing)
 
 G_END_DECLS

@@ -363,8 +363,8 @@ serve_action (OpenIotDemoThing  *self,
       return;
     }
 
-  input_schema = json_object_has_member (affordance,
-                                         "input") ? json_object_get_object_member (affordance, "input") : NULL;
+  input_schema = json_object_has_member (affordance, "input")
+                   ? json_object_get_object_member (affordance, "input") : NULL;
   input = parse_body (msg);
   if (input_schema != NULL)
     {
@@ -411,7 +411,8 @@ serve_stream (OpenIotDemoThing  *self,
               const char        *source)
 {
   OpenIotDemoThingPrivate *priv = openiot_demo_thing_get_instance_private (self);
-  const char *last_id = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Last-Event-ID");
+  const char *last_id =
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Last-Event-ID");
   GQueue *queue = g_hash_table_lookup (priv->replay, source);
   OpenIotDemoSseStream *stream;
   guint64 after = 0;

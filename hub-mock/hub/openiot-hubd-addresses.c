@@ -157,8 +157,8 @@ parse_public_address (const char  *text,
   if (zone != NULL && scope != OPENIOT_HUBD_ADDRESS_LINK)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The public address “%s” has an interface (“%%…”), which only a link-local "
-                   "address takes", text);
+                   "The public address “%s” has an interface (“%%…”), which only a "
+                   "link-local address takes", text);
       return NULL;
     }
 
@@ -265,7 +265,8 @@ GPtrArray *
 openiot_hubd_addresses_collect (const char * const  *public_addresses,
                                GError             **error)
 {
-  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) openiot_hubd_address_free);
+  g_autoptr(GPtrArray) addresses =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) openiot_hubd_address_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) global = g_ptr_array_new ();
   g_autoptr(GPtrArray) ula = g_ptr_array_new ();

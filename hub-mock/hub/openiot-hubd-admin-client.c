@@ -99,7 +99,8 @@ admin_call (const CommonOptions *options,
 
   if (!(reply = soup_session_send_and_read (session, msg, NULL, &error)))
     {
-      g_printerr ("openiot-hub: cannot reach the hub at %s: %s\nIs “openiot-hub serve --state-dir %s” running?\n",
+      g_printerr ("openiot-hub: cannot reach the hub at %s: %s\n"
+                  "Is “openiot-hub serve --state-dir %s” running?\n",
                   socket_path, error->message, options->state_dir);
       return NULL;
     }
@@ -205,7 +206,8 @@ openiot_hubd_admin_client_rotate (int    argc,
   JsonObject *object;
 
   if (!parse_options (&argc, &argv, "",
-                      "Replace the hub's key and certificate. Every client will ask its user to confirm.",
+                      "Replace the hub's key and certificate. "
+                      "Every client will ask its user to confirm.",
                       NULL, &options))
     return 2;
 
@@ -224,7 +226,8 @@ openiot_hubd_admin_client_rotate (int    argc,
                      json_object_get_string_member (object, "previous"));
   print_fingerprint ("New fingerprint (SHA-256):",
                      json_object_get_string_member (object, "certificate"));
-  g_print ("Clients will ask their users to confirm the new certificate; it is signed by the previous one.\n");
+  g_print ("Clients will ask their users to confirm the new certificate; "
+           "it is signed by the previous one.\n");
   return 0;
 }
 
@@ -250,14 +253,16 @@ openiot_hubd_admin_client_clients (int    argc,
 
   array = json_node_get_array (reply);
   if (json_array_get_length (array) == 0)
-    g_print ("No clients are registered. Open a pairing code with “openiot-hub pairing-code”.\n");
+    g_print ("No clients are registered. "
+             "Open a pairing code with “openiot-hub pairing-code”.\n");
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *client = json_array_get_object_element (array, i);
       /* A name stored before names were checked may hold CR, LF or ESC:
        * one client, one entry, whatever its name says. */
-      g_autofree char *name = _openiot_device_name_escape (json_object_get_string_member (client, "name"));
+      g_autofree char *name =
+        _openiot_device_name_escape (json_object_get_string_member (client, "name"));
 
       g_print ("%s  %-24s %s%s\n    %s\n",
                json_object_get_string_member (client, "client_id"),

@@ -86,7 +86,8 @@ respond_status (OpenIotHubdAdmin   *self,
   json_builder_add_int_value (builder, openiot_hubd_registry_count_active (self->registry));
   json_builder_set_member_name (builder, "pairing");
   json_builder_add_value (builder,
-                          openiot_hubd_pairing_status_to_admin_json (self->pairing, self->pairing_port));
+                          openiot_hubd_pairing_status_to_admin_json (self->pairing,
+                                                                     self->pairing_port));
   json_builder_set_member_name (builder, "services");
   json_builder_add_int_value (builder, g_strv_length (services));
   json_builder_end_object (builder);

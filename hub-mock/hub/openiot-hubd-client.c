@@ -85,7 +85,8 @@ openiot_hubd_client_from_json (JsonObject  *object,
 {
   const char *id = json_object_get_string_member_with_default (object, "client_id", NULL);
   const char *name = json_object_get_string_member_with_default (object, "name", NULL);
-  const char *fingerprint = json_object_get_string_member_with_default (object, "certificate", NULL);
+  const char *fingerprint =
+    json_object_get_string_member_with_default (object, "certificate", NULL);
   const char *pem = json_object_get_string_member_with_default (object, "certificate_pem", NULL);
   const char *registered = json_object_get_string_member_with_default (object, "registered", NULL);
   gboolean revoked = json_object_get_boolean_member_with_default (object, "revoked", FALSE);

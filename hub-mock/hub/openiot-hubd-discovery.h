@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 
 #define OPENIOT_TYPE_HUBD_DISCOVERY (openiot_hubd_discovery_get_type ())
 
-G_DECLARE_FINAL_TYPE (OpenIotHubdDiscovery, openiot_hubd_discovery, OPENIOT, HUBD_DISCOVERY, GObject)
+G_DECLARE_FINAL_TYPE (OpenIotHubdDiscovery, openiot_hubd_discovery, OPENIOT, HUBD_DISCOVERY,
+                      GObject)
 
 OpenIotHubdDiscovery *openiot_hubd_discovery_new          (const char          *name,
                                                          guint16              port,

@@ -30,29 +30,33 @@ typedef struct _OpenIotHubdPairingCode OpenIotHubdPairingCode;
 #define OPENIOT_HUBD_PAIRING_MAX_ATTEMPTS 5
 #define OPENIOT_HUBD_PAIRING_MAX_FAILURES 20
 
-OpenIotHubdPairingCode      *openiot_hubd_pairing_code_new        (guint                  ttl_seconds);
-OpenIotHubdPairingCode      *openiot_hubd_pairing_code_ref        (OpenIotHubdPairingCode *self);
-void                        openiot_hubd_pairing_code_unref      (OpenIotHubdPairingCode *self);
-const char                 *openiot_hubd_pairing_code_get_code   (OpenIotHubdPairingCode *self);
-GDateTime                  *openiot_hubd_pairing_code_get_expires (OpenIotHubdPairingCode *self);
-gint64                      openiot_hubd_pairing_code_get_expires_in (OpenIotHubdPairingCode *self);
-OpenIotHubdPairingCodeState  openiot_hubd_pairing_code_get_state  (OpenIotHubdPairingCode *self);
-void                        openiot_hubd_pairing_code_replace    (OpenIotHubdPairingCode *self);
-gboolean                    openiot_hubd_pairing_code_claim      (OpenIotHubdPairingCode *self,
-                                                                 const char           **reason);
-void                        openiot_hubd_pairing_code_release    (OpenIotHubdPairingCode *self,
-                                                                 gboolean               used);
-const char                 *openiot_hubd_pairing_code_state_to_reason (OpenIotHubdPairingCodeState state);
-gboolean                    openiot_hubd_pairing_code_reserve_guess (OpenIotHubdPairingCode *self,
-                                                                    const char            *address);
-gboolean                    openiot_hubd_pairing_code_end_guess  (OpenIotHubdPairingCode *self,
-                                                                 const char            *address,
-                                                                 gboolean               wrong);
-guint                       openiot_hubd_pairing_code_get_attempts_left (OpenIotHubdPairingCode *self);
-guint                       openiot_hubd_pairing_code_get_attempts_left_for (OpenIotHubdPairingCode *self,
-                                                                            const char            *address);
-void                        openiot_hubd_pairing_code_describe   (OpenIotHubdPairingCode *self,
-                                                                 JsonBuilder           *builder);
+OpenIotHubdPairingCode *openiot_hubd_pairing_code_new   (guint                   ttl_seconds);
+OpenIotHubdPairingCode *openiot_hubd_pairing_code_ref   (OpenIotHubdPairingCode *self);
+void                    openiot_hubd_pairing_code_unref (OpenIotHubdPairingCode *self);
+
+const char *openiot_hubd_pairing_code_get_code       (OpenIotHubdPairingCode *self);
+GDateTime  *openiot_hubd_pairing_code_get_expires    (OpenIotHubdPairingCode *self);
+gint64      openiot_hubd_pairing_code_get_expires_in (OpenIotHubdPairingCode *self);
+
+OpenIotHubdPairingCodeState openiot_hubd_pairing_code_get_state (OpenIotHubdPairingCode *self);
+void                        openiot_hubd_pairing_code_replace   (OpenIotHubdPairingCode *self);
+
+gboolean    openiot_hubd_pairing_code_claim           (OpenIotHubdPairingCode       *self,
+                                                       const char                  **reason);
+void        openiot_hubd_pairing_code_release         (OpenIotHubdPairingCode       *self,
+                                                       gboolean                      used);
+const char *openiot_hubd_pairing_code_state_to_reason (OpenIotHubdPairingCodeState   state);
+gboolean    openiot_hubd_pairing_code_reserve_guess   (OpenIotHubdPairingCode       *self,
+                                                       const char                   *address);
+gboolean    openiot_hubd_pairing_code_end_guess       (OpenIotHubdPairingCode       *self,
+                                                       const char                   *address,
+                                                       gboolean                      wrong);
+
+guint openiot_hubd_pairing_code_get_attempts_left     (OpenIotHubdPairingCode *self);
+guint openiot_hubd_pairing_code_get_attempts_left_for (OpenIotHubdPairingCode *self,
+                                                       const char             *address);
+void  openiot_hubd_pairing_code_describe              (OpenIotHubdPairingCode *self,
+                                                       JsonBuilder            *builder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenIotHubdPairingCode, openiot_hubd_pairing_code_unref)
 

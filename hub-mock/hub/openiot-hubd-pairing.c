@@ -260,7 +260,8 @@ record_handshake (OpenIotHubdPairing *self,
   attempt->guessing = FALSE;
   if (openiot_hubd_pairing_code_end_guess (attempt->code, attempt->address, wrong))
     {
-      g_warning ("Too many wrong pairing codes: the code is locked; open a new one with “openiot-hub pairing-code”");
+      g_warning ("Too many wrong pairing codes: the code is locked; "
+                 "open a new one with “openiot-hub pairing-code”");
       g_clear_pointer (&locker, g_mutex_locker_free);
       queue_changed (self);
     }
@@ -438,7 +439,8 @@ handle_pair_request (OpenIotHubdPairing     *self,
     {
       g_message ("Refused a registration: the pairing code is gone (%s)", reason);
       write_error_with_reason (session, SOUP_STATUS_GONE, "pairing-code-gone",
-                               "The pairing code expired, was used, locked or replaced; open a new one", reason);
+                               "The pairing code expired, was used, locked or replaced; "
+                               "open a new one", reason);
       return;
     }
 

@@ -153,14 +153,16 @@ respond_upstream_error (ProxyRequest *request,
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
     {
-      g_warning ("Service “%s” sent a malformed response: %s", request->service_id, error->message);
+      g_warning ("Service “%s” sent a malformed response: %s", request->service_id,
+                 error->message);
       openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
                                       "The service “%s” sent a malformed response (%s)",
                                       request->service_id, error->message);
     }
   else
     openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
-                                    "The service “%s” is not reachable (%s); check that it is running",
+                                    "The service “%s” is not reachable (%s); "
+                                    "check that it is running",
                                     request->service_id, error->message);
   openiot_hub_http_unpause (request->msg);
   proxy_request_free (request);
@@ -170,7 +172,8 @@ static void
 respond_unusable_td (ProxyRequest *request,
                      const char   *reason)
 {
-  g_warning ("Service “%s” serves no usable Thing Description: %s", request->service_id, reason);
+  g_warning ("Service “%s” serves no usable Thing Description: %s", request->service_id,
+             reason);
   openiot_hub_http_respond_error (request->msg, SOUP_STATUS_BAD_GATEWAY, "service-unavailable",
                                   "The service “%s” serves no usable Thing Description: %s",
                                   request->service_id, reason);
@@ -395,8 +398,8 @@ on_upstream_head (guint               status,
   /* An event stream may be quiet for long; the service's keep-alive
    * comments are its business. Other bodies must keep flowing. */
   content_type = soup_message_headers_get_content_type (upstream_headers, NULL);
-  request->idle_timeout_seconds = g_strcmp0 (content_type,
-                                             "text/event-stream") == 0 ? 0 : BODY_IDLE_TIMEOUT_SECONDS;
+  request->idle_timeout_seconds =
+    g_strcmp0 (content_type, "text/event-stream") == 0 ? 0 : BODY_IDLE_TIMEOUT_SECONDS;
   request->last_activity = g_get_monotonic_time ();
   /* The response timeout (5 minutes, for long-polls) ends with the head:
    * from here the body's idle timeout counts, or none. */

@@ -358,7 +358,8 @@ openiot_hubd_registry_rename (OpenIotHubdRegistry  *self,
 
   escaped_old = _openiot_device_name_escape (old->name);
   escaped_new = _openiot_device_name_escape (renamed->name);
-  g_message ("Client %s renamed itself “%s” → “%s”", renamed->id, escaped_old, escaped_new);
+  g_message ("Client %s renamed itself “%s” → “%s”", renamed->id, escaped_old,
+             escaped_new);
   openiot_hubd_client_unref (old);
   return openiot_hubd_client_ref (renamed);
 }

@@ -221,9 +221,10 @@ read_head (OpenIotHubdResponseReader  *self,
   self->status = status;
   self->reason = g_steal_pointer (&reason);
   self->headers = g_steal_pointer (&headers);
-  self->keep_alive = version == SOUP_HTTP_1_1
-                       ? !soup_message_headers_header_contains (self->headers, "Connection", "close")
-                       : soup_message_headers_header_contains (self->headers, "Connection", "keep-alive");
+  self->keep_alive =
+    version == SOUP_HTTP_1_1
+      ? !soup_message_headers_header_contains (self->headers, "Connection", "close")
+      : soup_message_headers_header_contains (self->headers, "Connection", "keep-alive");
   if ((refused = choose_framing (self, version)) != NULL)
     return fail (self, error, refused);
   return OPENIOT_HUBD_RESPONSE_HEAD;

@@ -131,7 +131,8 @@ openiot_hubd_serve_main (int    argc,
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
      "Close connections silent this long (default 60)", "SECONDS" },
     { "service-timeout", 0, 0, G_OPTION_ARG_INT, &service_timeout,
-      "Answer 504 when a service sends no response headers this long (default 300: long-poll lives)", "SECONDS" },
+      "Answer 504 when a service sends no response headers this long "
+      "(default 300: long-poll lives)", "SECONDS" },
     { "public-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &public_addresses,
      "IPv6 address clients reach from the Internet, repeatable", "ADDR" },
     { NULL }

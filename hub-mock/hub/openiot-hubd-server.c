@@ -165,7 +165,8 @@ reject_and_close (SoupServerMessage *msg,
       return;
     }
 
-  phrase = status == STATUS_HEADER_FIELDS_TOO_LARGE ? "Request Header Fields Too Large" : soup_status_get_phrase (status);
+  phrase = status == STATUS_HEADER_FIELDS_TOO_LARGE ? "Request Header Fields Too Large"
+                                                    : soup_status_get_phrase (status);
   text = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
                           "Content-Type: application/json\r\n"
                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
@@ -192,8 +193,8 @@ body_framing_is_ambiguous (SoupMessageHeaders *headers)
   if (lengths == NULL)
     return FALSE;
 
-  return soup_message_headers_get_list (headers,
-                                        "Transfer-Encoding") != NULL || strchr (lengths, ',') != NULL;
+  return soup_message_headers_get_list (headers, "Transfer-Encoding") != NULL ||
+         strchr (lengths, ',') != NULL;
 }
 
 static gsize
@@ -278,7 +279,8 @@ on_got_headers (SoupServerMessage *msg,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   goffset length = soup_message_headers_get_content_length (headers);
-  gboolean has_body = encoding == SOUP_ENCODING_CHUNKED || (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0);
+  gboolean has_body = encoding == SOUP_ENCODING_CHUNKED ||
+                      (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0);
 
   /* The same trickling, in the body: a byte now and then never trips the
    * idle timeout. */
@@ -508,7 +510,8 @@ respond_client_name (OpenIotHubdServer  *self,
       json_node_get_value_type (name) != G_TYPE_STRING)
     {
       openiot_hub_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad-request",
-                                      "Send a JSON object with the new name as the string “name”");
+                                      "Send a JSON object with the new name "
+                                      "as the string “name”");
       return;
     }
 
@@ -524,8 +527,8 @@ respond_client_name (OpenIotHubdServer  *self,
                                     seconds);
       openiot_hub_http_respond_error_with_reason (msg, 429 /* Too Many Requests */,
                                                   "too-many-requests", "rename-rate",
-                                                  "This device changed its name too often; try again "
-                                                  "in %s s", seconds);
+                                                  "This device changed its name too often; "
+                                                  "try again in %s s", seconds);
       return;
     }
 
@@ -599,7 +602,8 @@ handle_request (SoupServer        *server,
   if (!(client = authenticate (self, msg)))
     {
       openiot_hub_http_respond_error (msg, SOUP_STATUS_FORBIDDEN, "not-registered",
-                                      "This device is not registered with the hub (or was removed); pair it again");
+                                      "This device is not registered with the hub "
+                                      "(or was removed); pair it again");
       return;
     }
 

@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 
 #define OPENIOT_TYPE_HUBD_SERVICE_SOCKET (openiot_hubd_service_socket_get_type ())
 
-G_DECLARE_FINAL_TYPE (OpenIotHubdServiceSocket, openiot_hubd_service_socket, OPENIOT, HUBD_SERVICE_SOCKET, GObject)
+G_DECLARE_FINAL_TYPE (OpenIotHubdServiceSocket, openiot_hubd_service_socket, OPENIOT,
+                      HUBD_SERVICE_SOCKET, GObject)
 
 GSocketConnectable *openiot_hubd_service_socket_new        (const char  *services_dir,
                                                            const char  *service_id);

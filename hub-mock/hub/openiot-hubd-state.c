@@ -142,8 +142,10 @@ load_metadata (OpenIotHubdState  *self,
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "rotation")))
     {
       rotation = json_object_get_object_member (object, "rotation");
-      self->rotation_previous = g_strdup (json_object_get_string_member_with_default (rotation, "previous", NULL));
-      self->rotation_signature = g_strdup (json_object_get_string_member_with_default (rotation, "signature", NULL));
+      self->rotation_previous =
+        g_strdup (json_object_get_string_member_with_default (rotation, "previous", NULL));
+      self->rotation_signature =
+        g_strdup (json_object_get_string_member_with_default (rotation, "signature", NULL));
     }
 
   if (self->id == NULL || !g_uuid_string_is_valid (self->id))

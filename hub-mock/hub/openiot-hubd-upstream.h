@@ -31,19 +31,21 @@ typedef struct
                     gpointer            user_data);
 } OpenIotHubdUpstreamCallbacks;
 
-OpenIotHubdUpstream        *openiot_hubd_upstream_new                (GSocketConnectable                 *address);
-OpenIotHubdUpstreamRequest *openiot_hubd_upstream_send               (OpenIotHubdUpstream                *self,
-                                                                      const char                         *method,
-                                                                      const char                         *target,
-                                                                      SoupMessageHeaders                 *headers,
-                                                                      GBytes                             *body,
-                                                                      const OpenIotHubdUpstreamCallbacks *callbacks,
-                                                                      gpointer                            user_data);
-void                        openiot_hubd_upstream_request_set_paused (OpenIotHubdUpstreamRequest         *request,
-                                                                      gboolean                            paused);
-void                        openiot_hubd_upstream_request_cancel     (OpenIotHubdUpstreamRequest         *request);
-gint64                      openiot_hubd_upstream_request_get_content_length
-                                                                     (OpenIotHubdUpstreamRequest         *request);
-guint                       openiot_hubd_upstream_get_n_idle         (OpenIotHubdUpstream                *self);
+OpenIotHubdUpstream *openiot_hubd_upstream_new (GSocketConnectable *address);
+
+OpenIotHubdUpstreamRequest *
+openiot_hubd_upstream_send (OpenIotHubdUpstream                *self,
+                            const char                         *method,
+                            const char                         *target,
+                            SoupMessageHeaders                 *headers,
+                            GBytes                             *body,
+                            const OpenIotHubdUpstreamCallbacks *callbacks,
+                            gpointer                            user_data);
+
+void   openiot_hubd_upstream_request_set_paused         (OpenIotHubdUpstreamRequest *request,
+                                                         gboolean                    paused);
+void   openiot_hubd_upstream_request_cancel             (OpenIotHubdUpstreamRequest *request);
+gint64 openiot_hubd_upstream_request_get_content_length (OpenIotHubdUpstreamRequest *request);
+guint  openiot_hubd_upstream_get_n_idle                 (OpenIotHubdUpstream        *self);
 
 G_END_DECLS
