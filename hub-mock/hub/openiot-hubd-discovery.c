@@ -12,6 +12,7 @@
 # include <avahi-common/strlst.h>
 # include <avahi-glib/glib-watch.h>
 #endif
+#include <libopeniot.h>
 
 #include "openiot-hubd-discovery.h"
 
@@ -171,7 +172,7 @@ make_txt (OpenIotHubdDiscovery *self)
    * would watch for it (docs/protocol.md, "Discovery") */
   if (self->fingerprint != NULL)
     txt = avahi_string_list_add_printf (txt, "fp=%s", self->fingerprint);
-  txt = avahi_string_list_add (txt, "api=1");
+  txt = avahi_string_list_add_printf (txt, "api=%d", OPENIOT_PROTOCOL_API);
   txt = avahi_string_list_add_printf (txt, "id=%s", self->id);
 
   return txt;
