@@ -119,14 +119,27 @@ start_next_record_edit (OpenIotHub *self)
     }
 }
 
+/* Queues @task to save the edit; what was asked (a nickname the rule
+ * refuses, a certificate other than the one the hub presents) fails at
+ * once, and is checked again when its turn comes. */
 static void
 queue_record_edit (OpenIotHub     *self,
                    GTask          *task,
                    RecordEditKind  kind,
                    const char     *value)
 {
-  RecordEdit *edit = g_new0 (RecordEdit, 1);
+  RecordEdit check = { kind, (char *) value, NULL };
+  g_autoptr(OpenIotHubRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  RecordEdit *edit;
 
+  if (!(record = build_record (self, &check, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  edit = g_new0 (RecordEdit, 1);
   edit->kind = kind;
   edit->value = g_strdup (value);
   g_task_set_task_data (task, edit, (GDestroyNotify) record_edit_free);
@@ -150,19 +163,10 @@ openiot_hub_accept_certificate_async (OpenIotHub          *self,
                                       gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(OpenIotHubRecord) record = NULL;
-  g_autoptr(GError) error = NULL;
-  RecordEdit check = { RECORD_EDIT_CERTIFICATE, (char *) fingerprint, NULL };
 
   g_return_if_fail (OPENIOT_IS_HUB (self));
 
   g_task_set_source_tag (task, openiot_hub_accept_certificate_async);
-  /* What the user saw is checked at once, and again when its turn comes */
-  if (!(record = build_record (self, &check, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   queue_record_edit (self, task, RECORD_EDIT_CERTIFICATE, fingerprint);
 }
 
@@ -191,18 +195,10 @@ openiot_hub_set_nickname_async (OpenIotHub          *self,
                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(OpenIotHubRecord) record = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (OPENIOT_IS_HUB (self));
 
   g_task_set_source_tag (task, openiot_hub_set_nickname_async);
-  /* A name the rule refuses fails at once */
-  if (!(record = openiot_hub_record_with_nickname (self->record, nickname, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   queue_record_edit (self, task, RECORD_EDIT_NICKNAME, nickname);
 }
 
