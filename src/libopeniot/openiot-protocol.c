@@ -58,28 +58,34 @@ _openiot_protocol_error_json_full (const char *error,
   return json_to_string (root, FALSE);
 }
 
+/* The JSON object an error answer carries, or NULL */
+static JsonObject *
+error_object (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const char *data;
+  gsize len;
+
+  if (body == NULL)
+    return NULL;
+  data = g_bytes_get_data (body, &len);
+  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
+    return NULL;
+  root = json_parser_steal_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))  /* NULL: only white space */
+    return NULL;
+  return json_object_ref (json_node_get_object (root));
+}
+
 gboolean
 _openiot_protocol_parse_error (GBytes  *body,
                                char   **error,
                                char   **message)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *object;
-  const char *data;
-  gsize len;
+  g_autoptr(JsonObject) object = error_object (body);
 
-  if (body == NULL)
-    return FALSE;
-
-  data = g_bytes_get_data (body, &len);
-  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
-    return FALSE;
-
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return FALSE;
-
-  object = json_node_get_object (json_parser_get_root (parser));
-  if (!json_object_has_member (object, "error"))
+  if (object == NULL || !json_object_has_member (object, "error"))
     return FALSE;
 
   if (error != NULL)
@@ -101,21 +107,11 @@ _openiot_protocol_parse_error (GBytes  *body,
 char *
 _openiot_protocol_parse_error_reason (GBytes *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-  const char *data;
-  gsize len;
+  g_autoptr(JsonObject) object = error_object (body);
 
-  if (body == NULL)
+  if (object == NULL)
     return NULL;
-  data = g_bytes_get_data (body, &len);
-  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root), "reason",
-                                                              NULL));
+  return g_strdup (json_object_get_string_member_with_default (object, "reason", NULL));
 }
 
 /*
