@@ -7,6 +7,7 @@
 #include "openiot-enums.h"
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
+#include "openiot-json-private.h"
 #include "openiot-protocol-private.h"
 
 #include "openiot-hub-record.h"
@@ -146,22 +147,8 @@ get_strv (JsonObject *object,
           const char *name)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonNode *node = json_object_get_member (object, name);
 
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (element) &&
-              json_node_get_value_type (element) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (element));
-        }
-    }
-
+  _openiot_json_add_strings (builder, json_object_get_member (object, name));
   return g_strv_builder_end (builder);
 }
 

@@ -18,5 +18,7 @@ gboolean  _openiot_json_load      (JsonParser  *parser,
 JsonNode *_openiot_json_from_data (const char  *data,
                                    gsize        size,
                                    GError     **error);
+void      _openiot_json_add_strings (GStrvBuilder *builder,
+                                     JsonNode     *node);
 
 G_END_DECLS

@@ -375,3 +375,30 @@ _openiot_json_from_data (const char  *data,
     return NULL;
   return json_parser_steal_root (parser);
 }
+
+/*
+ * _openiot_json_add_strings:
+ * @node: (nullable): a member that should be an array of strings
+ *
+ * Adds the strings of @node to @builder, skipping other elements; adds
+ * nothing when @node is not an array.
+ */
+void
+_openiot_json_add_strings (GStrvBuilder *builder,
+                           JsonNode     *node)
+{
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) &&
+          json_node_get_value_type (element) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (element));
+    }
+}
