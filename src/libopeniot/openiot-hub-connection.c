@@ -570,20 +570,28 @@ on_request_certificate (SoupMessage          *msg,
   return TRUE;
 }
 
+/* The task of a request to @path, its SendData in @out_data; NULL when it
+ * failed at once. Every public entry point that sends starts here, so the
+ * checks of their arguments are here too. */
 static GTask *
-start_request (OpenIotHubConnection *self,
-               const char           *method,
-               const char           *path,
-               gpointer              source_tag,
-               GCancellable         *cancellable,
-               GAsyncReadyCallback   callback,
-               gpointer              user_data)
+start_request (OpenIotHubConnection  *self,
+               const char            *method,
+               const char            *path,
+               gpointer               source_tag,
+               GCancellable          *cancellable,
+               GAsyncReadyCallback    callback,
+               gpointer               user_data,
+               SendData             **out_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = NULL;
   g_autofree char *uri_string = NULL;
   g_autoptr(GUri) uri = NULL;
   SendData *data;
 
+  g_return_val_if_fail (OPENIOT_IS_HUB_CONNECTION (self), NULL);
+  g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
   uri_string = g_strconcat (HUB_URI, path, NULL);
   if (!(uri = g_uri_parse (uri_string, SOUP_HTTP_URI_FLAGS, NULL)))
@@ -630,6 +638,7 @@ start_request (OpenIotHubConnection *self,
   soup_message_set_tls_client_certificate (data->msg,
                                            openiot_identity_get_tls_certificate (self->identity));
   g_signal_connect (data->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
+  *out_data = data;
   return g_steal_pointer (&task);
 }
 
@@ -669,14 +678,9 @@ openiot_hub_connection_send_async (OpenIotHubConnection *self,
   g_autoptr(GTask) task = NULL;
   SendData *data;
 
-  g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
-  g_return_if_fail (path != NULL && path[0] == '/');
-
   if (!(task = start_request (self, method, path, openiot_hub_connection_send_async, cancellable,
-                              callback,
-                              user_data)))
+                              callback, user_data, &data)))
     return;
-  data = g_task_get_task_data (task);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (data->msg, content_type, body);
 
@@ -725,14 +729,10 @@ openiot_hub_connection_long_poll_async (OpenIotHubConnection *self,
   g_autoptr(GTask) task = NULL;
   SendData *data;
 
-  g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
-  g_return_if_fail (path != NULL && path[0] == '/');
-
+  /* Finished by send_finish(), so tagged as a send */
   if (!(task = start_request (self, "GET", path, openiot_hub_connection_send_async, cancellable,
-                              callback,
-                              user_data)))
+                              callback, user_data, &data)))
     return;
-  data = g_task_get_task_data (task);
   soup_message_headers_replace (soup_message_get_request_headers (data->msg), "Accept",
                                 "application/json");
 
@@ -761,14 +761,9 @@ openiot_hub_connection_open_stream_async (OpenIotHubConnection *self,
   SoupMessageHeaders *headers;
   SendData *data;
 
-  g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
-  g_return_if_fail (path != NULL && path[0] == '/');
-
   if (!(task = start_request (self, "GET", path, openiot_hub_connection_open_stream_async,
-                              cancellable, callback,
-                              user_data)))
+                              cancellable, callback, user_data, &data)))
     return;
-  data = g_task_get_task_data (task);
   headers = soup_message_get_request_headers (data->msg);
   soup_message_headers_replace (headers, "Accept", "text/event-stream");
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
