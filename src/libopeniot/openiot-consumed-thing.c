@@ -148,6 +148,22 @@ find_form (OpenIotConsumedThing    *self,
   return form;
 }
 
+/* Checks @value against the interaction's schema; if it does not fit,
+ * the task returns why, named after the interaction. */
+static gboolean
+check_value (GTask              *task,
+             OpenIotInteraction *interaction,
+             JsonNode           *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (openiot_data_schema_validate (openiot_interaction_get_schema (interaction), value, &error))
+    return TRUE;
+  g_prefix_error (&error, "%s: ", openiot_interaction_get_title (interaction));
+  g_task_return_error (task, g_steal_pointer (&error));
+  return FALSE;
+}
+
 static JsonNode *
 propagate_node (OpenIotConsumedThing  *self,
                 GAsyncResult          *result,
@@ -206,7 +222,6 @@ openiot_consumed_thing_write_property_async (OpenIotConsumedThing *self,
                                              gpointer              user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GError) error = NULL;
   OpenIotInteraction *interaction = NULL;
   OpenIotForm *form;
 
@@ -214,14 +229,9 @@ openiot_consumed_thing_write_property_async (OpenIotConsumedThing *self,
 
   g_task_set_source_tag (task, openiot_consumed_thing_write_property_async);
   if (!(form = find_form (self, task, OPENIOT_INTERACTION_PROPERTY, name,
-                          OPENIOT_OPERATION_WRITE_PROPERTY, &interaction)))
+                          OPENIOT_OPERATION_WRITE_PROPERTY, &interaction)) ||
+      !check_value (task, interaction, value))
     return;
-  if (!openiot_data_schema_validate (openiot_interaction_get_schema (interaction), value, &error))
-    {
-      g_prefix_error (&error, "%s: ", openiot_interaction_get_title (interaction));
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   send_form (self, task, form, OPENIOT_OPERATION_WRITE_PROPERTY, value);
 }
 
@@ -250,7 +260,6 @@ openiot_consumed_thing_invoke_action_async (OpenIotConsumedThing *self,
                                             gpointer              user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GError) error = NULL;
   OpenIotInteraction *interaction = NULL;
   OpenIotDataSchema *schema;
   OpenIotForm *form;
@@ -268,12 +277,8 @@ openiot_consumed_thing_invoke_action_async (OpenIotConsumedThing *self,
                                openiot_interaction_get_title (interaction));
       return;
     }
-  if (schema != NULL && !openiot_data_schema_validate (schema, input, &error))
-    {
-      g_prefix_error (&error, "%s: ", openiot_interaction_get_title (interaction));
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (schema != NULL && !check_value (task, interaction, input))
+    return;
   send_form (self, task, form, OPENIOT_OPERATION_INVOKE_ACTION, input);
 }
 
