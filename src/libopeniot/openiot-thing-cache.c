@@ -64,14 +64,24 @@ cache_path (OpenIotThingCache *self,
   return g_build_filename (self->directory, hub_id, name, NULL);
 }
 
+/* Writes a file of @hub_id's cache, readable by this user only; @path is
+ * NULL when the hub id (or a name in it) is not usable. */
 static gboolean
-write_private (const char  *path,
+write_private (const char  *hub_id,
+               const char  *path,
                const char  *contents,
                gsize        len,
                GError     **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *dir = NULL;
 
+  if (path == NULL)
+    {
+      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                   _("“%s” is not a usable hub id."), hub_id);
+      return FALSE;
+    }
+  dir = g_path_get_dirname (path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved = errno;
@@ -147,14 +157,10 @@ openiot_thing_cache_save_thing (OpenIotThingCache  *self,
   g_return_val_if_fail (OPENIOT_IS_THING_CACHE (self), FALSE);
   g_return_val_if_fail (OPENIOT_IS_THING (thing), FALSE);
 
-  if (!(path = cache_path (self, hub_id, openiot_thing_get_service_id (thing), ".td.json")))
-    {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   _("“%s” is not a usable hub id."), hub_id);
-      return FALSE;
-    }
+  path = cache_path (self, hub_id, openiot_thing_get_service_id (thing), ".td.json");
   bytes = openiot_thing_get_bytes (thing);
-  return write_private (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
+  return write_private (hub_id, path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                        error);
 }
 
 /**
@@ -209,13 +215,6 @@ openiot_thing_cache_save_values (OpenIotThingCache  *self,
 
   g_return_val_if_fail (OPENIOT_IS_THING_CACHE (self), FALSE);
 
-  if (path == NULL)
-    {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   _("“%s” is not a usable hub id."), hub_id);
-      return FALSE;
-    }
-
   json_node_init_object (values_node, values);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "saved");
@@ -225,7 +224,7 @@ openiot_thing_cache_save_values (OpenIotThingCache  *self,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   text = openiot_json_to_string (root);
-  return write_private (path, text, strlen (text), error);
+  return write_private (hub_id, path, text, strlen (text), error);
 }
 
 /* A hub-wide document's name: a plain file name of ours, never a path */
@@ -287,14 +286,9 @@ openiot_thing_cache_save_document (OpenIotThingCache  *self,
   g_return_val_if_fail (OPENIOT_IS_THING_CACHE (self), FALSE);
   g_return_val_if_fail (contents != NULL, FALSE);
 
-  if (!(path = document_path (self, hub_id, name)))
-    {
-      g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                   _("“%s” is not a usable hub id."), hub_id);
-      return FALSE;
-    }
-  return write_private (path, g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
-                        error);
+  path = document_path (self, hub_id, name);
+  return write_private (hub_id, path, g_bytes_get_data (contents, NULL),
+                        g_bytes_get_size (contents), error);
 }
 
 /**
