@@ -244,6 +244,7 @@ rotation_proof_verifies (OpenIotHubConnection *self,
   g_autoptr(GBytes) signature = NULL;
   g_autofree guchar *raw = NULL;
   const char *pinned = openiot_hub_record_get_fingerprint (self->record);
+  const char *certificate, *previous;
   JsonObject *root, *rotation;
   JsonNode *node;
   gsize raw_len;
@@ -260,8 +261,10 @@ rotation_proof_verifies (OpenIotHubConnection *self,
     return FALSE;
   rotation = json_node_get_object (node);
 
-  if (!openiot_fingerprint_equal (json_object_get_string_member_with_default (root, "certificate", NULL), presented) ||
-      !openiot_fingerprint_equal (json_object_get_string_member_with_default (rotation, "previous", NULL), pinned) ||
+  certificate = json_object_get_string_member_with_default (root, "certificate", NULL);
+  previous = json_object_get_string_member_with_default (rotation, "previous", NULL);
+  if (!openiot_fingerprint_equal (certificate, presented) ||
+      !openiot_fingerprint_equal (previous, pinned) ||
       !json_object_has_member (rotation, "signature"))
     return FALSE;
 

@@ -203,6 +203,7 @@ openiot_hub_record_new_from_json (JsonNode  *node,
   JsonObject *object;
   const char *paired;
   const char *trusted;
+  const char *verification_nick;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -233,8 +234,8 @@ openiot_hub_record_new_from_json (JsonNode  *node,
     self->trusted = g_date_time_ref (self->paired);
 
   verification_class = g_type_class_ref (OPENIOT_TYPE_VERIFICATION);
-  verification = g_enum_get_value_by_nick (verification_class,
-                                           json_object_get_string_member_with_default (object, "verification", ""));
+  verification_nick = json_object_get_string_member_with_default (object, "verification", "");
+  verification = g_enum_get_value_by_nick (verification_class, verification_nick);
   self->verification = verification ? (OpenIotVerification) verification->value : OPENIOT_VERIFICATION_TRUST_ON_FIRST_USE;
   g_type_class_unref (verification_class);
 

@@ -155,9 +155,11 @@ update_services (OpenIotHub  *self,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
   JsonArray *services;
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
+  if (!json_parser_load_from_data (parser, data, len, NULL) ||
       !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     {
       g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL, _("The hub sent no list of services."));
@@ -169,7 +171,7 @@ update_services (OpenIotHub  *self,
     {
       JsonNode *element = json_array_get_element (services, i);
       JsonObject *service;
-      const char *id;
+      const char *id, *title, *state;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
@@ -177,8 +179,9 @@ update_services (OpenIotHub  *self,
       id = json_object_get_string_member_with_default (service, "id", NULL);
       if (!_openiot_service_id_is_valid (id))
         continue;
-      g_ptr_array_add (items, openiot_service_info_new (id, json_object_get_string_member_with_default (service, "title", id),
-                                                        g_strcmp0 (json_object_get_string_member_with_default (service, "state", ""), "up") == 0));
+      title = json_object_get_string_member_with_default (service, "title", id);
+      state = json_object_get_string_member_with_default (service, "state", "");
+      g_ptr_array_add (items, openiot_service_info_new (id, title, g_strcmp0 (state, "up") == 0));
     }
 
   g_list_store_splice (self->services, 0, g_list_model_get_n_items (G_LIST_MODEL (self->services)),

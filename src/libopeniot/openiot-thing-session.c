@@ -178,6 +178,7 @@ save_primary_value (OpenIotThingSession *self)
 static void
 save_values (OpenIotThingSession *self)
 {
+  const char *hub_id = openiot_hub_record_get_id (openiot_hub_get_record (self->hub));
   g_autoptr(GError) error = NULL;
 
   if (self->primary_only)
@@ -190,8 +191,7 @@ save_values (OpenIotThingSession *self)
   g_clear_error (&error);
   if (json_object_get_size (self->values) == 0)
     return;
-  if (!openiot_thing_cache_save_values (openiot_hub_get_cache (self->hub),
-                                        openiot_hub_record_get_id (openiot_hub_get_record (self->hub)),
+  if (!openiot_thing_cache_save_values (openiot_hub_get_cache (self->hub), hub_id,
                                         self->service_id, self->values, &error))
     g_debug ("Values not cached: %s", error->message);
 }
