@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 #define OPENIOT_TYPE_ACTIVITY_ENTRY (openiot_activity_entry_get_type ())
 
-G_DECLARE_FINAL_TYPE (OpenIotActivityEntry, openiot_activity_entry, OPENIOT, ACTIVITY_ENTRY, GObject)
+G_DECLARE_FINAL_TYPE (OpenIotActivityEntry, openiot_activity_entry, OPENIOT, ACTIVITY_ENTRY,
+                      GObject)
 
 OpenIotActivityEntry *openiot_activity_entry_new               (GDateTime            *time,
                                                                 const char           *service_id,

@@ -331,7 +331,8 @@ on_one_read (GObject      *source,
   ReadAll *read_all = g_task_get_task_data (task);
   const char *name = g_object_get_data (G_OBJECT (result), "openiot-property");
   g_autoptr(GError) error = NULL;
-  JsonNode *value = openiot_consumed_thing_read_property_finish (OPENIOT_CONSUMED_THING (source), result, &error);
+  JsonNode *value =
+    openiot_consumed_thing_read_property_finish (OPENIOT_CONSUMED_THING (source), result, &error);
 
   if (value != NULL)
     json_object_set_member (read_all->values, name, value);
@@ -349,13 +350,15 @@ on_all_read (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = propagate_node (OPENIOT_CONSUMED_THING (g_task_get_source_object (task)), result, &error);
+  g_autoptr(JsonNode) answer =
+    propagate_node (OPENIOT_CONSUMED_THING (g_task_get_source_object (task)), result, &error);
 
   if (answer == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else if (!JSON_NODE_HOLDS_OBJECT (answer))
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
-                             _("The service answered “read all properties” with something other than an object."));
+                             _("The service answered “read all properties” with something "
+                               "other than an object."));
   else
     g_task_return_pointer (task, json_object_ref (json_node_get_object (answer)),
                            (GDestroyNotify) json_object_unref);
@@ -398,7 +401,8 @@ openiot_consumed_thing_read_all_properties_async (OpenIotConsumedThing *self,
     {
       g_autoptr(OpenIotInteraction) property = g_list_model_get_item (properties, i);
       g_autoptr(GTask) one = NULL;
-      OpenIotForm *read_form = openiot_interaction_find_form (property, OPENIOT_OPERATION_READ_PROPERTY);
+      OpenIotForm *read_form =
+        openiot_interaction_find_form (property, OPENIOT_OPERATION_READ_PROPERTY);
 
       if (read_form == NULL)
         continue;

@@ -153,7 +153,8 @@ _openiot_data_schema_new (JsonObject       *object,
                    depth > OPENIOT_TD_MAX_SCHEMA_DEPTH
                      ? _("The Thing Description nests its data deeper than %u levels.")
                      : _("The Thing Description describes more than %u values."),
-                   depth > OPENIOT_TD_MAX_SCHEMA_DEPTH ? OPENIOT_TD_MAX_SCHEMA_DEPTH : OPENIOT_TD_MAX_SCHEMAS);
+                   depth > OPENIOT_TD_MAX_SCHEMA_DEPTH ? OPENIOT_TD_MAX_SCHEMA_DEPTH
+                                                       : OPENIOT_TD_MAX_SCHEMAS);
       return NULL;
     }
   budget->schemas_left--;
@@ -255,7 +256,8 @@ validate_object (OpenIotDataSchema  *self,
     {
       const char *name = self->property_names->pdata[i];
       JsonNode *member = json_object_get_member (object, name);
-      g_autofree char *member_where = where[0] ? g_strconcat (where, ".", name, NULL) : g_strdup (name);
+      g_autofree char *member_where =
+        where[0] ? g_strconcat (where, ".", name, NULL) : g_strdup (name);
 
       if (member != NULL &&
           !validate_at (g_hash_table_lookup (self->properties, name), member, member_where, error))
@@ -279,9 +281,10 @@ validate_array (OpenIotDataSchema  *self,
   /* %lld, not G_GINT64_FORMAT: xgettext cannot see through the macro */
   if (self->max_items >= 0 && json_array_get_length (array) > self->max_items)
     {
-      g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "at most %lld item", "at most %lld items",
-                                                               (gulong) self->max_items),
-                                                  (long long) self->max_items);
+      g_autofree char *message =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "at most %lld item", "at most %lld items",
+                                      (gulong) self->max_items),
+                         (long long) self->max_items);
       return fail_at (error, where, message);
     }
 
@@ -369,8 +372,8 @@ static const struct
   const char *unit;
   const char *symbol;
 } unit_symbols[] = {
-  { "cel", "°C" }, { "celsius", "°C" }, { "degree celsius", "°C" }, { "om2:degreeCelsius", "°C" },
-  { "fahrenheit", "°F" }, { "kelvin", "K" },
+  { "cel", "°C" }, { "celsius", "°C" }, { "degree celsius", "°C" },
+  { "om2:degreeCelsius", "°C" }, { "fahrenheit", "°F" }, { "kelvin", "K" },
   { "percent", "%" }, { "om2:percent", "%" },
   { "watt", "W" }, { "kilowatt", "kW" }, { "kilowatt hour", "kWh" },
   { "volt", "V" }, { "ampere", "A" }, { "lux", "lx" }, { "hertz", "Hz" },

@@ -304,7 +304,8 @@ on_resolved (GObject      *source,
 {
   ResolveData *data = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   Instance *instance;
 
   if (reply == NULL)
@@ -392,7 +393,8 @@ on_browser_started (GObject      *source,
                     gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
 
   if (reply != NULL)
     set_available (user_data, TRUE);
@@ -421,7 +423,8 @@ on_browser_new (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   const char *path;
 
   if (reply == NULL)
@@ -441,7 +444,8 @@ on_browser_prepared (GObject      *source,
 {
   OpenIotDiscovery *self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   const char *path;
 
   if (reply == NULL)

@@ -77,7 +77,8 @@ on_event (OpenIotObservation *observation,
   g_autoptr(OpenIotActivityEntry) entry = NULL;
 
   if (!JSON_NODE_HOLDS_NULL (data))
-    text = schema != NULL ? openiot_data_schema_format_value (schema, data) : openiot_json_to_string (data);
+    text = schema != NULL ? openiot_data_schema_format_value (schema, data)
+                          : openiot_json_to_string (data);
   entry = openiot_activity_entry_new (now, service->service_id, openiot_thing_get_title (thing),
                                       openiot_interaction_get_name (event),
                                       openiot_interaction_get_title (event),
@@ -133,7 +134,8 @@ on_fetched (GObject      *source,
   Fetch *fetch = user_data;
   OpenIotEventWatch *self = fetch->watch;
   g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotConsumedThing) thing = openiot_hub_fetch_thing_finish (OPENIOT_HUB (source), result, &error);
+  g_autoptr(OpenIotConsumedThing) thing =
+    openiot_hub_fetch_thing_finish (OPENIOT_HUB (source), result, &error);
   ServiceWatch *service = g_hash_table_lookup (self->services, fetch->service_id);
 
   if (thing == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -146,7 +146,8 @@ on_renamed (GObject      *source,
   if (g_strcmp0 (reason, "invalid-name") == 0)
     {
       g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                               _("The hub “%s” does not accept this name. Choose another name."),
+                               _("The hub “%s” does not accept this name. Choose another "
+                                 "name."),
                                hub_name);
       return;
     }

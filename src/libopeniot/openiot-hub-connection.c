@@ -182,7 +182,8 @@ note_route (OpenIotHubConnection *self,
             address = g_strdup (known[i]);
           }
     }
-  route = _openiot_address_distance (inet) == 0 ? OPENIOT_NETWORK_ROUTE_LOCAL_NETWORK : OPENIOT_NETWORK_ROUTE_INTERNET;
+  route = _openiot_address_distance (inet) == 0 ? OPENIOT_NETWORK_ROUTE_LOCAL_NETWORK
+                                                : OPENIOT_NETWORK_ROUTE_INTERNET;
 
   if (g_strcmp0 (address, self->last_good) != 0)
     {
@@ -295,14 +296,16 @@ on_proof_read (GObject      *source,
 
   if (self->rotation_verified)
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED,
-                             _("The hub “%s” says it replaced its certificate, and the new one is signed by the "
-                             "certificate you trusted. Nothing was sent to it. Review the change and accept it "
-                             "to go on (openiot trust)."), name);
+                             _("The hub “%s” says it replaced its certificate, and the new one "
+                               "is signed by the certificate you trusted. Nothing was sent to it. "
+                               "Review the change and accept it to go on (openiot trust)."),
+                             name);
   else
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED,
-                             _("The hub “%s” presented a different certificate, not signed by the one you trusted. "
-                             "This may be an attack: nothing was sent to it. If you reset or replaced the hub, "
-                             "pair again."), name);
+                             _("The hub “%s” presented a different certificate, not signed by "
+                               "the one you trusted. This may be an attack: nothing was sent to "
+                               "it. If you reset or replaced the hub, pair again."),
+                             name);
 }
 
 static void
@@ -364,7 +367,8 @@ return_not_registered (GTask *task)
   OpenIotHubConnection *self = g_task_get_source_object (task);
 
   g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_NOT_REGISTERED,
-                           _("This device was removed from the hub “%s”. Pair it again to use the hub."),
+                           _("This device was removed from the hub “%s”. Pair it again to use "
+                             "the hub."),
                            openiot_hub_record_get_display_name (self->record));
 }
 
@@ -483,14 +487,16 @@ return_send_error (GTask  *task,
     check_rotation (task);
   else if (data->resend_refused)
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE,
-                             _("The connection to the hub “%s” broke before its answer came: the change may or "
-                               "may not have been made. Check the value, then try again if needed."),
+                             _("The connection to the hub “%s” broke before its answer came: "
+                               "the change may or may not have been made. Check the value, then "
+                               "try again if needed."),
                              openiot_hub_record_get_display_name (self->record));
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_error (task, g_error_copy (error));
   else
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE,
-                             _("The hub “%s” is not reachable (%s). Check that it is on, and your network."),
+                             _("The hub “%s” is not reachable (%s). Check that it is on, and "
+                               "your network."),
                              openiot_hub_record_get_display_name (self->record), error->message);
 }
 
@@ -503,12 +509,13 @@ return_redirect (GTask *task)
 
   if (data->hub_api)
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
-                             _("The hub answered with a redirect (HTTP %u %s). Redirects are not followed."),
+                             _("The hub answered with a redirect (HTTP %u %s). Redirects are not "
+                               "followed."),
                              data->status, soup_status_get_phrase (data->status));
   else
     g_task_return_new_error (task, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
-                             _("The service answered with a redirect (HTTP %u %s). Redirects are not followed: "
-                               "this device only talks to the hub it trusts."),
+                             _("The service answered with a redirect (HTTP %u %s). Redirects are "
+                               "not followed: this device only talks to the hub it trusts."),
                              data->status, soup_status_get_phrase (data->status));
 }
 
@@ -543,7 +550,8 @@ on_sent (GObject      *source,
     }
 
   _openiot_read_bounded_async (stream,
-                               SOUP_STATUS_IS_SUCCESSFUL (data->status) ? MAX_ANSWER_SIZE : MAX_ERROR_SIZE,
+                               SOUP_STATUS_IS_SUCCESSFUL (data->status) ? MAX_ANSWER_SIZE
+                                                                        : MAX_ERROR_SIZE,
                                g_task_get_cancellable (task), on_body_read, g_object_ref (task));
 }
 

@@ -53,7 +53,8 @@ build_record (OpenIotHub  *self,
       !openiot_fingerprint_equal (edit->value, self->presented_fingerprint))
     {
       g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_TRUSTED,
-                           _("The hub now presents another certificate than the one you reviewed. Review it again."));
+                           _("The hub now presents another certificate than the one you reviewed. "
+                             "Review it again."));
       return NULL;
     }
   return openiot_hub_record_with_certificate (self->record, self->presented_pem, error);

@@ -219,9 +219,12 @@ openiot_hub_record_new_from_json (JsonNode  *node,
   if (self->nickname != NULL &&
       (*self->nickname == '\0' || !_openiot_device_name_check (self->nickname, NULL)))
     g_clear_pointer (&self->nickname, g_free);  /* a hand-edited file shows the hub's name */
-  self->fingerprint = g_strdup (json_object_get_string_member_with_default (object, "certificate", NULL));
-  self->certificate_pem = g_strdup (json_object_get_string_member_with_default (object, "certificate_pem", NULL));
-  self->client_id = g_strdup (json_object_get_string_member_with_default (object, "client_id", NULL));
+  self->fingerprint =
+    g_strdup (json_object_get_string_member_with_default (object, "certificate", NULL));
+  self->certificate_pem =
+    g_strdup (json_object_get_string_member_with_default (object, "certificate_pem", NULL));
+  self->client_id =
+    g_strdup (json_object_get_string_member_with_default (object, "client_id", NULL));
   self->port = CLAMP (json_object_get_int_member_with_default (object, "port", 0), 0, 65535);
   self->addresses = get_strv (object, "addresses");
   self->scopes = get_strv (object, "scopes");
@@ -236,7 +239,8 @@ openiot_hub_record_new_from_json (JsonNode  *node,
   verification_class = g_type_class_ref (OPENIOT_TYPE_VERIFICATION);
   verification_nick = json_object_get_string_member_with_default (object, "verification", "");
   verification = g_enum_get_value_by_nick (verification_class, verification_nick);
-  self->verification = verification ? (OpenIotVerification) verification->value : OPENIOT_VERIFICATION_TRUST_ON_FIRST_USE;
+  self->verification = verification ? (OpenIotVerification) verification->value
+                                    : OPENIOT_VERIFICATION_TRUST_ON_FIRST_USE;
   g_type_class_unref (verification_class);
 
   if (self->id == NULL || self->name == NULL || self->client_id == NULL ||

@@ -133,7 +133,8 @@ openiot_hub_report_error (OpenIotHub   *self,
           g_free (self->presented_fingerprint);
           self->presented_fingerprint = g_strdup (presented);
           g_free (self->presented_pem);
-          self->presented_pem = g_strdup (openiot_hub_connection_get_presented_certificate_pem (self->connection));
+          self->presented_pem =
+            g_strdup (openiot_hub_connection_get_presented_certificate_pem (self->connection));
           g_clear_pointer (&self->presented_since, g_date_time_unref);
           self->presented_since = g_date_time_new_now_utc ();
         }
@@ -162,7 +163,8 @@ update_services (OpenIotHub  *self,
   if (!json_parser_load_from_data (parser, data, len, NULL) ||
       !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL, _("The hub sent no list of services."));
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
+                           _("The hub sent no list of services."));
       return FALSE;
     }
 
@@ -201,7 +203,8 @@ on_services (GObject      *source,
   guint status = 0;
 
   self->attempts_in_flight--;
-  if (!(body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, &status, &error)) ||
+  if (!(body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result,
+                                                   &status, &error)) ||
       !_openiot_protocol_response_error (status, body, &error) ||
       !update_services (self, body, &error))
     {
@@ -245,8 +248,8 @@ openiot_hub_refresh_async (OpenIotHub          *self,
     set_state (self, OPENIOT_HUB_STATUS_CONNECTING);
   else
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
-  openiot_hub_connection_send_async (self->connection, "GET", OPENIOT_PATH_SERVICES, NULL, NULL, cancellable,
-                                     on_services, g_object_ref (task));
+  openiot_hub_connection_send_async (self->connection, "GET", OPENIOT_PATH_SERVICES, NULL, NULL,
+                                     cancellable, on_services, g_object_ref (task));
 }
 
 gboolean
@@ -317,7 +320,8 @@ schedule_attempt (OpenIotHub *self)
   self->next_attempt = 0;
   counting_down = FALSE;
 
-  if (self->monitored && self->attempts_in_flight == 0 && self->state != OPENIOT_HUB_STATUS_NOT_REGISTERED)
+  if (self->monitored && self->attempts_in_flight == 0 &&
+      self->state != OPENIOT_HUB_STATUS_NOT_REGISTERED)
     {
       delay = next_delay (self);
       self->next_attempt = g_get_monotonic_time () + delay * G_USEC_PER_SEC;
@@ -340,7 +344,8 @@ on_network_changed (GNetworkMonitor *monitor,
 
   /* The connection races the addresses again; a hub that was offline
    * may be reachable over the new network right now. */
-  if (self->state != OPENIOT_HUB_STATUS_ONLINE && self->state != OPENIOT_HUB_STATUS_NOT_REGISTERED &&
+  if (self->state != OPENIOT_HUB_STATUS_ONLINE &&
+      self->state != OPENIOT_HUB_STATUS_NOT_REGISTERED &&
       self->attempts_in_flight == 0 && available)
     {
       self->failures = 0;
@@ -374,7 +379,8 @@ openiot_hub_set_monitored (OpenIotHub *self,
     {
       self->monitor_cancellable = g_cancellable_new ();
       self->network_monitor = g_object_ref (g_network_monitor_get_default ());
-      g_signal_connect_object (self->network_monitor, "network-changed", G_CALLBACK (on_network_changed), self, 0);
+      g_signal_connect_object (self->network_monitor, "network-changed",
+                               G_CALLBACK (on_network_changed), self, 0);
       if (self->attempts_in_flight == 0)
         attempt_now (self);
     }
@@ -459,8 +465,9 @@ openiot_hub_dup_status_text (OpenIotHub *self)
         return offline_text (self);
       return g_strdup (_("Offline"));
     case OPENIOT_HUB_STATUS_CERTIFICATE_CHANGED:
-      return g_strdup (self->rotation_verified ? _("Blocked: the hub renewed its certificate")
-                                               : _("Blocked: unverified certificate, maybe an attack"));
+      return g_strdup (self->rotation_verified
+                         ? _("Blocked: the hub renewed its certificate")
+                         : _("Blocked: unverified certificate, maybe an attack"));
     case OPENIOT_HUB_STATUS_NOT_REGISTERED:
       return g_strdup (_("This device was removed from the hub"));
     case OPENIOT_HUB_STATUS_CONNECTING:
@@ -516,8 +523,10 @@ on_pin_removed (GObject      *source,
       return;
     }
 
-  if (!openiot_thing_cache_forget_hub (self->cache, openiot_hub_record_get_id (self->record), &error))
-    g_warning ("Could not empty the cache of hub %s: %s", openiot_hub_record_get_id (self->record), error->message);
+  if (!openiot_thing_cache_forget_hub (self->cache, openiot_hub_record_get_id (self->record),
+                                       &error))
+    g_warning ("Could not empty the cache of hub %s: %s", openiot_hub_record_get_id (self->record),
+               error->message);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -533,7 +542,8 @@ on_unregistered (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   guint status = 0;
 
-  body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, &status, &error);
+  body =
+    openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, &status, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -547,7 +557,8 @@ on_unregistered (GObject      *source,
              error ? error->message : "unexpected status");
 
   openiot_pin_store_remove_async (self->pin_store, openiot_hub_record_get_id (self->record),
-                                  g_task_get_cancellable (task), on_pin_removed, g_object_ref (task));
+                                  g_task_get_cancellable (task), on_pin_removed,
+                                  g_object_ref (task));
 }
 
 /**
@@ -569,8 +580,8 @@ openiot_hub_remove_async (OpenIotHub          *self,
 
   g_task_set_source_tag (task, openiot_hub_remove_async);
   g_task_set_task_data (task, g_new0 (RemoveData, 1), g_free);
-  openiot_hub_connection_send_async (self->connection, "DELETE", OPENIOT_PATH_REGISTRATION, NULL, NULL, cancellable,
-                                     on_unregistered, g_object_ref (task));
+  openiot_hub_connection_send_async (self->connection, "DELETE", OPENIOT_PATH_REGISTRATION, NULL,
+                                     NULL, cancellable, on_unregistered, g_object_ref (task));
 }
 
 /**

@@ -37,9 +37,9 @@ struct _OpenIotInteraction
 
 G_DEFINE_FINAL_TYPE (OpenIotInteraction, openiot_interaction, G_TYPE_OBJECT)
 
-static const OpenIotOperation watching = OPENIOT_OPERATION_OBSERVE_PROPERTY | OPENIOT_OPERATION_SUBSCRIBE_EVENT |
-                                          OPENIOT_OPERATION_OBSERVE_ALL_PROPERTIES |
-                                          OPENIOT_OPERATION_SUBSCRIBE_ALL_EVENTS;
+static const OpenIotOperation watching =
+  OPENIOT_OPERATION_OBSERVE_PROPERTY | OPENIOT_OPERATION_SUBSCRIBE_EVENT |
+  OPENIOT_OPERATION_OBSERVE_ALL_PROPERTIES | OPENIOT_OPERATION_SUBSCRIBE_ALL_EVENTS;
 
 /* Server-sent events: the stream itself is text/event-stream, whatever
  * the content type of each event's data says. */
@@ -284,7 +284,8 @@ openiot_interaction_get_needs_confirmation (OpenIotInteraction *self)
 {
   g_return_val_if_fail (OPENIOT_IS_INTERACTION (self), FALSE);
 
-  return self->kind == OPENIOT_INTERACTION_ACTION && !self->safe && says_one_of (self, confirm_verbs);
+  return self->kind == OPENIOT_INTERACTION_ACTION && !self->safe &&
+         says_one_of (self, confirm_verbs);
 }
 
 /**
@@ -499,8 +500,8 @@ openiot_interaction_check_operation (OpenIotInteraction  *self,
                  _("“%s” offers no event stream through the hub, so it cannot be followed."),
                  openiot_interaction_get_title (self));
   else
-    g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND, _("“%s” offers no way to do that."),
-                 openiot_interaction_get_title (self));
+    g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND,
+                 _("“%s” offers no way to do that."), openiot_interaction_get_title (self));
   return NULL;
 }
 

@@ -44,9 +44,10 @@ typedef enum
  * was missed. A form with the `longpoll` subprotocol is asked again after
  * each answer (every answer is one value or event; `204` is none), with
  * the same growing delay after a failure, and at once when the network
- * changes. A property with neither is read at intervals instead. It gives up only when retrying cannot help: the hub's
- * certificate changed or this device was removed (state
- * %OPENIOT_OBSERVATION_FAILED, see [method@OpenIot.Observation.get_error]).
+ * changes. A property with neither is read at intervals instead. It
+ * gives up only when retrying cannot help: the hub's certificate changed
+ * or this device was removed (state %OPENIOT_OBSERVATION_FAILED, see
+ * [method@OpenIot.Observation.get_error]).
  */
 struct _OpenIotObservation
 {
@@ -208,7 +209,8 @@ on_chunk (GObject      *source,
 {
   g_autoptr(OpenIotObservation) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  g_autoptr(GBytes) chunk =
+    g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   gsize len;
   const char *data;
 
@@ -237,7 +239,8 @@ on_stream_opened (GObject      *source,
 {
   g_autoptr(OpenIotObservation) self = user_data;
   g_autoptr(GError) error = NULL;
-  GInputStream *stream = openiot_hub_connection_open_stream_finish (OPENIOT_HUB_CONNECTION (source), result, &error);
+  GInputStream *stream =
+    openiot_hub_connection_open_stream_finish (OPENIOT_HUB_CONNECTION (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -312,8 +315,9 @@ on_polled (GObject      *source,
 
   g_clear_error (&self->error);
   set_state (self, OPENIOT_OBSERVATION_POLLING);
-  value = g_bytes_get_size (body) ? _openiot_json_from_data (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL)
-                                   : json_node_new (JSON_NODE_NULL);
+  value = g_bytes_get_size (body)
+            ? _openiot_json_from_data (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL)
+            : json_node_new (JSON_NODE_NULL);
   if (value != NULL && (self->last_polled == NULL || !json_node_equal (value, self->last_polled)))
     {
       g_clear_pointer (&self->last_polled, json_node_unref);

@@ -437,14 +437,16 @@ openiot_pairing_link_parse (const char  *uri,
     return invalid (error, "This is not a pairing link: it must start with “openiot://”");
   if (g_uri_get_userinfo (parsed) != NULL)
     return invalid (error,
-                    "The pairing link must not contain a user name (“…@”) before the hub address");
+                    "The pairing link must not contain a user name (“…@”) before the hub "
+                    "address");
   if (g_uri_get_fragment (parsed) != NULL)
     return invalid (error, "The pairing link must not end with a “#…” part");
 
   path = g_uri_get_path (parsed);
   if (!g_str_equal (path, "") && !g_str_equal (path, "/"))
     return invalid (error,
-                    "The pairing link has a path after the port; a hub's link continues with “/?code=”");
+                    "The pairing link has a path after the port; a hub's link continues with "
+                    "“/?code=”");
 
   host = g_uri_get_host (parsed);
   if (*host == '\0')
@@ -462,7 +464,8 @@ openiot_pairing_link_parse (const char  *uri,
 
   if (g_uri_get_port (parsed) == -1)
     return invalid (error,
-                    "The pairing link has no port; it must look like “openiot://ADDRESS:PORT/?code=…”");
+                    "The pairing link has no port; it must look like "
+                    "“openiot://ADDRESS:PORT/?code=…”");
   if (g_uri_get_port (parsed) < 1 || g_uri_get_port (parsed) > G_MAXUINT16)
     return invalid (error, "The pairing link's port must be a number from 1 to 65535");
   self->pairing_port = g_uri_get_port (parsed);
@@ -551,7 +554,8 @@ openiot_pairing_link_parse (const char  *uri,
     self->port = self->pairing_port - 1;
   else
     return invalid (error,
-                    "The pairing link gives no main port, and its pairing port 1 leaves none to assume");
+                    "The pairing link gives no main port, and its pairing port 1 leaves none to "
+                    "assume");
 
   g_ptr_array_add (extra, NULL);
   self->addresses = collect_addresses (self->host, (const char * const *) extra->pdata);

@@ -52,32 +52,32 @@ G_BEGIN_DECLS
 typedef struct _OpenIotPairingLink OpenIotPairingLink;
 
 GType               openiot_pairing_link_get_type         (void) G_GNUC_CONST;
-OpenIotPairingLink *openiot_pairing_link_new              (const char                *host,
-                                                           guint16                    pairing_port,
-                                                           guint16                    port,
-                                                           const char                *code,
-                                                           const char                *fingerprint,
-                                                           const char                *name,
-                                                           const char * const        *extra_addresses);
-OpenIotPairingLink *openiot_pairing_link_parse            (const char                *uri,
-                                                           GError                   **error);
-OpenIotPairingLink *openiot_pairing_link_new_from_address (const char                *address,
-                                                           const char                *code,
-                                                           GError                   **error);
-gboolean            openiot_pairing_link_parse_address    (const char                *address,
-                                                           char                     **host,
-                                                           guint16                   *pairing_port,
-                                                           GError                   **error);
-OpenIotPairingLink *openiot_pairing_link_ref              (OpenIotPairingLink        *self);
-void                openiot_pairing_link_unref            (OpenIotPairingLink        *self);
-char               *openiot_pairing_link_to_string        (OpenIotPairingLink        *self);
-const char         *openiot_pairing_link_get_host         (OpenIotPairingLink        *self);
-guint16             openiot_pairing_link_get_pairing_port (OpenIotPairingLink        *self);
-guint16             openiot_pairing_link_get_port         (OpenIotPairingLink        *self);
-const char         *openiot_pairing_link_get_code         (OpenIotPairingLink        *self);
-const char         *openiot_pairing_link_get_fingerprint  (OpenIotPairingLink        *self);
-const char         *openiot_pairing_link_get_name         (OpenIotPairingLink        *self);
-const char * const *openiot_pairing_link_get_addresses    (OpenIotPairingLink        *self);
+OpenIotPairingLink *openiot_pairing_link_new              (const char          *host,
+                                                           guint16              pairing_port,
+                                                           guint16              port,
+                                                           const char          *code,
+                                                           const char          *fingerprint,
+                                                           const char          *name,
+                                                           const char * const  *extra_addresses);
+OpenIotPairingLink *openiot_pairing_link_parse            (const char          *uri,
+                                                           GError             **error);
+OpenIotPairingLink *openiot_pairing_link_new_from_address (const char          *address,
+                                                           const char          *code,
+                                                           GError             **error);
+gboolean            openiot_pairing_link_parse_address    (const char          *address,
+                                                           char               **host,
+                                                           guint16             *pairing_port,
+                                                           GError             **error);
+OpenIotPairingLink *openiot_pairing_link_ref              (OpenIotPairingLink  *self);
+void                openiot_pairing_link_unref            (OpenIotPairingLink  *self);
+char               *openiot_pairing_link_to_string        (OpenIotPairingLink  *self);
+const char         *openiot_pairing_link_get_host         (OpenIotPairingLink  *self);
+guint16             openiot_pairing_link_get_pairing_port (OpenIotPairingLink  *self);
+guint16             openiot_pairing_link_get_port         (OpenIotPairingLink  *self);
+const char         *openiot_pairing_link_get_code         (OpenIotPairingLink  *self);
+const char         *openiot_pairing_link_get_fingerprint  (OpenIotPairingLink  *self);
+const char         *openiot_pairing_link_get_name         (OpenIotPairingLink  *self);
+const char * const *openiot_pairing_link_get_addresses    (OpenIotPairingLink  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenIotPairingLink, openiot_pairing_link_unref)
 

@@ -139,11 +139,14 @@ _openiot_pairing_result_new_from_json (JsonNode    *node,
     return invalid (error, "no hub"), NULL;
   hub = json_object_get_object_member (object, "hub");
 
-  self->client_id = g_strdup (json_object_get_string_member_with_default (object, "client_id", NULL));
+  self->client_id =
+    g_strdup (json_object_get_string_member_with_default (object, "client_id", NULL));
   self->hub_id = g_strdup (json_object_get_string_member_with_default (hub, "id", NULL));
   self->hub_name = g_strdup (json_object_get_string_member_with_default (hub, "name", NULL));
-  self->fingerprint = g_strdup (json_object_get_string_member_with_default (hub, "certificate", NULL));
-  self->certificate_pem = g_strdup (json_object_get_string_member_with_default (hub, "certificate_pem", NULL));
+  self->fingerprint =
+    g_strdup (json_object_get_string_member_with_default (hub, "certificate", NULL));
+  self->certificate_pem =
+    g_strdup (json_object_get_string_member_with_default (hub, "certificate_pem", NULL));
   port = json_object_get_int_member_with_default (object, "port", 0);
 
   if (self->client_id == NULL || self->hub_id == NULL || self->hub_name == NULL ||

@@ -87,8 +87,9 @@ static GError *
 closed_code_error (void)
 {
   return g_error_new_literal (OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_CLOSED,
-                              _("The pairing code has expired, was already used, or was locked after too many wrong "
-                                "tries. Open a new code on the hub and try again."));
+                              _("The pairing code has expired, was already used, or was locked "
+                                "after too many wrong tries. Open a new code on the hub and try "
+                                "again."));
 }
 
 /* After a failed SRP handshake, asks the hub's public status why: a wrong
@@ -98,13 +99,15 @@ explain_rejection (PairData      *data,
                    GInetAddress  *address,
                    GError       **error)
 {
-  g_autoptr(GSocketAddress) target = g_inet_socket_address_new (address, openiot_pairing_link_get_port (data->link));
+  g_autoptr(GSocketAddress) target =
+    g_inet_socket_address_new (address, openiot_pairing_link_get_port (data->link));
   /* No CA, as on every hub session: the certificate is judged by
    * accept_any_certificate(), which the pin-only database makes GIO ask. */
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("remote-connectable", target,
-                                                                  "proxy-resolver", NULL,
-                                                                  "tls-database", _openiot_pin_database_get_default (),
-                                                                  "timeout", CONNECT_TIMEOUT_SECONDS, NULL);
+  g_autoptr(SoupSession) session =
+    soup_session_new_with_options ("remote-connectable", target,
+                                   "proxy-resolver", NULL,
+                                   "tls-database", _openiot_pin_database_get_default (),
+                                   "timeout", CONNECT_TIMEOUT_SECONDS, NULL);
   g_autoptr(GUri) uri = g_uri_parse ("https://hub.invalid" OPENIOT_PATH_WELL_KNOWN,
                                      SOUP_HTTP_URI_FLAGS, NULL);
   g_autoptr(SoupMessage) msg = _openiot_message_new ("GET", uri);
@@ -138,14 +141,17 @@ explain_rejection (PairData      *data,
       g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "The pairing code is wrong. Check it and try again (%d try left).",
-                                "The pairing code is wrong. Check it and try again (%d tries left).", left),
+                                "The pairing code is wrong. Check it and try again "
+                                "(%d tries left).",
+                                left),
                    left);
       if (error != NULL && *error != NULL)
         _openiot_error_set_attempts_left (*error, left);
     }
   else
     g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PAIRING_REJECTED,
-                         _("The hub did not accept the pairing code. Check it, or open a new code on the hub."));
+                         _("The hub did not accept the pairing code. Check it, or open a new code "
+                           "on the hub."));
 }
 
 static GSocketConnection *
@@ -185,7 +191,8 @@ connect_to_hub (PairData       *data,
           (remote = g_socket_connection_get_remote_address (connection, &last_error)) != NULL &&
           G_IS_INET_SOCKET_ADDRESS (remote))
         {
-          *connected = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+          *connected =
+            g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
           return connection;
         }
       g_clear_object (&connection);
@@ -197,8 +204,8 @@ connect_to_hub (PairData       *data,
     g_propagate_error (error, g_steal_pointer (&last_error));
   else
     g_set_error (error, OPENIOT_ERROR, OPENIOT_ERROR_UNREACHABLE,
-                 _("The hub did not answer at %s (%s). Check that it is on and on the same network, "
-                   "or that its address is right."),
+                 _("The hub did not answer at %s (%s). Check that it is on and on the same "
+                   "network, or that its address is right."),
                  addresses[0], last_error ? last_error->message : _("no usable address"));
   return NULL;
 }
@@ -224,9 +231,10 @@ error_from_response (guint   status,
   /* Only a revoked certificate: the hub renews a live one (docs/protocol.md) */
   if (g_str_equal (code, "already-registered"))
     return g_error_new (OPENIOT_ERROR, OPENIOT_ERROR_FAILED,
-                        _("The hub removed this device earlier and does not take its key again (%s). "
-                          "Ask the hub’s admin, or pair from a fresh identity (a new --store)."),
-                          message);
+                        _("The hub removed this device earlier and does not take its key again "
+                          "(%s). Ask the hub’s admin, or pair from a fresh identity "
+                          "(a new --store)."),
+                        message);
   return g_error_new (OPENIOT_ERROR, OPENIOT_ERROR_FAILED, _("The hub refused to pair: %s"),
                       message);
 }
@@ -239,7 +247,8 @@ register_device (PairData           *data,
 {
   g_autofree char *paired_through = g_inet_address_to_string (address);
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
-  g_autoptr(GBytes) request_body = _openiot_pairing_request_new (data->device_name, data->certificate_pem);
+  g_autoptr(GBytes) request_body =
+    _openiot_pairing_request_new (data->device_name, data->certificate_pem);
   g_autoptr(GBytes) response_body = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   guint status;

@@ -90,9 +90,11 @@ _openiot_pin_database_class_init (OpenIotPinDatabaseClass *klass)
 
   database_class->verify_chain = openiot_pin_database_verify_chain;
   database_class->create_certificate_handle = openiot_pin_database_create_certificate_handle;
-  database_class->lookup_certificate_for_handle = openiot_pin_database_lookup_certificate_for_handle;
+  database_class->lookup_certificate_for_handle =
+    openiot_pin_database_lookup_certificate_for_handle;
   database_class->lookup_certificate_issuer = openiot_pin_database_lookup_certificate_issuer;
-  database_class->lookup_certificates_issued_by = openiot_pin_database_lookup_certificates_issued_by;
+  database_class->lookup_certificates_issued_by =
+    openiot_pin_database_lookup_certificates_issued_by;
 }
 
 static void

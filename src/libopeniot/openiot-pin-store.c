@@ -76,7 +76,8 @@ records_from_array (JsonNode  *root,
   array = json_node_get_array (root);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      OpenIotHubRecord *record = openiot_hub_record_new_from_json (json_array_get_element (array, i), error);
+      OpenIotHubRecord *record =
+        openiot_hub_record_new_from_json (json_array_get_element (array, i), error);
 
       if (record == NULL)
         return NULL;
@@ -156,7 +157,8 @@ keyring_list (GCancellable  *cancellable,
   GList *items;
 
   items = secret_password_search_sync (hub_schema (),
-                                       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                                       SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK |
+                                       SECRET_SEARCH_LOAD_SECRETS,
                                        cancellable, &local_error, NULL);
   if (local_error != NULL)
     {
@@ -166,7 +168,8 @@ keyring_list (GCancellable  *cancellable,
 
   for (GList *l = items; l != NULL; l = l->next)
     {
-      g_autoptr(SecretValue) value = secret_retrievable_retrieve_secret_sync (l->data, cancellable, NULL);
+      g_autoptr(SecretValue) value =
+        secret_retrievable_retrieve_secret_sync (l->data, cancellable, NULL);
       g_autoptr(JsonParser) parser = json_parser_new ();
       OpenIotHubRecord *record;
 

@@ -40,7 +40,8 @@ on_read (GObject      *source,
   g_autoptr(GTask) task = user_data;
   ReadData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  g_autoptr(GBytes) chunk =
+    g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   gsize len;
   const guint8 *bytes;
 

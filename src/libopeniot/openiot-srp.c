@@ -91,7 +91,8 @@ pull_timeout_func (gnutls_transport_ptr_t ptr,
                    unsigned int           ms)
 {
   OpenIotSrpSession *self = ptr;
-  gint64 timeout = ms == GNUTLS_INDEFINITE_TIMEOUT ? (gint64) self->timeout_ms * 1000 : (gint64) ms * 1000;
+  gint64 timeout =
+    ms == GNUTLS_INDEFINITE_TIMEOUT ? (gint64) self->timeout_ms * 1000 : (gint64) ms * 1000;
 
   /* A peer that trickles a byte now and then never lets one wait time
    * out: the server's deadline bounds all of its waits together. */
@@ -504,10 +505,10 @@ write_message (OpenIotSrpSession  *self,
   g_autofree char *head = NULL;
   gsize len = body ? g_bytes_get_size (body) : 0;
 
-  head = g_strdup_printf ("%s\r\n%s%s%sContent-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
-                          first_line,
-                          content_type ? "Content-Type: " : "", content_type ? content_type : "",
-                          content_type ? "\r\n" : "", len);
+  head =
+    g_strdup_printf ("%s\r\n%s%s%sContent-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+                     first_line, content_type ? "Content-Type: " : "",
+                     content_type ? content_type : "", content_type ? "\r\n" : "", len);
 
   return write_all (self, head, strlen (head), error) &&
          (len == 0 || write_all (self, g_bytes_get_data (body, NULL), len, error));

@@ -235,8 +235,9 @@ _openiot_td_parse (GBytes      *bytes,
   if (!_openiot_json_is_plain (data, len))
     {
       g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
-                           _("The Thing Description is not valid JSON: it must be a single JSON value in UTF-8, "
-                             "without comments, control characters in strings or broken escapes."));
+                           _("The Thing Description is not valid JSON: it must be a single JSON "
+                             "value in UTF-8, without comments, control characters in strings or "
+                             "broken escapes."));
       return NULL;
     }
   if (!_openiot_json_load (parser, data, len, &parse_error))

@@ -306,8 +306,9 @@ on_all_read (GObject      *source,
 {
   g_autoptr(OpenIotThingSession) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) values = openiot_consumed_thing_read_all_properties_finish (OPENIOT_CONSUMED_THING (source),
-                                                                                     result, &error);
+  g_autoptr(JsonObject) values =
+    openiot_consumed_thing_read_all_properties_finish (OPENIOT_CONSUMED_THING (source),
+                                                       result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;  /* stopped */
@@ -404,7 +405,8 @@ on_thing_fetched (GObject      *source,
 {
   g_autoptr(OpenIotThingSession) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotConsumedThing) consumed = openiot_hub_fetch_thing_finish (OPENIOT_HUB (source), result, &error);
+  g_autoptr(OpenIotConsumedThing) consumed =
+    openiot_hub_fetch_thing_finish (OPENIOT_HUB (source), result, &error);
   OpenIotThing *thing;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -828,8 +830,9 @@ openiot_thing_session_new (OpenIotHub *hub,
   self = g_object_new (OPENIOT_TYPE_THING_SESSION, NULL);
   self->hub = g_object_ref (hub);
   self->service_id = g_strdup (service_id);
-  self->history = openiot_value_history_new (openiot_hub_get_cache (hub),
-                                             openiot_hub_record_get_id (openiot_hub_get_record (hub)));
+  self->history =
+    openiot_value_history_new (openiot_hub_get_cache (hub),
+                               openiot_hub_record_get_id (openiot_hub_get_record (hub)));
   return self;
 }
 

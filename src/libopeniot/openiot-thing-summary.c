@@ -145,8 +145,9 @@ kind_from_type (const char       *type,
       if (words.previous == NULL ||
           !word_in (words.previous, words.previous_length, measured_words))
         return FALSE;
-      *kind = word_is (words.previous, words.previous_length, "temperature") ? OPENIOT_THING_KIND_THERMOSTAT
-                                                                              : OPENIOT_THING_KIND_METER;
+      *kind = word_is (words.previous, words.previous_length, "temperature")
+                ? OPENIOT_THING_KIND_THERMOSTAT
+                : OPENIOT_THING_KIND_METER;
     }
   else if (word_in (words.last, words.last_length, lock_words))
     *kind = OPENIOT_THING_KIND_LOCK;
@@ -250,7 +251,8 @@ find_property (OpenIotThing *thing,
 static gboolean
 is_number (OpenIotInteraction *property)
 {
-  OpenIotDataType type = openiot_data_schema_get_data_type (openiot_interaction_get_schema (property));
+  OpenIotDataType type =
+    openiot_data_schema_get_data_type (openiot_interaction_get_schema (property));
 
   return readable (property) &&
          (type == OPENIOT_DATA_TYPE_NUMBER || type == OPENIOT_DATA_TYPE_INTEGER);
@@ -260,7 +262,8 @@ static gboolean
 has_unit (OpenIotInteraction *property,
           const char * const *symbols)
 {
-  const char *symbol = openiot_data_schema_get_unit_symbol (openiot_interaction_get_schema (property));
+  const char *symbol =
+    openiot_data_schema_get_unit_symbol (openiot_interaction_get_schema (property));
 
   for (guint i = 0; symbol != NULL && symbols[i] != NULL; i++)
     if (g_ascii_strcasecmp (symbol, symbols[i]) == 0)
@@ -332,7 +335,8 @@ is_on_off (OpenIotInteraction *property)
   const char *title = openiot_interaction_get_title (property);
 
   return readable (property) && writable (property) &&
-         openiot_data_schema_get_data_type (openiot_interaction_get_schema (property)) == OPENIOT_DATA_TYPE_BOOLEAN &&
+         openiot_data_schema_get_data_type (openiot_interaction_get_schema (property)) ==
+           OPENIOT_DATA_TYPE_BOOLEAN &&
          (g_strv_contains (on_off_names, openiot_interaction_get_name (property)) ||
           g_strcmp0 (title, "On") == 0 || g_strcmp0 (title, "Power") == 0);
 }
@@ -371,7 +375,8 @@ is_observable_scalar (OpenIotInteraction *property)
 static gboolean
 is_scalar_with_unit (OpenIotInteraction *property)
 {
-  return is_readable_scalar (property) && openiot_data_schema_get_unit (openiot_interaction_get_schema (property)) != NULL;
+  return is_readable_scalar (property) &&
+         openiot_data_schema_get_unit (openiot_interaction_get_schema (property)) != NULL;
 }
 
 static gboolean
@@ -417,8 +422,8 @@ openiot_thing_get_kind (OpenIotThing *self)
   if (find_property (self, is_celsius) != NULL)
     return OPENIOT_THING_KIND_THERMOSTAT;
   if (find_property (self, is_on_off) != NULL)
-    return find_property (self,
-                          is_dimming) != NULL ? OPENIOT_THING_KIND_LIGHT : OPENIOT_THING_KIND_SWITCH;
+    return find_property (self, is_dimming) != NULL ? OPENIOT_THING_KIND_LIGHT
+                                                    : OPENIOT_THING_KIND_SWITCH;
   if (find_property (self, is_power_or_energy) != NULL)
     return OPENIOT_THING_KIND_METER;
   return OPENIOT_THING_KIND_DEVICE;

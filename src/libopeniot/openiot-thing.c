@@ -68,7 +68,8 @@ parse_interactions (OpenIotThing           *self,
     {
       if (json_object_has_member (root, member))
         {
-          g_autofree char *message = g_strdup_printf (_("“%s” is not an object; ignored."), member);
+          g_autofree char *message =
+            g_strdup_printf (_("“%s” is not an object; ignored."), member);
           warn (self, message);
         }
       return;
@@ -87,8 +88,8 @@ parse_interactions (OpenIotThing           *self,
           return;
         }
       if (object == NULL)
-        g_set_error (&error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA, _("“%s” is not an object."),
-                     (const char *) l->data);
+        g_set_error (&error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA,
+                     _("“%s” is not an object."), (const char *) l->data);
       else
         interaction = _openiot_interaction_new (kind, l->data, object, scope, budget, &error);
 
