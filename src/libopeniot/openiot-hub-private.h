@@ -5,9 +5,10 @@
 
 G_BEGIN_DECLS
 
-/* The hub is one type in two files: openiot-hub.c keeps its state and
- * monitoring, openiot-hub-record-edits.c saves the record edits (nickname,
- * accepted certificate) one at a time. Both read the same fields. */
+/* The hub is one type in three files: openiot-hub.c keeps its state,
+ * openiot-hub-monitor.c asks a monitored hub again when it is time, and
+ * openiot-hub-record-edits.c saves the record edits (nickname, accepted
+ * certificate) one at a time. All read the same fields. */
 struct _OpenIotHub
 {
   GObject               parent_instance;
@@ -25,7 +26,7 @@ struct _OpenIotHub
   GDateTime            *presented_since;
   gboolean              rotation_verified;
 
-  /* Monitoring: see openiot_hub_set_monitored() */
+  /* Monitoring: see openiot-hub-monitor.c */
   gboolean              monitored;
   GNetworkMonitor      *network_monitor;
   GCancellable         *monitor_cancellable;
@@ -41,9 +42,17 @@ struct _OpenIotHub
   gboolean              saving_record;
 };
 
+/* openiot-hub.c */
+void _openiot_hub_notify_status_text    (OpenIotHub       *self);
 void _openiot_hub_apply_renamed_record  (OpenIotHub       *self,
                                          OpenIotHubRecord *record);
 void _openiot_hub_apply_accepted_record (OpenIotHub       *self,
                                          OpenIotHubRecord *record);
+
+/* openiot-hub-monitor.c */
+void _openiot_hub_start_monitoring      (OpenIotHub       *self);
+void _openiot_hub_stop_monitoring       (OpenIotHub       *self);
+void _openiot_hub_attempt_now           (OpenIotHub       *self);
+void _openiot_hub_schedule_attempt      (OpenIotHub       *self);
 
 G_END_DECLS

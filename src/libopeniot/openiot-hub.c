@@ -31,14 +31,6 @@
  * with the very fingerprint the user was shown.
  */
 
-/* Seconds between attempts while a hub is offline or blocked, one step
- * per failed attempt: quick at first (a hub that restarts is back within
- * seconds), then steady without hammering it. */
-static const guint retry_delays[] = { 1, 2, 3, 5 };
-/* An online hub is asked again this often, so that a hub that went away
- * quietly (no event stream open) shows as offline within this time. */
-#define HEARTBEAT_SECONDS 30
-
 G_DEFINE_FINAL_TYPE (OpenIotHub, openiot_hub, G_TYPE_OBJECT)
 
 enum {
@@ -53,8 +45,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void schedule_attempt (OpenIotHub *self);
 
 static void
 forget_presented_certificate (OpenIotHub *self)
@@ -90,7 +80,7 @@ set_state (OpenIotHub      *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
-  schedule_attempt (self);
+  _openiot_hub_schedule_attempt (self);
 }
 
 static void
@@ -102,6 +92,12 @@ set_record (OpenIotHub       *self,
   self->connection = openiot_hub_connection_new (record, self->identity);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORD]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+}
+
+void
+_openiot_hub_notify_status_text (OpenIotHub *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
 }
 
 /**
@@ -213,7 +209,7 @@ on_services (GObject      *source,
       openiot_hub_report_error (self, error);
       if (self->state == OPENIOT_HUB_STATUS_CONNECTING)
         set_state (self, OPENIOT_HUB_STATUS_OFFLINE);
-      schedule_attempt (self);
+      _openiot_hub_schedule_attempt (self);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -221,7 +217,7 @@ on_services (GObject      *source,
   self->failures = 0;
   g_clear_error (&self->error);
   set_state (self, OPENIOT_HUB_STATUS_ONLINE);
-  schedule_attempt (self);
+  _openiot_hub_schedule_attempt (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -247,7 +243,7 @@ openiot_hub_refresh_async (OpenIotHub          *self,
   if (self->state == OPENIOT_HUB_STATUS_UNKNOWN)
     set_state (self, OPENIOT_HUB_STATUS_CONNECTING);
   else
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
+    _openiot_hub_notify_status_text (self);
   openiot_hub_connection_send_async (self->connection, "GET", OPENIOT_PATH_SERVICES, NULL, NULL,
                                      cancellable, on_services, g_object_ref (task));
 }
@@ -259,98 +255,6 @@ openiot_hub_refresh_finish (OpenIotHub    *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_monitor_refreshed (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  openiot_hub_refresh_finish (OPENIOT_HUB (source), result, NULL);  /* the status tells */
-}
-
-static void
-attempt_now (OpenIotHub *self)
-{
-  g_clear_handle_id (&self->retry_source, g_source_remove);
-  self->next_attempt = 0;
-  openiot_hub_refresh_async (self, self->monitor_cancellable, on_monitor_refreshed, NULL);
-}
-
-static gboolean
-on_retry (gpointer user_data)
-{
-  OpenIotHub *self = user_data;
-
-  self->retry_source = 0;
-  attempt_now (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* While offline the status text counts down to the next attempt. */
-static gboolean
-on_tick (gpointer user_data)
-{
-  OpenIotHub *self = user_data;
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
-  return G_SOURCE_CONTINUE;
-}
-
-static guint
-next_delay (OpenIotHub *self)
-{
-  guint step = self->failures > 0 ? self->failures - 1 : 0;
-
-  if (self->state == OPENIOT_HUB_STATUS_ONLINE)
-    return HEARTBEAT_SECONDS;
-  return retry_delays[MIN (step, G_N_ELEMENTS (retry_delays) - 1)];
-}
-
-/* Plans the next attempt of a monitored hub from its state: none while
- * one is under way (its answer plans the next) or once this device was
- * removed (only pairing again helps). */
-static void
-schedule_attempt (OpenIotHub *self)
-{
-  gboolean counting_down;
-  guint delay;
-
-  g_clear_handle_id (&self->retry_source, g_source_remove);
-  self->next_attempt = 0;
-  counting_down = FALSE;
-
-  if (self->monitored && self->attempts_in_flight == 0 &&
-      self->state != OPENIOT_HUB_STATUS_NOT_REGISTERED)
-    {
-      delay = next_delay (self);
-      self->next_attempt = g_get_monotonic_time () + delay * G_USEC_PER_SEC;
-      self->retry_source = g_timeout_add_seconds (delay, on_retry, self);
-      counting_down = self->state == OPENIOT_HUB_STATUS_OFFLINE;
-    }
-
-  if (counting_down && self->tick_source == 0)
-    self->tick_source = g_timeout_add_seconds (1, on_tick, self);
-  else if (!counting_down)
-    g_clear_handle_id (&self->tick_source, g_source_remove);
-}
-
-static void
-on_network_changed (GNetworkMonitor *monitor,
-                    gboolean         available,
-                    gpointer         user_data)
-{
-  OpenIotHub *self = user_data;
-
-  /* The connection races the addresses again; a hub that was offline
-   * may be reachable over the new network right now. */
-  if (self->state != OPENIOT_HUB_STATUS_ONLINE &&
-      self->state != OPENIOT_HUB_STATUS_NOT_REGISTERED &&
-      self->attempts_in_flight == 0 && available)
-    {
-      self->failures = 0;
-      attempt_now (self);
-    }
 }
 
 /**
@@ -376,23 +280,9 @@ openiot_hub_set_monitored (OpenIotHub *self,
   self->monitored = monitored;
 
   if (monitored)
-    {
-      self->monitor_cancellable = g_cancellable_new ();
-      self->network_monitor = g_object_ref (g_network_monitor_get_default ());
-      g_signal_connect_object (self->network_monitor, "network-changed",
-                               G_CALLBACK (on_network_changed), self, 0);
-      if (self->attempts_in_flight == 0)
-        attempt_now (self);
-    }
+    _openiot_hub_start_monitoring (self);
   else
-    {
-      g_cancellable_cancel (self->monitor_cancellable);
-      g_clear_object (&self->monitor_cancellable);
-      if (self->network_monitor != NULL)
-        g_signal_handlers_disconnect_by_data (self->network_monitor, self);
-      g_clear_object (&self->network_monitor);
-      schedule_attempt (self);
-    }
+    _openiot_hub_stop_monitoring (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITORED]);
 }
 
@@ -500,7 +390,7 @@ _openiot_hub_apply_accepted_record (OpenIotHub       *self,
   self->failures = 0;
   set_state (self, OPENIOT_HUB_STATUS_UNKNOWN);
   if (self->monitored && self->attempts_in_flight == 0)
-    attempt_now (self);
+    _openiot_hub_attempt_now (self);
 }
 
 typedef struct
