@@ -75,7 +75,7 @@ static guint signals[N_SIGNALS];
 static const char *
 scope_text (const char *scope)
 {
-  if (g_strcmp0 (scope, "global") == 0)
+  if (g_strcmp0 (scope, OPENIOT_ADDRESS_SCOPE_GLOBAL) == 0)
     return _("Internet");
   return _("Local network");
 }

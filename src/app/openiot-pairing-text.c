@@ -18,44 +18,6 @@
  * to test.
  */
 
-/* "1234 5678" as the hub shows it, "12345678", "1234-5678": the digits,
- * or NULL when it is not a whole code. */
-char *
-openiot_pairing_text_normalize_code (const char *text)
-{
-  g_autoptr(GString) digits = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (g_ascii_isdigit (*p))
-        g_string_append_c (digits, *p);
-      else if (*p != ' ' && *p != '-' && *p != '\t')
-        return NULL;
-    }
-
-  if (digits->len != OPENIOT_PAIRING_CODE_DIGITS)
-    return NULL;
-  return g_string_free (g_steal_pointer (&digits), FALSE);
-}
-
-/* The code in the two groups of four the hub shows it in. */
-char *
-openiot_pairing_text_format_code (const char *code)
-{
-  if (strlen (code) != OPENIOT_PAIRING_CODE_DIGITS)
-    return g_strdup (code);
-  return g_strdup_printf ("%.4s %.4s", code, code + 4);
-}
-
-
-/* What someone meant as a pairing link, whole or not: it names the
- * scheme, in any case (RFC 3986 schemes are case-insensitive). */
-gboolean
-openiot_pairing_text_looks_like_link (const char *text)
-{
-  return g_ascii_strncasecmp (text, "openiot:", strlen ("openiot:")) == 0;
-}
-
 /**
  * openiot_pairing_text_explain_link:
  * @text: what was pasted as a pairing link, which did not parse
@@ -71,7 +33,7 @@ openiot_pairing_text_looks_like_link (const char *text)
 const char *
 openiot_pairing_text_explain_link (const char *text)
 {
-  if (!openiot_pairing_text_looks_like_link (text))
+  if (!openiot_pairing_link_looks_like (text))
     return _("This is not a pairing link. A pairing link starts with “openiot://” — copy it "
              "from the hub, or type the hub’s address below.");
 
@@ -88,7 +50,7 @@ openiot_pairing_text_explain_link (const char *text)
 const char *
 openiot_pairing_text_scope (const char *scope)
 {
-  if (g_strcmp0 (scope, "global") == 0)
+  if (g_strcmp0 (scope, OPENIOT_ADDRESS_SCOPE_GLOBAL) == 0)
     return _("Internet (IPv6)");
   return _("Local network");
 }

@@ -5,9 +5,6 @@
 
 G_BEGIN_DECLS
 
-char       *openiot_pairing_text_normalize_code       (const char    *text);
-char       *openiot_pairing_text_format_code          (const char    *code);
-gboolean    openiot_pairing_text_looks_like_link      (const char    *text);
 const char *openiot_pairing_text_explain_link         (const char    *text);
 const char *openiot_pairing_text_scope                (const char    *scope);
 char       *openiot_pairing_text_pretty_name          (const char    *machine_info);

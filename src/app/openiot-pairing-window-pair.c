@@ -181,27 +181,9 @@ static OpenIotPairingLink *
 make_link (OpenIotPairingWindow *self,
            const char           *code)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) extra = NULL;
-  const char *host = self->link ? openiot_pairing_link_get_host (self->link) : self->host;
-  guint16 pairing_port =
-      self->link ? openiot_pairing_link_get_pairing_port (self->link) : self->pairing_port;
-  guint16 port = self->link ? openiot_pairing_link_get_port (self->link) : 0;
-  const char *fingerprint = self->link ? openiot_pairing_link_get_fingerprint (self->link) : NULL;
-  const char *name = self->link ? openiot_pairing_link_get_name (self->link) : NULL;
-
   if (self->link != NULL)
-    {
-      const char * const *addresses = openiot_pairing_link_get_addresses (self->link);
-
-      for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
-        if (g_hostname_is_ip_address (addresses[i]) && !g_str_equal (addresses[i], host))
-          g_strv_builder_add (builder, addresses[i]);
-    }
-  extra = g_strv_builder_end (builder);
-
-  return openiot_pairing_link_new (host, pairing_port, port, code, fingerprint, name,
-                                   (const char * const *) extra);
+    return openiot_pairing_link_copy_with_code (self->link, code);
+  return openiot_pairing_link_new (self->host, self->pairing_port, 0, code, NULL, NULL, NULL);
 }
 
 static void

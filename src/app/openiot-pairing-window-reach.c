@@ -150,7 +150,7 @@ use_link (OpenIotPairingWindow *self,
           OpenIotPairingLink   *link)
 {
   const char *name = openiot_pairing_link_get_name (link);
-  g_autofree char *code = openiot_pairing_text_format_code (openiot_pairing_link_get_code (link));
+  g_autofree char *code = openiot_pairing_code_format (openiot_pairing_link_get_code (link));
   g_autofree char *description = NULL;
 
   g_clear_pointer (&self->host, g_free);
@@ -279,7 +279,7 @@ continue_action (GtkWidget  *widget,
 
   /* A link pasted into the address row is still a link, and belongs in
    * the link row, where what is wrong with it is said. */
-  if (*link_text == '\0' && openiot_pairing_text_looks_like_link (address))
+  if (*link_text == '\0' && openiot_pairing_link_looks_like (address))
     {
       g_free (link_text);
       link_text = g_steal_pointer (&address);

@@ -98,7 +98,7 @@ _openiot_pairing_window_dup_code (OpenIotPairingWindow *self)
 {
   const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->code_row));
 
-  return openiot_pairing_text_normalize_code (typed);
+  return openiot_pairing_code_normalize (typed);
 }
 
 void

@@ -21,6 +21,7 @@
 # include "openiot-interaction.h"
 # include "openiot-json.h"
 # include "openiot-observation.h"
+# include "openiot-pairing-code.h"
 # include "openiot-pairing-link.h"
 # include "openiot-pairing-result.h"
 # include "openiot-pairing.h"

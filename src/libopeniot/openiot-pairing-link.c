@@ -10,6 +10,7 @@
 
 #include "openiot-error.h"
 #include "openiot-fingerprint.h"
+#include "openiot-pairing-code.h"
 #include "openiot-protocol-private.h"
 
 #include "openiot-pairing-link.h"
@@ -422,7 +423,7 @@ openiot_pairing_link_parse (const char  *uri,
 
   /* Said before GUri has a go, which would only call most mistakes "not
    * absolute"; schemes are case-insensitive (RFC 3986). */
-  if (g_ascii_strncasecmp (uri, LINK_SCHEME ":", strlen (LINK_SCHEME ":")) != 0)
+  if (!openiot_pairing_link_looks_like (uri))
     return invalid (error, "This is not a pairing link: it must start with “openiot://”");
 
   /* ENCODED_QUERY: the query is split on "&" before it is decoded, so a
@@ -784,7 +785,8 @@ invalid:
  * openiot_pairing_link_new_from_address:
  * @address: a hub's address as people type it
  *   ([func@OpenIot.PairingLink.parse_address])
- * @code: the pairing code the hub shows, %OPENIOT_PAIRING_CODE_DIGITS digits
+ * @code: the pairing code the hub shows, as typed
+ *   ([func@OpenIot.pairing_code_normalize])
  *
  * A link for pairing without one: no fingerprint to compare (the SRP
  * proof alone vouches for the hub), its HTTPS port the one below the
@@ -799,17 +801,69 @@ openiot_pairing_link_new_from_address (const char  *address,
                                        GError     **error)
 {
   g_autofree char *host = NULL;
+  g_autofree char *digits = NULL;
   guint16 port;
 
   g_return_val_if_fail (address != NULL, NULL);
 
   if (!openiot_pairing_link_parse_address (address, &host, &port, error))
     return NULL;
-  if (!_openiot_pairing_code_is_valid (code))
+  if (code == NULL || !(digits = openiot_pairing_code_normalize (code)))
     {
       invalid (error, _("The pairing code is %d digits, as the hub shows it."),
                OPENIOT_PAIRING_CODE_DIGITS);
       return NULL;
     }
-  return openiot_pairing_link_new (host, port, port - 1, code, NULL, NULL, NULL);
+  return openiot_pairing_link_new (host, port, port - 1, digits, NULL, NULL, NULL);
+}
+
+/**
+ * openiot_pairing_link_copy_with_code:
+ * @self: a #OpenIotPairingLink
+ * @code: another pairing code, %OPENIOT_PAIRING_CODE_DIGITS digits
+ *
+ * The same link with another code, for when the hub has shown a new
+ * code since the link was made: the hub, its fingerprint, name, ports and
+ * addresses stay.
+ *
+ * Returns: (transfer full): a new link
+ */
+OpenIotPairingLink *
+openiot_pairing_link_copy_with_code (OpenIotPairingLink *self,
+                                     const char         *code)
+{
+  OpenIotPairingLink *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (_openiot_pairing_code_is_valid (code), NULL);
+
+  copy = link_new ();
+  copy->host = g_strdup (self->host);
+  copy->pairing_port = self->pairing_port;
+  copy->port = self->port;
+  copy->code = g_strdup (code);
+  copy->fingerprint = g_strdup (self->fingerprint);
+  copy->name = g_strdup (self->name);
+  copy->addresses = g_strdupv (self->addresses);
+
+  return copy;
+}
+
+/**
+ * openiot_pairing_link_looks_like:
+ * @text: what someone pasted or scanned
+ *
+ * Whether @text was meant as a pairing link, whole or not: it starts with
+ * the link's scheme, in any case (RFC 3986 schemes are case-insensitive).
+ * Use it to tell a damaged link (copy it again) from an address typed in
+ * the wrong field, after [func@OpenIot.PairingLink.parse] failed.
+ *
+ * Returns: %TRUE when @text starts with `openiot:`
+ */
+gboolean
+openiot_pairing_link_looks_like (const char *text)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  return g_ascii_strncasecmp (text, LINK_SCHEME ":", strlen (LINK_SCHEME ":")) == 0;
 }

@@ -64,6 +64,9 @@ OpenIotPairingLink *openiot_pairing_link_parse            (const char          *
 OpenIotPairingLink *openiot_pairing_link_new_from_address (const char          *address,
                                                            const char          *code,
                                                            GError             **error);
+OpenIotPairingLink *openiot_pairing_link_copy_with_code   (OpenIotPairingLink  *self,
+                                                           const char          *code);
+gboolean            openiot_pairing_link_looks_like       (const char          *text);
 gboolean            openiot_pairing_link_parse_address    (const char          *address,
                                                            char               **host,
                                                            guint16             *pairing_port,

@@ -28,6 +28,16 @@ typedef enum
   OPENIOT_VERIFICATION_TRUST_ON_FIRST_USE,
 } OpenIotVerification;
 
+/**
+ * OPENIOT_ADDRESS_SCOPE_GLOBAL:
+ *
+ * The scope of a hub address that is reachable from the whole Internet
+ * ([method@OpenIot.PairingResult.get_scopes],
+ * [method@OpenIot.HubRecord.get_scopes]); every other scope is a local
+ * network's.
+ */
+#define OPENIOT_ADDRESS_SCOPE_GLOBAL "global"
+
 #define OPENIOT_TYPE_PAIRING_RESULT (openiot_pairing_result_get_type ())
 
 /**

@@ -915,20 +915,6 @@ test_text (void)
   g_autofree char *title = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *pretty = NULL;
-  char *code;
-
-  code = openiot_pairing_text_normalize_code ("1234 5678");
-  g_assert_cmpstr (code, ==, "12345678");
-  g_free (code);
-  code = openiot_pairing_text_normalize_code ("12345678");
-  g_assert_cmpstr (code, ==, "12345678");
-  g_free (code);
-  g_assert_null (openiot_pairing_text_normalize_code ("1234 567"));
-  g_assert_null (openiot_pairing_text_normalize_code ("1234 56789"));
-  g_assert_null (openiot_pairing_text_normalize_code ("1234 567x"));
-  code = openiot_pairing_text_format_code ("12345678");
-  g_assert_cmpstr (code, ==, "1234 5678");
-  g_free (code);
 
   for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
     {

@@ -468,6 +468,84 @@ test_from_address (void)
   g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
 }
 
+/* The CLI's --code takes the code as the hub shows it, as the app does */
+static void
+test_from_address_typed_code (void)
+{
+  g_autoptr(OpenIotPairingLink) link = NULL;
+  g_autoptr(GError) error = NULL;
+
+  link = openiot_pairing_link_new_from_address ("localhost:9444", "1234 5678", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (openiot_pairing_link_get_code (link), ==, "12345678");
+  g_assert_cmpstr (openiot_pairing_link_get_host (link), ==, "localhost");
+  g_assert_null (openiot_pairing_link_new_from_address ("localhost:9444", "1234 567x", &error));
+  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_INVALID_DATA);
+}
+
+static void
+test_copy_with_code (void)
+{
+  g_autoptr(OpenIotPairingLink) link = NULL;
+  g_autoptr(OpenIotPairingLink) copy = NULL;
+  g_autofree char *text = NULL;
+
+  link = openiot_pairing_link_parse ("openiot://[2001:db8::10]:9444/?code=12345678&fp=" FP
+                                     "&name=Home&port=9000&addr=fd00::10", NULL);
+  g_assert_nonnull (link);
+  copy = openiot_pairing_link_copy_with_code (link, "87654321");
+  g_assert_cmpstr (openiot_pairing_link_get_code (copy), ==, "87654321");
+  g_assert_cmpstr (openiot_pairing_link_get_code (link), ==, "12345678");
+  g_assert_cmpstr (openiot_pairing_link_get_host (copy), ==, "2001:db8::10");
+  g_assert_cmpuint (openiot_pairing_link_get_pairing_port (copy), ==, 9444);
+  g_assert_cmpuint (openiot_pairing_link_get_port (copy), ==, 9000);
+  g_assert_cmpstr (openiot_pairing_link_get_fingerprint (copy), ==, FP);
+  g_assert_cmpstr (openiot_pairing_link_get_name (copy), ==, "Home");
+  g_assert_cmpstrv (openiot_pairing_link_get_addresses (copy),
+                    ((const char * const[]) { "2001:db8::10", "fd00::10", NULL }));
+  text = openiot_pairing_link_to_string (copy);
+  g_assert_true (strstr (text, "code=87654321") != NULL);
+}
+
+static void
+test_looks_like (void)
+{
+  g_assert_true (openiot_pairing_link_looks_like ("openiot://[::1]:8444/?code=12"));
+  g_assert_true (openiot_pairing_link_looks_like ("OpenIoT:broken"));
+  g_assert_false (openiot_pairing_link_looks_like ("[::1]:8444"));
+  g_assert_false (openiot_pairing_link_looks_like ("openio"));
+  g_assert_false (openiot_pairing_link_looks_like (""));
+}
+
+static void
+test_code (void)
+{
+  const struct { const char *typed; const char *code; } codes[] = {
+    { "1234 5678", "12345678" },
+    { "12345678", "12345678" },
+    { "1234-5678", "12345678" },
+    { " 1234\t5678 ", "12345678" },
+    { "1234 567", NULL },
+    { "1234 56789", NULL },
+    { "1234 567x", NULL },
+    { "", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      g_autofree char *code = openiot_pairing_code_normalize (codes[i].typed);
+
+      g_assert_cmpstr (code, ==, codes[i].code);
+    }
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *shown = openiot_pairing_code_format (i == 0 ? "12345678" : "123");
+
+      g_assert_cmpstr (shown, ==, i == 0 ? "1234 5678" : "123");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -491,6 +569,10 @@ main (int   argc,
   g_test_add_func ("/pairing-link/new/fits-name", test_new_fits_name);
   g_test_add_func ("/pairing-link/boxed", test_boxed);
   g_test_add_func ("/pairing-link/from-address", test_from_address);
+  g_test_add_func ("/pairing-link/from-address/typed-code", test_from_address_typed_code);
+  g_test_add_func ("/pairing-link/copy-with-code", test_copy_with_code);
+  g_test_add_func ("/pairing-link/looks-like", test_looks_like);
+  g_test_add_func ("/pairing-link/code", test_code);
 
   return g_test_run ();
 }
