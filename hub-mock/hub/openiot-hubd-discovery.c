@@ -13,10 +13,10 @@
 # include <avahi-glib/glib-watch.h>
 #endif
 #include <libopeniot.h>
+#include "openiot-protocol-private.h"
 
 #include "openiot-hubd-discovery.h"
 
-#define SERVICE_TYPE "_open-iot._tcp"
 #define DEFAULT_NAME "Open-IoT Hub"
 
 /* A DNS-SD instance name is one DNS label: at most 63 bytes. */
@@ -133,7 +133,8 @@ on_group_state (AvahiEntryGroup      *group,
   switch (state)
     {
     case AVAHI_ENTRY_GROUP_ESTABLISHED:
-      g_debug ("Advertising %s “%s” on port %u", SERVICE_TYPE, self->name, self->port);
+      g_debug ("Advertising %s “%s” on port %u", OPENIOT_DNSSD_SERVICE_TYPE, self->name,
+               self->port);
       break;
 
     case AVAHI_ENTRY_GROUP_COLLISION:
@@ -167,13 +168,14 @@ make_txt (OpenIotHubdDiscovery *self)
   AvahiStringList *txt = NULL;
 
   /* avahi_string_list_add() prepends: add in reverse order */
-  txt = avahi_string_list_add_printf (txt, "pairing-port=%u", (guint) self->pairing_port);
+  txt = avahi_string_list_add_printf (txt, OPENIOT_TXT_PAIRING_PORT "=%u",
+                                      (guint) self->pairing_port);
   /* Whether a code is open is not said to the whole network: a stranger
    * would watch for it (docs/protocol.md, "Discovery") */
   if (self->fingerprint != NULL)
-    txt = avahi_string_list_add_printf (txt, "fp=%s", self->fingerprint);
-  txt = avahi_string_list_add_printf (txt, "api=%d", OPENIOT_PROTOCOL_API);
-  txt = avahi_string_list_add_printf (txt, "id=%s", self->id);
+    txt = avahi_string_list_add_printf (txt, OPENIOT_TXT_FINGERPRINT "=%s", self->fingerprint);
+  txt = avahi_string_list_add_printf (txt, OPENIOT_TXT_API "=%d", OPENIOT_PROTOCOL_API);
+  txt = avahi_string_list_add_printf (txt, OPENIOT_TXT_ID "=%s", self->id);
 
   return txt;
 }
@@ -207,7 +209,8 @@ publish (OpenIotHubdDiscovery *self)
     {
       ret = avahi_entry_group_update_service_txt_strlst (self->group, AVAHI_IF_UNSPEC,
                                                          AVAHI_PROTO_UNSPEC, 0,
-                                                         self->name, SERVICE_TYPE, NULL, txt);
+                                                         self->name, OPENIOT_DNSSD_SERVICE_TYPE,
+                                                         NULL, txt);
     }
   else
     {
@@ -215,8 +218,8 @@ publish (OpenIotHubdDiscovery *self)
        * not through the group's state. */
       while ((ret = avahi_entry_group_add_service_strlst (self->group, AVAHI_IF_UNSPEC,
                                                           AVAHI_PROTO_UNSPEC, 0,
-                                                          self->name, SERVICE_TYPE, NULL, NULL,
-                                                          self->port, txt)) ==
+                                                          self->name, OPENIOT_DNSSD_SERVICE_TYPE,
+                                                          NULL, NULL, self->port, txt)) ==
                AVAHI_ERR_COLLISION &&
              self->renames < MAX_RENAMES)
         rename_service (self);

@@ -8,6 +8,7 @@
 
 #include "openiot-discovered-hub.h"
 #include "openiot-discovery.h"
+#include "openiot-protocol-private.h"
 
 /**
  * OpenIotDiscovery:
@@ -29,7 +30,6 @@
 #define AVAHI_SERVICE_BROWSER  "org.freedesktop.Avahi.ServiceBrowser"
 #define AVAHI_IF_UNSPEC        (-1)
 #define AVAHI_PROTO_UNSPEC     (-1)
-#define SERVICE_TYPE           "_open-iot._tcp"
 #define CALL_TIMEOUT_MS        10000
 #define MAX_HUBS               64   /* a hostile network must not flood the UI */
 
@@ -260,9 +260,9 @@ instance_from_resolved (GVariant *reply)
     return NULL;
 
   instance = g_new0 (Instance, 1);
-  id = txt_lookup (txt, "id");
-  pairing = txt_lookup (txt, "pairing");
-  pairing_port = txt_lookup (txt, "pairing-port");
+  id = txt_lookup (txt, OPENIOT_TXT_ID);
+  pairing = txt_lookup (txt, OPENIOT_TXT_PAIRING);
+  pairing_port = txt_lookup (txt, OPENIOT_TXT_PAIRING_PORT);
   instance->hub_id = (id != NULL && *id != '\0') ? g_steal_pointer (&id) : g_strdup (name);
   instance->name = g_strdup (name);
   instance->port = port;
@@ -457,7 +457,7 @@ on_browser_prepared (GObject      *source,
       g_debug ("No ServiceBrowserPrepare (%s); using ServiceBrowserNew", error->message);
       g_dbus_connection_call (self->bus, AVAHI_NAME, "/", AVAHI_SERVER, "ServiceBrowserNew",
                               g_variant_new ("(iissu)", AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC,
-                                             SERVICE_TYPE, "", 0),
+                                             OPENIOT_DNSSD_SERVICE_TYPE, "", 0),
                               G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS,
                               self->cancellable,
                               on_browser_new, self);
@@ -504,7 +504,7 @@ on_avahi_appeared (GDBusConnection *bus,
                                                         on_browser_signal, self, NULL);
   g_dbus_connection_call (bus, AVAHI_NAME, "/", AVAHI_SERVER2, "ServiceBrowserPrepare",
                           g_variant_new ("(iissu)", AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC,
-                                         SERVICE_TYPE, "", 0),
+                                         OPENIOT_DNSSD_SERVICE_TYPE, "", 0),
                           G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS,
                           self->cancellable,
                           on_browser_prepared, self);

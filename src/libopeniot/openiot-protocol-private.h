@@ -23,6 +23,15 @@ G_BEGIN_DECLS
 #define OPENIOT_HEADER_CLIENT_NAME  "X-Open-IoT-Client-Name"
 #define OPENIOT_HEADER_PREFIX       "X-Open-IoT-"
 
+/* DNS-SD (docs/protocol.md, "Discovery"): the service type and the keys
+ * of its TXT record */
+#define OPENIOT_DNSSD_SERVICE_TYPE  "_open-iot._tcp"
+#define OPENIOT_TXT_ID              "id"
+#define OPENIOT_TXT_API             "api"
+#define OPENIOT_TXT_FINGERPRINT     "fp"
+#define OPENIOT_TXT_PAIRING         "pairing"
+#define OPENIOT_TXT_PAIRING_PORT    "pairing-port"
+
 #define OPENIOT_SRP_USERNAME        "open-iot"
 #define OPENIOT_ROTATION_CONTEXT    "open-iot rotation v1"
 
