@@ -104,7 +104,8 @@ openiot_cli_pair (int    argc,
                openiot_cli_safe (openiot_hub_record_get_name (record)));
       for (guint i = 0; addresses[i] != NULL; i++)
         g_print ("    %s (%s)\n", addresses[i],
-                 g_str_equal (scopes[i], OPENIOT_ADDRESS_SCOPE_GLOBAL) ? _("Internet") : _("local network"));
+                 g_str_equal (scopes[i], OPENIOT_ADDRESS_SCOPE_GLOBAL) ? _("Internet")
+                                                                       : _("local network"));
     }
 
   return OPENIOT_CLI_EXIT_OK;
