@@ -9,6 +9,34 @@
 
 #include "openiot-cli-services.h"
 
+/* [{"id", "title", "state"}, …]: the services as the library read them,
+ * so that scripts get exactly what the table below shows */
+static void
+print_json (GPtrArray *services)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < services->len; i++)
+    {
+      OpenIotServiceInfo *service = g_ptr_array_index (services, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, openiot_service_info_get_id (service));
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, openiot_service_info_get_title (service));
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder,
+                                     openiot_service_info_get_up (service) ? "up" : "down");
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  openiot_cli_print_json (root);
+}
+
 int
 openiot_cli_services (int    argc,
                       char **argv)
@@ -17,11 +45,8 @@ openiot_cli_services (int    argc,
   g_autoptr(OpenIotHubRecord) hub = NULL;
   g_autoptr(OpenIotHubConnection) connection = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) services = NULL;
   g_autoptr(GError) error = NULL;
-  JsonArray *services;
-  guint status = 0;
 
   if (!openiot_cli_parse_with_hub (&argc, &argv, "", _("List the hub’s services."), &hub_name) ||
       argc != 1)
@@ -30,40 +55,28 @@ openiot_cli_services (int    argc,
   if (!(connection = openiot_cli_connect (hub_name, &hub, NULL, &error)))
     return openiot_cli_fail (error);
 
-  openiot_hub_connection_send_async (connection, "GET", "/open-iot/v1/services", NULL, NULL, NULL,
-                                     openiot_cli_store_result, &result);
-  if (!(body = openiot_hub_connection_send_finish (connection, openiot_cli_wait (&result), &status,
-                                                   &error)))
+  openiot_hub_connection_list_services_async (connection, NULL, openiot_cli_store_result, &result);
+  services = openiot_hub_connection_list_services_finish (connection, openiot_cli_wait (&result),
+                                                          &error);
+  if (services == NULL)
     return openiot_cli_fail_on_hub (hub, connection, error);
-
-  if (status != 200 ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                                   NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
-    {
-      g_printerr (_("openiot: the hub answered %u with no list of services\n"), status);
-      return OPENIOT_CLI_EXIT_ERROR;
-    }
 
   if (openiot_cli_options.json)
     {
-      openiot_cli_print_json (json_parser_get_root (parser));
+      print_json (services);
       return OPENIOT_CLI_EXIT_OK;
     }
 
-  services = json_node_get_array (json_parser_get_root (parser));
-  if (json_array_get_length (services) == 0)
+  if (services->len == 0)
     g_print (_("The hub has no services yet.\n"));
-  for (guint i = 0; i < json_array_get_length (services); i++)
+  for (guint i = 0; i < services->len; i++)
     {
-      JsonObject *service = json_array_get_object_element (services, i);
+      OpenIotServiceInfo *service = g_ptr_array_index (services, i);
 
       g_print ("%-16s %-32s %s\n",
-               openiot_cli_safe (json_object_get_string_member_with_default (service, "id", "?")),
-               openiot_cli_safe (json_object_get_string_member_with_default (service, "title", "")),
-               g_strcmp0 (json_object_get_string_member_with_default (service, "state", ""),
-                          "up") == 0
-                 ? _("up") : _("down"));
+               openiot_cli_safe (openiot_service_info_get_id (service)),
+               openiot_cli_safe (openiot_service_info_get_title (service)),
+               openiot_service_info_get_up (service) ? _("up") : _("down"));
     }
 
   return OPENIOT_CLI_EXIT_OK;

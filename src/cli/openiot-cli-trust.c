@@ -17,16 +17,17 @@ probe (OpenIotHubConnection  *connection,
        GError               **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  openiot_hub_connection_send_async (connection, "GET", "/open-iot/v1/hub", NULL, NULL, NULL,
-                                     openiot_cli_store_result, &result);
-  body = openiot_hub_connection_send_finish (connection, openiot_cli_wait (&result), NULL,
-                                             &local_error);
+  openiot_hub_connection_check_async (connection, NULL, openiot_cli_store_result, &result);
+  if (openiot_hub_connection_check_finish (connection, openiot_cli_wait (&result), &local_error))
+    {
+      *changed = FALSE;
+      return TRUE;
+    }
 
   *changed = g_error_matches (local_error, OPENIOT_ERROR, OPENIOT_ERROR_CERTIFICATE_CHANGED);
-  if (body == NULL && !*changed)
+  if (!*changed)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;

@@ -68,6 +68,20 @@ void openiot_hub_connection_fetch_device_name_async (OpenIotHubConnection *self,
 char *openiot_hub_connection_fetch_device_name_finish (OpenIotHubConnection  *self,
                                                        GAsyncResult          *result,
                                                        GError               **error);
+void openiot_hub_connection_list_services_async (OpenIotHubConnection *self,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GPtrArray *openiot_hub_connection_list_services_finish (OpenIotHubConnection  *self,
+                                                        GAsyncResult          *result,
+                                                        GError               **error);
+void openiot_hub_connection_check_async (OpenIotHubConnection *self,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean openiot_hub_connection_check_finish (OpenIotHubConnection  *self,
+                                              GAsyncResult          *result,
+                                              GError               **error);
 void openiot_hub_connection_rename_device_async (OpenIotHubConnection *self,
                                                  const char           *name,
                                                  GCancellable         *cancellable,

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 
 #include "openiot-consumed-thing.h"
 #include "openiot-enums.h"
@@ -145,48 +144,6 @@ openiot_hub_report_error (OpenIotHub   *self,
     set_state (self, OPENIOT_HUB_STATUS_OFFLINE);
 }
 
-static gboolean
-update_services (OpenIotHub  *self,
-                 GBytes      *body,
-                 GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  gsize len;
-  const char *data = g_bytes_get_data (body, &len);
-  JsonArray *services;
-
-  if (!json_parser_load_from_data (parser, data, len, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
-    {
-      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
-                           _("The hub sent no list of services."));
-      return FALSE;
-    }
-
-  services = json_node_get_array (json_parser_get_root (parser));
-  for (guint i = 0; i < json_array_get_length (services); i++)
-    {
-      JsonNode *element = json_array_get_element (services, i);
-      JsonObject *service;
-      const char *id, *title, *state;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      service = json_node_get_object (element);
-      id = json_object_get_string_member_with_default (service, "id", NULL);
-      if (!_openiot_service_id_is_valid (id))
-        continue;
-      title = json_object_get_string_member_with_default (service, "title", id);
-      state = json_object_get_string_member_with_default (service, "state", "");
-      g_ptr_array_add (items, openiot_service_info_new (id, title, g_strcmp0 (state, "up") == 0));
-    }
-
-  g_list_store_splice (self->services, 0, g_list_model_get_n_items (G_LIST_MODEL (self->services)),
-                       items->pdata, items->len);
-  return TRUE;
-}
-
 static void
 on_services (GObject      *source,
              GAsyncResult *result,
@@ -195,14 +152,12 @@ on_services (GObject      *source,
   g_autoptr(GTask) task = user_data;
   OpenIotHub *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  guint status = 0;
+  g_autoptr(GPtrArray) services = NULL;
 
   self->attempts_in_flight--;
-  if (!(body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result,
-                                                   &status, &error)) ||
-      !_openiot_protocol_response_error (status, body, &error) ||
-      !update_services (self, body, &error))
+  services = openiot_hub_connection_list_services_finish (OPENIOT_HUB_CONNECTION (source), result,
+                                                          &error);
+  if (services == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         self->failures++;
@@ -214,6 +169,8 @@ on_services (GObject      *source,
       return;
     }
 
+  g_list_store_splice (self->services, 0, g_list_model_get_n_items (G_LIST_MODEL (self->services)),
+                       services->pdata, services->len);
   self->failures = 0;
   g_clear_error (&self->error);
   set_state (self, OPENIOT_HUB_STATUS_ONLINE);
@@ -244,8 +201,8 @@ openiot_hub_refresh_async (OpenIotHub          *self,
     set_state (self, OPENIOT_HUB_STATUS_CONNECTING);
   else
     _openiot_hub_notify_status_text (self);
-  openiot_hub_connection_send_async (self->connection, "GET", OPENIOT_PATH_SERVICES, NULL, NULL,
-                                     cancellable, on_services, g_object_ref (task));
+  openiot_hub_connection_list_services_async (self->connection, cancellable, on_services,
+                                              g_object_ref (task));
 }
 
 gboolean

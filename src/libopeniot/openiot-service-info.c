@@ -3,7 +3,14 @@
 
 #include "config.h"
 
-#include "openiot-service-info.h"
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "openiot-error.h"
+#include "openiot-json-private.h"
+#include "openiot-protocol-private.h"
+
+#include "openiot-service-info-private.h"
 
 /**
  * OpenIotServiceInfo:
@@ -146,4 +153,56 @@ openiot_service_info_class_init (OpenIotServiceInfoClass *klass)
 static void
 openiot_service_info_init (OpenIotServiceInfo *self)
 {
+}
+
+/*
+ * _openiot_service_info_list_parse:
+ * @body: the answer to GET /open-iot/v1/services
+ *
+ * The one reader of the hub's list of services. An entry that is not an
+ * object with a valid service id is left out: a hub's list is shown
+ * whole or not at all, and one odd entry must not hide the others. A
+ * missing title is the id; any state but "up" is down.
+ *
+ * Returns: (transfer container): the services, or %NULL with
+ *   %OPENIOT_ERROR_PROTOCOL when @body is no JSON array
+ */
+GPtrArray *
+_openiot_service_info_list_parse (GBytes  *body,
+                                  GError **error)
+{
+  g_autoptr(GPtrArray) services = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonNode) root = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+  JsonArray *array;
+
+  root = _openiot_json_from_data (data, length, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_set_error_literal (error, OPENIOT_ERROR, OPENIOT_ERROR_PROTOCOL,
+                           _("The hub sent no list of services."));
+      return NULL;
+    }
+
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *service;
+      const char *id, *title, *state;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      service = json_node_get_object (element);
+      id = json_object_get_string_member_with_default (service, "id", NULL);
+      if (!_openiot_service_id_is_valid (id))
+        continue;
+      title = json_object_get_string_member_with_default (service, "title", id);
+      state = json_object_get_string_member_with_default (service, "state", "");
+      g_ptr_array_add (services,
+                       openiot_service_info_new (id, title, g_strcmp0 (state, "up") == 0));
+    }
+
+  return g_steal_pointer (&services);
 }

@@ -11,13 +11,18 @@
 #include "openiot-json-private.h"
 #include "openiot-pairing-link.h"
 #include "openiot-protocol-private.h"
+#include "openiot-service-info-private.h"
 
 #include "openiot-hub-connection.h"
 
 /*
- * This device's name on the hub (docs/protocol.md: GET /open-iot/v1/hub,
- * PUT /open-iot/v1/clients/self/name). Apart from the rest of the
- * connection: plain requests over openiot_hub_connection_send_async().
+ * The hub's own API as typed calls (docs/protocol.md, "Hub API"): this
+ * device's name on the hub (GET /open-iot/v1/hub, PUT
+ * /open-iot/v1/clients/self/name), the list of services (GET
+ * /open-iot/v1/services) and a plain check that the hub answers under its
+ * pin. Apart from the rest of the connection: plain requests over
+ * openiot_hub_connection_send_async(), so that the app and the CLI never
+ * spell a path or read the protocol's JSON themselves.
  */
 
 /* The "you" member of /open-iot/v1/hub, or the answer of a rename: both
@@ -217,4 +222,117 @@ openiot_hub_connection_rename_device_finish (OpenIotHubConnection  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_services (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *services;
+  guint status = 0;
+
+  if (!(body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result,
+                                                   &status, &error)) ||
+      !_openiot_protocol_response_error (status, body, &error) ||
+      !(services = _openiot_service_info_list_parse (body, &error)))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, services, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * openiot_hub_connection_list_services_async:
+ *
+ * Asks the hub for its services as they are now.
+ */
+void
+openiot_hub_connection_list_services_async (OpenIotHubConnection *self,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
+
+  g_task_set_source_tag (task, openiot_hub_connection_list_services_async);
+  openiot_hub_connection_send_async (self, "GET", OPENIOT_PATH_SERVICES, NULL, NULL, cancellable,
+                                     on_services, g_object_ref (task));
+}
+
+/**
+ * openiot_hub_connection_list_services_finish:
+ *
+ * Entries that are not services with a valid id are left out.
+ *
+ * Returns: (transfer container) (element-type OpenIotServiceInfo): the
+ *   services, in the hub's order, or %NULL with %OPENIOT_ERROR_PROTOCOL
+ *   when the hub sent no list, or the error of the request
+ */
+GPtrArray *
+openiot_hub_connection_list_services_finish (OpenIotHubConnection  *self,
+                                             GAsyncResult          *result,
+                                             GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+
+  if (!(body = openiot_hub_connection_send_finish (OPENIOT_HUB_CONNECTION (source), result, NULL,
+                                                   &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * openiot_hub_connection_check_async:
+ *
+ * Reaches the hub once (GET /open-iot/v1/hub), to learn whether it still
+ * presents the pinned certificate, before anything else is asked of it.
+ * Any answer over the pinned connection counts.
+ */
+void
+openiot_hub_connection_check_async (OpenIotHubConnection *self,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_return_if_fail (OPENIOT_IS_HUB_CONNECTION (self));
+
+  g_task_set_source_tag (task, openiot_hub_connection_check_async);
+  openiot_hub_connection_send_async (self, "GET", OPENIOT_PATH_HUB, NULL, NULL, cancellable,
+                                     on_checked, g_object_ref (task));
+}
+
+/**
+ * openiot_hub_connection_check_finish:
+ *
+ * Returns: %TRUE when the hub answered under its pin; %FALSE with
+ *   %OPENIOT_ERROR_CERTIFICATE_CHANGED when it presents another
+ *   certificate ([method@OpenIot.HubConnection.get_presented_fingerprint]
+ *   then tells which), or with the error that kept the request from it
+ */
+gboolean
+openiot_hub_connection_check_finish (OpenIotHubConnection  *self,
+                                     GAsyncResult          *result,
+                                     GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
