@@ -192,7 +192,7 @@ openiot_cli_forget (int    argc,
     return openiot_cli_fail (error);
 
   if (openiot_cli_options.json)
-    g_print ("{\"forgotten\":\"%s\"}\n", openiot_hub_record_get_id (hub));
+    openiot_cli_print_json_strings ("forgotten", openiot_hub_record_get_id (hub), NULL);
   else
     g_print (_("Forgot “%s”.\n"), openiot_cli_safe (openiot_hub_record_get_display_name (hub)));
   return OPENIOT_CLI_EXIT_OK;

@@ -68,8 +68,9 @@ class TestPairing(unittest.TestCase):
         mode = stat.S_IMODE(os.stat(os.path.join(self.store, "hubs.json")).st_mode)
         self.assertEqual(mode & 0o077, 0, f"hubs.json is {oct(mode)}")
 
-        result = openiot("forget", "Test Hub", store=self.store)
+        result = openiot("forget", "Test Hub", "--json", store=self.store)
         self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(json.loads(result.stdout), {"forgotten": record["id"]})
         self.assertEqual(json.loads(openiot("hubs", "--json", store=self.store).stdout), [])
 
     def test_pair_by_address_and_code_shows_fingerprint(self):
