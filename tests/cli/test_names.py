@@ -7,22 +7,18 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub  # noqa: E402
+from openiot_testlib import hub_in_tempdir  # noqa: E402
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 
 
 class TestNames(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, name="Home Hub")
         self.store = os.path.join(self.tmp.name, "store")
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), name="Home Hub")
-        self.addCleanup(self.hub.close)
         result = self.openiot("pair", self.hub.admin("pairing-code")["link"], "--yes", "--json",
                               "--name", "CLI Laptop")
         self.assertEqual(result.returncode, 0, result.stderr)

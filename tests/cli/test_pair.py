@@ -8,11 +8,10 @@ import os
 import stat
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub  # noqa: E402
+from openiot_testlib import Hub, hub_in_tempdir  # noqa: E402
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 
@@ -25,10 +24,7 @@ def openiot(*args, store=None):
 
 class TestPairing(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=())
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=())
         self.store = os.path.join(self.tmp.name, "store")
 
     def link(self):
@@ -140,10 +136,7 @@ class TestPinnedConnection(unittest.TestCase):
     """A paired device talks only to the hub it pinned."""
 
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=("lock",))
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=("lock",))
         self.store = os.path.join(self.tmp.name, "store")
         result = openiot("pair", self.hub.admin("pairing-code")["link"], "--yes", store=self.store)
         self.assertEqual(result.returncode, 0, result.stderr)

@@ -15,12 +15,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub  # noqa: E402
+from openiot_testlib import hub_in_tempdir  # noqa: E402
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 
@@ -81,10 +80,7 @@ class TestKeyOffDisk(unittest.TestCase):
         if shutil.which("secret-tool") is None:
             self.skipTest("needs secret-tool (libsecret-tools) to read the key from the keyring")
         self.start = time.time()
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"))
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup)
 
     def test_whole_run_leaves_no_key_on_disk(self):
         # keyring mode: no --store

@@ -19,11 +19,10 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub, Relay  # noqa: E402
+from openiot_testlib import Hub, Relay, hub_in_tempdir  # noqa: E402
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 SRP_USERNAME = b"open-iot"
@@ -140,10 +139,7 @@ def derived_from_code(code, salt, g, N):
 
 class TestPairingEavesdropper(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=())
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=())
         self.store = os.path.join(self.tmp.name, "store")
 
     def pair(self, port, code, store=None):
