@@ -5,14 +5,11 @@ rename-device` (this device's name on the hub), against a real hub."""
 
 import json
 import os
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import hub_in_tempdir  # noqa: E402
-
-OPENIOT = os.environ["OPENIOT_CLI"]
+from openiot_testlib import hub_in_tempdir, run_cli  # noqa: E402
 
 
 class TestNames(unittest.TestCase):
@@ -25,8 +22,7 @@ class TestNames(unittest.TestCase):
         self.hub_id = json.loads(result.stdout)["id"]
 
     def openiot(self, *args):
-        return subprocess.run([OPENIOT, "--store", self.store, *args], capture_output=True, text=True,
-                              timeout=60, stdin=subprocess.DEVNULL)
+        return run_cli(*args, store=self.store)
 
     def listed(self):
         result = self.openiot("hubs", "--json", "--no-check")

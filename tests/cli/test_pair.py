@@ -6,20 +6,15 @@ keyring of the isolated session and with an explicit file keystore."""
 import json
 import os
 import stat
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub, hub_in_tempdir  # noqa: E402
-
-OPENIOT = os.environ["OPENIOT_CLI"]
+from openiot_testlib import Hub, hub_in_tempdir, run_cli  # noqa: E402
 
 
 def openiot(*args, store=None):
-    prefix = ["--store", store] if store else []
-    return subprocess.run([OPENIOT, *prefix, *args], capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)
+    return run_cli(*args, store=store)
 
 
 class TestPairing(unittest.TestCase):

@@ -12,7 +12,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Ipv6OnlyTestCase, hub_in_tempdir, wait_for  # noqa: E402
+from openiot_testlib import Ipv6OnlyTestCase, hub_in_tempdir, run_cli, wait_for  # noqa: E402
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 
@@ -25,8 +25,7 @@ class Client:
         self.prefix = ["ip", "netns", "exec", netns] if netns else []
 
     def run(self, *args, timeout=60):
-        return subprocess.run(self.prefix + [OPENIOT, "--store", self.store, *args], capture_output=True,
-                              text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        return run_cli(*args, store=self.store, prefix=self.prefix, timeout=timeout)
 
     def ok(self, *args):
         result = self.run(*args)

@@ -16,6 +16,7 @@ import threading
 import time
 
 HUB = os.environ.get("OPENIOT_HUB")
+CLI = os.environ.get("OPENIOT_CLI")
 DEMO_SERVICE = os.environ.get("OPENIOT_DEMO_SERVICE")
 DEMO_TYPES = ("thermostat", "lock", "light", "meter")
 # curl negotiates HTTP/2 with the hub by default; OPENIOT_TEST_CURL_HTTP=1.1
@@ -38,6 +39,15 @@ def free_port_pair():
         except OSError:
             continue
     raise RuntimeError("no free port pair")
+
+
+def run_cli(*args, store=None, prefix=(), timeout=60, **run_options):
+    """`openiot [--store STORE] ARGS` to its end, its output as text; stdin
+    is closed, so that a question the CLI asks fails instead of waiting.
+    @prefix runs it under another command (ip netns exec)."""
+    store_args = ["--store", store] if store else []
+    return subprocess.run([*prefix, CLI, *store_args, *args], capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL, **run_options)
 
 
 def wait_for(predicate, timeout=10.0, what="condition"):

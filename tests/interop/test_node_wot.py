@@ -17,10 +17,9 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
 from openiot_testlib import (  # noqa: E402
-    ClientIdentity, accept_in_background, hub_in_tempdir, listen_unix, wait_for)
+    ClientIdentity, accept_in_background, hub_in_tempdir, listen_unix, run_cli, wait_for)
 
 HERE = os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "interop")
-OPENIOT = os.environ["OPENIOT_CLI"]
 
 
 class UnixToTcpBridge:
@@ -94,8 +93,7 @@ class TestNodeWot(unittest.TestCase):
 
     @classmethod
     def openiot(cls, *args, timeout=60):
-        return subprocess.run([OPENIOT, "--store", cls.store, *args], capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
+        return run_cli(*args, store=cls.store, timeout=timeout)
 
     def get(self, prop):
         result = self.openiot("get", "counter", prop, "--json")

@@ -27,7 +27,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
 from openiot_testlib import (  # noqa: E402
-    Hub, accept_in_background, listen_unix, service_socket_path)
+    Hub, accept_in_background, listen_unix, run_cli, service_socket_path)
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 
@@ -213,8 +213,7 @@ class HostileServiceTestCase(unittest.TestCase):
 
     @classmethod
     def openiot(cls, *args, timeout=60):
-        return subprocess.run([OPENIOT, "--store", cls.store, *args], capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL, errors="surrogateescape")
+        return run_cli(*args, store=cls.store, timeout=timeout, errors="surrogateescape")
 
     def assertNoRawControls(self, text):
         for control in RAW_CONTROLS:
@@ -362,8 +361,7 @@ class TestRealRemoval(unittest.TestCase):
                                       self.hub.open_code(), "--yes").returncode, 0)
 
     def openiot(self, *args):
-        return subprocess.run([OPENIOT, "--store", self.store, *args], capture_output=True, text=True,
-                              timeout=60, stdin=subprocess.DEVNULL)
+        return run_cli(*args, store=self.store)
 
     def test_revoked_device_learns_it_through_a_service(self):
         self.assertEqual(self.openiot("get", "hostile", "escape").returncode, 0)  # TD cached

@@ -16,14 +16,11 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub, hub_in_tempdir  # noqa: E402
-
-OPENIOT = os.environ["OPENIOT_CLI"]
+from openiot_testlib import Hub, hub_in_tempdir, run_cli  # noqa: E402
 
 
 def openiot(store, *args):
-    return subprocess.run([OPENIOT, "--store", store, *args], capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)
+    return run_cli(*args, store=store)
 
 
 class TestImpostors(unittest.TestCase):

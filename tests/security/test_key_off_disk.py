@@ -19,13 +19,11 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import hub_in_tempdir  # noqa: E402
-
-OPENIOT = os.environ["OPENIOT_CLI"]
+from openiot_testlib import hub_in_tempdir, run_cli  # noqa: E402
 
 
 def openiot(*args):
-    result = subprocess.run([OPENIOT, *args], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    result = run_cli(*args)
     if result.returncode != 0:
         raise AssertionError(f"openiot {' '.join(args)} → {result.returncode}\n{result.stderr}")
     return result.stdout

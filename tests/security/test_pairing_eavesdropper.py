@@ -22,7 +22,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub, Relay, hub_in_tempdir  # noqa: E402
+from openiot_testlib import Hub, Relay, der_of_pem, hub_in_tempdir, run_cli  # noqa: E402
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 SRP_USERNAME = b"open-iot"
@@ -143,9 +143,8 @@ class TestPairingEavesdropper(unittest.TestCase):
         self.store = os.path.join(self.tmp.name, "store")
 
     def pair(self, port, code, store=None):
-        return subprocess.run([OPENIOT, "--store", store or self.store, "--json", "pair",
-                               "--address", f"[::1]:{port}", "--code", code, "--yes"],
-                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        return run_cli("--json", "pair", "--address", f"[::1]:{port}", "--code", code, "--yes",
+                       store=store or self.store)
 
     def test_capture_holds_only_public_values(self):
         relay = Relay(self.hub.pairing_port)
@@ -236,8 +235,7 @@ class TestPairingEavesdropper(unittest.TestCase):
 
     @staticmethod
     def der(pem_path):
-        return subprocess.run(["certtool", "--certificate-info", "--outder", "--infile", pem_path],
-                              capture_output=True, check=True).stdout
+        return der_of_pem(pem_path)
 
 
 if __name__ == "__main__":
