@@ -6,15 +6,12 @@ unverified (with what to do), against two real hubs."""
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub  # noqa: E402
-
-OPENIOT = os.environ["OPENIOT_CLI"]
+from openiot_testlib import Hub, run_cli  # noqa: E402
 
 
 class TestHubsStatus(unittest.TestCase):
@@ -31,8 +28,7 @@ class TestHubsStatus(unittest.TestCase):
             self.hubs.append((hub, json.loads(result.stdout)["id"]))
 
     def openiot(self, *args):
-        return subprocess.run([OPENIOT, "--store", self.store, *args], capture_output=True, text=True,
-                              timeout=60, stdin=subprocess.DEVNULL)
+        return run_cli(*args, store=self.store)
 
     def statuses(self):
         result = self.openiot("hubs", "--json")

@@ -5,32 +5,24 @@ rename-device` (this device's name on the hub), against a real hub."""
 
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub  # noqa: E402
-
-OPENIOT = os.environ["OPENIOT_CLI"]
+from openiot_testlib import hub_in_tempdir, run_cli  # noqa: E402
 
 
 class TestNames(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, name="Home Hub")
         self.store = os.path.join(self.tmp.name, "store")
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), name="Home Hub")
-        self.addCleanup(self.hub.close)
         result = self.openiot("pair", self.hub.admin("pairing-code")["link"], "--yes", "--json",
                               "--name", "CLI Laptop")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.hub_id = json.loads(result.stdout)["id"]
 
     def openiot(self, *args):
-        return subprocess.run([OPENIOT, "--store", self.store, *args], capture_output=True, text=True,
-                              timeout=60, stdin=subprocess.DEVNULL)
+        return run_cli(*args, store=self.store)
 
     def listed(self):
         result = self.openiot("hubs", "--json", "--no-check")

@@ -6,29 +6,20 @@ keyring of the isolated session and with an explicit file keystore."""
 import json
 import os
 import stat
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub  # noqa: E402
-
-OPENIOT = os.environ["OPENIOT_CLI"]
+from openiot_testlib import Hub, hub_in_tempdir, run_cli  # noqa: E402
 
 
 def openiot(*args, store=None):
-    prefix = ["--store", store] if store else []
-    return subprocess.run([OPENIOT, *prefix, *args], capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)
+    return run_cli(*args, store=store)
 
 
 class TestPairing(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=())
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=())
         self.store = os.path.join(self.tmp.name, "store")
 
     def link(self):
@@ -141,10 +132,7 @@ class TestPinnedConnection(unittest.TestCase):
     """A paired device talks only to the hub it pinned."""
 
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=("lock",))
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=("lock",))
         self.store = os.path.join(self.tmp.name, "store")
         result = openiot("pair", self.hub.admin("pairing-code")["link"], "--yes", store=self.store)
         self.assertEqual(result.returncode, 0, result.stderr)

@@ -7,13 +7,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub, Ipv6OnlyTestCase, wait_for  # noqa: E402
+from openiot_testlib import Ipv6OnlyTestCase, hub_in_tempdir, run_cli, wait_for  # noqa: E402
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 
@@ -26,8 +25,7 @@ class Client:
         self.prefix = ["ip", "netns", "exec", netns] if netns else []
 
     def run(self, *args, timeout=60):
-        return subprocess.run(self.prefix + [OPENIOT, "--store", self.store, *args], capture_output=True,
-                              text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        return run_cli(*args, store=self.store, prefix=self.prefix, timeout=timeout)
 
     def ok(self, *args):
         result = self.run(*args)
@@ -46,16 +44,10 @@ class Client:
 class TestThings(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"))
+        cls.tmp, cls.hub = hub_in_tempdir(cls.addClassCleanup)
         cls.client = Client(os.path.join(cls.tmp.name, "store"))
         link = cls.hub.admin("pairing-code")["link"]
         cls.client.ok("pair", link, "--yes", "--name", "Things test")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.hub.close()
-        cls.tmp.cleanup()
 
     def test_describe_every_service(self):
         expected = {
@@ -176,10 +168,7 @@ class TestThings(unittest.TestCase):
 
 class TestObserveAcrossRestart(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=("thermostat",))
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=("thermostat",))
         self.client = Client(os.path.join(self.tmp.name, "store"))
         self.client.ok("pair", self.hub.admin("pairing-code")["link"], "--yes")
 
@@ -217,11 +206,6 @@ class TestObserveAcrossLinkFlap(Ipv6OnlyTestCase):
 
     def setUp(self):
         super().setUp()
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=("thermostat",), listen="::",
-                       netns=self.hub_ns, client_netns=self.client_ns)
-        self.addCleanup(self.hub.close)
         self.client = Client(os.path.join(self.tmp.name, "store"), netns=self.client_ns)
         self.client.ok("pair", "--address", f"[{self.HUB_ADDRESS}]:{self.hub.pairing_port}",
                        "--code", self.hub.open_code(), "--yes")
@@ -288,11 +272,6 @@ class TestIpv6OnlyCli(Ipv6OnlyTestCase):
 
     def setUp(self):
         super().setUp()
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=("thermostat",), listen="::",
-                       netns=self.hub_ns, client_netns=self.client_ns)
-        self.addCleanup(self.hub.close)
         self.client = Client(os.path.join(self.tmp.name, "store"), netns=self.client_ns)
 
     def test_pair_and_use(self):

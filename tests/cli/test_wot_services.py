@@ -10,14 +10,13 @@ them into paths; test-thing's /thing/hub-base covers them."""
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from openiot_testlib import Hub, ScriptedService  # noqa: E402
+from openiot_testlib import ScriptedService, hub_in_tempdir  # noqa: E402
 from test_things import Client  # noqa: E402
 
 
@@ -49,8 +48,7 @@ class WotService(ScriptedService):
 class TestWotServices(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=())
+        cls.tmp, cls.hub = hub_in_tempdir(cls.addClassCleanup, services=())
         cls.service = WotService(cls.hub.services_dir, "wot")
         cls.service.td = json.dumps({
             "@context": ["https://www.w3.org/2022/wot/td/v1.1"],
@@ -71,8 +69,6 @@ class TestWotServices(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.service.close()
-        cls.hub.close()
-        cls.tmp.cleanup()
 
     def last_request_to(self, path):
         for raw in reversed(self.service.requests):

@@ -12,9 +12,11 @@ import socket
 import subprocess
 import unittest
 import tempfile
+import threading
 import time
 
 HUB = os.environ.get("OPENIOT_HUB")
+CLI = os.environ.get("OPENIOT_CLI")
 DEMO_SERVICE = os.environ.get("OPENIOT_DEMO_SERVICE")
 DEMO_TYPES = ("thermostat", "lock", "light", "meter")
 # curl negotiates HTTP/2 with the hub by default; OPENIOT_TEST_CURL_HTTP=1.1
@@ -39,6 +41,15 @@ def free_port_pair():
     raise RuntimeError("no free port pair")
 
 
+def run_cli(*args, store=None, prefix=(), timeout=60, **run_options):
+    """`openiot [--store STORE] ARGS` to its end, its output as text; stdin
+    is closed, so that a question the CLI asks fails instead of waiting.
+    @prefix runs it under another command (ip netns exec)."""
+    store_args = ["--store", store] if store else []
+    return subprocess.run([*prefix, CLI, *store_args, *args], capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL, **run_options)
+
+
 def wait_for(predicate, timeout=10.0, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -48,10 +59,49 @@ def wait_for(predicate, timeout=10.0, what="condition"):
     raise TimeoutError(f"timed out waiting for {what}")
 
 
+def service_socket_path(services_dir, name):
+    """Where the hub looks for the service @name."""
+    return os.path.join(services_dir, name, "interface.sock")
+
+
+def listen_unix(path, backlog):
+    """A UNIX socket listening at @path (its folder made if need be)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(path)
+    sock.listen(backlog)
+    return sock
+
+
+def accept_in_background(listener, on_connection, thread_per_connection=True):
+    """Hands every connection @listener accepts to on_connection(conn), until
+    @listener is closed. Each runs on a thread of its own, so that a service
+    that holds one connection open still answers the next; a handler that
+    only notes the connection and closes it may run on the accepting thread
+    (@thread_per_connection False)."""
+
+    def accept_until_closed():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return  # the listener was closed: the test is done with it
+            if thread_per_connection:
+                threading.Thread(target=on_connection, args=(conn,), daemon=True).start()
+            else:
+                on_connection(conn)
+
+    threading.Thread(target=accept_until_closed, daemon=True).start()
+
+
+def der_of_pem(pem_path):
+    """The certificate in @pem_path as DER, the bytes its fingerprints hash."""
+    return subprocess.run(["certtool", "--certificate-info", "--outder", "--infile", pem_path],
+                          capture_output=True, check=True).stdout
+
+
 def fingerprint_of_pem(pem_path):
-    der = subprocess.run(["certtool", "--certificate-info", "--outder", "--infile", pem_path],
-                         capture_output=True, check=True).stdout
-    return "sha256:" + hashlib.sha256(der).hexdigest()
+    return "sha256:" + hashlib.sha256(der_of_pem(pem_path)).hexdigest()
 
 
 class ClientIdentity:
@@ -91,6 +141,12 @@ def rss_kib(pid, field="VmRSS"):
 class Hub:
     """openiot-hub serving on ::1 with the four demo services."""
 
+    # the demo services' simulation, fast for the tests' sake; the demo lock
+    # jams one time in ten: tests want it not to
+    SERVICE_OPTIONS = ("--tick-ms", "100", "--keepalive-seconds", "1", "--jam-probability", "0")
+    # the hub logs every request, for the tests that read its log
+    DEBUG_DOMAINS = "openiot-hubd"
+
     def __init__(self, workdir, services=DEMO_TYPES, name="Test Hub", extra_args=(),
                  listen="::1", netns=None, client_netns=None, port=None, wrapper=()):
         self.workdir = workdir
@@ -119,13 +175,11 @@ class Hub:
         return ["ip", "netns", "exec", self.client_netns] if self.client_netns else []
 
     def start_service(self, service, service_type=None):
-        sock = os.path.join(self.services_dir, service, "interface.sock")
+        sock = service_socket_path(self.services_dir, service)
         log = open(os.path.join(self.workdir, f"{service}.log"), "a")
         self.logs.append(log)
         proc = subprocess.Popen([DEMO_SERVICE, "--type", service_type or service, "--socket", sock,
-                                 "--tick-ms", "100", "--keepalive-seconds", "1",
-                                 # the demo lock jams one time in ten: tests want it not to
-                                 "--jam-probability", "0"],
+                                 *self.SERVICE_OPTIONS],
                                 stdout=log, stderr=subprocess.STDOUT)
         self.service_procs[service] = proc
         wait_for(lambda: os.path.exists(sock), what=f"{service} socket")
@@ -147,12 +201,19 @@ class Hub:
         self.proc = subprocess.Popen(hub_prefix + self.wrapper + [HUB, "serve", "--state-dir", self.state,
                                      "--services-dir", self.services_dir, "--listen", self.listen,
                                      "--port", str(self.port), "--name", self.name, *self.extra_args],
-                                     stdout=log, stderr=subprocess.STDOUT,
-                                     env=dict(os.environ, G_MESSAGES_DEBUG="openiot-hubd"))
+                                     stdout=log, stderr=subprocess.STDOUT, env=self._environment())
         wait_for(lambda: os.path.exists(admin) or self.proc.poll() is not None, timeout=self.start_timeout,
                  what="hub admin socket")
         if self.proc.poll() is not None:
             raise RuntimeError("hub exited:\n" + self.log())
+
+    def _environment(self):
+        env = dict(os.environ)
+        if self.DEBUG_DOMAINS:
+            env["G_MESSAGES_DEBUG"] = self.DEBUG_DOMAINS
+        else:
+            env.pop("G_MESSAGES_DEBUG", None)
+        return env
 
     def stop(self, sig=signal.SIGTERM):
         if self.proc and self.proc.poll() is None:
@@ -316,6 +377,37 @@ class Hub:
         return reply
 
 
+def hub_in_tempdir(add_cleanup, **hub_options):
+    """(tmp, hub): a temporary directory and a Hub(**@hub_options) in it,
+    both removed by @add_cleanup: a TestCase's addCleanup for a hub of one
+    test, addClassCleanup for a hub that all the tests of a class share."""
+    tmp = tempfile.TemporaryDirectory()
+    add_cleanup(tmp.cleanup)
+    hub = Hub(os.path.join(tmp.name, "hub"), **hub_options)
+    add_cleanup(hub.close)
+    return tmp, hub
+
+
+def seconds_until_cut_off(test, sock, piece, times):
+    """Trickles @piece into @sock every half second, @times times at most:
+    the test fails unless the hub hangs up before. Returns how many seconds
+    the hub let it go on."""
+    start = time.monotonic()
+    with test.assertRaises(OSError):
+        for _ in range(times):
+            sock.send(piece)
+            time.sleep(0.5)
+    return time.monotonic() - start
+
+
+def assert_still_serving(test, hub, client):
+    """After an attack on @hub: it is alive and still answers @client (a
+    registered ClientIdentity) on the demo lock."""
+    test.assertTrue(hub.alive(), "the hub died:\n" + hub.log()[-3000:])
+    status, _ = hub.curl_json("/services/lock/properties/state", client, timeout=5)
+    test.assertEqual(status, 200, "the hub stopped serving others")
+
+
 class ScriptedService:
     """A service on a UNIX socket that misbehaves as told by the first
     segment of the request path, and records every request it receives
@@ -334,27 +426,14 @@ class ScriptedService:
     td = None
 
     def __init__(self, services_dir, name="scripted"):
-        import threading
-        os.makedirs(os.path.join(services_dir, name), exist_ok=True)
-        self.path = os.path.join(services_dir, name, "interface.sock")
+        self.path = service_socket_path(services_dir, name)
         if os.path.exists(self.path):
             os.unlink(self.path)
         self.requests = []
         self._held = []
         self._lock = threading.Lock()
-        self._sock = socket.socket(socket.AF_UNIX)
-        self._sock.bind(self.path)
-        self._sock.listen(256)
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        import threading
-        while True:
-            try:
-                conn, _ = self._sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+        self._sock = listen_unix(self.path, 256)
+        accept_in_background(self._sock, self._serve)
 
     def _serve(self, conn):
         data = b""
@@ -386,28 +465,30 @@ class ScriptedService:
         except OSError:
             conn.close()
 
+    @staticmethod
+    def _send_then_close(conn, data, linger=0.2):
+        """Sends @data and hangs up @linger seconds later: the hub reads
+        what was sent before it sees the connection end."""
+        conn.sendall(data)
+        time.sleep(linger)
+        conn.close()
+
     def _answer(self, conn, mode, head):
         if mode == "die-mid-body":
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
-                         b'{"partial": ')
-            time.sleep(0.2)
-            conn.close()
+            self._send_then_close(conn, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                  b'Content-Length: 1000\r\n\r\n{"partial": ')
         elif mode == "die-mid-stream":
             event = b"id: 1\ndata: 1\n\n"
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                         b"%x\r\n%s\r\n" % (len(event), event))
-            time.sleep(0.3)
-            conn.close()
+            chunk = b"%x\r\n%s\r\n" % (len(event), event)
+            self._send_then_close(conn, b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                                  b"Transfer-Encoding: chunked\r\n\r\n" + chunk, linger=0.3)
         elif mode == "close":
             conn.close()
         elif mode == "garbage":
-            conn.sendall(b"\x00\xff\xfeSSH-2.0-nothing-like-http\r\n\r\n")
-            time.sleep(0.2)
-            conn.close()
+            self._send_then_close(conn, b"\x00\xff\xfeSSH-2.0-nothing-like-http\r\n\r\n")
         elif mode == "huge-headers":
-            conn.sendall(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (200 * 1024) + b"\r\n\r\n")
-            time.sleep(0.2)
-            conn.close()
+            self._send_then_close(conn, b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (200 * 1024)
+                                  + b"\r\n\r\n")
         elif mode == "hang":
             with self._lock:
                 self._held.append(conn)
@@ -439,7 +520,6 @@ class Relay:
     breaks after the server got a request, before its answer arrives)."""
 
     def __init__(self, target_port):
-        import threading
         self.target_port = target_port
         self.to_server = bytearray()
         self.to_client = bytearray()
@@ -453,32 +533,28 @@ class Relay:
         self.listener.bind(("::1", 0))
         self.listener.listen(16)
         self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
+        # connecting upstream is quick, and the pumps have threads of their own
+        accept_in_background(self.listener, self._relay, thread_per_connection=False)
 
     def arm(self, predicate):
         with self._lock:
             self._predicate = predicate
 
-    def _accept(self):
-        import threading
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(("::1", self.target_port))
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                self.connections += 1
-                self._sockets += [client, upstream]
-            for source, sink, record, from_server in ((client, upstream, self.to_server, False),
-                                                      (upstream, client, self.to_client, True)):
-                thread = threading.Thread(target=self._pump, args=(source, sink, record, from_server), daemon=True)
-                thread.start()
-                self._threads.append(thread)
+    def _relay(self, client):
+        try:
+            upstream = socket.create_connection(("::1", self.target_port))
+        except OSError:
+            client.close()
+            return
+        with self._lock:
+            self.connections += 1
+            self._sockets += [client, upstream]
+        for source, sink, record, from_server in ((client, upstream, self.to_server, False),
+                                                  (upstream, client, self.to_client, True)):
+            thread = threading.Thread(target=self._pump, args=(source, sink, record, from_server),
+                                      daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     def _should_cut(self):
         with self._lock:
@@ -583,7 +659,8 @@ def can_make_namespaces():
 
 class Ipv6OnlyTestCase(unittest.TestCase):
     """Two network namespaces joined by a veth pair, with global IPv6
-    addresses and no IPv4 at all: the hub in one, the client in the other."""
+    addresses and no IPv4 at all: the hub (self.hub, with the demo
+    thermostat, in self.tmp) in one, the client in the other."""
 
     HUB_ADDRESS = "2001:db8:1::1"
     CLIENT_ADDRESS = "2001:db8:1::2"
@@ -611,3 +688,5 @@ class Ipv6OnlyTestCase(unittest.TestCase):
                             f"net.ipv6.conf.{dev}.keep_addr_on_down=1"], check=True, capture_output=True)
             ip("-6", "addr", "add", f"{address}/64", "dev", dev, "nodad", netns=ns)
             ip("link", "set", dev, "up", netns=ns)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=("thermostat",), listen="::",
+                                            netns=self.hub_ns, client_netns=self.client_ns)

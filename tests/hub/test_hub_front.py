@@ -10,12 +10,11 @@ import re
 import socket
 import statistics
 import sys
-import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub, SseReader  # noqa: E402
+from openiot_testlib import ClientIdentity, SseReader, hub_in_tempdir  # noqa: E402
 
 
 def timed_request(hub, client, path="/open-iot/v1/hub", timeout=10):
@@ -47,10 +46,8 @@ class FrontTestCase(unittest.TestCase):
     services = ("thermostat",)
 
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=self.services, wrapper=list(self.wrapper))
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=self.services,
+                                            wrapper=list(self.wrapper))
         self.client = ClientIdentity(os.path.join(self.tmp.name, "client"))
         self.hub.register(self.client)
 

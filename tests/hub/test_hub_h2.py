@@ -14,13 +14,14 @@ import ssl
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub, ScriptedService, rss_kib, wait_for  # noqa: E402
+from openiot_testlib import (  # noqa: E402
+    ClientIdentity, ScriptedService, accept_in_background, hub_in_tempdir, listen_unix, rss_kib,
+    service_socket_path, wait_for)
 
 DATA, HEADERS, RST_STREAM, SETTINGS, PING, GOAWAY, WINDOW_UPDATE = 0, 1, 3, 4, 6, 7, 8
 END_STREAM, END_HEADERS, ACK = 0x1, 0x4, 0x1
@@ -136,24 +137,13 @@ class StreamingService:
     and notes when the hub hangs up on it."""
 
     def __init__(self, services_dir, name="stream"):
-        os.makedirs(os.path.join(services_dir, name), exist_ok=True)
-        self.path = os.path.join(services_dir, name, "interface.sock")
+        self.path = service_socket_path(services_dir, name)
         self.requests = 0
         self.disconnects = 0
         self.written = 0
         self.lock = threading.Lock()
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.bind(self.path)
-        self.sock.listen(256)
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+        self.sock = listen_unix(self.path, 256)
+        accept_in_background(self.sock, self._serve)
 
     def _serve(self, conn):
         data = b""
@@ -188,10 +178,7 @@ class H2TestCase(unittest.TestCase):
     services = ("thermostat", "meter")
 
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=self.services)
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=self.services)
         self.client = ClientIdentity(os.path.join(self.tmp.name, "client"))
         self.hub.register(self.client)
 

@@ -12,7 +12,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub  # noqa: E402
+from openiot_testlib import ClientIdentity, Hub, hub_in_tempdir  # noqa: E402
 
 PATH = "/open-iot/v1/clients/self/name"
 
@@ -20,17 +20,11 @@ PATH = "/open-iot/v1/clients/self/name"
 class TestClientName(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"))
+        cls.tmp, cls.hub = hub_in_tempdir(cls.addClassCleanup)
         cls.anna = ClientIdentity(os.path.join(cls.tmp.name, "anna"), name="Anna's phone")
         cls.bob = ClientIdentity(os.path.join(cls.tmp.name, "bob"), name="Bob's laptop")
         cls.anna_id = cls.hub.register(cls.anna)["client_id"]
         cls.bob_id = cls.hub.register(cls.bob)["client_id"]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.hub.close()
-        cls.tmp.cleanup()
 
     def rename(self, identity, body, path=PATH, method="PUT"):
         data = body if isinstance(body, (str, bytes)) else json.dumps(body)

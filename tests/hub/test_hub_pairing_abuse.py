@@ -9,25 +9,18 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import HUB, ClientIdentity, Hub  # noqa: E402
+from openiot_testlib import ClientIdentity, HUB, hub_in_tempdir  # noqa: E402
 
 
 class PairingTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=())
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.hub.close()
-        cls.tmp.cleanup()
+        cls.tmp, cls.hub = hub_in_tempdir(cls.addClassCleanup, services=())
 
     def device(self, name):
         return ClientIdentity(os.path.join(self.tmp.name, name.replace(" ", "-")), name=name)
@@ -145,13 +138,8 @@ class TestGuessing(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=(), extra_args=("--listen", "127.0.0.1"))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.hub.close()
-        cls.tmp.cleanup()
+        cls.tmp, cls.hub = hub_in_tempdir(cls.addClassCleanup, services=(),
+                                          extra_args=("--listen", "127.0.0.1"))
 
     def test_stranger_cannot_burn_the_owners_code(self):
         code = self.hub.open_code()

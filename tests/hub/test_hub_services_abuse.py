@@ -9,13 +9,13 @@ import json
 import os
 import re
 import sys
-import tempfile
 import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub, ScriptedService, rss_kib, wait_for  # noqa: E402
+from openiot_testlib import (  # noqa: E402
+    ClientIdentity, ScriptedService, assert_still_serving, hub_in_tempdir, rss_kib, wait_for)
 
 MIB = 1024 * 1024
 # what a hostile service may cost the hub, over its baseline
@@ -74,10 +74,9 @@ class HostileService(ScriptedService):
                          b"X-Kept: yes\r\n\r\n{}")
             conn.close()
         elif mode == "double-length":
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
-                         b"Content-Length: 12\r\nConnection: close\r\n\r\n{}{\"more\":1}")
-            time.sleep(0.2)
-            conn.close()
+            self._send_then_close(conn, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                  b"Content-Length: 2\r\nContent-Length: 12\r\n"
+                                  b"Connection: close\r\n\r\n{}{\"more\":1}")
         elif mode == "huge":
             self._send_stream(conn, b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
                               b"Content-Length: %d\r\n\r\n" % (512 * MIB), 512 * MIB, b"x" * MIB)
@@ -105,8 +104,7 @@ class AbuseTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=("lock",))
+        cls.tmp, cls.hub = hub_in_tempdir(cls.addClassCleanup, services=("lock",))
         cls.hostile = {name: HostileService(cls.hub.services_dir, name, td) for name, td in cls.services}
         cls.client = ClientIdentity(os.path.join(cls.tmp.name, "client"))
         cls.hub.register(cls.client)
@@ -115,13 +113,9 @@ class AbuseTestCase(unittest.TestCase):
     def tearDownClass(cls):
         for service in cls.hostile.values():
             service.close()
-        cls.hub.close()
-        cls.tmp.cleanup()
 
     def assertServing(self):
-        self.assertTrue(self.hub.alive(), "the hub died:\n" + self.hub.log()[-3000:])
-        status, _ = self.hub.curl_json("/services/lock/properties/state", self.client, timeout=5)
-        self.assertEqual(status, 200, "the hub stopped serving others")
+        assert_still_serving(self, self.hub, self.client)
         self.assertNotIn("CRITICAL", self.hub.log())
 
     def listing(self):

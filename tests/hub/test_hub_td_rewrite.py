@@ -9,11 +9,10 @@ import json
 import os
 import socket
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub, ScriptedService  # noqa: E402
+from openiot_testlib import ClientIdentity, ScriptedService, hub_in_tempdir  # noqa: E402
 
 
 def form(href, **extra):
@@ -54,8 +53,7 @@ NODE_WOT_TD = {
 class TestTdRewrite(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=("thermostat",))
+        cls.tmp, cls.hub = hub_in_tempdir(cls.addClassCleanup, services=("thermostat",))
         cls.service = ScriptedService(cls.hub.services_dir, "counter")
         cls.client = ClientIdentity(os.path.join(cls.tmp.name, "client"))
         cls.hub.register(cls.client)
@@ -63,8 +61,6 @@ class TestTdRewrite(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.service.close()
-        cls.hub.close()
-        cls.tmp.cleanup()
 
     def fetch(self, service, headers=()):
         status, head, body = self.hub.curl(f"/services/{service}/.well-known/wot", self.client, headers=headers)

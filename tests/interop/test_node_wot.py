@@ -13,15 +13,13 @@ import select
 import socket
 import subprocess
 import sys
-import tempfile
-import threading
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub, wait_for  # noqa: E402
+from openiot_testlib import (  # noqa: E402
+    ClientIdentity, accept_in_background, hub_in_tempdir, listen_unix, run_cli, wait_for)
 
 HERE = os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "interop")
-OPENIOT = os.environ["OPENIOT_CLI"]
 
 
 class UnixToTcpBridge:
@@ -29,20 +27,9 @@ class UnixToTcpBridge:
     listens on a TCP port, the hub reaches services by UNIX socket."""
 
     def __init__(self, path, port):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         self.port = port
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.bind(path)
-        self.sock.listen(64)
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._pump, args=(conn,), daemon=True).start()
+        self.sock = listen_unix(path, 64)
+        accept_in_background(self.sock, self._pump)
 
     def _pump(self, conn):
         try:
@@ -80,8 +67,7 @@ def free_tcp_port():
 class TestNodeWot(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=())
+        cls.tmp, cls.hub = hub_in_tempdir(cls.addClassCleanup, services=())
         port = free_tcp_port()
         cls.log = open(os.path.join(cls.tmp.name, "node-wot.log"), "w+")
         cls.node = subprocess.Popen(["node", os.path.join(HERE, "counter-thing.mjs"), str(port)], cwd=HERE,
@@ -103,14 +89,11 @@ class TestNodeWot(unittest.TestCase):
         cls.node.terminate()
         cls.node.wait(timeout=10)
         cls.bridge.close()
-        cls.hub.close()
         cls.log.close()
-        cls.tmp.cleanup()
 
     @classmethod
     def openiot(cls, *args, timeout=60):
-        return subprocess.run([OPENIOT, "--store", cls.store, *args], capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
+        return run_cli(*args, store=cls.store, timeout=timeout)
 
     def get(self, prop):
         result = self.openiot("get", "counter", prop, "--json")

@@ -26,7 +26,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub  # noqa: E402
+from openiot_testlib import (  # noqa: E402
+    Hub, accept_in_background, listen_unix, run_cli, service_socket_path)
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 
@@ -79,24 +80,13 @@ class HostileService:
     anything: routes by the last path segment; records every request."""
 
     def __init__(self, services_dir, name, catch_all_port, huge_td=False):
-        os.makedirs(os.path.join(services_dir, name), exist_ok=True)
-        self.path = os.path.join(services_dir, name, "interface.sock")
+        self.path = service_socket_path(services_dir, name)
         self.catch_all_port = catch_all_port
         self.huge_td = huge_td
         self.requests = []
         self.lock = threading.Lock()
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.bind(self.path)
-        self.sock.listen(64)
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+        self.sock = listen_unix(self.path, 64)
+        accept_in_background(self.sock, self._serve)
 
     def _serve(self, conn):
         try:
@@ -187,16 +177,12 @@ class CatchAll:
         self.sock.listen(8)
         self.port = self.sock.getsockname()[1]
         self.connections = 0
-        threading.Thread(target=self._accept, daemon=True).start()
+        # one thread counts them all: no lock needed
+        accept_in_background(self.sock, self._count, thread_per_connection=False)
 
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            conn.close()
+    def _count(self, conn):
+        self.connections += 1
+        conn.close()
 
     def close(self):
         self.sock.close()
@@ -227,8 +213,7 @@ class HostileServiceTestCase(unittest.TestCase):
 
     @classmethod
     def openiot(cls, *args, timeout=60):
-        return subprocess.run([OPENIOT, "--store", cls.store, *args], capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL, errors="surrogateescape")
+        return run_cli(*args, store=cls.store, timeout=timeout, errors="surrogateescape")
 
     def assertNoRawControls(self, text):
         for control in RAW_CONTROLS:
@@ -376,8 +361,7 @@ class TestRealRemoval(unittest.TestCase):
                                       self.hub.open_code(), "--yes").returncode, 0)
 
     def openiot(self, *args):
-        return subprocess.run([OPENIOT, "--store", self.store, *args], capture_output=True, text=True,
-                              timeout=60, stdin=subprocess.DEVNULL)
+        return run_cli(*args, store=self.store)
 
     def test_revoked_device_learns_it_through_a_service(self):
         self.assertEqual(self.openiot("get", "hostile", "escape").returncode, 0)  # TD cached

@@ -10,11 +10,10 @@ import re
 import stat
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import ClientIdentity, Hub, ScriptedService  # noqa: E402
+from openiot_testlib import ClientIdentity, ScriptedService, hub_in_tempdir  # noqa: E402
 
 HUB = os.environ["OPENIOT_HUB"]
 
@@ -33,8 +32,7 @@ METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 class TestStrangersAndRemovedDevices(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=("lock",))
+        cls.tmp, cls.hub = hub_in_tempdir(cls.addClassCleanup, services=("lock",))
         cls.scripted = ScriptedService(cls.hub.services_dir)
         cls.member = ClientIdentity(os.path.join(cls.tmp.name, "member"), name="Member")
         cls.hub.register(cls.member)
@@ -52,8 +50,6 @@ class TestStrangersAndRemovedDevices(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.scripted.close()
-        cls.hub.close()
-        cls.tmp.cleanup()
 
     def test_every_path_and_method_is_refused(self):
         before = len(self.scripted.requests)
@@ -101,8 +97,7 @@ class TestNoClientActsAsAnother(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=())
+        cls.tmp, cls.hub = hub_in_tempdir(cls.addClassCleanup, services=())
         cls.scripted = ScriptedService(cls.hub.services_dir)
         cls.anna = ClientIdentity(os.path.join(cls.tmp.name, "anna"), name="Anna's phone")
         cls.bob = ClientIdentity(os.path.join(cls.tmp.name, "bob"), name="Bob's tablet")
@@ -112,8 +107,6 @@ class TestNoClientActsAsAnother(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.scripted.close()
-        cls.hub.close()
-        cls.tmp.cleanup()
 
     def forwarded_headers(self):
         raw = self.scripted.requests[-1].split(b"\r\n\r\n")[0].decode("latin-1")
@@ -176,10 +169,7 @@ class TestLocalUsers(unittest.TestCase):
     socket are the hub's user's alone."""
 
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=())
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=())
 
     def test_state_files_are_private(self):
         modes = {name: stat.S_IMODE(os.stat(os.path.join(self.hub.state, name)).st_mode)
@@ -242,13 +232,7 @@ class TestTls(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.hub = Hub(os.path.join(cls.tmp.name, "hub"), services=())
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.hub.close()
-        cls.tmp.cleanup()
+        cls.tmp, cls.hub = hub_in_tempdir(cls.addClassCleanup, services=())
 
     def handshake(self, priority):
         result = subprocess.run(["gnutls-cli", "--insecure", "--priority", priority, "-p", str(self.hub.port),

@@ -13,26 +13,19 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub  # noqa: E402
-
-OPENIOT = os.environ["OPENIOT_CLI"]
+from openiot_testlib import Hub, hub_in_tempdir, run_cli  # noqa: E402
 
 
 def openiot(store, *args):
-    return subprocess.run([OPENIOT, "--store", store, *args], capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)
+    return run_cli(*args, store=store)
 
 
 class TestImpostors(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=("lock",))
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=("lock",))
         self.store = os.path.join(self.tmp.name, "store")
         result = openiot(self.store, "pair", self.hub.admin("pairing-code")["link"], "--yes")
         self.assertEqual(result.returncode, 0, result.stderr)

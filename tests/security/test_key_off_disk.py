@@ -15,18 +15,15 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub  # noqa: E402
-
-OPENIOT = os.environ["OPENIOT_CLI"]
+from openiot_testlib import hub_in_tempdir, run_cli  # noqa: E402
 
 
 def openiot(*args):
-    result = subprocess.run([OPENIOT, *args], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    result = run_cli(*args)
     if result.returncode != 0:
         raise AssertionError(f"openiot {' '.join(args)} → {result.returncode}\n{result.stderr}")
     return result.stdout
@@ -81,10 +78,7 @@ class TestKeyOffDisk(unittest.TestCase):
         if shutil.which("secret-tool") is None:
             self.skipTest("needs secret-tool (libsecret-tools) to read the key from the keyring")
         self.start = time.time()
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"))
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup)
 
     def test_whole_run_leaves_no_key_on_disk(self):
         # keyring mode: no --store

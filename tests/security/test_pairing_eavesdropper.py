@@ -19,11 +19,10 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub, Relay  # noqa: E402
+from openiot_testlib import Hub, Relay, der_of_pem, hub_in_tempdir, run_cli  # noqa: E402
 
 OPENIOT = os.environ["OPENIOT_CLI"]
 SRP_USERNAME = b"open-iot"
@@ -140,16 +139,12 @@ def derived_from_code(code, salt, g, N):
 
 class TestPairingEavesdropper(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-        self.hub = Hub(os.path.join(self.tmp.name, "hub"), services=())
-        self.addCleanup(self.hub.close)
+        self.tmp, self.hub = hub_in_tempdir(self.addCleanup, services=())
         self.store = os.path.join(self.tmp.name, "store")
 
     def pair(self, port, code, store=None):
-        return subprocess.run([OPENIOT, "--store", store or self.store, "--json", "pair",
-                               "--address", f"[::1]:{port}", "--code", code, "--yes"],
-                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        return run_cli("--json", "pair", "--address", f"[::1]:{port}", "--code", code, "--yes",
+                       store=store or self.store)
 
     def test_capture_holds_only_public_values(self):
         relay = Relay(self.hub.pairing_port)
@@ -240,8 +235,7 @@ class TestPairingEavesdropper(unittest.TestCase):
 
     @staticmethod
     def der(pem_path):
-        return subprocess.run(["certtool", "--certificate-info", "--outder", "--infile", pem_path],
-                              capture_output=True, check=True).stdout
+        return der_of_pem(pem_path)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,9 +28,8 @@ import unittest
 from unittest import mock
 
 sys.path.insert(0, os.path.join(os.environ["OPENIOT_SOURCE_ROOT"], "tests", "harness"))
-from openiot_testlib import Hub, Relay, wait_for  # noqa: E402
+from openiot_testlib import Hub, Relay, run_cli, wait_for  # noqa: E402
 
-OPENIOT = os.environ["OPENIOT_CLI"]
 
 # How long a resend would have to show up after the CLI gave up
 RESEND_GRACE_SECONDS = 1.5
@@ -66,8 +64,7 @@ class TestWriteNeverAppliedTwice(unittest.TestCase):
         self.assertGreater(self.relay.connections, 0, "the CLI did not go through the relay")
 
     def openiot(self, *args):
-        return subprocess.run([OPENIOT, "--store", self.store, *args], capture_output=True, text=True,
-                              timeout=60, stdin=subprocess.DEVNULL)
+        return run_cli(*args, store=self.store)
 
     def value(self, *args):
         result = self.openiot(*args)
