@@ -13,6 +13,22 @@ thing_from_string (const char  *json,
   return openiot_thing_new_from_bytes (bytes, "thermostat", error);
 }
 
+/* @operation on @interaction must be refused with @code and a message that
+ * says why (@message_part): the user sees it. */
+static void
+assert_operation_refused (OpenIotInteraction *interaction,
+                          OpenIotOperation    operation,
+                          OpenIotError        code,
+                          const char         *message_part)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (interaction);
+  g_assert_null (openiot_interaction_check_operation (interaction, operation, &error));
+  g_assert_error (error, OPENIOT_ERROR, (int) code);
+  g_assert_nonnull (strstr (error->message, message_part));
+}
+
 static OpenIotThing *
 demo_thing (const char *name)
 {
@@ -433,7 +449,6 @@ test_content_types (void)
     " \"away\": {\"forms\": [{\"href\": \"https://evil.example/x\"}]}"
     "}}", &error);
   OpenIotInteraction *cbor;
-  OpenIotForm *form;
 
   g_assert_no_error (error);
   g_assert_cmpstr (read_path (thing, "mixed"), ==, "/services/thermostat/json/x");
@@ -446,17 +461,11 @@ test_content_types (void)
   cbor = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "cbor");
   g_assert_true (openiot_interaction_get_reachable (cbor));
   g_assert_false (openiot_interaction_get_readable (cbor));
-  form = openiot_interaction_check_operation (cbor, OPENIOT_OPERATION_READ_PROPERTY, &error);
-  g_assert_null (form);
-  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_SUPPORTED);
-  g_assert_nonnull (strstr (error->message, "application/cbor"));
-  g_clear_error (&error);
-
-  form = openiot_interaction_check_operation (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "away"),
-                                              OPENIOT_OPERATION_READ_PROPERTY, &error);
-  g_assert_null (form);
-  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND);
-  g_assert_nonnull (strstr (error->message, "not reachable"));
+  assert_operation_refused (cbor, OPENIOT_OPERATION_READ_PROPERTY, OPENIOT_ERROR_NOT_SUPPORTED,
+                            "application/cbor");
+  assert_operation_refused (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "away"),
+                            OPENIOT_OPERATION_READ_PROPERTY, OPENIOT_ERROR_NOT_FOUND,
+                            "not reachable");
 }
 
 /* Following a value: an event stream first, then a JSON long-poll; a
@@ -493,10 +502,9 @@ test_streaming_forms (void)
         g_assert_nonnull (error);
       g_clear_error (&error);
     }
-  openiot_interaction_check_operation (openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT, "websub"),
-                                       OPENIOT_OPERATION_SUBSCRIBE_EVENT, &error);
-  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_SUPPORTED);
-  g_assert_nonnull (strstr (error->message, "websub"));
+  assert_operation_refused (openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT, "websub"),
+                            OPENIOT_OPERATION_SUBSCRIBE_EVENT, OPENIOT_ERROR_NOT_SUPPORTED,
+                            "websub");
 }
 
 /* Numbers keep one precision per property, whatever the value: from
