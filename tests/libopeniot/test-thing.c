@@ -4,6 +4,8 @@
 #include <string.h>
 #include <libopeniot.h>
 
+#include "openiot-test-td-corpus.h"
+
 static OpenIotThing *
 thing_from_string (const char  *json,
                    GError     **error)
@@ -661,35 +663,24 @@ test_huge_numbers (void)
 static void
 test_corpus (void)
 {
-  const char *corpus = g_getenv ("OPENIOT_TD_CORPUS");
-  g_autofree char *fallback = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "..", "shared",
-                                                "td-corpus", NULL);
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
+  g_autoptr(GPtrArray) paths = openiot_test_td_corpus_paths ();
   guint loaded = 0, interactions = 0;
 
-  if (corpus == NULL)
-    corpus = fallback;
-  if (!(dir = g_dir_open (corpus, 0, NULL)))
-    {
-      g_test_skip ("no TD corpus beside the source tree (../shared/td-corpus)");
-      return;
-    }
+  if (paths == NULL)
+    return;
 
-  while ((name = g_dir_read_name (dir)) != NULL)
+  for (guint i = 0; i < paths->len; i++)
     {
-      g_autofree char *path = g_build_filename (corpus, name, NULL);
+      const char *path = g_ptr_array_index (paths, i);
       g_autofree char *contents = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(OpenIotThing) thing = NULL;
       gsize len;
 
-      if (!g_str_has_suffix (name, ".jsonld") && !g_str_has_suffix (name, ".json"))
-        continue;
       g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
       thing = thing_from_string (contents, &error);
       if (error != NULL)
-        g_error ("%s: %s", name, error->message);
+        g_error ("%s: %s", path, error->message);
       g_assert_nonnull (openiot_thing_get_title (thing));
       for (guint kind = OPENIOT_INTERACTION_PROPERTY; kind <= OPENIOT_INTERACTION_EVENT; kind++)
         interactions += g_list_model_get_n_items (openiot_thing_get_interactions (thing, kind));
