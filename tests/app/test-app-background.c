@@ -129,9 +129,7 @@ test_portal (void)
                               "the refusal as a notification");
   g_assert_cmpuint (portal_requests, ==, 1);
 
-  window = openiot_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
-  gtk_window_present (GTK_WINDOW (window));
+  window = openiot_test_app_open_window (app, 360, 720);
   openiot_test_ui_wait_for_frame (GTK_WINDOW (window));
 
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "run-in-background"));
