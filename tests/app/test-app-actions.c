@@ -37,14 +37,8 @@ static GtkWindow *
 press_unlock (Scene *scene)
 {
   OpenIotActionRow *unlock = openiot_thing_page_get_action (scene->page, "unlock");
-  GtkWindow *dialog;
 
-  g_signal_emit_by_name (openiot_action_row_get_button (unlock), "clicked");
-  openiot_test_ui_iterate (200);
-  dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  g_assert_nonnull (dialog);
-  openiot_test_ui_wait_for_frame (dialog);
-  return dialog;
+  return openiot_test_ui_click_for_dialog (openiot_action_row_get_button (unlock));
 }
 
 static void

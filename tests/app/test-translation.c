@@ -320,16 +320,10 @@ static GtkWindow *
 press_unlock (OpenIotThingPage *page)
 {
   OpenIotActionRow *unlock;
-  GtkWindow *dialog;
 
   openiot_test_ui_wait_until (has_unlock, page, "the lock's actions");
   unlock = openiot_thing_page_get_action (page, "unlock");
-  openiot_test_ui_click (openiot_action_row_get_button (unlock));
-  openiot_test_ui_iterate (200);
-  dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  g_assert_nonnull (dialog);
-  openiot_test_ui_wait_for_frame (dialog);
-  return dialog;
+  return openiot_test_ui_click_for_dialog (openiot_action_row_get_button (unlock));
 }
 
 /* The overview, the lock (its page, the question before Unlock, the
