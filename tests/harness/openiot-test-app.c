@@ -103,11 +103,14 @@ openiot_test_app_wait_until (OpenIotHub           *hub,
              ? openiot_hub_get_error (hub)->message : "no error");
 }
 
+/* The result of an async call that stores it in @result; a timeout says
+ * what @hub's (or NULL's) last error was. */
 static gpointer
-wait_for_result (GAsyncResult **result,
+wait_for_result (OpenIotHub    *hub,
+                 GAsyncResult **result,
                  const char    *what)
 {
-  openiot_test_ui_wait_until (openiot_test_ui_result_ready, result, what);
+  openiot_test_app_wait_until (hub, openiot_test_ui_result_ready, result, what);
   return *result;
 }
 
@@ -131,20 +134,20 @@ openiot_test_app_pair (OpenIotApplication *app,
   openiot_application_load_identity_async (app, "UI test", NULL, openiot_test_ui_store_result,
                                            &result);
   identity = openiot_application_load_identity_finish (app,
-                                                       wait_for_result (&result, "the identity"),
+                                                       wait_for_result (NULL, &result, "the identity"),
                                                        &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
   openiot_pair_async (link, "UI test", openiot_identity_get_certificate_pem (identity), NULL,
                       openiot_test_ui_store_result, &result);
-  paired = openiot_pair_finish (wait_for_result (&result, "pairing"), &error);
+  paired = openiot_pair_finish (wait_for_result (NULL, &result, "pairing"), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
   record = openiot_hub_record_new_from_pairing (paired);
   openiot_pin_store_save_async (store, record, NULL, openiot_test_ui_store_result, &result);
-  g_assert_true (openiot_pin_store_save_finish (store, wait_for_result (&result, "the pin"),
+  g_assert_true (openiot_pin_store_save_finish (store, wait_for_result (NULL, &result, "the pin"),
                                                 &error));
   g_assert_no_error (error);
 
@@ -164,9 +167,7 @@ fetch_thing (OpenIotHub *hub,
 
   openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), service_id, NULL,
                                       openiot_test_ui_store_result, &result);
-  openiot_test_app_wait_until (hub, openiot_test_ui_result_ready, &result,
-                               "the Thing Description");
-  thing = openiot_consumed_thing_fetch_finish (result, &error);
+  thing = openiot_consumed_thing_fetch_finish (wait_for_result (hub, &result, "the TD"), &error);
   g_assert_no_error (error);
   return thing;
 }
@@ -185,8 +186,9 @@ openiot_test_app_invoke (OpenIotHub *hub,
 
   openiot_consumed_thing_invoke_action_async (thing, action, NULL, NULL,
                                               openiot_test_ui_store_result, &result);
-  openiot_test_app_wait_until (hub, openiot_test_ui_result_ready, &result, action);
-  output = openiot_consumed_thing_invoke_action_finish (thing, result, &error);
+  output = openiot_consumed_thing_invoke_action_finish (thing,
+                                                        wait_for_result (hub, &result, action),
+                                                        &error);
   g_assert_no_error (error);
 }
 
@@ -210,8 +212,9 @@ openiot_test_app_read_property (OpenIotHub *hub,
 
   openiot_consumed_thing_read_property_async (thing, name, NULL, openiot_test_ui_store_result,
                                               &result);
-  openiot_test_app_wait_until (hub, openiot_test_ui_result_ready, &result, name);
-  value = openiot_consumed_thing_read_property_finish (thing, result, &error);
+  value = openiot_consumed_thing_read_property_finish (thing,
+                                                       wait_for_result (hub, &result, name),
+                                                       &error);
   g_assert_no_error (error);
   return value;
 }
