@@ -47,7 +47,8 @@ test_pairing_text (void)
       g_assert_cmpuint (port, ==, addresses[i].port);
     }
 
-  pretty = openiot_pairing_text_pretty_name ("ICON_NAME=computer-laptop\nPRETTY_HOSTNAME=\"Anna's Laptop\"\n");
+  pretty = openiot_pairing_text_pretty_name ("ICON_NAME=computer-laptop\n"
+                                             "PRETTY_HOSTNAME=\"Anna's Laptop\"\n");
   g_assert_cmpstr (pretty, ==, "Anna's Laptop");
   g_assert_null (openiot_pairing_text_pretty_name ("CHASSIS=laptop\n"));
 
@@ -70,7 +71,8 @@ test_pairing_text (void)
                    "This link is incomplete — copy it again from the hub.");
   g_assert_cmpstr (openiot_pairing_text_explain_link ("openiot://hub.local:8444/?code=1234 5678"),
                    ==,
-                   "This link was changed on its way here — copy it again from the hub, in one piece.");
+                   "This link was changed on its way here — copy it again from the hub, "
+                   "in one piece.");
   g_assert_nonnull (strstr (openiot_pairing_text_explain_link ("https://example.com/"),
                             "This is not a pairing link."));
 }

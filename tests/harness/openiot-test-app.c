@@ -134,7 +134,8 @@ openiot_test_app_pair (OpenIotApplication *app,
   openiot_application_load_identity_async (app, "UI test", NULL, openiot_test_ui_store_result,
                                            &result);
   identity = openiot_application_load_identity_finish (app,
-                                                       wait_for_result (NULL, &result, "the identity"),
+                                                       wait_for_result (NULL, &result,
+                                                                        "the identity"),
                                                        &error);
   g_assert_no_error (error);
   g_clear_object (&result);

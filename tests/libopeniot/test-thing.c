@@ -545,7 +545,8 @@ test_localized_titles (void)
   g_autoptr(OpenIotThing) thing = NULL;
 
   g_setenv ("LANGUAGE", "de_DE", TRUE);
-  thing = parse_valid_thing ("{\"title\": \"Lamp\", \"titles\": {\"en\": \"Lamp\", \"de\": \"Lampe\"}}");
+  thing = parse_valid_thing ("{\"title\": \"Lamp\","
+                             " \"titles\": {\"en\": \"Lamp\", \"de\": \"Lampe\"}}");
   g_assert_cmpstr (openiot_thing_get_title (thing), ==, "Lampe");
   g_unsetenv ("LANGUAGE");
 }
