@@ -25,35 +25,6 @@ typedef struct
   OpenIotThingPage *page;
 } Scene;
 
-static const char *
-lock_state (Scene *scene)
-{
-  GObject *editor = openiot_thing_page_get_editor (scene->page, "state");
-  JsonNode *value = editor ? openiot_value_editor_get_value (OPENIOT_VALUE_EDITOR (editor)) : NULL;
-
-  return value && JSON_NODE_HOLDS_VALUE (value) ? json_node_get_string (value) : NULL;
-}
-
-static gboolean
-locked_and_live (gpointer data)
-{
-  Scene *scene = data;
-
-  return openiot_thing_page_get_live (scene->page) && g_strcmp0 (lock_state (scene), "locked") == 0;
-}
-
-static gboolean
-unlocked (gpointer data)
-{
-  return g_strcmp0 (lock_state (data), "unlocked") == 0;
-}
-
-static gboolean
-answered (gpointer data)
-{
-  return openiot_action_row_get_output (data) != NULL;
-}
-
 static gboolean
 thermostat_live (gpointer data)
 {
@@ -66,14 +37,8 @@ static GtkWindow *
 press_unlock (Scene *scene)
 {
   OpenIotActionRow *unlock = openiot_thing_page_get_action (scene->page, "unlock");
-  GtkWindow *dialog;
 
-  g_signal_emit_by_name (openiot_action_row_get_button (unlock), "clicked");
-  openiot_test_ui_iterate (200);
-  dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  g_assert_nonnull (dialog);
-  openiot_test_ui_wait_for_frame (dialog);
-  return dialog;
+  return openiot_test_ui_click_for_dialog (openiot_action_row_get_button (unlock));
 }
 
 static void
@@ -87,15 +52,13 @@ test_actions (void)
   openiot_test_hub_start_service (test_hub, "lock");
   openiot_test_hub_start_service (test_hub, "thermostat");
   openiot_test_app_wait_loaded (app);
-  scene.window = openiot_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (scene.window));
+  scene.window = openiot_test_app_open_window (app, 1280, 800);
   scene.hub = openiot_test_app_pair (app, test_hub);
   scene.page = OPENIOT_THING_PAGE (gtk_widget_get_template_child (GTK_WIDGET (scene.window), OPENIOT_TYPE_WINDOW,
                                                                   "thing_page"));
   openiot_window_show_hub (scene.window, scene.hub);
   openiot_window_show_service (scene.window, "lock", "Front door lock");
-  openiot_test_ui_wait_until (locked_and_live, &scene, "the locked lock, live");
+  openiot_test_ui_wait_until (openiot_test_app_lock_locked, scene.page, "the locked lock, live");
 
   /* Named after the action; the one that would do nothing is insensitive,
    * and the one that opens the door looks like it */
@@ -139,15 +102,15 @@ test_actions (void)
     }
   openiot_test_ui_set_dark (FALSE);
   g_assert_null (openiot_action_row_get_output (unlock));
-  g_assert_cmpstr (lock_state (&scene), ==, "locked");
+  g_assert_cmpstr (openiot_test_app_lock_state (scene.page), ==, "locked");
 
   /* Confirmed: it runs, and the result is right in the row */
   dialog = press_unlock (&scene);
   openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "run");
-  openiot_test_ui_wait_until (answered, unlock, "the unlock result");
+  openiot_test_ui_wait_until (openiot_test_app_action_answered, unlock, "the unlock result");
   g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (unlock)),
                                    "State: "));
-  openiot_test_ui_wait_until (unlocked, &scene, "the lock to open");
+  openiot_test_ui_wait_until (openiot_test_app_lock_unlocked, scene.page, "the lock to open");
   openiot_test_ui_iterate (300);
   g_assert_false (gtk_widget_get_sensitive (openiot_action_row_get_button (unlock)));
   g_assert_true (gtk_widget_get_sensitive (openiot_action_row_get_button (lock)));
@@ -169,7 +132,7 @@ test_actions (void)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (boost), TRUE);
   g_signal_emit_by_name (openiot_action_row_get_button (boost), "clicked");
   g_assert_null (openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
-  openiot_test_ui_wait_until (answered, boost, "the boost result");
+  openiot_test_ui_wait_until (openiot_test_app_action_answered, boost, "the boost result");
   g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (boost)),
                                    "Until: "));
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "action-result-boost");

@@ -68,9 +68,7 @@ test_activity (void)
   test_hub = openiot_test_hub_start ();
   openiot_test_hub_start_service (test_hub, "lock");
   openiot_test_app_wait_loaded (app);
-  window = openiot_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
+  window = openiot_test_app_open_window (app, 1280, 800);
   hub = openiot_test_app_pair (app, test_hub);
   log = openiot_application_get_activity_log (app, hub);
   g_assert_nonnull (log);
@@ -96,9 +94,7 @@ test_activity (void)
                                      "Front door lock: Jammed"));
 
   /* The hub page lists it, newest first */
-  window = openiot_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
+  window = openiot_test_app_open_window (app, 1280, 800);
   g_application_release (G_APPLICATION (app));
   openiot_window_show_hub (window, hub);
   hub_page = OPENIOT_HUB_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "hub_page"));

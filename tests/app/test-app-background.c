@@ -20,6 +20,7 @@
 
 #include "openiot-application.h"
 #include "openiot-fake-notifications.h"
+#include "openiot-test-bus.h"
 #include "openiot-test-app.h"
 #include "openiot-test-hub.h"
 #include "openiot-test-ui.h"
@@ -81,17 +82,11 @@ serve_portal (void)
   g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (portal_xml, NULL);
   const GDBusInterfaceVTable vtable = { on_portal_call, NULL, NULL, { 0 } };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
 
   g_dbus_connection_register_object (bus, "/org/freedesktop/portal/desktop", info->interfaces[0],
                                      &vtable, NULL, NULL, &error);
   g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.portal.Desktop", 4),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       &error);
-  g_assert_no_error (error);
+  openiot_test_bus_own_name (bus, "org.freedesktop.portal.Desktop");
 }
 
 static gboolean
@@ -134,9 +129,7 @@ test_portal (void)
                               "the refusal as a notification");
   g_assert_cmpuint (portal_requests, ==, 1);
 
-  window = openiot_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
-  gtk_window_present (GTK_WINDOW (window));
+  window = openiot_test_app_open_window (app, 360, 720);
   openiot_test_ui_wait_for_frame (GTK_WINDOW (window));
 
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "run-in-background"));

@@ -156,32 +156,12 @@ no_hubs (gpointer data)
   return g_list_model_get_n_items (openiot_application_get_hubs (app)) == 0;
 }
 
-static gboolean
-action_answered (gpointer data)
-{
-  return openiot_action_row_get_output (data) != NULL;
-}
-
 static double
 read_target (OpenIotHub *hub)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(OpenIotConsumedThing) thing = NULL;
-  g_autoptr(JsonNode) value = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) value = openiot_test_app_read_property (hub, "thermostat",
+                                                              "targetTemperature");
 
-  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (hub), "thermostat", NULL,
-                                      openiot_test_ui_store_result, &result);
-  openiot_test_app_wait_until (current_hub, openiot_test_ui_result_ready, &result, "thermostat TD");
-  thing = openiot_consumed_thing_fetch_finish (result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  openiot_consumed_thing_read_property_async (thing, "targetTemperature", NULL,
-                                              openiot_test_ui_store_result, &result);
-  openiot_test_app_wait_until (current_hub, openiot_test_ui_result_ready, &result,
-                               "target temperature");
-  value = openiot_consumed_thing_read_property_finish (thing, result, &error);
-  g_assert_no_error (error);
   return json_node_get_double (value);
 }
 
@@ -204,9 +184,7 @@ test_flows (void)
   openiot_test_hub_start_service (test_hub, "lock");
   openiot_test_app_wait_loaded (app);
 
-  scene.window = openiot_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (scene.window));
+  scene.window = openiot_test_app_open_window (app, 1280, 800);
   scene.hub = current_hub = pair_through_wizard (scene.window, test_hub);
   scene.thing_page = OPENIOT_THING_PAGE (window_child (scene.window, "thing_page"));
 
@@ -235,7 +213,8 @@ test_flows (void)
     g_assert_nonnull (boost);
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (boost), TRUE);
     openiot_action_row_run (boost);
-    openiot_test_app_wait_until (current_hub, action_answered, boost, "the boost action's output");
+    openiot_test_app_wait_until (current_hub, openiot_test_app_action_answered, boost,
+                                 "the boost action's output");
     g_assert_true (JSON_NODE_HOLDS_OBJECT (openiot_action_row_get_output (boost)));
     openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-action");
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (boost), FALSE);

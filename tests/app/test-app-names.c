@@ -82,14 +82,6 @@ type_into (Scene      *scene,
 }
 
 static gboolean
-hub_online (gpointer data)
-{
-  Scene *scene = data;
-
-  return openiot_hub_get_status (scene->hub) == OPENIOT_HUB_STATUS_ONLINE;
-}
-
-static gboolean
 device_name_known (gpointer data)
 {
   Scene *scene = data;
@@ -234,14 +226,12 @@ test_names (void)
 
   openiot_test_hub_start_service (test_hub, "thermostat");
   openiot_test_app_wait_loaded (app);
-  scene.window = openiot_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (scene.window));
+  scene.window = openiot_test_app_open_window (app, 1280, 800);
   scene.hub = openiot_test_app_pair (app, test_hub);
   scene.page = OPENIOT_HUB_PAGE (openiot_test_ui_template_child (scene.window, OPENIOT_TYPE_WINDOW,
                                                                   "hub_page"));
   cellar[0] = none[0] = markup[0] = &scene;
-  openiot_test_app_wait_until (scene.hub, hub_online, &scene, "the hub online");
+  openiot_test_app_wait_until (scene.hub, openiot_test_app_hub_online, scene.hub, "the hub online");
   openiot_window_show_hub (scene.window, scene.hub);
   openiot_test_app_wait_until (scene.hub, device_name_known, &scene,
                                "this device's name on the hub");

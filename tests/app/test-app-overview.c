@@ -78,60 +78,10 @@ switch_settled (gpointer data)
          gtk_switch_get_active (wait->toggle) == wait->expected;
 }
 
-/* What the hub says, not what the row shows: a fresh request through the
- * library, as the CLI's `openiot get light on` makes. */
-static JsonNode *
-read_property (Scene      *scene,
-               const char *service,
-               const char *name)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(OpenIotConsumedThing) thing = NULL;
-  JsonNode *value;
-  g_autoptr(GError) error = NULL;
-
-  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (scene->hub), service, NULL,
-                                      openiot_test_ui_store_result, &result);
-  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "a description");
-  thing = openiot_consumed_thing_fetch_finish (result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  openiot_consumed_thing_read_property_async (thing, name, NULL, openiot_test_ui_store_result,
-                                              &result);
-  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "a value");
-  value = openiot_consumed_thing_read_property_finish (thing, result, &error);
-  g_assert_no_error (error);
-  return value;
-}
-
-/* As another device would: the action sent by its own request */
-static void
-invoke_action (Scene      *scene,
-               const char *service,
-               const char *name)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(OpenIotConsumedThing) thing = NULL;
-  g_autoptr(JsonNode) output = NULL;
-  g_autoptr(GError) error = NULL;
-
-  openiot_consumed_thing_fetch_async (openiot_hub_get_connection (scene->hub), service, NULL,
-                                      openiot_test_ui_store_result, &result);
-  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "a description");
-  thing = openiot_consumed_thing_fetch_finish (result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  openiot_consumed_thing_invoke_action_async (thing, name, NULL, NULL, openiot_test_ui_store_result,
-                                              &result);
-  openiot_test_ui_wait_until (openiot_test_ui_result_ready, &result, "an action's answer");
-  output = openiot_consumed_thing_invoke_action_finish (thing, result, &error);
-  g_assert_no_error (error);
-}
-
 static gboolean
 read_light_on (Scene *scene)
 {
-  g_autoptr(JsonNode) value = read_property (scene, "light", "on");
+  g_autoptr(JsonNode) value = openiot_test_app_read_property (scene->hub, "light", "on");
 
   return json_node_get_boolean (value);
 }
@@ -139,7 +89,7 @@ read_light_on (Scene *scene)
 static char *
 read_lock_state (Scene *scene)
 {
-  g_autoptr(JsonNode) value = read_property (scene, "lock", "state");
+  g_autoptr(JsonNode) value = openiot_test_app_read_property (scene->hub, "lock", "state");
 
   return g_strdup (json_node_get_string (value));
 }
@@ -185,17 +135,13 @@ count_columns (Scene *scene)
   return columns;
 }
 
+/* A tile's action button that asks first: the question, drawn */
 static GtkWindow *
 tap_for_dialog (OpenIotServiceRow *row)
 {
-  GtkWindow *dialog;
+  GtkButton *button = openiot_service_row_get_action_button (row);
 
-  openiot_test_ui_click (GTK_WIDGET (openiot_service_row_get_action_button (row)));
-  openiot_test_ui_iterate (200);
-  dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  g_assert_nonnull (dialog);
-  openiot_test_ui_wait_for_frame (dialog);
-  return dialog;
+  return openiot_test_ui_click_for_dialog (GTK_WIDGET (button));
 }
 
 static gboolean
@@ -232,9 +178,7 @@ test_overview (void)
   for (guint i = 0; i < G_N_ELEMENTS (services); i++)
     openiot_test_hub_start_service (test_hub, services[i]);
   openiot_test_app_wait_loaded (app);
-  scene.window = openiot_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (scene.window));
+  scene.window = openiot_test_app_open_window (app, 1280, 800);
   scene.hub = openiot_test_app_pair (app, test_hub);
   scene.hub_page = OPENIOT_HUB_PAGE (gtk_widget_get_template_child (GTK_WIDGET (scene.window), OPENIOT_TYPE_WINDOW,
                                                                     "hub_page"));
@@ -329,7 +273,8 @@ test_overview (void)
    * meanwhile, and confirming sends neither (the person agreed to
    * Unlock, which is done); a toast says why */
   dialog = tap_for_dialog (lock);
-  invoke_action (&scene, "lock", "unlock");
+  /* As another device would: the action sent by its own request */
+  openiot_test_app_invoke (scene.hub, "lock", "unlock");
   action_wait = (ActionWait) { lock, "Unlocked", "Lock" };
   openiot_test_ui_wait_until (action_offered, &action_wait,
                               "Lock offered while the question is open");

@@ -170,9 +170,7 @@ test_status (void)
   openiot_test_hub_start_service (hub_a, "thermostat");
   openiot_test_app_wait_loaded (app);
 
-  scene.window = openiot_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (scene.window));
+  scene.window = openiot_test_app_open_window (app, 1280, 800);
   scene.shown = openiot_test_app_pair (app, hub_a);
   scene.other = openiot_test_app_pair (app, hub_b);
   scene.thing_page = OPENIOT_THING_PAGE (window_child (scene.window, "thing_page"));

@@ -255,33 +255,6 @@ thing_stale (gpointer data)
 
 /* Issue 15's pages in this language */
 
-static const char *
-lock_state (OpenIotThingPage *page)
-{
-  GObject *editor = openiot_thing_page_get_editor (page, "state");
-  JsonNode *value = editor ? openiot_value_editor_get_value (OPENIOT_VALUE_EDITOR (editor)) : NULL;
-
-  return value && JSON_NODE_HOLDS_VALUE (value) ? json_node_get_string (value) : NULL;
-}
-
-static gboolean
-lock_locked (gpointer data)
-{
-  return openiot_thing_page_get_live (data) && g_strcmp0 (lock_state (data), "locked") == 0;
-}
-
-static gboolean
-lock_unlocked (gpointer data)
-{
-  return g_strcmp0 (lock_state (data), "unlocked") == 0;
-}
-
-static gboolean
-action_answered (gpointer data)
-{
-  return openiot_action_row_get_output (data) != NULL;
-}
-
 /* Every tile of the overview shows its value, live */
 static gboolean
 overview_live (gpointer data)
@@ -300,12 +273,6 @@ overview_live (gpointer data)
         n++;
       }
   return n == 2;
-}
-
-static gboolean
-hub_online (gpointer data)
-{
-  return openiot_hub_get_status (data) == OPENIOT_HUB_STATUS_ONLINE;
 }
 
 static gboolean
@@ -353,16 +320,10 @@ static GtkWindow *
 press_unlock (OpenIotThingPage *page)
 {
   OpenIotActionRow *unlock;
-  GtkWindow *dialog;
 
   openiot_test_ui_wait_until (has_unlock, page, "the lock's actions");
   unlock = openiot_thing_page_get_action (page, "unlock");
-  openiot_test_ui_click (openiot_action_row_get_button (unlock));
-  openiot_test_ui_iterate (200);
-  dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  g_assert_nonnull (dialog);
-  openiot_test_ui_wait_for_frame (dialog);
-  return dialog;
+  return openiot_test_ui_click_for_dialog (openiot_action_row_get_button (unlock));
 }
 
 /* The overview, the lock (its page, the question before Unlock, the
@@ -392,12 +353,13 @@ issue_15_pages (OpenIotWindow *window,
    * (up to 30 s). Refreshed, as a person would with the button. */
   openiot_window_show_hub (window, hub);
   openiot_hub_page_refresh (hub_page);
-  openiot_test_app_wait_until (hub, hub_online, hub, "the hub online again");
+  openiot_test_app_wait_until (hub, openiot_test_app_hub_online, hub, "the hub online again");
   openiot_test_app_wait_until (hub, overview_live, grid, "the overview, live");
   screenshots (GTK_WINDOW (window), "overview", lock_texts, NULL);
 
   openiot_window_show_service (window, "lock", LOCK);
-  openiot_test_app_wait_until (hub, lock_locked, thing_page, "the locked lock, live");
+  openiot_test_app_wait_until (hub, openiot_test_app_lock_locked, thing_page,
+                               "the locked lock, live");
   screenshots (GTK_WINDOW (window), "thing-lock", lock_texts, NULL);
 
   /* Cancelled, at each size */
@@ -426,8 +388,8 @@ issue_15_pages (OpenIotWindow *window,
   unlock = openiot_thing_page_get_action (thing_page, "unlock");
   dialog = press_unlock (thing_page);
   openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "run");
-  openiot_test_app_wait_until (hub, action_answered, unlock, "the unlock result");
-  openiot_test_app_wait_until (hub, lock_unlocked, thing_page, "the lock to open");
+  openiot_test_app_wait_until (hub, openiot_test_app_action_answered, unlock, "the unlock result");
+  openiot_test_app_wait_until (hub, openiot_test_app_lock_unlocked, thing_page, "the lock to open");
   openiot_test_ui_iterate (300);
   screenshots (GTK_WINDOW (window), "action-result", lock_texts, GTK_WIDGET (unlock));
 
@@ -484,9 +446,7 @@ test_hub_and_thing (void)
   openiot_test_hub_start_service (test_hub, "lock");
   openiot_test_app_wait_loaded (app);
 
-  window = openiot_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
-  gtk_window_present (GTK_WINDOW (window));
+  window = openiot_test_app_open_window (app, 360, 720);
   hub = current_hub = openiot_test_app_pair (app, test_hub);
   hub_page = OPENIOT_HUB_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "hub_page"));
   thing_page = OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "thing_page"));

@@ -39,6 +39,21 @@ static const char *sample_values[] = {
 
 static JsonNode *sample_nodes[G_N_ELEMENTS (sample_values)];
 
+/* On the first input: fuzz-common.c's LLVMFuzzerInitialize() is the one
+ * initializer of all the targets. */
+static void
+ensure_sample_nodes (void)
+{
+  static gsize parsed = 0;
+
+  if (g_once_init_enter (&parsed))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (sample_values); i++)
+        sample_nodes[i] = json_from_string (sample_values[i], NULL);
+      g_once_init_leave (&parsed, 1);
+    }
+}
+
 static void
 check_utf8 (const char *what,
             const char *text)
@@ -181,16 +196,6 @@ check_interaction (OpenIotThing           *thing,
 }
 
 int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  fuzz_glib_init ();
-  for (guint i = 0; i < G_N_ELEMENTS (sample_values); i++)
-    sample_nodes[i] = json_from_string (sample_values[i], NULL);
-  return 0;
-}
-
-int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
@@ -199,6 +204,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(OpenIotThing) thing = NULL;
   const char * const *warnings;
 
+  ensure_sample_nodes ();
   thing = openiot_thing_new_from_bytes (bytes, SERVICE_ID, &error);
   if (thing == NULL)
     {

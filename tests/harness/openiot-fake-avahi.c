@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include "openiot-test-bus.h"
+
 #include "openiot-fake-avahi.h"
 
 /*
@@ -289,7 +291,6 @@ openiot_fake_avahi_new (const char *bus_address,
 {
   g_autoptr(GError) error = NULL;
   OpenIotFakeAvahi *self = g_new0 (OpenIotFakeAvahi, 1);
-  g_autoptr(GVariant) reply = NULL;
 
   self->bus = g_dbus_connection_new_for_address_sync (bus_address,
                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
@@ -315,13 +316,7 @@ openiot_fake_avahi_new (const char *bus_address,
       g_assert_no_error (error);
     }
 
-  reply = g_dbus_connection_call_sync (self->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.Avahi",
-                                                      0x4 /* DO_NOT_QUEUE */),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       &error);
-  g_assert_no_error (error);
+  openiot_test_bus_own_name (self->bus, "org.freedesktop.Avahi");
   return self;
 }
 

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include "openiot-test-bus.h"
+
 #include "openiot-fake-notifications.h"
 
 static const char notifications_xml[] =
@@ -69,7 +71,6 @@ openiot_fake_notifications_serve (void)
   g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
   const GDBusInterfaceVTable vtable = { on_call, NULL, NULL, { 0 } };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
 
   g_assert_nonnull (bus);
   g_assert_null (notified);
@@ -77,12 +78,7 @@ openiot_fake_notifications_serve (void)
   g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
                                      &vtable, NULL, NULL, &error);
   g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       &error);
-  g_assert_no_error (error);
+  openiot_test_bus_own_name (bus, "org.freedesktop.Notifications");
 }
 
 /* Returns: the id of the first notification whose "summary\nbody"

@@ -293,3 +293,19 @@ openiot_test_ui_click (GtkWidget *button)
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
 }
+
+/* Clicks @button, which asks before it does anything (an action that
+ * needs confirming): the question, drawn, for the test to look at and
+ * answer with openiot_test_ui_respond(). */
+GtkWindow *
+openiot_test_ui_click_for_dialog (GtkWidget *button)
+{
+  GtkWindow *dialog;
+
+  openiot_test_ui_click (button);
+  openiot_test_ui_iterate (200);
+  dialog = openiot_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  openiot_test_ui_wait_for_frame (dialog);
+  return dialog;
+}

@@ -39,6 +39,7 @@ GtkWidget *openiot_test_ui_template_child   (gpointer    widget,
                                              GType       widget_type,
                                              const char *name);
 void       openiot_test_ui_click            (GtkWidget  *button);
+GtkWindow *openiot_test_ui_click_for_dialog (GtkWidget  *button);
 gboolean   openiot_test_ui_label_fits       (GtkLabel   *label);
 void       openiot_test_ui_respond          (AdwMessageDialog *dialog,
                                              const char       *response);

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <libopeniot.h>
 
+#include "openiot-test-td-corpus.h"
+
 static OpenIotThing *
 load_thing (const char *path)
 {
@@ -251,28 +253,20 @@ test_one_tap (void)
 static void
 test_corpus (void)
 {
-  const char *corpus = g_getenv ("OPENIOT_TD_CORPUS");
-  g_autofree char *fallback = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "..", "shared",
-                                                "td-corpus", NULL);
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
+  g_autoptr(GPtrArray) paths = openiot_test_td_corpus_paths ();
   guint kinds[OPENIOT_THING_KIND_METER + 1] = { 0, };
   guint loaded = 0, with_primary = 0, with_one_tap = 0;
 
-  if (!(dir = g_dir_open (corpus ? corpus : fallback, 0, NULL)))
+  if (paths == NULL)
+    return;
+  for (guint i = 0; i < paths->len; i++)
     {
-      g_test_skip ("no TD corpus beside the source tree (../shared/td-corpus)");
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (corpus ? corpus : fallback, name, NULL);
+      const char *path = g_ptr_array_index (paths, i);
+      g_autofree char *name = g_path_get_basename (path);
       g_autoptr(OpenIotThing) thing = NULL;
       OpenIotThingKind kind;
       OpenIotInteraction *primary;
 
-      if (!g_str_has_suffix (name, ".jsonld") && !g_str_has_suffix (name, ".json"))
-        continue;
       thing = load_thing (path);
       kind = openiot_thing_get_kind (thing);
       g_assert_cmpint (kind, >=, OPENIOT_THING_KIND_DEVICE);

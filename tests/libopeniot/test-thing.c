@@ -4,6 +4,8 @@
 #include <string.h>
 #include <libopeniot.h>
 
+#include "openiot-test-td-corpus.h"
+
 static OpenIotThing *
 thing_from_string (const char  *json,
                    GError     **error)
@@ -13,6 +15,34 @@ thing_from_string (const char  *json,
   return openiot_thing_new_from_bytes (bytes, "thermostat", error);
 }
 
+/* @operation on @interaction must be refused with @code and a message that
+ * says why (@message_part): the user sees it. */
+static void
+assert_operation_refused (OpenIotInteraction *interaction,
+                          OpenIotOperation    operation,
+                          OpenIotError        code,
+                          const char         *message_part)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (interaction);
+  g_assert_null (openiot_interaction_check_operation (interaction, operation, &error));
+  g_assert_error (error, OPENIOT_ERROR, (int) code);
+  g_assert_nonnull (strstr (error->message, message_part));
+}
+
+/* @json, which must parse */
+static OpenIotThing *
+parse_valid_thing (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  OpenIotThing *thing = thing_from_string (json, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (thing);
+  return thing;
+}
+
 static OpenIotThing *
 demo_thing (const char *name)
 {
@@ -20,14 +50,9 @@ demo_thing (const char *name)
                                             "demo-service",
                                             "things", name, NULL);
   g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  OpenIotThing *thing;
-  gsize len;
 
-  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  thing = thing_from_string (contents, &error);
-  g_assert_no_error (error);
-  return thing;
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return parse_valid_thing (contents);
 }
 
 static void
@@ -239,22 +264,19 @@ test_error_message_utf8 (void)
 static void
 test_hostile_members (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(OpenIotThing) thing = NULL;
   g_autoptr(GString) nested = g_string_new ("{\"properties\": {\"deep\": {\"forms\": [{\"href\": \"d\"}], \"type\": \"object\", \"properties\": {");
   OpenIotInteraction *ok;
   const char * const *warnings;
 
-  thing = thing_from_string ("{\"title\": 42, \"properties\": {"
+  thing = parse_valid_thing ("{\"title\": 42, \"properties\": {"
                              "  \"noforms\": {\"type\": \"number\"},"
                              "  \"badforms\": {\"forms\": \"x\"},"
                              "  \"notobject\": 7,"
                              "  \"wrongtypes\": {\"type\": 3, \"minimum\": \"low\", \"enum\": 5, \"readOnly\": \"yes\","
                              "                  \"forms\": [{\"href\": 3}, {\"href\": \"w\", \"op\": 12, \"htv:methodName\": \"CONNECT x\"}]},"
                              "  \"ok\": {\"type\": \"boolean\", \"forms\": [{\"href\": \"ok\"}]}"
-                             "}, \"actions\": [], \"events\": {\"e\": {\"forms\": []}}}",
-                             &error);
-  g_assert_no_error (error);
+                             "}, \"actions\": [], \"events\": {\"e\": {\"forms\": []}}}");
   g_assert_cmpstr (openiot_thing_get_title (thing), ==, "thermostat");
   g_assert_cmpuint (g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_PROPERTY)), ==, 2);
   ok = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "ok");
@@ -278,8 +300,7 @@ test_hostile_members (void)
     g_string_append (nested, "}}");
   g_string_append (nested, "}}, \"ok\": {\"forms\": [{\"href\": \"ok\"}]}}}");
   g_clear_object (&thing);
-  thing = thing_from_string (nested->str, &error);
-  g_assert_no_error (error);
+  thing = parse_valid_thing (nested->str);
   g_assert_null (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "deep"));
   g_assert_nonnull (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "ok"));
   g_assert_nonnull (strstr (openiot_thing_get_warnings (thing)[0], "deeper"));
@@ -288,7 +309,6 @@ test_hostile_members (void)
 static void
 test_off_hub_forms (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(OpenIotThing) thing = NULL;
   g_autoptr(OpenIotThing) based = NULL;
   const struct { const char *name; gboolean reachable; } cases[] = {
@@ -298,7 +318,7 @@ test_off_hub_forms (void)
     { "dotdotslash", FALSE }, { "encodednul", FALSE }, { "hostless", FALSE },
   };
 
-  thing = thing_from_string ("{\"properties\": {"
+  thing = parse_valid_thing ("{\"properties\": {"
                              " \"relative\": {\"forms\": [{\"href\": \"properties/x\"}]},"
                              " \"absolute\": {\"forms\": [{\"href\": \"https://evil.example/x\"}]},"
                              " \"otherservice\": {\"forms\": [{\"href\": \"/services/lock/properties/x\"}]},"
@@ -313,8 +333,7 @@ test_off_hub_forms (void)
                              " \"encodednul\": {\"forms\": [{\"href\": \"%00p\"}]},"
                              /* resolves to http: with the path //x, which GLib cannot print */
                              " \"hostless\": {\"forms\": [{\"href\": \"http:/..//x\"}]}"
-                             "}}", &error);
-  g_assert_no_error (error);
+                             "}}");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -331,17 +350,15 @@ test_off_hub_forms (void)
                    ==, "/services/thermostat/x?a=1");
 
   /* A device's own base (the corpus is full of them) leads off the hub. */
-  based = thing_from_string ("{\"base\": \"http://192.168.1.20/\", \"properties\": {"
-                             " \"p\": {\"forms\": [{\"href\": \"properties/p\"}]}}}", &error);
-  g_assert_no_error (error);
+  based = parse_valid_thing ("{\"base\": \"http://192.168.1.20/\", \"properties\": {"
+                             " \"p\": {\"forms\": [{\"href\": \"properties/p\"}]}}}");
   g_assert_false (openiot_interaction_get_reachable (openiot_thing_lookup (based, OPENIOT_INTERACTION_PROPERTY, "p")));
 
   /* A base GLib cannot print is no base: forms resolve against the
    * service root, as without one. */
   g_clear_object (&based);
-  based = thing_from_string ("{\"base\": \"http:/..//x\", \"properties\": {"
-                             " \"p\": {\"forms\": [{\"href\": \"properties/p\"}]}}}", &error);
-  g_assert_no_error (error);
+  based = parse_valid_thing ("{\"base\": \"http:/..//x\", \"properties\": {"
+                             " \"p\": {\"forms\": [{\"href\": \"properties/p\"}]}}}");
   g_assert_cmpstr (openiot_form_get_path (openiot_interaction_find_form (openiot_thing_lookup (based, OPENIOT_INTERACTION_PROPERTY, "p"), OPENIOT_OPERATION_READ_PROPERTY)),
                    ==, "/services/thermostat/properties/p");
 }
@@ -421,8 +438,7 @@ test_hub_base (void)
 static void
 test_content_types (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotThing) thing = thing_from_string (
+  g_autoptr(OpenIotThing) thing = parse_valid_thing (
     "{\"properties\": {"
     " \"mixed\": {\"forms\": [{\"href\": \"cbor/x\", \"contentType\": \"application/cbor\"},"
     "                         {\"href\": \"json/x\", \"contentType\": \"application/json; charset=utf-8\"}]},"
@@ -431,11 +447,9 @@ test_content_types (void)
     " \"cbor\": {\"forms\": [{\"href\": \"x\", \"contentType\": \"application/cbor\"}]},"
     " \"xml\": {\"forms\": [{\"href\": \"x\", \"contentType\": \"text/xml\"}]},"
     " \"away\": {\"forms\": [{\"href\": \"https://evil.example/x\"}]}"
-    "}}", &error);
+    "}}");
   OpenIotInteraction *cbor;
-  OpenIotForm *form;
 
-  g_assert_no_error (error);
   g_assert_cmpstr (read_path (thing, "mixed"), ==, "/services/thermostat/json/x");
   g_assert_cmpstr (openiot_form_get_content_type (openiot_interaction_find_form (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "mixed"), OPENIOT_OPERATION_WRITE_PROPERTY)),
                    ==, "application/json; charset=utf-8");
@@ -446,17 +460,11 @@ test_content_types (void)
   cbor = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "cbor");
   g_assert_true (openiot_interaction_get_reachable (cbor));
   g_assert_false (openiot_interaction_get_readable (cbor));
-  form = openiot_interaction_check_operation (cbor, OPENIOT_OPERATION_READ_PROPERTY, &error);
-  g_assert_null (form);
-  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_SUPPORTED);
-  g_assert_nonnull (strstr (error->message, "application/cbor"));
-  g_clear_error (&error);
-
-  form = openiot_interaction_check_operation (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "away"),
-                                              OPENIOT_OPERATION_READ_PROPERTY, &error);
-  g_assert_null (form);
-  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_FOUND);
-  g_assert_nonnull (strstr (error->message, "not reachable"));
+  assert_operation_refused (cbor, OPENIOT_OPERATION_READ_PROPERTY, OPENIOT_ERROR_NOT_SUPPORTED,
+                            "application/cbor");
+  assert_operation_refused (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "away"),
+                            OPENIOT_OPERATION_READ_PROPERTY, OPENIOT_ERROR_NOT_FOUND,
+                            "not reachable");
 }
 
 /* Following a value: an event stream first, then a JSON long-poll; a
@@ -465,7 +473,7 @@ static void
 test_streaming_forms (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotThing) thing = thing_from_string (
+  g_autoptr(OpenIotThing) thing = parse_valid_thing (
     "{\"events\": {"
     " \"both\": {\"forms\": [{\"href\": \"lp\", \"subprotocol\": \"longpoll\"},"
     "                        {\"href\": \"sse\", \"subprotocol\": \"sse\"}]},"
@@ -473,7 +481,7 @@ test_streaming_forms (void)
     "                            {\"href\": \"lp\", \"subprotocol\": \"longpoll\"}]},"
     " \"websub\": {\"forms\": [{\"href\": \"ws\", \"subprotocol\": \"websub\"}]},"
     " \"plain\": {\"forms\": [{\"href\": \"p\"}]}"
-    "}}", &error);
+    "}}");
   const struct { const char *name; const char *path; } cases[] = {
     { "both", "/services/thermostat/sse" },
     { "longpoll", "/services/thermostat/lp" },
@@ -481,7 +489,6 @@ test_streaming_forms (void)
     { "plain", NULL },
   };
 
-  g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       OpenIotInteraction *event = openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT,
@@ -493,10 +500,9 @@ test_streaming_forms (void)
         g_assert_nonnull (error);
       g_clear_error (&error);
     }
-  openiot_interaction_check_operation (openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT, "websub"),
-                                       OPENIOT_OPERATION_SUBSCRIBE_EVENT, &error);
-  g_assert_error (error, OPENIOT_ERROR, OPENIOT_ERROR_NOT_SUPPORTED);
-  g_assert_nonnull (strstr (error->message, "websub"));
+  assert_operation_refused (openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT, "websub"),
+                            OPENIOT_OPERATION_SUBSCRIBE_EVENT, OPENIOT_ERROR_NOT_SUPPORTED,
+                            "websub");
 }
 
 /* Numbers keep one precision per property, whatever the value: from
@@ -504,8 +510,7 @@ test_streaming_forms (void)
 static void
 test_number_precision (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OpenIotThing) thing = thing_from_string (
+  g_autoptr(OpenIotThing) thing = parse_valid_thing (
     "{\"properties\": {"
     " \"step\": {\"type\": \"number\", \"multipleOf\": 0.5, \"unit\": \"cel\", \"forms\": [{\"href\": \"x\"}]},"
     " \"fine\": {\"type\": \"number\", \"multipleOf\": 0.01, \"forms\": [{\"href\": \"x\"}]},"
@@ -513,7 +518,7 @@ test_number_precision (void)
     " \"power\": {\"type\": \"number\", \"minimum\": 0, \"maximum\": 10000, \"forms\": [{\"href\": \"x\"}]},"
     " \"ratio\": {\"type\": \"number\", \"minimum\": 0, \"maximum\": 1, \"forms\": [{\"href\": \"x\"}]},"
     " \"free\": {\"type\": \"number\", \"forms\": [{\"href\": \"x\"}]}"
-    "}}", &error);
+    "}}");
   const struct { const char *name; const char *value; const char *text; } cases[] = {
     { "step", "21", "21.0 °C" }, { "step", "21.5", "21.5 °C" },
     { "fine", "0.5", "0.50" },
@@ -523,7 +528,6 @@ test_number_precision (void)
     { "free", "3.14159", "3.1" },
   };
 
-  g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       OpenIotInteraction *property = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY,
@@ -538,12 +542,11 @@ test_number_precision (void)
 static void
 test_localized_titles (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(OpenIotThing) thing = NULL;
 
   g_setenv ("LANGUAGE", "de_DE", TRUE);
-  thing = thing_from_string ("{\"title\": \"Lamp\", \"titles\": {\"en\": \"Lamp\", \"de\": \"Lampe\"}}", &error);
-  g_assert_no_error (error);
+  thing = parse_valid_thing ("{\"title\": \"Lamp\","
+                             " \"titles\": {\"en\": \"Lamp\", \"de\": \"Lampe\"}}");
   g_assert_cmpstr (openiot_thing_get_title (thing), ==, "Lampe");
   g_unsetenv ("LANGUAGE");
 }
@@ -566,7 +569,6 @@ test_action_confirmation (void)
 {
   g_autoptr(OpenIotThing) lock = demo_thing ("lock.td.json");
   g_autoptr(OpenIotThing) thing = NULL;
-  g_autoptr(GError) error = NULL;
   const char *td =
     "{\"title\": \"T\", \"actions\": {"
     "\"factoryReset\": {\"forms\": [{\"href\": \"a/1\"}]},"
@@ -580,8 +582,7 @@ test_action_confirmation (void)
   g_assert_true (needs_confirmation (lock, "unlock"));
   g_assert_false (needs_confirmation (lock, "lock"));
 
-  thing = thing_from_string (td, &error);
-  g_assert_no_error (error);
+  thing = parse_valid_thing (td);
   g_assert_true (needs_confirmation (thing, "factoryReset"));
   g_assert_true (needs_confirmation (thing, "erase"));
   g_assert_true (needs_confirmation (thing, "go"));          /* its semantic type says so */
@@ -653,35 +654,24 @@ test_huge_numbers (void)
 static void
 test_corpus (void)
 {
-  const char *corpus = g_getenv ("OPENIOT_TD_CORPUS");
-  g_autofree char *fallback = g_build_filename (g_getenv ("OPENIOT_SOURCE_ROOT"), "..", "shared",
-                                                "td-corpus", NULL);
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
+  g_autoptr(GPtrArray) paths = openiot_test_td_corpus_paths ();
   guint loaded = 0, interactions = 0;
 
-  if (corpus == NULL)
-    corpus = fallback;
-  if (!(dir = g_dir_open (corpus, 0, NULL)))
-    {
-      g_test_skip ("no TD corpus beside the source tree (../shared/td-corpus)");
-      return;
-    }
+  if (paths == NULL)
+    return;
 
-  while ((name = g_dir_read_name (dir)) != NULL)
+  for (guint i = 0; i < paths->len; i++)
     {
-      g_autofree char *path = g_build_filename (corpus, name, NULL);
+      const char *path = g_ptr_array_index (paths, i);
       g_autofree char *contents = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(OpenIotThing) thing = NULL;
       gsize len;
 
-      if (!g_str_has_suffix (name, ".jsonld") && !g_str_has_suffix (name, ".json"))
-        continue;
       g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
       thing = thing_from_string (contents, &error);
       if (error != NULL)
-        g_error ("%s: %s", name, error->message);
+        g_error ("%s: %s", path, error->message);
       g_assert_nonnull (openiot_thing_get_title (thing));
       for (guint kind = OPENIOT_INTERACTION_PROPERTY; kind <= OPENIOT_INTERACTION_EVENT; kind++)
         interactions += g_list_model_get_n_items (openiot_thing_get_interactions (thing, kind));
