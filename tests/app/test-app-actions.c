@@ -30,7 +30,8 @@ thermostat_live (gpointer data)
 {
   Scene *scene = data;
 
-  return openiot_thing_page_get_live (scene->page) && openiot_thing_page_get_action (scene->page, "boost") != NULL;
+  return openiot_thing_page_get_live (scene->page) &&
+         openiot_thing_page_get_action (scene->page, "boost") != NULL;
 }
 
 static GtkWindow *
@@ -54,8 +55,8 @@ test_actions (void)
   openiot_test_app_wait_loaded (app);
   scene.window = openiot_test_app_open_window (app, 1280, 800);
   scene.hub = openiot_test_app_pair (app, test_hub);
-  scene.page = OPENIOT_THING_PAGE (gtk_widget_get_template_child (GTK_WIDGET (scene.window), OPENIOT_TYPE_WINDOW,
-                                                                  "thing_page"));
+  scene.page = OPENIOT_THING_PAGE (
+    gtk_widget_get_template_child (GTK_WIDGET (scene.window), OPENIOT_TYPE_WINDOW, "thing_page"));
   openiot_window_show_hub (scene.window, scene.hub);
   openiot_window_show_service (scene.window, "lock", "Front door lock");
   openiot_test_ui_wait_until (openiot_test_app_lock_locked, scene.page, "the locked lock, live");

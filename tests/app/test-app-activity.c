@@ -77,7 +77,8 @@ test_activity (void)
    * background): the lock jams, and a notification says so */
   g_application_hold (G_APPLICATION (app));
   gtk_window_destroy (GTK_WINDOW (window));
-  openiot_test_ui_iterate (3000);   /* the event streams open (2 s after the app starts, then a handshake) */
+  openiot_test_ui_iterate (
+    3000); /* the event streams open (2 s after the app starts, then a handshake) */
   openiot_test_app_invoke (hub, "lock", "unlock");
   wait = (LogWait) { log, "jammed" };
   openiot_test_ui_wait_until (logged, &wait, "the jam in the activity log");
@@ -97,7 +98,8 @@ test_activity (void)
   window = openiot_test_app_open_window (app, 1280, 800);
   g_application_release (G_APPLICATION (app));
   openiot_window_show_hub (window, hub);
-  hub_page = OPENIOT_HUB_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "hub_page"));
+  hub_page =
+    OPENIOT_HUB_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "hub_page"));
   openiot_test_ui_iterate (300);
   row = gtk_widget_get_first_child (openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE,
                                                                     "activity_list"));
@@ -111,12 +113,14 @@ test_activity (void)
 
   /* The lock's page shows its logged events; the jam notifies by default */
   openiot_window_show_service (window, "lock", NULL);
-  thing_page = OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "thing_page"));
+  thing_page =
+    OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "thing_page"));
   openiot_test_ui_iterate (300);
   row = GTK_WIDGET (openiot_thing_page_get_event (thing_page, "jammed"));
   g_assert_nonnull (row);
   openiot_test_ui_wait_until (row_shows_entry, row, "the jam in the lock's event row");
-  g_assert_true (gtk_switch_get_active (openiot_event_row_get_notify_switch (OPENIOT_EVENT_ROW (row))));
+  g_assert_true (
+    gtk_switch_get_active (openiot_event_row_get_notify_switch (OPENIOT_EVENT_ROW (row))));
   g_assert_false (gtk_switch_get_active (openiot_event_row_get_notify_switch (
     OPENIOT_EVENT_ROW (openiot_thing_page_get_event (thing_page, "stateChanged")))));
   /* The event rows in view: they are below the actions */

@@ -55,7 +55,9 @@ wizard_on_page (gpointer data)
 {
   WizardPage *wp = data;
 
-  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (wizard_child (wp->wizard, "stack"))), wp->page) == 0;
+  return g_strcmp0 (
+           gtk_stack_get_visible_child_name (GTK_STACK (wizard_child (wp->wizard, "stack"))),
+           wp->page) == 0;
 }
 
 static gboolean
@@ -201,7 +203,8 @@ test_flows (void)
   openiot_test_ui_screenshots (GTK_WINDOW (scene.window), "thing-thermostat");
 
   /* A write through the spin button reaches the device */
-  target = OPENIOT_VALUE_EDITOR (openiot_thing_page_get_editor (scene.thing_page, "targetTemperature"));
+  target =
+    OPENIOT_VALUE_EDITOR (openiot_thing_page_get_editor (scene.thing_page, "targetTemperature"));
   g_assert_nonnull (target);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (openiot_value_editor_get_control (target)), 22);
   openiot_test_app_wait_until (current_hub, target_is_22, scene.hub, "the write to land");
@@ -254,9 +257,10 @@ test_flows (void)
                                              NULL));
   openiot_test_ui_iterate (200);
   dialog = openiot_test_ui_find_toplevel (OPENIOT_TYPE_CERTIFICATE_DIALOG);
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (dialog),
-                                                                                OPENIOT_TYPE_CERTIFICATE_DIALOG,
-                                                                                "confirm_check")), TRUE);
+  gtk_check_button_set_active (
+    GTK_CHECK_BUTTON (gtk_widget_get_template_child (
+      GTK_WIDGET (dialog), OPENIOT_TYPE_CERTIFICATE_DIALOG, "confirm_check")),
+    TRUE);
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "accept"));
   openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "accept");
   openiot_test_app_wait_until (current_hub, accepted, &scene, "the new certificate to be pinned");

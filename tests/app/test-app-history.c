@@ -21,8 +21,8 @@ static OpenIotThingPage *
 open_thermostat (OpenIotWindow *window,
                  OpenIotHub    *hub)
 {
-  OpenIotThingPage *page = OPENIOT_THING_PAGE (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                                                OPENIOT_TYPE_WINDOW, "thing_page"));
+  OpenIotThingPage *page = OPENIOT_THING_PAGE (
+    gtk_widget_get_template_child (GTK_WIDGET (window), OPENIOT_TYPE_WINDOW, "thing_page"));
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));

@@ -41,7 +41,9 @@ find_row (Scene      *scene,
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (OPENIOT_IS_SERVICE_ROW (child) &&
-        g_strcmp0 (openiot_service_info_get_id (openiot_service_row_get_service (OPENIOT_SERVICE_ROW (child))), id) == 0)
+        g_strcmp0 (openiot_service_info_get_id (
+                     openiot_service_row_get_service (OPENIOT_SERVICE_ROW (child))),
+                   id) == 0)
       return OPENIOT_SERVICE_ROW (child);
   return NULL;
 }
@@ -180,8 +182,8 @@ test_overview (void)
   openiot_test_app_wait_loaded (app);
   scene.window = openiot_test_app_open_window (app, 1280, 800);
   scene.hub = openiot_test_app_pair (app, test_hub);
-  scene.hub_page = OPENIOT_HUB_PAGE (gtk_widget_get_template_child (GTK_WIDGET (scene.window), OPENIOT_TYPE_WINDOW,
-                                                                    "hub_page"));
+  scene.hub_page = OPENIOT_HUB_PAGE (
+    gtk_widget_get_template_child (GTK_WIDGET (scene.window), OPENIOT_TYPE_WINDOW, "hub_page"));
   scene.grid = GTK_FLOW_BOX (openiot_test_ui_template_child (scene.hub_page, OPENIOT_TYPE_HUB_PAGE,
                                                              "services_grid"));
   openiot_window_show_hub (scene.window, scene.hub);
@@ -214,7 +216,8 @@ test_overview (void)
 
   /* Only a writable on/off has a switch */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_toggle (light))));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_toggle (thermostat))));
+  g_assert_false (
+    gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_toggle (thermostat))));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_toggle (lock))));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (openiot_service_row_get_toggle (meter))));
 

@@ -107,8 +107,9 @@ assert_controls_sensitive (Scene    *scene,
   GObject *target = openiot_thing_page_get_editor (scene->thing_page, "targetTemperature");
   OpenIotActionRow *boost = openiot_thing_page_get_action (scene->thing_page, "boost");
 
-  g_assert_cmpint (gtk_widget_get_sensitive (openiot_value_editor_get_control (OPENIOT_VALUE_EDITOR (target))), ==,
-                   sensitive);
+  g_assert_cmpint (
+    gtk_widget_get_sensitive (openiot_value_editor_get_control (OPENIOT_VALUE_EDITOR (target))), ==,
+    sensitive);
   g_assert_cmpint (gtk_widget_get_sensitive (GTK_WIDGET (boost)), ==, sensitive);
 }
 
@@ -150,8 +151,8 @@ review_certificate (Scene      *scene,
         g_assert_false (gtk_widget_get_focusable (dialog_child (dialog, unvisited[i])));
       g_assert_true (gtk_widget_get_focusable (dialog_child (dialog, "confirm_check")));
       /* the row that lets the sentence wrap is no second Tab stop */
-      g_assert_false (gtk_widget_get_focusable (gtk_widget_get_ancestor (dialog_child (dialog, "confirm_check"),
-                                                                         GTK_TYPE_LIST_BOX_ROW)));
+      g_assert_false (gtk_widget_get_focusable (
+        gtk_widget_get_ancestor (dialog_child (dialog, "confirm_check"), GTK_TYPE_LIST_BOX_ROW)));
       openiot_test_ui_screenshot (dialog, file);
       openiot_test_ui_respond (ADW_MESSAGE_DIALOG (dialog), "keep");
       openiot_test_ui_iterate (200);

@@ -104,7 +104,8 @@ count_cancels (GtkWidget *widget)
   if (GTK_IS_BUTTON (widget) &&
       g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Cancel") == 0)
     n++;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
     n += count_cancels (c);
   return n;
 }
@@ -238,8 +239,10 @@ trust_and_check (Wizard     *w,
 
   /* Trusting is a deliberate click: neither Enter nor the focus is on
    * Trust, and the page has one Cancel */
-  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w->wizard)) != child (w, "trust_button"));
-  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w->wizard)) == child (w, "distrust_button"));
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w->wizard)) !=
+                 child (w, "trust_button"));
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w->wizard)) ==
+                 child (w, "distrust_button"));
   g_assert_false (gtk_widget_has_focus (child (w, "trust_button")));
   assert_one_cancel (w);
 
@@ -299,7 +302,8 @@ test_link_one_step (void)
   g_assert_nonnull (strstr (text (&w, "confirm_match_label"), "matches the link"));
   g_assert_false (gtk_widget_get_mapped (child (&w, "code_row")));
   g_assert_cmpstr (text (&w, "confirm_name_row"), ==, text (&w, "name_row"));
-  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w.wizard)) == child (&w, "confirm_button"));
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w.wizard)) ==
+                 child (&w, "confirm_button"));
   g_assert_true (gtk_widget_has_css_class (child (&w, "confirm_button"), "suggested-action"));
   assert_one_cancel (&w);
   screenshots (&w, "pair-link-one-step-confirm", confirm_labels);
@@ -325,8 +329,9 @@ test_link_one_step (void)
                    openiot_hub_record_get_id (openiot_hub_get_record (w.paired)));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (&w, "success_page"))), ==,
                    "Paired with “Test Hub”");
-  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (&w, "success_page"))),
-                            "matches the link"));
+  g_assert_nonnull (
+    strstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (&w, "success_page"))),
+            "matches the link"));
   g_assert_cmpuint (count_cancels (GTK_WIDGET (w.wizard)), ==, 0);
   screenshots (&w, "pair-link-one-step-success", success_labels);
 
@@ -440,7 +445,8 @@ find_hub (const char *fingerprint)
     {
       g_autoptr(OpenIotHub) hub = g_list_model_get_item (hubs, i);
 
-      if (openiot_fingerprint_equal (openiot_hub_record_get_fingerprint (openiot_hub_get_record (hub)), fingerprint))
+      if (openiot_fingerprint_equal (
+            openiot_hub_record_get_fingerprint (openiot_hub_get_record (hub)), fingerprint))
         return hub;
     }
   return NULL;
@@ -480,7 +486,8 @@ test_already_paired (void)
   g_assert_cmpstr (page (&w), ==, "known");
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (child (&w, "known_page"))), ==,
                    "“Test Hub” Is Already Paired");
-  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w.wizard)) == child (&w, "open_hub_button"));
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (w.wizard)) ==
+                 child (&w, "open_hub_button"));
   assert_one_cancel (&w);
   screenshots (&w, "pairing-already-paired", no_labels);
 
@@ -488,9 +495,8 @@ test_already_paired (void)
   press (&w, "open_hub_button");
   openiot_test_ui_iterate (50);
   g_assert_null (w.wizard);
-  g_assert_true (openiot_hub_page_get_hub (OPENIOT_HUB_PAGE (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                                                           OPENIOT_TYPE_WINDOW,
-                                                                                           "hub_page"))) == known);
+  g_assert_true (openiot_hub_page_get_hub (OPENIOT_HUB_PAGE (gtk_widget_get_template_child (
+                   GTK_WIDGET (window), OPENIOT_TYPE_WINDOW, "hub_page"))) == known);
   g_assert_cmpuint (g_list_model_get_n_items (openiot_application_get_hubs (app)), ==, n_hubs);
   gtk_window_destroy (GTK_WINDOW (window));
 
@@ -513,11 +519,10 @@ test_link_without_fingerprint (void)
 {
   g_autoptr(OpenIotTestHub) hub = openiot_test_hub_start ();
   g_autoptr(OpenIotPairingLink) full = openiot_test_hub_open_code (hub);
-  g_autoptr(OpenIotPairingLink) link = openiot_pairing_link_new (openiot_pairing_link_get_host (full),
-                                                                 openiot_pairing_link_get_pairing_port (full),
-                                                                 openiot_pairing_link_get_port (full),
-                                                                 openiot_pairing_link_get_code (full), NULL,
-                                                                 openiot_pairing_link_get_name (full), NULL);
+  g_autoptr(OpenIotPairingLink) link = openiot_pairing_link_new (
+    openiot_pairing_link_get_host (full), openiot_pairing_link_get_pairing_port (full),
+    openiot_pairing_link_get_port (full), openiot_pairing_link_get_code (full), NULL,
+    openiot_pairing_link_get_name (full), NULL);
   g_autofree char *uri = openiot_pairing_link_to_string (link);
   const char *code = openiot_pairing_link_get_code (link);
   g_autofree char *shown = g_strdup_printf ("%.4s %.4s", code, code + 4);

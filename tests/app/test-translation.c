@@ -46,7 +46,7 @@ typedef struct
 static const Expected expectations[] = {
   { "de", "Noch keine Hubs", "Hub koppeln", "Ihren Hub erreichen", "Erreicht über", "Live" },
   { "fr", "Aucun hub pour l’instant", "Associer un hub", "Accéder à votre hub", "Accessible via",
-   "En direct" },
+    "En direct" },
 };
 
 /* The demo thermostat's and lock's titles, from their Thing Descriptions */
@@ -195,7 +195,8 @@ test_pairing_window (void)
                    ==, "reach");
 
   /* A bad address: the longest sentences of the first page */
-  gtk_editable_set_text (GTK_EDITABLE (openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "address_row")),
+  gtk_editable_set_text (GTK_EDITABLE (openiot_test_ui_template_child (
+                           wizard, OPENIOT_TYPE_PAIRING_WINDOW, "address_row")),
                          "not an address");
   g_signal_emit_by_name (openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW,
                                                          "continue_button"),
@@ -223,9 +224,10 @@ test_pairing_code (void)
   openiot_test_app_wait_loaded (app);
   wizard = openiot_pairing_window_new (NULL, app, uri);
   gtk_window_present (GTK_WINDOW (wizard));
-  openiot_test_app_wait_until (current_hub, label_shows,
-                               openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "confirm_title_label"),
-                               "the confirm page");
+  openiot_test_app_wait_until (
+    current_hub, label_shows,
+    openiot_test_ui_template_child (wizard, OPENIOT_TYPE_PAIRING_WINDOW, "confirm_title_label"),
+    "the confirm page");
   check_phone (GTK_WINDOW (wizard), "pairing-confirm", NULL);
 
   gtk_window_destroy (GTK_WINDOW (wizard));
@@ -333,8 +335,10 @@ static void
 issue_15_pages (OpenIotWindow *window,
                 OpenIotHub    *hub)
 {
-  OpenIotHubPage *hub_page = OPENIOT_HUB_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "hub_page"));
-  OpenIotThingPage *thing_page = OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "thing_page"));
+  OpenIotHubPage *hub_page =
+    OPENIOT_HUB_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "hub_page"));
+  OpenIotThingPage *thing_page =
+    OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "thing_page"));
   GtkWidget *grid = openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE,
                                                     "services_grid");
   GtkWidget *activity = openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE,
@@ -417,9 +421,10 @@ issue_15_pages (OpenIotWindow *window,
   gtk_editable_set_text (GTK_EDITABLE (device_name), "Annas Rechner");
   openiot_test_ui_iterate (50);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (hub_page), "hub.rename-device", NULL));
-  openiot_test_app_wait_until (hub, device_rename_done,
-                               openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE, "device_name_stack"),
-                               "the hub to rename this device");
+  openiot_test_app_wait_until (
+    hub, device_rename_done,
+    openiot_test_ui_template_child (hub_page, OPENIOT_TYPE_HUB_PAGE, "device_name_stack"),
+    "the hub to rename this device");
   openiot_window_show_hub (window, hub);
   screenshots (GTK_WINDOW (window), "rename-device", NULL,
                gtk_widget_get_ancestor (device_name, ADW_TYPE_PREFERENCES_GROUP));
@@ -448,8 +453,10 @@ test_hub_and_thing (void)
 
   window = openiot_test_app_open_window (app, 360, 720);
   hub = current_hub = openiot_test_app_pair (app, test_hub);
-  hub_page = OPENIOT_HUB_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "hub_page"));
-  thing_page = OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "thing_page"));
+  hub_page =
+    OPENIOT_HUB_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "hub_page"));
+  thing_page =
+    OPENIOT_THING_PAGE (openiot_test_ui_template_child (window, OPENIOT_TYPE_WINDOW, "thing_page"));
 
   openiot_window_show_hub (window, hub);
   openiot_test_app_wait_until (current_hub, services_listed, hub, "the services");

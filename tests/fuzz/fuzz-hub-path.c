@@ -105,7 +105,8 @@ check_route (GUri       *request,
   /* "/services/ID/REST", or "/services/ID" with the rest "/" */
   expected = g_strconcat (OPENIOT_SERVICE_PREFIX, service_id, NULL);
   FUZZ_CHECK (g_str_has_prefix (path, expected), "“%s” routed to service “%s”", path, service_id);
-  FUZZ_CHECK (path[strlen (expected)] == '\0' ? g_str_equal (rest, "/") : rest == path + strlen (expected),
+  FUZZ_CHECK (path[strlen (expected)] == '\0' ? g_str_equal (rest, "/")
+                                              : rest == path + strlen (expected),
               "“%s” routed to service “%s” with rest “%s”", path, service_id, rest);
   FUZZ_CHECK (!has_dot_segment (rest), "dot segment in the rest “%s”", rest);
 

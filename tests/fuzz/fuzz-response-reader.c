@@ -56,7 +56,8 @@ run (const guint8 *data,
       g_autoptr(GError) error = NULL;
       const guint8 *body = NULL;
       gsize body_size = 0;
-      OpenIotHubdResponseEvent event = openiot_hubd_response_reader_next (reader, in, &body, &body_size, &error);
+      OpenIotHubdResponseEvent event =
+        openiot_hubd_response_reader_next (reader, in, &body, &body_size, &error);
 
       switch (event)
         {
@@ -86,19 +87,23 @@ run (const guint8 *data,
           break;
 
         case OPENIOT_HUBD_RESPONSE_HEAD:
-          FUZZ_CHECK (openiot_hubd_response_reader_got_head (reader), "HEAD before the head was in");
+          FUZZ_CHECK (openiot_hubd_response_reader_got_head (reader),
+                      "HEAD before the head was in");
           outcome->length = openiot_hubd_response_reader_get_content_length (reader);
           g_string_append_printf (outcome->log, "head %u %" G_GINT64_FORMAT "\n",
-                                  openiot_hubd_response_reader_get_status (reader), outcome->length);
+                                  openiot_hubd_response_reader_get_status (reader),
+                                  outcome->length);
           break;
 
         case OPENIOT_HUBD_RESPONSE_BODY:
           FUZZ_CHECK (openiot_hubd_response_reader_got_head (reader), "body before a head");
-          FUZZ_CHECK (body != NULL && body_size > 0 && body >= in->data && body + body_size <= in->data + in->len,
+          FUZZ_CHECK (body != NULL && body_size > 0 && body >= in->data &&
+                        body + body_size <= in->data + in->len,
                       "a body piece outside the buffer");
           outcome->body += body_size;
           FUZZ_CHECK (outcome->length < 0 || is_head || (gint64) outcome->body <= outcome->length,
-                      "%" G_GSIZE_FORMAT " bytes of body past a Content-Length of %" G_GINT64_FORMAT,
+                      "%" G_GSIZE_FORMAT
+                      " bytes of body past a Content-Length of %" G_GINT64_FORMAT,
                       outcome->body, outcome->length);
           g_string_append_len (outcome->log, (const char *) body, body_size);
           break;
@@ -141,7 +146,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   run (data, size, piece == 0 ? 1 : piece, is_head, closes, &pieces);
   /* A body piece's boundaries depend on the feeding; its bytes do not */
   FUZZ_CHECK (g_str_equal (whole.log->str, pieces.log->str),
-              "fed at once:\n%s\nfed %zu bytes at a time:\n%s", whole.log->str, piece, pieces.log->str);
+              "fed at once:\n%s\nfed %zu bytes at a time:\n%s", whole.log->str, piece,
+              pieces.log->str);
 
   g_string_free (whole.log, TRUE);
   g_string_free (pieces.log, TRUE);

@@ -227,7 +227,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   for (guint i = 0; warnings[i] != NULL; i++)
     check_utf8 ("a warning", warnings[i]);
 
-  for (OpenIotInteractionKind kind = OPENIOT_INTERACTION_PROPERTY; kind <= OPENIOT_INTERACTION_EVENT; kind++)
+  for (OpenIotInteractionKind kind = OPENIOT_INTERACTION_PROPERTY;
+       kind <= OPENIOT_INTERACTION_EVENT; kind++)
     {
       GListModel *model = openiot_thing_get_interactions (thing, kind);
 

@@ -27,10 +27,12 @@ static const char introspection_xml[] =
   "   <arg name='name' type='s' direction='in'/><arg name='type' type='s' direction='in'/>"
   "   <arg name='domain' type='s' direction='in'/><arg name='aprotocol' type='i' direction='in'/>"
   "   <arg name='flags' type='u' direction='in'/>"
-  "   <arg name='interface' type='i' direction='out'/><arg name='protocol' type='i' direction='out'/>"
+  "   <arg name='interface' type='i' direction='out'/><arg name='protocol' type='i' "
+  "direction='out'/>"
   "   <arg name='name' type='s' direction='out'/><arg name='type' type='s' direction='out'/>"
   "   <arg name='domain' type='s' direction='out'/><arg name='host' type='s' direction='out'/>"
-  "   <arg name='aprotocol' type='i' direction='out'/><arg name='address' type='s' direction='out'/>"
+  "   <arg name='aprotocol' type='i' direction='out'/><arg name='address' type='s' "
+  "direction='out'/>"
   "   <arg name='port' type='q' direction='out'/><arg name='txt' type='aay' direction='out'/>"
   "   <arg name='flags' type='u' direction='out'/>"
   "  </method>"
@@ -195,10 +197,10 @@ new_browser (OpenIotFakeAvahi *self,
 
   browser->path = g_strdup_printf ("/Client1/ServiceBrowser%u", ++self->next_browser);
   browser->owner = g_strdup (owner);
-  browser->registration = g_dbus_connection_register_object (self->bus, browser->path,
-                                                             g_dbus_node_info_lookup_interface (
-                                                               self->info, "org.freedesktop.Avahi.ServiceBrowser"),
-                                                             &browser_vtable, self, NULL, NULL);
+  browser->registration = g_dbus_connection_register_object (
+    self->bus, browser->path,
+    g_dbus_node_info_lookup_interface (self->info, "org.freedesktop.Avahi.ServiceBrowser"),
+    &browser_vtable, self, NULL, NULL);
   g_ptr_array_add (self->browsers, browser);
   return browser;
 }
@@ -292,27 +294,26 @@ openiot_fake_avahi_new (const char *bus_address,
   g_autoptr(GError) error = NULL;
   OpenIotFakeAvahi *self = g_new0 (OpenIotFakeAvahi, 1);
 
-  self->bus = g_dbus_connection_new_for_address_sync (bus_address,
-                                                      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                      G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                      NULL, NULL, &error);
+  self->bus = g_dbus_connection_new_for_address_sync (
+    bus_address,
+    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+    NULL, NULL, &error);
   g_assert_no_error (error);
   self->info = g_dbus_node_info_new_for_xml (introspection_xml, &error);
   g_assert_no_error (error);
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->browsers = g_ptr_array_new ();
 
-  self->server_ids[0] = g_dbus_connection_register_object (self->bus, "/",
-                                                           g_dbus_node_info_lookup_interface (
-                                                             self->info, "org.freedesktop.Avahi.Server"),
-                                                           &server_vtable, self, NULL, &error);
+  self->server_ids[0] = g_dbus_connection_register_object (
+    self->bus, "/", g_dbus_node_info_lookup_interface (self->info, "org.freedesktop.Avahi.Server"),
+    &server_vtable, self, NULL, &error);
   g_assert_no_error (error);
   if (with_prepare)
     {
-      self->server_ids[1] = g_dbus_connection_register_object (self->bus, "/",
-                                                               g_dbus_node_info_lookup_interface (
-                                                                 self->info, "org.freedesktop.Avahi.Server2"),
-                                                               &server_vtable, self, NULL, &error);
+      self->server_ids[1] = g_dbus_connection_register_object (
+        self->bus, "/",
+        g_dbus_node_info_lookup_interface (self->info, "org.freedesktop.Avahi.Server2"),
+        &server_vtable, self, NULL, &error);
       g_assert_no_error (error);
     }
 

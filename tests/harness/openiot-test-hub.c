@@ -170,7 +170,8 @@ openiot_test_hub_open_code (OpenIotTestHub *hub)
   g_autoptr(GError) error = NULL;
   OpenIotPairingLink *link;
 
-  link = openiot_pairing_link_parse (json_object_get_string_member (json_node_get_object (reply), "link"), &error);
+  link = openiot_pairing_link_parse (
+    json_object_get_string_member (json_node_get_object (reply), "link"), &error);
   g_assert_no_error (error);
   return link;
 }

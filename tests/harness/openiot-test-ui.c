@@ -106,7 +106,8 @@ void
 openiot_test_ui_set_dark (gboolean dark)
 {
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_DEFAULT);
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                           : ADW_COLOR_SCHEME_DEFAULT);
 }
 
 /* Scrolls the scrolled window around @widget so that @widget is @above

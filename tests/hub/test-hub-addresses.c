@@ -189,7 +189,8 @@ test_invalid (void)
 static void
 test_json (void)
 {
-  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) openiot_hubd_address_free);
+  g_autoptr(GPtrArray) addresses =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) openiot_hubd_address_free);
   g_autoptr(GPtrArray) empty = g_ptr_array_new ();
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) empty_node = NULL;

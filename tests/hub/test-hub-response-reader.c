@@ -280,33 +280,34 @@ typedef struct
 
 static const RefusedCase refused_cases[] = {
   { "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 0,
-   "two different Content-Lengths" },
+    "two different Content-Lengths" },
   { "HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nhello!", 0, "two different Content-Lengths" },
   { "HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nhello", 0, "a malformed Content-Length" },
   { "HTTP/1.1 200 OK\r\nContent-Length: 5x\r\n\r\nhello", 0, "a malformed Content-Length" },
   { "HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456789\r\n\r\n", 0,
-   "a malformed Content-Length" },
+    "a malformed Content-Length" },
   { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 0,
-   "malformed chunked body" },
+    "malformed chunked body" },
   { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\nhello", 0,
-   "malformed chunked body" },
+    "malformed chunked body" },
   { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", 0,
-   "malformed chunked body" },
+    "malformed chunked body" },
   { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n", 0,
-   "malformed chunked body" },
+    "malformed chunked body" },
   { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n", 0,
-   "malformed chunked body" },
+    "malformed chunked body" },
   { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", 0, "malformed chunked body" },
   { "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nhello", 0,
-   "a Transfer-Encoding other than chunked" },
+    "a Transfer-Encoding other than chunked" },
   { "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 0,
-   "a Transfer-Encoding other than chunked" },
-  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 0,
-    "both Transfer-Encoding and Content-Length" },
+    "a Transfer-Encoding other than chunked" },
+  { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: "
+    "5\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    0, "both Transfer-Encoding and Content-Length" },
   { "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 0,
     "Transfer-Encoding in an HTTP/1.0 response" },
   { "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", 0,
-   "the service tried to switch protocols" },
+    "the service tried to switch protocols" },
   { "HTTP/1.1 200 OK\r\nX-A: a\0b\r\nContent-Length: 0\r\n\r\n", 48, "malformed response head" },
   { "HTTP/9 200 OK\r\nContent-Length: 0\r\n\r\n", 0, "malformed response head" },
   { "hello\r\n\r\n", 0, "malformed response head" },
@@ -336,8 +337,10 @@ static void
 test_bounds (void)
 {
   g_autoptr(GString) head = g_string_new ("HTTP/1.1 200 OK\r\n");
-  g_autoptr(GString) chunk_line = g_string_new ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5");
-  g_autoptr(GString) trailers = g_string_new ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
+  g_autoptr(GString) chunk_line =
+    g_string_new ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5");
+  g_autoptr(GString) trailers =
+    g_string_new ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
   g_autoptr(GString) fits = g_string_new ("HTTP/1.1 200 OK\r\n");
   struct { GString *response; const char *why; } cases[] = {
     { head, "larger than 64 KiB" },

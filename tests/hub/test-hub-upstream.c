@@ -273,7 +273,8 @@ exchange_run (OpenIotHubdUpstream *upstream,
               gboolean             cancel_in_head)
 {
   Exchange *exchange = g_new0 (Exchange, 1);
-  g_autoptr(SoupMessageHeaders) no_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr(SoupMessageHeaders) no_headers =
+    soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
 
   /* larger than the socket's buffer: the service answers before all of
@@ -320,7 +321,13 @@ upstream_new (void)
 static void
 test_framings_read (void)
 {
-  static const struct { const char *path; guint status; const char *body; gboolean reused; } ok[] = {
+  static const struct
+  {
+    const char *path;
+    guint status;
+    const char *body;
+    gboolean reused;
+  } ok[] = {
     { "/length", 200, "hello", TRUE },
     { "/chunked", 200, "hello world", TRUE },
     { "/until-close", 200, "until close", FALSE },

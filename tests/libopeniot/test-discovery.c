@@ -63,10 +63,10 @@ setup (Fixture       *fixture,
 
   fixture->dbus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_up (fixture->dbus);
-  fixture->bus = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (fixture->dbus),
-                                                         G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                         G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                         NULL, NULL, &error);
+  fixture->bus = g_dbus_connection_new_for_address_sync (
+    g_test_dbus_get_bus_address (fixture->dbus),
+    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+    NULL, NULL, &error);
   g_assert_no_error (error);
   fixture->discovery = openiot_discovery_new_for_connection (fixture->bus);
 }

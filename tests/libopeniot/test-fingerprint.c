@@ -22,18 +22,23 @@ test_fingerprint_validity (void)
   g_assert_false (openiot_fingerprint_is_valid (""));
   g_assert_false (openiot_fingerprint_is_valid ("sha256:"));
   /* uppercase digits are not the wire form */
-  g_assert_false (openiot_fingerprint_is_valid ("sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
-  g_assert_false (openiot_fingerprint_is_valid ("sha1:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
-  g_assert_false (openiot_fingerprint_is_valid ("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a"));
-  g_assert_false (openiot_fingerprint_is_valid ("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0"));
-  g_assert_false (openiot_fingerprint_is_valid ("sha256:ga7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+  g_assert_false (openiot_fingerprint_is_valid (
+    "sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
+  g_assert_false (openiot_fingerprint_is_valid (
+    "sha1:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+  g_assert_false (openiot_fingerprint_is_valid (
+    "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a"));
+  g_assert_false (openiot_fingerprint_is_valid (
+    "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0"));
+  g_assert_false (openiot_fingerprint_is_valid (
+    "sha256:ga7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
 }
 
 static void
 test_fingerprint_grouped (void)
 {
-  g_autofree char *grouped =
-    openiot_fingerprint_format_grouped ("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  g_autofree char *grouped = openiot_fingerprint_format_grouped (
+    "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
   g_assert_cmpstr (grouped, ==,
                    "BA78 16BF 8F01 CFEA\n"

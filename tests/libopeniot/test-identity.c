@@ -193,7 +193,8 @@ test_identity_keyring (void)
   cn = _openiot_certificate_common_name (openiot_identity_get_certificate_pem (first));
   g_assert_cmpstr (cn, ==, "Kitchen Tablet");
 
-  tls_fingerprint = openiot_fingerprint_from_certificate (openiot_identity_get_tls_certificate (first));
+  tls_fingerprint =
+    openiot_fingerprint_from_certificate (openiot_identity_get_tls_certificate (first));
   g_assert_cmpstr (tls_fingerprint, ==, openiot_identity_get_fingerprint (first));
 
   /* Loaded again (under another name, as after a rename): the same one. */

@@ -103,9 +103,10 @@ test_json_big_numbers (void)
                "\"s\": \"99999999999999999999\"}", &error);
   g_assert_no_error (error);
   text = openiot_json_to_string (node);
-  g_assert_cmpstr (text, ==, "{\"minimum\":1.2e+29,\"max\":9.223372036854776e+18,"
-                             "\"small\":-9.223372036854776e+18,\"ok\":9223372036854775807,\"d\":1.2e+29,"
-                             "\"s\":\"99999999999999999999\"}");
+  g_assert_cmpstr (text, ==,
+                   "{\"minimum\":1.2e+29,\"max\":9.223372036854776e+18,"
+                   "\"small\":-9.223372036854776e+18,\"ok\":9223372036854775807,\"d\":1.2e+29,"
+                   "\"s\":\"99999999999999999999\"}");
   g_clear_pointer (&node, json_node_unref);
 
   for (guint i = 0; i < 5000; i++)

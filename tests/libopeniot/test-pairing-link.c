@@ -73,7 +73,8 @@ static void
 test_parse_dns_name (void)
 {
   /* no path at all is as good as "/"; DNS is case-insensitive */
-  g_autoptr(OpenIotPairingLink) link = parse_ok ("openiot://Home-Hub.Local:443?code=12345678&port=8443");
+  g_autoptr(OpenIotPairingLink) link =
+    parse_ok ("openiot://Home-Hub.Local:443?code=12345678&port=8443");
 
   g_assert_cmpstr (openiot_pairing_link_get_host (link), ==, "home-hub.local");
   g_assert_cmpuint (openiot_pairing_link_get_pairing_port (link), ==, 443);
@@ -105,15 +106,17 @@ test_parse_name (void)
     /* not a form: "+" is a plus */
     { "a+b", "a+b" },
     /* exactly 64 bytes: 32 two-byte characters */
-    { "%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4"
-      "%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4",
+    { "%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%"
+      "C3%A4"
+      "%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%C3%A4%"
+      "C3%A4",
       "ääääääääääääääääääääääääääääääää" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *uri = g_strdup_printf ("openiot://[2001:db8::10]:8444/?name=%s&code=12345678",
-                                              names[i].encoded);
+      g_autofree char *uri =
+        g_strdup_printf ("openiot://[2001:db8::10]:8444/?name=%s&code=12345678", names[i].encoded);
       g_autoptr(OpenIotPairingLink) link = parse_ok (uri);
 
       g_assert_cmpstr (openiot_pairing_link_get_name (link), ==, names[i].decoded);
@@ -123,8 +126,8 @@ test_parse_name (void)
 static void
 test_parse_zone (void)
 {
-  g_autoptr(OpenIotPairingLink) link =
-    parse_ok ("openiot://[fe80::10%25eth0]:8444/?code=12345678&addr=fe80::11%25wlan0&addr=fd00::10");
+  g_autoptr(OpenIotPairingLink) link = parse_ok (
+    "openiot://[fe80::10%25eth0]:8444/?code=12345678&addr=fe80::11%25wlan0&addr=fd00::10");
   g_autofree char *text = openiot_pairing_link_to_string (link);
 
   g_assert_cmpstr (openiot_pairing_link_get_host (link), ==, "fe80::10%eth0");
@@ -200,8 +203,8 @@ static void
 test_new_minimal (void)
 {
   /* port 0: the main port is the pairing port − 1 */
-  g_autoptr(OpenIotPairingLink) link = openiot_pairing_link_new ("fe80::1%eth0", 8444, 0, "12345678",
-                                                                 NULL, NULL, NULL);
+  g_autoptr(OpenIotPairingLink) link =
+    openiot_pairing_link_new ("fe80::1%eth0", 8444, 0, "12345678", NULL, NULL, NULL);
   g_autofree char *text = openiot_pairing_link_to_string (link);
 
   g_assert_cmpuint (openiot_pairing_link_get_port (link), ==, 8443);
@@ -217,8 +220,8 @@ test_new_typed (void)
   /* What the CLI builds from "--address HOST[:PORT]": a DNS name is
    * lowercased; pairing port 1 leaves no main port to assume, and the
    * link then gives none */
-  g_autoptr(OpenIotPairingLink) named = openiot_pairing_link_new ("Hub.Local", 8444, 8443, "12345678",
-                                                                  NULL, NULL, NULL);
+  g_autoptr(OpenIotPairingLink) named =
+    openiot_pairing_link_new ("Hub.Local", 8444, 8443, "12345678", NULL, NULL, NULL);
   g_autoptr(OpenIotPairingLink) port_one = openiot_pairing_link_new ("::1", 1, 0, "12345678",
                                                                      NULL, NULL, NULL);
   g_autofree char *text = openiot_pairing_link_to_string (port_one);
@@ -308,7 +311,7 @@ test_invalid (void)
     { "openiot://[2001:db8::10%25eth0]:8444/?code=12345678", "not an IP address or host name" },
     { "openiot://[fe80::10%25eth0%2F..]:8444/?code=12345678", "not an IP address or host name" },
     { "openiot://[fe80::10%25a-very-long-interface-name]:8444/?code=12345678",
-     "not an IP address or host name" },
+      "not an IP address or host name" },
     { "openiot://256.1.1.1:8444/?code=12345678", "not an IP address or host name" },
     { "openiot://192.0.2:8444/?code=12345678", "not an IP address or host name" },
     { "openiot://-hub.local:8444/?code=12345678", "not an IP address or host name" },
@@ -338,13 +341,14 @@ test_invalid (void)
     /* the fingerprint */
     { "openiot://[2001:db8::10]:8444/?code=12345678&fp=", "fingerprint is malformed" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&fp=sha256:ba7816bf",
-     "fingerprint is malformed" },
-    { "openiot://[2001:db8::10]:8444/?code=12345678&fp=SHA256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+      "fingerprint is malformed" },
+    { "openiot://[2001:db8::10]:8444/"
+      "?code=12345678&fp=SHA256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
       "fingerprint is malformed" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&fp=md5:900150983cd24fb0d6963f7d28e17f72",
-     "fingerprint is malformed" },
+      "fingerprint is malformed" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&fp=" FP "&fp=" FP,
-     "more than one fingerprint" },
+      "more than one fingerprint" },
     /* the name */
     { "openiot://[2001:db8::10]:8444/?code=12345678&name=", "name is empty" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&name=%FF", "damaged" },
@@ -353,7 +357,8 @@ test_invalid (void)
     { "openiot://[2001:db8::10]:8444/?code=12345678&name=Home%0AHub", "control characters" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&name=%1B%5B2J", "control characters" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&name="
-      "01234567890123456789012345678901234567890123456789012345678901234", "longer than 64 bytes" },
+      "01234567890123456789012345678901234567890123456789012345678901234",
+      "longer than 64 bytes" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&name=a&name=a", "more than one hub name" },
     /* the main port */
     { "openiot://[2001:db8::10]:8444/?code=12345678&port=0", "main port" },
@@ -362,7 +367,7 @@ test_invalid (void)
     { "openiot://[2001:db8::10]:8444/?code=12345678&port=%2B8443", "main port" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&port=8443x", "main port" },
     { "openiot://[2001:db8::10]:8444/?code=12345678&port=8443&port=8443",
-     "more than one main port" },
+      "more than one main port" },
     { "openiot://[2001:db8::10]:1/?code=12345678", "no main port" },
     /* further addresses */
     { "openiot://[2001:db8::10]:8444/?code=12345678&addr=", "not an IP address" },

@@ -147,8 +147,8 @@ test_pairing_wrong_code (Fixture       *fixture,
   OpenIotPairingLink *opened = fixture->opened;
   g_autoptr(OpenIotPairingLink) wrong = NULL;
   g_autofree char *certificate = make_certificate ("Guesser");
-  g_autofree char *code = g_strdup_printf ("%08u",
-                                           (atoi (openiot_pairing_link_get_code (opened)) + 1) % 100000000);
+  g_autofree char *code =
+    g_strdup_printf ("%08u", (atoi (openiot_pairing_link_get_code (opened)) + 1) % 100000000);
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) shut_out = NULL;
 
@@ -197,7 +197,8 @@ test_pairing_link_fingerprint_mismatch (Fixture       *fixture,
 static void
 test_pairing_unreachable (void)
 {
-  g_autoptr(OpenIotPairingLink) link = openiot_pairing_link_new ("::1", 1, 2, "12345678", NULL, NULL, NULL);
+  g_autoptr(OpenIotPairingLink) link =
+    openiot_pairing_link_new ("::1", 1, 2, "12345678", NULL, NULL, NULL);
   g_autofree char *certificate = make_certificate ("Lonely");
   g_autoptr(GError) error = NULL;
 

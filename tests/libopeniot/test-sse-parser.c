@@ -329,7 +329,8 @@ static void
 test_sse_retry (void)
 {
   g_autofree char *set = parse ("retry: 1500\n");
-  g_autofree char *bad = parse ("retry: 1500\nretry: 15x\nretry:\nretry: -1\nretry:  20\nretry: 1.5\n");
+  g_autofree char *bad =
+    parse ("retry: 1500\nretry: 15x\nretry:\nretry: -1\nretry:  20\nretry: 1.5\n");
   g_autofree char *last = parse ("retry: 1500\nretry: 0\n");
   g_autofree char *huge = parse ("retry: 99999999999999999999999999\n");
   g_autoptr(OpenIotSseParser) parser = openiot_sse_parser_new ();

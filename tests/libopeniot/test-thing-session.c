@@ -158,7 +158,8 @@ test_cached_then_live (Fixture       *fixture,
   /* A write is the stored value once the device took it */
   openiot_thing_session_write_property_async (first, "targetTemperature", target, NULL,
                                               store_result, &written);
-  g_assert_true (openiot_thing_session_write_property_finish (first, wait_result (&written), &error));
+  g_assert_true (
+    openiot_thing_session_write_property_finish (first, wait_result (&written), &error));
   g_assert_no_error (error);
   g_assert_cmpfloat (json_object_get_double_member (openiot_thing_session_get_values (first),
                                                     "targetTemperature"),

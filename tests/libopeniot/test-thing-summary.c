@@ -113,15 +113,15 @@ test_shapes (void)
   check ("{\"title\": \"T\", \"properties\": {" P ("battery", "\"type\": \"integer\"") ","
          P ("locked", "\"type\": \"boolean\", \"readOnly\": true") "}}",
          OPENIOT_THING_KIND_LOCK, "locked");
-  check ("{\"title\": \"T\", \"properties\": {" P ("door",
-                                                   "\"type\": \"string\", \"enum\": [\"locked\", \"open\"]") "}}",
+  check ("{\"title\": \"T\", \"properties\": {" P (
+           "door", "\"type\": \"string\", \"enum\": [\"locked\", \"open\"]") "}}",
          OPENIOT_THING_KIND_LOCK, "door");
   check ("{\"title\": \"T\", \"actions\": {\"unlock\": {\"forms\": [{\"href\": \"a\"}]}}}",
          OPENIOT_THING_KIND_LOCK, NULL);
   /* Measured over target */
-  check ("{\"title\": \"T\", \"properties\": {" P ("target",
-                                                   "\"type\": \"number\", \"unit\": \"celsius\"") ","
-         P ("current", "\"type\": \"number\", \"unit\": \"cel\", \"readOnly\": true") "}}",
+  check ("{\"title\": \"T\", \"properties\": {" P ("target", "\"type\": \"number\", \"unit\": "
+                                                             "\"celsius\"") "," P (
+           "current", "\"type\": \"number\", \"unit\": \"cel\", \"readOnly\": true") "}}",
          OPENIOT_THING_KIND_THERMOSTAT, "current");
   check ("{\"title\": \"T\", \"properties\": {" P ("on", "\"type\": \"boolean\"") ","
          P ("colorTemperature", "\"type\": \"integer\"") "}}",
@@ -133,23 +133,24 @@ test_shapes (void)
   check ("{\"title\": \"T\", \"properties\": {" P ("power", "\"type\": \"boolean\"") "}}",
          OPENIOT_THING_KIND_SWITCH, "power");
   /* A read-only boolean is no switch */
-  check ("{\"title\": \"T\", \"properties\": {" P ("on",
-                                                   "\"type\": \"boolean\", \"readOnly\": true") "}}",
+  check ("{\"title\": \"T\", \"properties\": {" P (
+           "on", "\"type\": \"boolean\", \"readOnly\": true") "}}",
          OPENIOT_THING_KIND_DEVICE, "on");
   check ("{\"title\": \"T\", \"properties\": {" P ("energy",
                                                    "\"type\": \"number\", \"unit\": \"kWh\"") ","
          P ("load", "\"type\": \"number\", \"unit\": \"W\"") "}}",
          OPENIOT_THING_KIND_METER, "load");
   /* Generic: the first live single value, else the first readable one */
-  check ("{\"title\": \"T\", \"properties\": {" P ("config", "\"type\": \"object\"") ","
-         P ("name", "\"type\": \"string\"") "," P ("level",
-                                                   "\"type\": \"integer\", \"observable\": true") "}}",
-         OPENIOT_THING_KIND_DEVICE, "level");
+  check (
+    "{\"title\": \"T\", \"properties\": {" P ("config", "\"type\": \"object\"") "," P (
+      "name", "\"type\": \"string\"") "," P ("level",
+                                             "\"type\": \"integer\", \"observable\": true") "}}",
+    OPENIOT_THING_KIND_DEVICE, "level");
   check ("{\"title\": \"T\", \"properties\": {" P ("config", "\"type\": \"object\"") ","
          P ("name", "\"type\": \"string\"") "}}",
          OPENIOT_THING_KIND_DEVICE, "name");
-  check ("{\"title\": \"T\", \"properties\": {" P ("secret",
-                                                   "\"type\": \"string\", \"writeOnly\": true") "}}",
+  check ("{\"title\": \"T\", \"properties\": {" P (
+           "secret", "\"type\": \"string\", \"writeOnly\": true") "}}",
          OPENIOT_THING_KIND_DEVICE, NULL);
 }
 
@@ -274,7 +275,8 @@ test_corpus (void)
       kinds[kind]++;
       if ((primary = openiot_thing_get_primary_property (thing)))
         {
-          g_assert_false (openiot_data_schema_get_write_only (openiot_interaction_get_schema (primary)));
+          g_assert_false (
+            openiot_data_schema_get_write_only (openiot_interaction_get_schema (primary)));
           with_primary++;
         }
       {
@@ -292,10 +294,10 @@ test_corpus (void)
                       primary ? openiot_interaction_get_name (primary) : "-");
       loaded++;
     }
-  g_test_message ("%u Thing Descriptions, %u with a primary value; device %u, lock %u, thermostat %u, light %u, "
-                  "switch %u, meter %u", loaded, with_primary, kinds[0], kinds[1], kinds[2],
-                  kinds[3], kinds[4],
-                  kinds[5]);
+  g_test_message (
+    "%u Thing Descriptions, %u with a primary value; device %u, lock %u, thermostat %u, light %u, "
+    "switch %u, meter %u",
+    loaded, with_primary, kinds[0], kinds[1], kinds[2], kinds[3], kinds[4], kinds[5]);
   g_test_message ("%u with a one-tap action", with_one_tap);
   g_assert_cmpuint (loaded, >=, 67);
   /* Only where the TD makes it clear: the exception, not the rule */

@@ -66,9 +66,15 @@ test_demo_thermostat (void)
 
   g_assert_cmpstr (openiot_thing_get_title (thing), ==, "Living-room thermostat");
   g_assert_cmpstr (openiot_thing_get_service_id (thing), ==, "thermostat");
-  g_assert_cmpuint (g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_PROPERTY)), ==, 7);
-  g_assert_cmpuint (g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_ACTION)), ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_EVENT)), ==, 2);
+  g_assert_cmpuint (
+    g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_PROPERTY)),
+    ==, 7);
+  g_assert_cmpuint (
+    g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_ACTION)),
+    ==, 1);
+  g_assert_cmpuint (
+    g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_EVENT)),
+    ==, 2);
   g_assert_null (openiot_thing_get_warnings (thing)[0]);
 
   form = openiot_thing_find_form (thing, OPENIOT_OPERATION_READ_ALL_PROPERTIES);
@@ -96,25 +102,31 @@ test_demo_thermostat (void)
   g_assert_cmpstr (openiot_form_get_path (form), ==,
                    "/services/thermostat/properties/targetTemperature/observe");
 
-  g_assert_false (openiot_interaction_get_writable (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "temperature")));
+  g_assert_false (openiot_interaction_get_writable (
+    openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "temperature")));
 
   summary = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "dailySummary");
   schema = openiot_interaction_get_schema (summary);
   g_assert_cmpint (openiot_data_schema_get_data_type (schema), ==, OPENIOT_DATA_TYPE_OBJECT);
   g_assert_cmpstr (openiot_data_schema_get_property_names (schema)[0], ==, "date");
-  g_assert_cmpint (openiot_data_schema_get_data_type (openiot_data_schema_get_property (schema, "heatingMinutes")),
-                   ==, OPENIOT_DATA_TYPE_INTEGER);
+  g_assert_cmpint (
+    openiot_data_schema_get_data_type (openiot_data_schema_get_property (schema, "heatingMinutes")),
+    ==, OPENIOT_DATA_TYPE_INTEGER);
   g_assert_true (openiot_data_schema_is_required (schema, "energyKWh"));
 
   schedule = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "schedule");
   schema = openiot_data_schema_get_items (openiot_interaction_get_schema (schedule));
   g_assert_nonnull (schema);
-  g_assert_cmpstr (openiot_data_schema_get_title (openiot_data_schema_get_property (schema, "time")), ==, "Time");
+  g_assert_cmpstr (
+    openiot_data_schema_get_title (openiot_data_schema_get_property (schema, "time")), ==, "Time");
 
   boost = openiot_thing_lookup (thing, OPENIOT_INTERACTION_ACTION, "boost");
   g_assert_nonnull (openiot_interaction_get_schema (boost));
   g_assert_nonnull (openiot_interaction_get_output_schema (boost));
-  g_assert_cmpstr (openiot_form_get_method (openiot_interaction_find_form (boost, OPENIOT_OPERATION_INVOKE_ACTION), OPENIOT_OPERATION_INVOKE_ACTION), ==, "POST");
+  g_assert_cmpstr (
+    openiot_form_get_method (openiot_interaction_find_form (boost, OPENIOT_OPERATION_INVOKE_ACTION),
+                             OPENIOT_OPERATION_INVOKE_ACTION),
+    ==, "POST");
 
   event = openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT, "targetReached");
   g_assert_nonnull (openiot_interaction_find_form (event, OPENIOT_OPERATION_SUBSCRIBE_EVENT));
@@ -146,10 +158,14 @@ static void
 test_schema_validation (void)
 {
   g_autoptr(OpenIotThing) thing = demo_thing ("thermostat.td.json");
-  OpenIotDataSchema *target = openiot_interaction_get_schema (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "targetTemperature"));
-  OpenIotDataSchema *mode = openiot_interaction_get_schema (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "mode"));
-  OpenIotDataSchema *schedule = openiot_interaction_get_schema (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "schedule"));
-  OpenIotDataSchema *boost = openiot_interaction_get_schema (openiot_thing_lookup (thing, OPENIOT_INTERACTION_ACTION, "boost"));
+  OpenIotDataSchema *target = openiot_interaction_get_schema (
+    openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "targetTemperature"));
+  OpenIotDataSchema *mode = openiot_interaction_get_schema (
+    openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "mode"));
+  OpenIotDataSchema *schedule = openiot_interaction_get_schema (
+    openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "schedule"));
+  OpenIotDataSchema *boost = openiot_interaction_get_schema (
+    openiot_thing_lookup (thing, OPENIOT_INTERACTION_ACTION, "boost"));
   g_autoptr(JsonNode) value = json_from_string ("21.5", NULL);
   g_autofree char *formatted = openiot_data_schema_format_value (target, value);
 
@@ -265,29 +281,40 @@ static void
 test_hostile_members (void)
 {
   g_autoptr(OpenIotThing) thing = NULL;
-  g_autoptr(GString) nested = g_string_new ("{\"properties\": {\"deep\": {\"forms\": [{\"href\": \"d\"}], \"type\": \"object\", \"properties\": {");
+  g_autoptr(GString) nested = g_string_new ("{\"properties\": {\"deep\": {\"forms\": [{\"href\": "
+                                             "\"d\"}], \"type\": \"object\", \"properties\": {");
   OpenIotInteraction *ok;
   const char * const *warnings;
 
-  thing = parse_valid_thing ("{\"title\": 42, \"properties\": {"
-                             "  \"noforms\": {\"type\": \"number\"},"
-                             "  \"badforms\": {\"forms\": \"x\"},"
-                             "  \"notobject\": 7,"
-                             "  \"wrongtypes\": {\"type\": 3, \"minimum\": \"low\", \"enum\": 5, \"readOnly\": \"yes\","
-                             "                  \"forms\": [{\"href\": 3}, {\"href\": \"w\", \"op\": 12, \"htv:methodName\": \"CONNECT x\"}]},"
-                             "  \"ok\": {\"type\": \"boolean\", \"forms\": [{\"href\": \"ok\"}]}"
-                             "}, \"actions\": [], \"events\": {\"e\": {\"forms\": []}}}");
+  thing = parse_valid_thing (
+    "{\"title\": 42, \"properties\": {"
+    "  \"noforms\": {\"type\": \"number\"},"
+    "  \"badforms\": {\"forms\": \"x\"},"
+    "  \"notobject\": 7,"
+    "  \"wrongtypes\": {\"type\": 3, \"minimum\": \"low\", \"enum\": 5, \"readOnly\": \"yes\","
+    "                  \"forms\": [{\"href\": 3}, {\"href\": \"w\", \"op\": 12, "
+    "\"htv:methodName\": \"CONNECT x\"}]},"
+    "  \"ok\": {\"type\": \"boolean\", \"forms\": [{\"href\": \"ok\"}]}"
+    "}, \"actions\": [], \"events\": {\"e\": {\"forms\": []}}}");
   g_assert_cmpstr (openiot_thing_get_title (thing), ==, "thermostat");
-  g_assert_cmpuint (g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_PROPERTY)), ==, 2);
+  g_assert_cmpuint (
+    g_list_model_get_n_items (openiot_thing_get_interactions (thing, OPENIOT_INTERACTION_PROPERTY)),
+    ==, 2);
   ok = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "ok");
   g_assert_true (openiot_interaction_get_readable (ok));
   g_assert_true (openiot_interaction_get_writable (ok));
-  g_assert_cmpstr (openiot_form_get_method (openiot_interaction_find_form (ok, OPENIOT_OPERATION_WRITE_PROPERTY), OPENIOT_OPERATION_WRITE_PROPERTY), ==, "PUT");
+  g_assert_cmpstr (
+    openiot_form_get_method (openiot_interaction_find_form (ok, OPENIOT_OPERATION_WRITE_PROPERTY),
+                             OPENIOT_OPERATION_WRITE_PROPERTY),
+    ==, "PUT");
   ok = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "wrongtypes");
   g_assert_cmpint (openiot_data_schema_get_data_type (openiot_interaction_get_schema (ok)), ==,
                    OPENIOT_DATA_TYPE_ANY);
   g_assert_false (openiot_data_schema_get_minimum (openiot_interaction_get_schema (ok), NULL));
-  g_assert_cmpstr (openiot_form_get_method (g_ptr_array_index (openiot_interaction_get_forms (ok), 0), OPENIOT_OPERATION_WRITE_PROPERTY), ==, "PUT");
+  g_assert_cmpstr (
+    openiot_form_get_method (g_ptr_array_index (openiot_interaction_get_forms (ok), 0),
+                             OPENIOT_OPERATION_WRITE_PROPERTY),
+    ==, "PUT");
 
   warnings = openiot_thing_get_warnings (thing);
   g_assert_cmpuint (g_strv_length ((GStrv) warnings), ==, 5);
@@ -318,26 +345,28 @@ test_off_hub_forms (void)
     { "dotdotslash", FALSE }, { "encodednul", FALSE }, { "hostless", FALSE },
   };
 
-  thing = parse_valid_thing ("{\"properties\": {"
-                             " \"relative\": {\"forms\": [{\"href\": \"properties/x\"}]},"
-                             " \"absolute\": {\"forms\": [{\"href\": \"https://evil.example/x\"}]},"
-                             " \"otherservice\": {\"forms\": [{\"href\": \"/services/lock/properties/x\"}]},"
-                             " \"dotdot\": {\"forms\": [{\"href\": \"../lock/x\"}]},"
-                             " \"encoded\": {\"forms\": [{\"href\": \"%2e%2e/lock/x\"}]},"
-                             " \"scheme\": {\"forms\": [{\"href\": \"http://hub.invalid/services/thermostat/x\"}]},"
-                             " \"query\": {\"forms\": [{\"href\": \"x?a=1\"}]},"
-                             " \"rooted\": {\"forms\": [{\"href\": \"/open-iot/v1/registration\"}]},"
-                             " \"slashes\": {\"forms\": [{\"href\": \"//evil.example/x\"}]},"
-                             /* /services/thermostat//x: the hub refuses "//" */
-                             " \"dotdotslash\": {\"forms\": [{\"href\": \"a/..//x\"}]},"
-                             " \"encodednul\": {\"forms\": [{\"href\": \"%00p\"}]},"
-                             /* resolves to http: with the path //x, which GLib cannot print */
-                             " \"hostless\": {\"forms\": [{\"href\": \"http:/..//x\"}]}"
-                             "}}");
+  thing = parse_valid_thing (
+    "{\"properties\": {"
+    " \"relative\": {\"forms\": [{\"href\": \"properties/x\"}]},"
+    " \"absolute\": {\"forms\": [{\"href\": \"https://evil.example/x\"}]},"
+    " \"otherservice\": {\"forms\": [{\"href\": \"/services/lock/properties/x\"}]},"
+    " \"dotdot\": {\"forms\": [{\"href\": \"../lock/x\"}]},"
+    " \"encoded\": {\"forms\": [{\"href\": \"%2e%2e/lock/x\"}]},"
+    " \"scheme\": {\"forms\": [{\"href\": \"http://hub.invalid/services/thermostat/x\"}]},"
+    " \"query\": {\"forms\": [{\"href\": \"x?a=1\"}]},"
+    " \"rooted\": {\"forms\": [{\"href\": \"/open-iot/v1/registration\"}]},"
+    " \"slashes\": {\"forms\": [{\"href\": \"//evil.example/x\"}]},"
+    /* /services/thermostat//x: the hub refuses "//" */
+    " \"dotdotslash\": {\"forms\": [{\"href\": \"a/..//x\"}]},"
+    " \"encodednul\": {\"forms\": [{\"href\": \"%00p\"}]},"
+    /* resolves to http: with the path //x, which GLib cannot print */
+    " \"hostless\": {\"forms\": [{\"href\": \"http:/..//x\"}]}"
+    "}}");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      OpenIotInteraction *interaction = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, cases[i].name);
+      OpenIotInteraction *interaction =
+        openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, cases[i].name);
 
       g_assert_nonnull (interaction);
       if (openiot_interaction_get_reachable (interaction) != cases[i].reachable)
@@ -346,20 +375,25 @@ test_off_hub_forms (void)
         g_assert_null (openiot_interaction_find_form (interaction,
                                                       OPENIOT_OPERATION_READ_PROPERTY));
     }
-  g_assert_cmpstr (openiot_form_get_path (openiot_interaction_find_form (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "query"), OPENIOT_OPERATION_READ_PROPERTY)),
+  g_assert_cmpstr (openiot_form_get_path (openiot_interaction_find_form (
+                     openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "query"),
+                     OPENIOT_OPERATION_READ_PROPERTY)),
                    ==, "/services/thermostat/x?a=1");
 
   /* A device's own base (the corpus is full of them) leads off the hub. */
   based = parse_valid_thing ("{\"base\": \"http://192.168.1.20/\", \"properties\": {"
                              " \"p\": {\"forms\": [{\"href\": \"properties/p\"}]}}}");
-  g_assert_false (openiot_interaction_get_reachable (openiot_thing_lookup (based, OPENIOT_INTERACTION_PROPERTY, "p")));
+  g_assert_false (openiot_interaction_get_reachable (
+    openiot_thing_lookup (based, OPENIOT_INTERACTION_PROPERTY, "p")));
 
   /* A base GLib cannot print is no base: forms resolve against the
    * service root, as without one. */
   g_clear_object (&based);
   based = parse_valid_thing ("{\"base\": \"http:/..//x\", \"properties\": {"
                              " \"p\": {\"forms\": [{\"href\": \"properties/p\"}]}}}");
-  g_assert_cmpstr (openiot_form_get_path (openiot_interaction_find_form (openiot_thing_lookup (based, OPENIOT_INTERACTION_PROPERTY, "p"), OPENIOT_OPERATION_READ_PROPERTY)),
+  g_assert_cmpstr (openiot_form_get_path (openiot_interaction_find_form (
+                     openiot_thing_lookup (based, OPENIOT_INTERACTION_PROPERTY, "p"),
+                     OPENIOT_OPERATION_READ_PROPERTY)),
                    ==, "/services/thermostat/properties/p");
 }
 
@@ -367,12 +401,12 @@ static OpenIotHubRecord *
 hub_record (const char *addresses_json,
             guint       port)
 {
-  g_autofree char *json = g_strdup_printf ("{\"id\": \"h\", \"name\": \"Hub\", \"client_id\": \"c\","
-                                           " \"certificate_pem\": \"x\", \"certificate\": \"sha256:%s\","
-                                           " \"port\": %u, \"paired\": \"2026-12-01T10:00:00Z\","
-                                           " \"addresses\": %s}",
-                                           "0000000000000000000000000000000000000000000000000000000000000000",
-                                           port, addresses_json);
+  g_autofree char *json = g_strdup_printf (
+    "{\"id\": \"h\", \"name\": \"Hub\", \"client_id\": \"c\","
+    " \"certificate_pem\": \"x\", \"certificate\": \"sha256:%s\","
+    " \"port\": %u, \"paired\": \"2026-12-01T10:00:00Z\","
+    " \"addresses\": %s}",
+    "0000000000000000000000000000000000000000000000000000000000000000", port, addresses_json);
   g_autoptr(JsonNode) node = json_from_string (json, NULL);
   g_autoptr(GError) error = NULL;
   OpenIotHubRecord *record = openiot_hub_record_new_from_json (node, &error);
@@ -385,8 +419,9 @@ static const char *
 read_path (OpenIotThing *thing,
            const char   *name)
 {
-  OpenIotForm *form = openiot_interaction_find_form (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, name),
-                                                     OPENIOT_OPERATION_READ_PROPERTY);
+  OpenIotForm *form =
+    openiot_interaction_find_form (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, name),
+                                   OPENIOT_OPERATION_READ_PROPERTY);
 
   return form ? openiot_form_get_path (form) : NULL;
 }
@@ -397,12 +432,14 @@ read_path (OpenIotThing *thing,
 static void
 test_hub_base (void)
 {
-  g_autoptr(OpenIotHubRecord) record = hub_record ("[\"fd00::1\", \"192.168.1.2\", \"fe80::2%eth0\"]", 8444);
-#define TD_TEMPLATE "{\"base\": \"%s\", \"properties\": {" \
-                    " \"p\": {\"forms\": [{\"href\": \"counter/properties/p\"}]}," \
-                    " \"q\": {\"forms\": [{\"href\": \"https://[FD00::1]:8444/services/thermostat/q\"}]}," \
-                    " \"other\": {\"forms\": [{\"href\": \"https://[fd00::1]:8445/services/thermostat/q\"}]}" \
-                    "}}"
+  g_autoptr(OpenIotHubRecord) record =
+    hub_record ("[\"fd00::1\", \"192.168.1.2\", \"fe80::2%eth0\"]", 8444);
+#define TD_TEMPLATE                                                                                \
+  "{\"base\": \"%s\", \"properties\": {"                                                           \
+  " \"p\": {\"forms\": [{\"href\": \"counter/properties/p\"}]},"                                   \
+  " \"q\": {\"forms\": [{\"href\": \"https://[FD00::1]:8444/services/thermostat/q\"}]},"           \
+  " \"other\": {\"forms\": [{\"href\": \"https://[fd00::1]:8445/services/thermostat/q\"}]}"        \
+  "}}"
   const struct { const char *base; const char *p; } cases[] = {
     { "https://[fd00::1]:8444/services/thermostat/", "/services/thermostat/counter/properties/p" },
     { "https://192.168.1.2:8444/services/thermostat/",
@@ -419,8 +456,10 @@ test_hub_base (void)
       g_autofree char *json = g_strdup_printf (TD_TEMPLATE, cases[i].base);
       g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
       g_autoptr(GError) error = NULL;
-      g_autoptr(OpenIotThing) thing = openiot_thing_new_for_hub (bytes, "thermostat", record, &error);
-      g_autoptr(OpenIotThing) unknown_hub = openiot_thing_new_from_bytes (bytes, "thermostat", &error);
+      g_autoptr(OpenIotThing) thing =
+        openiot_thing_new_for_hub (bytes, "thermostat", record, &error);
+      g_autoptr(OpenIotThing) unknown_hub =
+        openiot_thing_new_from_bytes (bytes, "thermostat", &error);
 
       g_assert_no_error (error);
       if (g_strcmp0 (read_path (thing, "p"), cases[i].p) != 0)
@@ -441,7 +480,8 @@ test_content_types (void)
   g_autoptr(OpenIotThing) thing = parse_valid_thing (
     "{\"properties\": {"
     " \"mixed\": {\"forms\": [{\"href\": \"cbor/x\", \"contentType\": \"application/cbor\"},"
-    "                         {\"href\": \"json/x\", \"contentType\": \"application/json; charset=utf-8\"}]},"
+    "                         {\"href\": \"json/x\", \"contentType\": \"application/json; "
+    "charset=utf-8\"}]},"
     " \"plus\": {\"forms\": [{\"href\": \"x\", \"contentType\": \"application/ld+json\"}]},"
     " \"implicit\": {\"forms\": [{\"href\": \"x\"}]},"
     " \"cbor\": {\"forms\": [{\"href\": \"x\", \"contentType\": \"application/cbor\"}]},"
@@ -451,7 +491,9 @@ test_content_types (void)
   OpenIotInteraction *cbor;
 
   g_assert_cmpstr (read_path (thing, "mixed"), ==, "/services/thermostat/json/x");
-  g_assert_cmpstr (openiot_form_get_content_type (openiot_interaction_find_form (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "mixed"), OPENIOT_OPERATION_WRITE_PROPERTY)),
+  g_assert_cmpstr (openiot_form_get_content_type (openiot_interaction_find_form (
+                     openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "mixed"),
+                     OPENIOT_OPERATION_WRITE_PROPERTY)),
                    ==, "application/json; charset=utf-8");
   g_assert_nonnull (read_path (thing, "plus"));
   g_assert_nonnull (read_path (thing, "implicit"));
@@ -477,7 +519,8 @@ test_streaming_forms (void)
     "{\"events\": {"
     " \"both\": {\"forms\": [{\"href\": \"lp\", \"subprotocol\": \"longpoll\"},"
     "                        {\"href\": \"sse\", \"subprotocol\": \"sse\"}]},"
-    " \"longpoll\": {\"forms\": [{\"href\": \"cbor\", \"subprotocol\": \"longpoll\", \"contentType\": \"application/cbor\"},"
+    " \"longpoll\": {\"forms\": [{\"href\": \"cbor\", \"subprotocol\": \"longpoll\", "
+    "\"contentType\": \"application/cbor\"},"
     "                            {\"href\": \"lp\", \"subprotocol\": \"longpoll\"}]},"
     " \"websub\": {\"forms\": [{\"href\": \"ws\", \"subprotocol\": \"websub\"}]},"
     " \"plain\": {\"forms\": [{\"href\": \"p\"}]}"
@@ -493,7 +536,8 @@ test_streaming_forms (void)
     {
       OpenIotInteraction *event = openiot_thing_lookup (thing, OPENIOT_INTERACTION_EVENT,
                                                         cases[i].name);
-      OpenIotForm *form = openiot_interaction_check_operation (event, OPENIOT_OPERATION_SUBSCRIBE_EVENT, &error);
+      OpenIotForm *form =
+        openiot_interaction_check_operation (event, OPENIOT_OPERATION_SUBSCRIBE_EVENT, &error);
 
       g_assert_cmpstr (form ? openiot_form_get_path (form) : NULL, ==, cases[i].path);
       if (cases[i].path == NULL)
@@ -512,11 +556,15 @@ test_number_precision (void)
 {
   g_autoptr(OpenIotThing) thing = parse_valid_thing (
     "{\"properties\": {"
-    " \"step\": {\"type\": \"number\", \"multipleOf\": 0.5, \"unit\": \"cel\", \"forms\": [{\"href\": \"x\"}]},"
+    " \"step\": {\"type\": \"number\", \"multipleOf\": 0.5, \"unit\": \"cel\", \"forms\": "
+    "[{\"href\": \"x\"}]},"
     " \"fine\": {\"type\": \"number\", \"multipleOf\": 0.01, \"forms\": [{\"href\": \"x\"}]},"
-    " \"room\": {\"type\": \"number\", \"minimum\": -40, \"maximum\": 60, \"forms\": [{\"href\": \"x\"}]},"
-    " \"power\": {\"type\": \"number\", \"minimum\": 0, \"maximum\": 10000, \"forms\": [{\"href\": \"x\"}]},"
-    " \"ratio\": {\"type\": \"number\", \"minimum\": 0, \"maximum\": 1, \"forms\": [{\"href\": \"x\"}]},"
+    " \"room\": {\"type\": \"number\", \"minimum\": -40, \"maximum\": 60, \"forms\": [{\"href\": "
+    "\"x\"}]},"
+    " \"power\": {\"type\": \"number\", \"minimum\": 0, \"maximum\": 10000, \"forms\": [{\"href\": "
+    "\"x\"}]},"
+    " \"ratio\": {\"type\": \"number\", \"minimum\": 0, \"maximum\": 1, \"forms\": [{\"href\": "
+    "\"x\"}]},"
     " \"free\": {\"type\": \"number\", \"forms\": [{\"href\": \"x\"}]}"
     "}}");
   const struct { const char *name; const char *value; const char *text; } cases[] = {
@@ -533,7 +581,8 @@ test_number_precision (void)
       OpenIotInteraction *property = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY,
                                                            cases[i].name);
       g_autoptr(JsonNode) value = json_from_string (cases[i].value, NULL);
-      g_autofree char *text = openiot_data_schema_format_value (openiot_interaction_get_schema (property), value);
+      g_autofree char *text =
+        openiot_data_schema_format_value (openiot_interaction_get_schema (property), value);
 
       g_assert_cmpstr (text, ==, cases[i].text);
     }
@@ -621,7 +670,8 @@ test_escapes_in_text (void)
   g_assert_cmpstr (title, ==, "Lamp \\x1b]52;c;aGFja2Vk\\x07\\x1b[2J\\u009b31m\\u202eAll good");
   property = openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "name\x1b[31m");
   g_assert_nonnull (property);
-  unit = openiot_text_escape_for_terminal (openiot_data_schema_get_unit_symbol (openiot_interaction_get_schema (property)), -1);
+  unit = openiot_text_escape_for_terminal (
+    openiot_data_schema_get_unit_symbol (openiot_interaction_get_schema (property)), -1);
   g_assert_true (g_str_has_prefix (unit, "°C\\x1b]52"));
 }
 
@@ -637,7 +687,8 @@ test_huge_numbers (void)
   double min = 0, max = 0;
 
   g_assert_no_error (error);
-  schema = openiot_interaction_get_schema (openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "big"));
+  schema = openiot_interaction_get_schema (
+    openiot_thing_lookup (thing, OPENIOT_INTERACTION_PROPERTY, "big"));
   g_assert_true (openiot_data_schema_get_minimum (schema, &min));
   g_assert_true (openiot_data_schema_get_maximum (schema, &max));
   g_assert_cmpfloat (min, ==, 1.2e29);
