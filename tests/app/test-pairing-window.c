@@ -821,8 +821,8 @@ test_unreachable (void)
 {
   Wizard w = { 0 };
 
-  /* A name (which the library resolves) on port 1, refused at once. Enter in each row moves on, as the
-   * default button would. */
+  /* A name (which the library resolves) on port 1, refused at once. Enter
+   * in each row moves on, as the default button would. */
   open_wizard (&w, NULL);
   set_text (&w, "address_row", "localhost:1");
   g_signal_emit_by_name (child (&w, "address_row"), "entry-activated");
